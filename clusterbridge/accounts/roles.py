@@ -1,0 +1,45 @@
+"""The four roles. Administrator = superuser; editor and cluster manager = groups;
+member = any signed-in user. A cluster manager's rights over one cluster come from the
+clusters app's manager links; the group only says the person holds that role."""
+
+EDITOR_GROUP = "editor"
+CLUSTER_MANAGER_GROUP = "cluster-manager"
+ROLE_GROUPS = (EDITOR_GROUP, CLUSTER_MANAGER_GROUP)
+
+
+def _group_names(user) -> frozenset[str]:
+    cached = getattr(user, "_clusterbridge_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
+        user._clusterbridge_groups = cached
+    return cached
+
+
+def is_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_admin(user) -> bool:
+    return is_member(user) and user.is_superuser
+
+
+def is_editor(user) -> bool:
+    """Editors keep the funding data; administrators may do everything editors do."""
+    return is_admin(user) or (is_member(user) and EDITOR_GROUP in _group_names(user))
+
+
+def is_cluster_manager(user) -> bool:
+    return is_admin(user) or (is_member(user) and CLUSTER_MANAGER_GROUP in _group_names(user))
+
+
+def role_names(user) -> list[str]:
+    if not is_member(user):
+        return []
+    names = ["member"]
+    if is_editor(user):
+        names.append("editor")
+    if is_cluster_manager(user):
+        names.append("cluster manager")
+    if is_admin(user):
+        names.append("administrator")
+    return names

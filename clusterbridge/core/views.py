@@ -1,0 +1,80 @@
+"""History pages: a record's changes, revert, and the administrators' trash (restore)."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from clusterbridge.core import history
+from clusterbridge.core.models import ObjectChange, TrackedModel
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def change_detail(request, pk: int):
+    change = get_object_or_404(ObjectChange.objects.select_related("user", "content_type"), pk=pk)
+    obj = change.target
+    if obj is None or not obj.user_can_view_history(request.user):
+        raise PermissionDenied
+    return render(request, "core/change_detail.html", {"change": change, "object": obj})
+
+
+@require_POST
+@login_required
+def revert_change(request, pk: int):
+    change = get_object_or_404(ObjectChange, pk=pk)
+    obj = change.target
+    if obj is None:
+        raise Http404("The record of this change no longer exists.")
+    if not obj.user_can_change(request.user):
+        raise PermissionDenied("You may not change this record.")
+    history.revert(change, user=request.user)
+    messages.success(request, f"Change #{change.pk} was reverted; the revert is itself in the history.")
+    fallback = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home"
+    return _back(request, fallback)
+
+
+def _tracked_models():
+    return [m for m in apps.get_models() if issubclass(m, TrackedModel)]
+
+
+@staff_member_required
+def trash(request):
+    sections = []
+    for model in _tracked_models():
+        deleted = list(model.all_objects.deleted().order_by("-deleted_at")[:200])
+        if deleted:
+            content_type = ContentType.objects.get_for_model(model)
+            sections.append({"model": model._meta, "content_type": content_type, "items": deleted})
+    return render(request, "core/trash.html", {"sections": sections})
+
+
+@require_POST
+@staff_member_required
+def restore(request, content_type_id: int, pk: str):
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model is None or not issubclass(model, TrackedModel):
+        raise Http404
+    obj = get_object_or_404(model.all_objects.deleted(), pk=pk)
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only administrators restore deleted records.")
+    history.restore(obj, user=request.user)
+    messages.success(request, f"“{obj}” was restored.")
+    return _back(request, "trash")

@@ -1,0 +1,26 @@
+from csp.decorators import csp_update
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+admin.site.site_header = "ClusterBridge administration"
+admin.site.site_title = "ClusterBridge"
+
+# Swagger UI styles itself inline; only its page gets that allowance.
+api_docs = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="schema")
+)
+
+urlpatterns = [
+    path("", include("clusterbridge.core.urls")),
+    path("account/", include("clusterbridge.accounts.urls")),
+    path("taxonomy/", include("clusterbridge.taxonomy.urls")),
+    path("api/v1/", include("clusterbridge.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", api_docs, name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "clusterbridge.core.errors.not_found"
+handler403 = "clusterbridge.core.errors.forbidden"
+handler500 = "clusterbridge.core.errors.server_error"

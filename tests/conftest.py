@@ -1,0 +1,120 @@
+"""Shared fixtures: reference data loaded once per test database, one user per role
+(anonymous, member, editor, cluster manager, administrator), and a browser."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from clusterbridge.accounts.roles import CLUSTER_MANAGER_GROUP, EDITOR_GROUP
+
+PASSWORD = "correct horse battery staple 42"
+ROLES = ("anonymous", "member", "editor", "manager", "admin")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def reference_data(db):
+    """For transactional tests, which start from an empty database."""
+    from clusterbridge.taxonomy.models import Feature
+
+    if not Feature.objects.exists():
+        call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+def make_user(username: str, *, groups=(), superuser=False, email=None):
+    User = get_user_model()
+    user = User.objects.create_user(
+        username, email or f"{username}@example.org", PASSWORD,
+        is_staff=superuser, is_superuser=superuser,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+@pytest.fixture
+def users(db):
+    return {
+        "anonymous": None,
+        "member": make_user("bob"),
+        "editor": make_user("erin", groups=[EDITOR_GROUP]),
+        "manager": make_user("mona", groups=[CLUSTER_MANAGER_GROUP]),
+        "admin": make_user("alice", superuser=True),
+    }
+
+
+@pytest.fixture
+def client_for(users, client):
+    """client_for(role) → a test client signed in as that role (anonymous: signed out)."""
+    from django.test import Client
+
+    def make(role: str) -> Client:
+        new_client = Client()
+        if users[role] is not None:
+            new_client.force_login(users[role], backend="django.contrib.auth.backends.ModelBackend")
+        return new_client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(users):
+    from rest_framework.test import APIClient
+
+    from clusterbridge.accounts.models import ApiToken
+
+    def make(role: str) -> APIClient:
+        api = APIClient()
+        if users[role] is not None:
+            _, key = ApiToken.issue(users[role], "tests")
+            api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return api
+
+    return make
+
+
+# Browser ------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    chromium = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required under CI for the browser tests.")
+        pytest.skip("Chromium is not installed")
+    # Playwright runs an event loop in this thread; Django's ORM calls from the test body
+    # are still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD):
+    page.goto("/account/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,18 @@
+"""A person signs in and reaches the taxonomy page, in Chromium."""
+
+import pytest
+
+from tests.conftest import make_user, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_in_and_open_the_taxonomy(page):
+    make_user("erin")
+    page.goto("/")
+    page.get_by_role("link", name="Sign in").click()
+    sign_in(page, "erin")
+    assert page.get_by_role("link", name="erin").is_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Taxonomy").click()
+    assert page.get_by_role("heading", name="Reference taxonomy").is_visible()
+    assert page.get_by_role("cell", name="Quantum Technologies").is_visible()

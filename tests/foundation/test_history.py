@@ -1,0 +1,115 @@
+"""One append-only history: create, update, delete, restore and revert are recorded."""
+
+import pytest
+
+from clusterbridge.core import history
+from clusterbridge.core.models import ObjectChange
+from clusterbridge.core.request_context import request_id_scope
+from clusterbridge.taxonomy.models import Feature, FeatureCategory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category():
+    return FeatureCategory.objects.get(code="T")
+
+
+def test_create_update_delete_restore_are_recorded(users, category):
+    admin = users["admin"]
+    feature = Feature(code="T99", label="Edge computing", category=category, order=99)
+    with request_id_scope() as request_id:
+        created = history.save(feature, user=admin, message="new technique")
+    assert created.action == "create" and created.before is None
+    assert created.after["label"] == "Edge computing"
+    assert created.user == admin and created.user_name == "alice"
+    assert created.request_id == request_id and created.message == "new technique"
+
+    feature.label = "Edge and fog computing"
+    updated = history.save(feature, user=admin)
+    assert updated.action == "update"
+    assert updated.diff() == [("label", "Edge computing", "Edge and fog computing")]
+
+    # Saving without a change writes nothing.
+    assert history.save(feature, user=admin) is None
+
+    history.soft_delete(feature, user=admin)
+    assert not Feature.objects.filter(code="T99").exists()
+    assert Feature.all_objects.filter(code="T99", deleted_at__isnull=False).exists()
+
+    history.restore(feature, user=admin)
+    assert Feature.objects.filter(code="T99").exists()
+    actions = list(history.history_of(feature).values_list("action", flat=True))
+    assert actions == ["restore", "delete", "update", "create"]
+
+
+def test_revert_is_a_new_change(users, category):
+    feature = Feature.objects.get(code="T1")
+    original = feature.label
+    feature.label = "Artificial intelligence"
+    change = history.save(feature, user=users["admin"])
+    revert = history.revert(change, user=users["admin"])
+    feature.refresh_from_db()
+    assert feature.label == original
+    assert revert.action == "revert" and f"#{change.pk}" in revert.message
+    assert ObjectChange.objects.filter(pk=change.pk).exists()  # nothing erased
+
+
+def test_revert_of_creation_soft_deletes(users, category):
+    feature = Feature(code="T98", label="Temporary", category=category)
+    change = history.save(feature, user=users["admin"])
+    history.revert(change, user=users["admin"])
+    assert Feature.all_objects.get(code="T98").is_deleted
+
+
+def test_history_entries_cannot_be_changed_or_deleted(users):
+    entry = ObjectChange.objects.first()
+    entry.message = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+
+
+def test_reference_load_is_recorded_and_does_not_overwrite_edits(users):
+    from clusterbridge.taxonomy.reference import load
+
+    feature = Feature.objects.get(code="T2")
+    assert history.history_of(feature).filter(action="load").exists()
+    feature.label = "Distributed ledgers"
+    history.save(feature, user=users["admin"])
+    counts = load()
+    feature.refresh_from_db()
+    assert feature.label == "Distributed ledgers"
+    assert counts.get("created", 0) == 0
+
+
+def test_revert_page_needs_permission_and_reverts(client_for, users):
+    feature = Feature.objects.get(code="T3")
+    feature.label = "Crypto"
+    change = history.save(feature, user=users["admin"])
+    for role in ("anonymous", "member", "editor", "manager"):
+        response = client_for(role).post(f"/history/{change.pk}/revert/")
+        assert response.status_code in (302, 403)
+        feature.refresh_from_db()
+        assert feature.label == "Crypto", role
+    response = client_for("admin").post(f"/history/{change.pk}/revert/", {"next": "/taxonomy/"})
+    assert response.status_code == 302 and response["Location"] == "/taxonomy/"
+    feature.refresh_from_db()
+    assert feature.label == "Cryptography"
+
+
+def test_trash_restore_is_for_administrators(client_for, users):
+    feature = Feature.objects.get(code="T4")
+    history.soft_delete(feature, user=users["admin"])
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Feature)
+    url = f"/trash/{ct.pk}/{feature.pk}/restore/"
+    for role in ("anonymous", "member", "editor", "manager"):
+        client_for(role).post(url)
+        assert not Feature.objects.filter(code="T4").exists(), role
+    page = client_for("admin").get("/trash/")
+    assert "Visualisation" in page.content.decode()
+    client_for("admin").post(url)
+    assert Feature.objects.filter(code="T4").exists()
