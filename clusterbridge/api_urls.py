@@ -1,12 +1,16 @@
-"""The JSON API under /api/v1/: every app registers its viewsets on this one router."""
+"""The JSON API under /api/v1/: every app registers its viewsets on this one router
+(`<app>/api/urls.py: register(router)`) and may add plain paths (`urlpatterns`)."""
+
+from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-from clusterbridge.taxonomy.api.views import CountryViewSet, FeatureViewSet, TermViewSet
+API_APPS = ("taxonomy", "funding", "projects", "matching", "clusters", "interop")
 
 router = DefaultRouter()
-router.register("features", FeatureViewSet, basename="feature")
-router.register("terms", TermViewSet, basename="term")
-router.register("countries", CountryViewSet, basename="country")
-
-urlpatterns = router.urls
+urlpatterns: list = []
+for app in API_APPS:
+    module = import_module(f"clusterbridge.{app}.api.urls")
+    module.register(router)
+    urlpatterns += module.urlpatterns
+urlpatterns += router.urls

@@ -15,6 +15,12 @@ urlpatterns = [
     path("", include("clusterbridge.core.urls")),
     path("account/", include("clusterbridge.accounts.urls")),
     path("taxonomy/", include("clusterbridge.taxonomy.urls")),
+    path("funding/", include("clusterbridge.funding.urls")),
+    path("projects/", include("clusterbridge.projects.urls")),
+    path("clusters/", include("clusterbridge.clusters.urls")),
+    # matching (/match/, /alerts/, feeds) and interop (/import/, /export/) own their prefixes.
+    path("", include("clusterbridge.matching.urls")),
+    path("", include("clusterbridge.interop.urls")),
     path("api/v1/", include("clusterbridge.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

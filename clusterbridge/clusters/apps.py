@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ClustersConfig(AppConfig):
+    name = "clusterbridge.clusters"
+    label = "clusters"
+    verbose_name = "Cluster catalogue"

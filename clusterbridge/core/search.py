@@ -1,0 +1,100 @@
+"""Full-text search shared by every searchable list: SQLite FTS5 when embedded, PostgreSQL
+full-text search in production. Same semantics on both: every word of the query must occur
+as a word prefix (accents ignored), results ranked by relevance (higher `search_rank` first).
+
+A searchable model has a `search_text` TextField that it fills itself on save (already
+accent-folded with `fold`). Its migration calls `fulltext_operation(table)` to create the
+FTS5 table and triggers (SQLite) or the GIN expression index (PostgreSQL).
+"""
+
+import re
+import unicodedata
+
+from django.db import connection, migrations
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPECIAL = str.maketrans({"ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O",
+                          "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+MAX_TERMS = 8
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents: 'Košice Łódź' → 'kosice lodz'."""
+    text = unicodedata.normalize("NFKD", (text or "").translate(_SPECIAL))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def terms(query: str) -> list[str]:
+    return _WORD.findall(fold(query))[:MAX_TERMS]
+
+
+def build_search_text(*parts) -> str:
+    return fold(" ".join(str(p) for p in parts if p))
+
+
+def search(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter to records matching every word of `query`, annotated with `search_rank`."""
+    words = terms(query)
+    if not words:
+        return queryset.annotate(search_rank=RawSQL("0", [], output_field=FloatField()))
+    table = queryset.model._meta.db_table
+    if connection.vendor == "sqlite":
+        fts = f"{table}_fts"
+        match = " ".join(f'"{w}"*' for w in words)
+        return queryset.extra(
+            tables=[fts],
+            where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
+            params=[match],
+            select={"search_rank": f"-{fts}.rank"},
+        )
+    tsquery = " & ".join(f"{w}:*" for w in words)
+    vector = f"to_tsvector('simple', {table}.search_text)"
+    return queryset.filter(
+        RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField())
+    ).annotate(
+        search_rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple', %s))", [tsquery],
+                           output_field=FloatField())
+    )
+
+
+def _sqlite_sql(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content='{table}', "
+        f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_fts_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_fts_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_fts_au AFTER UPDATE OF search_text ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def _postgres_sql(table: str) -> list[str]:
+    return [
+        f"CREATE INDEX IF NOT EXISTS {table}_fts_idx ON {table} "
+        f"USING GIN (to_tsvector('simple', search_text))"
+    ]
+
+
+def fulltext_operation(table: str) -> migrations.RunPython:
+    def forwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        statements = _sqlite_sql(table) if vendor == "sqlite" else _postgres_sql(table)
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+        else:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_fts_idx")
+
+    return migrations.RunPython(forwards, backwards)

@@ -1,0 +1,213 @@
+"""Funding instruments (programmes and calls) and strategic documents (seed 001 §2.1).
+
+An instrument's status is never stored: it is derived at query time from the opening date
+and the last deadline (`InstrumentQuerySet.with_status`), so a call leaves the open list the
+moment its last deadline passes, without any job having to run.
+"""
+
+import datetime
+
+from django.db import models, transaction
+from django.db.models import Case, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterbridge.accounts.roles import is_editor
+from clusterbridge.core.models import LiveManager, TrackedModel
+from clusterbridge.core.search import build_search_text
+from clusterbridge.taxonomy.models import Country, Feature
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class Status(models.TextChoices):
+    FORTHCOMING = "forthcoming", "Forthcoming"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def forthcoming(self, on: datetime.date | None = None):
+        return self.filter(opening_date__gt=on or today())
+
+    def closed(self, on: datetime.date | None = None):
+        return self.filter(final_deadline__lt=on or today())
+
+    def open(self, on: datetime.date | None = None):
+        on = on or today()
+        return self.exclude(opening_date__gt=on).exclude(final_deadline__lt=on)
+
+    def with_status(self, on: datetime.date | None = None):
+        on = on or today()
+        return self.annotate(
+            status=Case(
+                When(opening_date__gt=on, then=Value(Status.FORTHCOMING)),
+                When(final_deadline__lt=on, then=Value(Status.CLOSED)),
+                default=Value(Status.OPEN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def real(self):
+        return self.filter(is_synthetic=False)
+
+
+class InstrumentManager(LiveManager.from_queryset(InstrumentQuerySet)):
+    pass
+
+
+class Instrument(TrackedModel):
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", "Programme"
+        CALL = "call", "Call"
+
+    class Origin(models.TextChoices):
+        NATIONAL = "national", "National"
+        INTERNATIONAL = "international", "International"
+
+    class CoverLevel(models.TextChoices):
+        EU = "eu", "EU"
+        NATIONAL = "national", "National"
+        REGIONAL = "regional", "Regional"
+
+    class Periodicity(models.TextChoices):
+        ONE_OFF = "one-off", "One-off"
+        RECURRING = "recurring", "Recurring"
+        CONTINUOUS = "continuous", "Continuous"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True,
+                            help_text="Left empty when the source does not say.")
+    name = models.CharField(max_length=300)
+    identifier = models.CharField(max_length=120, null=True, blank=True, unique=True,
+                                  help_text="e.g. the EU Funding & Tenders Portal topic id.")
+    source = models.CharField("source / funding body", max_length=300, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices)
+    cover_level = models.CharField(max_length=16, choices=CoverLevel.choices, blank=True)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="instruments")
+    link = models.URLField(max_length=500, blank=True)
+    target_organisations = models.TextField(blank=True)
+    international_funding = models.TextField("international funding possibilities", blank=True)
+    target_scope = models.TextField(blank=True)
+    budget_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    budget_currency = models.CharField(max_length=3, blank=True, default="")
+    periodicity = models.CharField(max_length=16, choices=Periodicity.choices, blank=True)
+    opening_date = models.DateField(null=True, blank=True, db_index=True)
+    deadline_dates = models.JSONField(default=list, blank=True,
+                                      help_text="All cut-off dates (ISO), sorted.")
+    # Derived from deadline_dates on save: the last cut-off, which decides "closed".
+    final_deadline = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    description = models.TextField(blank=True)
+    features = models.ManyToManyField(Feature, blank=True, related_name="instruments")
+    # What the source (e.g. the EU portal) says about the status; kept for maintenance.
+    source_status = models.CharField(max_length=32, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                       help_text="Set by expire_calls once the call has closed.")
+    notes = models.TextField(blank=True, help_text="Editorial notes, doubts about the source.")
+    is_synthetic = models.BooleanField(default=False, db_index=True)
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = InstrumentManager()
+    all_objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["is_synthetic", "final_deadline"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:instrument-detail", args=[self.pk])
+
+    @classmethod
+    def user_can_create(cls, user) -> bool:
+        return is_editor(user)
+
+    # Deadlines ------------------------------------------------------------------------------
+    @property
+    def deadlines(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(d) for d in self.deadline_dates]
+
+    def next_deadline(self, on: datetime.date | None = None) -> datetime.date | None:
+        on = on or today()
+        upcoming = [d for d in self.deadlines if d >= on]
+        return upcoming[0] if upcoming else None
+
+    def status_on(self, on: datetime.date | None = None) -> str:
+        on = on or today()
+        if self.opening_date and self.opening_date > on:
+            return Status.FORTHCOMING
+        if self.final_deadline and self.final_deadline < on:
+            return Status.CLOSED
+        return Status.OPEN
+
+    def prepare_for_save(self) -> None:
+        """Normalise derived fields; called by save() and by bulk writers."""
+        dates = sorted({datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []})
+        self.deadline_dates = [d.isoformat() for d in dates]
+        self.final_deadline = dates[-1] if dates else None
+        self.search_text = build_search_text(
+            self.name, self.identifier, self.source, self.description, self.target_organisations,
+            self.target_scope, self.international_funding,
+        )
+
+    def save(self, *args, **kwargs):
+        self.prepare_for_save()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # Deadline rows mirror deadline_dates for the deadline-window filter.
+            if not kwargs.get("update_fields"):
+                Deadline.objects.filter(instrument=self).delete()
+                Deadline.objects.bulk_create(
+                    [Deadline(instrument=self, date=d) for d in self.deadlines]
+                )
+
+
+class Deadline(models.Model):
+    """One cut-off date of an instrument (mirror of Instrument.deadline_dates)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="deadline_rows")
+    date = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["date"]
+        indexes = [models.Index(fields=["date", "instrument"])]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+
+class StrategicDocument(TrackedModel):
+    """A strategy described by priorities (features), e.g. a national cybersecurity strategy."""
+
+    name = models.CharField(max_length=300)
+    issuer = models.CharField(max_length=300, blank=True)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="strategic_documents",
+                                help_text="Empty for EU-wide or macro-regional documents.")
+    link = models.URLField(max_length=500, blank=True)
+    period = models.CharField(max_length=60, blank=True, help_text="e.g. 2021–2027")
+    description = models.TextField(blank=True)
+    priorities = models.ManyToManyField(Feature, blank=True, related_name="strategic_documents")
+    notes = models.TextField(blank=True)
+    is_synthetic = models.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:strategy-detail", args=[self.pk])
+
+    @classmethod
+    def user_can_create(cls, user) -> bool:
+        return is_editor(user)
+
+
+__all__ = ["Deadline", "Instrument", "Status", "StrategicDocument"]

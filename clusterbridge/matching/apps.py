@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "clusterbridge.matching"
+    label = "matching"
+    verbose_name = "Matching, suggestions and alerts"
