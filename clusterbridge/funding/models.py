@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusterbridge.accounts.roles import is_editor
-from clusterbridge.core.models import LiveManager, TrackedModel
+from clusterbridge.core.models import LiveManager, LiveQuerySet, TrackedModel
 from clusterbridge.core.search import build_search_text
 from clusterbridge.taxonomy.models import Country, Feature
 
@@ -28,7 +28,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class InstrumentQuerySet(models.QuerySet):
+class InstrumentQuerySet(LiveQuerySet):
     def forthcoming(self, on: datetime.date | None = None):
         return self.filter(opening_date__gt=on or today())
 
