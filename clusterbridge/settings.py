@@ -256,15 +256,30 @@ SPECTACULAR_SETTINGS = {
 
 # Main navigation: (url name, label, what the section offers), in order.
 MAIN_NAV = [
-    ("funding:search", "Funding", "Search open funding calls and programmes by features, country "
-     "and text; see deadlines and what each instrument funds."),
-    ("matching:match", "Match my solution", "Tick what your solution does and needs: get the "
-     "open calls that fit, ranked, with the reasons."),
+    (
+        "funding:search",
+        "Funding",
+        "Search open funding calls and programmes by features, country "
+        "and text; see deadlines and what each instrument funds.",
+    ),
+    (
+        "matching:match",
+        "Match my solution",
+        "Tick what your solution does and needs: get the "
+        "open calls that fit, ranked, with the reasons.",
+    ),
     ("projects:list", "Projects", "Funded projects described by features, and their matches."),
-    ("clusters:directory", "Clusters", "The directory of cluster organisations across Europe, "
-     "with their sectors, ecosystems, services and labels."),
-    ("taxonomy:index", "Taxonomy", "The feature taxonomy and vocabularies that describe "
-     "calls, projects and clusters alike."),
+    (
+        "clusters:directory",
+        "Clusters",
+        "The directory of cluster organisations across Europe, "
+        "with their sectors, ecosystems, services and labels.",
+    ),
+    (
+        "taxonomy:index",
+        "Taxonomy",
+        "The feature taxonomy and vocabularies that describe calls, projects and clusters alike.",
+    ),
 ]
 
 # Reference data: each loader is `module.function(*, stdout) -> dict of counts`, run in order.
