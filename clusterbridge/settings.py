@@ -138,7 +138,9 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
         )
-DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Lets several test runs share one PostgreSQL server (SQLite tests run in memory).
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts ---------------------------------------------------------------------------------
