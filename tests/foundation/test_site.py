@@ -16,6 +16,14 @@ def test_home_page_explains_and_links_sections(client):
     assert "X-Request-ID" in response
 
 
+def test_stylesheet_is_served(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert b":focus-visible" in b"".join(response.streaming_content)
+
+
 def test_openapi_schema_and_docs(client):
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200
