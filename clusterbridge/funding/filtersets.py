@@ -185,19 +185,24 @@ class InstrumentFilterSet(django_filters.FilterSet):
         the current results (ticking one more narrows them), in "any" mode without the
         feature filter (ticking one more widens them).
         """
+        self.country_labels: dict[str, str] = {}
         if not self.is_valid():
             return {name: Counter() for name in FACETS}
 
-        def rows(skip, field):
+        def rows(skip, *fields):
             base = self.filter_queryset(self.queryset.all(), skip=skip).order_by()
-            return Counter(
-                {row[field]: row["n"] for row in base.values(field).annotate(n=Count("pk"))}
-            )
+            return list(base.values(*fields).annotate(n=Count("pk")))
 
+        by_country = rows(("country",), "country__code", "country__label")
+        self.country_labels = {code: code for code in self.form.cleaned_data.get("country") or []}
+        self.country_labels.update(
+            {row["country__code"]: row["country__label"] for row in by_country
+             if row["country__code"]}
+        )
         counts = {
-            "origin": rows(("origin",), "origin"),
-            "country": rows(("country",), "country__code"),
-            "kind": rows(("kind",), "kind"),
+            "origin": Counter({row["origin"]: row["n"] for row in rows(("origin",), "origin")}),
+            "country": Counter({row["country__code"]: row["n"] for row in by_country}),
+            "kind": Counter({row["kind"]: row["n"] for row in rows(("kind",), "kind")}),
         }
         by_status = self.filter_queryset(self.queryset.all(), skip=("status",)).order_by()
         counts["status"] = Counter(
