@@ -57,6 +57,8 @@ class InstrumentForm(forms.ModelForm):
     )
     country = forms.ModelChoiceField(Country.objects.all(), required=False,
                                      help_text="Required for national and regional instruments.")
+    link = forms.URLField(max_length=500, required=False, assume_scheme="https",
+                          help_text="The call or programme page, starting with https://")
 
     class Meta:
         model = Instrument
@@ -88,6 +90,8 @@ class InstrumentForm(forms.ModelForm):
 
 
 class StrategicDocumentForm(forms.ModelForm):
+    link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = StrategicDocument
         fields = ["name", "issuer", "country", "link", "period", "description", "priorities",
