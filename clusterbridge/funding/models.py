@@ -7,6 +7,7 @@ moment its last deadline passes, without any job having to run.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.urls import reverse
@@ -145,6 +146,16 @@ class Instrument(TrackedModel):
             return Status.CLOSED
         return Status.OPEN
 
+    def clean(self) -> None:
+        """Rules shared by the editors' form and the API serializer."""
+        super().clean()
+        errors = instrument_errors(
+            origin=self.origin, cover_level=self.cover_level, country=self.country_id,
+            opening_date=self.opening_date, deadline_dates=self.deadline_dates,
+        )
+        if errors:
+            raise ValidationError(errors)
+
     def prepare_for_save(self) -> None:
         """Normalise derived fields; called by save() and by bulk writers."""
         dates = sorted({datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []})
@@ -165,6 +176,31 @@ class Instrument(TrackedModel):
                 Deadline.objects.bulk_create(
                     [Deadline(instrument=self, date=d) for d in self.deadlines]
                 )
+
+
+def instrument_errors(*, origin, cover_level, country, opening_date, deadline_dates) -> dict:
+    """Field → message for an inconsistent instrument (empty when it is consistent)."""
+    errors: dict[str, str] = {}
+    needs_country = origin == Instrument.Origin.NATIONAL or cover_level in (
+        Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL,
+    )
+    if needs_country and not country:
+        errors["country"] = "A national or regional instrument needs its country."
+    dates = []
+    for value in deadline_dates or []:
+        try:
+            dates.append(value if isinstance(value, datetime.date)
+                         else datetime.date.fromisoformat(str(value)))
+        except ValueError:
+            errors["deadline_dates"] = f"“{value}” is not a date (use YYYY-MM-DD)."
+            return errors
+    early = sorted(d for d in dates if opening_date and d < opening_date)
+    if early:
+        errors["deadline_dates"] = (
+            f"Deadline {early[0].isoformat()} is before the opening date "
+            f"{opening_date.isoformat()}."
+        )
+    return errors
 
 
 class Deadline(models.Model):
@@ -210,4 +246,4 @@ class StrategicDocument(TrackedModel):
         return is_editor(user)
 
 
-__all__ = ["Deadline", "Instrument", "Status", "StrategicDocument"]
+__all__ = ["Deadline", "Instrument", "Status", "StrategicDocument", "instrument_errors"]

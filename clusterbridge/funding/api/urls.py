@@ -1,8 +1,12 @@
 """This app's API routes, registered on the shared /api/v1/ router."""
 
+from clusterbridge.funding.api.views import InstrumentViewSet, StrategicDocumentViewSet
+
 
 def register(router) -> None:
-    pass
+    router.register("instruments", InstrumentViewSet, basename="instrument")
+    router.register("strategic-documents", StrategicDocumentViewSet,
+                    basename="strategic-document")
 
 
 # Extra (non-viewset) API paths, included under /api/v1/.

@@ -1,0 +1,102 @@
+"""Instruments and strategic documents as JSON; writes go through the history and share the
+model's validation (`Instrument.clean`), so the API refuses what the form refuses."""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from clusterbridge.core import history
+from clusterbridge.funding.models import Instrument, StrategicDocument, today
+from clusterbridge.taxonomy.models import Country, Feature
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A taxonomy entry by its code; an unknown code is an error that names it."""
+
+    default_error_messages = {"does_not_exist": "Unknown code: {value}.",
+                              "invalid": "Invalid code."}
+
+    def __init__(self, model, **kwargs):
+        super().__init__(slug_field="code", queryset=model.objects.all(), **kwargs)
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    """Create and update through core.history, with the many-to-many values in the same entry."""
+
+    m2m_fields: tuple[str, ...] = ()
+
+    def _write(self, instance, validated_data):
+        m2m = {name: validated_data.pop(name) for name in self.m2m_fields if name in validated_data}
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=list(self.m2m_fields))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        history.save(instance, user=self.context["request"].user, m2m=m2m)
+        return instance
+
+    def create(self, validated_data):
+        return self._write(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._write(instance, validated_data)
+
+
+class InstrumentSerializer(HistorySerializer):
+    m2m_fields = ("features",)
+
+    url = serializers.HyperlinkedIdentityField(view_name="instrument-detail")
+    page = serializers.CharField(source="get_absolute_url", read_only=True)
+    country = CodeField(Country, allow_null=True, required=False)
+    features = CodeField(Feature, many=True, required=False)
+    deadline_dates = serializers.ListField(child=serializers.DateField(), required=False,
+                                           help_text="All cut-off dates, YYYY-MM-DD.")
+    status = serializers.SerializerMethodField()
+    next_deadline = serializers.SerializerMethodField()
+    search_rank = serializers.FloatField(read_only=True, required=False)
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "id", "url", "page", "kind", "name", "identifier", "source", "origin", "cover_level",
+            "country", "link", "target_organisations", "international_funding", "target_scope",
+            "budget_amount", "budget_currency", "periodicity", "opening_date", "deadline_dates",
+            "final_deadline", "next_deadline", "status", "description", "features",
+            "source_status", "last_reviewed_at", "archived_at", "notes", "provenance",
+            "is_synthetic", "search_rank", "created_at", "updated_at",
+        ]
+        read_only_fields = ["final_deadline", "archived_at", "provenance", "is_synthetic",
+                            "created_at", "updated_at"]
+
+    def get_status(self, obj) -> str:
+        return obj.status_on(today())
+
+    def get_next_deadline(self, obj) -> datetime.date | None:
+        return obj.next_deadline(today())
+
+    def validate_deadline_dates(self, value):
+        return [d.isoformat() for d in sorted(set(value))]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not hasattr(instance, "search_rank"):
+            data.pop("search_rank", None)
+        return data
+
+
+class StrategicDocumentSerializer(HistorySerializer):
+    m2m_fields = ("priorities",)
+
+    url = serializers.HyperlinkedIdentityField(view_name="strategic-document-detail")
+    page = serializers.CharField(source="get_absolute_url", read_only=True)
+    country = CodeField(Country, allow_null=True, required=False)
+    priorities = CodeField(Feature, many=True, required=False)
+
+    class Meta:
+        model = StrategicDocument
+        fields = ["id", "url", "page", "name", "issuer", "country", "link", "period",
+                  "description", "priorities", "notes", "provenance", "is_synthetic",
+                  "created_at", "updated_at"]
+        read_only_fields = ["provenance", "is_synthetic", "created_at", "updated_at"]

@@ -1,0 +1,51 @@
+from django.db.models import Prefetch
+from rest_framework import viewsets
+
+from clusterbridge.core import history
+from clusterbridge.core.permissions import ModelPolicy
+from clusterbridge.funding.api.serializers import InstrumentSerializer, StrategicDocumentSerializer
+from clusterbridge.funding.filtersets import InstrumentFilterSet
+from clusterbridge.funding.models import Instrument, StrategicDocument
+from clusterbridge.taxonomy.models import Feature
+
+FEATURE_CODES = Prefetch("features", queryset=Feature.objects.only("code").order_by())
+
+
+class InstrumentViewSet(viewsets.ModelViewSet):
+    """Funding instruments. The list takes the same filters as the page `/funding/`:
+    q, origin, country, feature (+ feature_mode=any), kind, status (default open),
+    deadline_after, deadline_before, budget_min, budget_max, include_synthetic, ordering."""
+
+    serializer_class = InstrumentSerializer
+    filterset_class = InstrumentFilterSet
+    permission_classes = [ModelPolicy]
+
+    def get_queryset(self):
+        return Instrument.objects.select_related("country").prefetch_related(FEATURE_CODES)
+
+    def filter_queryset(self, queryset):
+        # The search filters (status open by default...) apply to the list only: a closed or
+        # synthetic instrument can still be read, edited and deleted by its id.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def perform_destroy(self, instance):
+        history.soft_delete(instance, user=self.request.user)
+
+
+class StrategicDocumentViewSet(viewsets.ModelViewSet):
+    """Strategic documents (e.g. national cybersecurity strategies) and their priorities."""
+
+    serializer_class = StrategicDocumentSerializer
+    permission_classes = [ModelPolicy]
+
+    def get_queryset(self):
+        return (
+            StrategicDocument.objects.filter(is_synthetic=False)
+            .select_related("country")
+            .prefetch_related(Prefetch("priorities", queryset=Feature.objects.only("code")))
+        )
+
+    def perform_destroy(self, instance):
+        history.soft_delete(instance, user=self.request.user)

@@ -1,0 +1,249 @@
+"""The one filter definition of the funding search, shared by the page `/funding/` and the
+API `/api/v1/instruments/` (same parameter names, same validation, same results).
+
+Status is derived at query time (`InstrumentQuerySet.with_status`): a call whose last
+deadline has passed leaves the default (open) search the day after, without any job.
+Synthetic instruments (from `generate_instruments`) stay out unless `include_synthetic=1`.
+"""
+
+import functools
+from collections import Counter
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from clusterbridge.core.search import search, terms
+from clusterbridge.funding.models import Deadline, Instrument, Status, today
+from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
+from clusterbridge.taxonomy.models import Country, Feature
+
+STATUS_CHOICES = [*Status.choices, ("all", "All")]
+FEATURE_MODE_CHOICES = [("all", "all ticked features"), ("any", "any ticked feature")]
+ORDERING_CHOICES = [
+    ("relevance", "Relevance"),
+    ("deadline", "Deadline, soonest first"),
+    ("-deadline", "Deadline, latest first"),
+    ("name", "Name, A–Z"),
+    ("-name", "Name, Z–A"),
+]
+DEFAULTS = {"status": "open", "feature_mode": "all", "ordering": "relevance"}
+
+# The facets shown beside the filters; each is counted with every *other* filter applied.
+FACETS = ("origin", "country", "kind", "status", "feature")
+
+Through = Instrument.features.through
+
+
+class InstrumentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Free text")
+    origin = django_filters.MultipleChoiceFilter(
+        choices=Instrument.Origin.choices, widget=forms.CheckboxSelectMultiple
+    )
+    country = CountryFilter(method="filter_country")
+    feature = FeatureFilter(method="filter_feature")
+    feature_mode = django_filters.ChoiceFilter(
+        choices=FEATURE_MODE_CHOICES, method="filter_nothing", empty_label=None,
+        label="Instruments must have",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Instrument.Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", empty_label=None
+    )
+    deadline_after = django_filters.DateFilter(
+        method="filter_deadline_window", label="Deadline from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_before = django_filters.DateFilter(
+        method="filter_deadline_window", label="Deadline until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    budget_min = django_filters.NumberFilter(
+        field_name="budget_amount", lookup_expr="gte", label="Budget at least", min_value=0
+    )
+    budget_max = django_filters.NumberFilter(
+        field_name="budget_amount", lookup_expr="lte", label="Budget at most", min_value=0
+    )
+    include_synthetic = django_filters.BooleanFilter(
+        method="filter_synthetic", widget=forms.CheckboxInput,
+        label="Include synthetic test records",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_nothing", empty_label=None, label="Sort by"
+    )
+
+    class Meta:
+        model = Instrument
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Defaults (open calls, all features, relevance) apply when a parameter is absent, so
+        # an empty query means "open real instruments" on the page and in the API alike.
+        if data is not None:
+            data = data.copy()
+            for name, value in DEFAULTS.items():
+                if not data.get(name):
+                    data[name] = value
+        else:
+            data = DEFAULTS.copy()
+        if queryset is None:
+            queryset = Instrument.objects.all()
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.on = today()
+        # The code fields ask for the known codes once per given code; once per request
+        # is enough (and keeps the query count independent of how many codes are ticked).
+        for name in ("country", "feature"):
+            field = self.form.fields[name]
+            field.known_codes = functools.cache(field.known_codes)
+
+    # Filters -----------------------------------------------------------------------------
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_feature / order()
+
+    def filter_q(self, queryset, name, value):
+        if not terms(value):
+            return queryset
+        return search(queryset, value)
+
+    def filter_country(self, queryset, name, value):
+        # By id through a subquery rather than a join: the database then starts from the
+        # instruments of those countries (an index range) when that is the narrowest filter.
+        return queryset.filter(country_id__in=Country.objects.filter(code__in=value).values("id"))
+
+    def filter_feature(self, queryset, name, value):
+        # One EXISTS per feature, probing the (instrument, feature) unique index: the database
+        # drives the query from its most selective filter (country, text) and checks each
+        # candidate, instead of building the long list of every instrument with a feature.
+        def has(codes):
+            feature_ids = Feature.objects.filter(code__in=codes).values("id")
+            return Exists(
+                Through.objects.filter(instrument_id=OuterRef("pk"), feature_id__in=feature_ids)
+            )
+
+        if self.form.cleaned_data.get("feature_mode") == "any":
+            return queryset.filter(has(value))
+        for code in value:
+            queryset = queryset.filter(has([code]))
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == Status.OPEN:
+            return queryset.open(self.on)
+        if value == Status.CLOSED:
+            return queryset.closed(self.on)
+        if value == Status.FORTHCOMING:
+            return queryset.forthcoming(self.on)
+        return queryset
+
+    def filter_deadline_window(self, queryset, name, value):
+        # Both bounds are applied together (by deadline_after) to the same deadline row.
+        if name == "deadline_before" and self.form.cleaned_data.get("deadline_after"):
+            return queryset
+        window = Q(instrument_id=OuterRef("pk"))
+        after = self.form.cleaned_data.get("deadline_after")
+        before = self.form.cleaned_data.get("deadline_before")
+        if after:
+            window &= Q(date__gte=after)
+        if before:
+            window &= Q(date__lte=before)
+        return queryset.filter(Exists(Deadline.objects.filter(window)))
+
+    def filter_synthetic(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset, *, skip: tuple[str, ...] = ()):
+        if not self.form.cleaned_data.get("include_synthetic"):
+            queryset = queryset.real()
+        for name, value in self.form.cleaned_data.items():
+            if name in skip:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if self.is_valid():
+                self._qs = self.order(self.filter_queryset(self.queryset.all()))
+            else:
+                # The page shows the errors (the API answers 400 before getting here).
+                self._qs = self.queryset.none()
+        return self._qs
+
+    # Ordering ------------------------------------------------------------------------------
+    @property
+    def has_text_query(self) -> bool:
+        return bool(terms(self.form.cleaned_data.get("q") or ""))
+
+    def order(self, queryset):
+        ordering = self.form.cleaned_data.get("ordering") or "relevance"
+        soonest = (F("final_deadline").asc(nulls_last=True), "name", "pk")
+        if ordering == "relevance":
+            if self.has_text_query:
+                return queryset.order_by("-search_rank", *soonest)
+            return queryset.order_by(*soonest)
+        if ordering == "deadline":
+            return queryset.order_by(*soonest)
+        if ordering == "-deadline":
+            return queryset.order_by(F("final_deadline").desc(nulls_last=True), "name", "pk")
+        return queryset.order_by(ordering, "pk")
+
+    # Facets --------------------------------------------------------------------------------
+    def facet_counts(self) -> dict[str, Counter]:
+        """For each facet value, how many results ticking it would give.
+
+        Two aggregate queries, whatever the number of values. Each facet is counted with
+        every other filter applied; features in "all" mode are counted within
+        the current results (ticking one more narrows them), in "any" mode without the
+        feature filter (ticking one more widens them).
+        """
+        self.country_labels: dict[str, str] = {}
+        if not self.is_valid():
+            return {name: Counter() for name in FACETS}
+
+        # origin, kind, country and status in one grouped query over the results without
+        # those four filters; each facet then applies the other three selections in Python.
+        scalar = ("origin", "kind", "country", "status")
+        base = self.filter_queryset(self.queryset.all(), skip=scalar).order_by()
+        groups = list(
+            base.with_status(self.on)
+            .values("origin", "kind", "country__code", "country__label", "status")
+            .annotate(n=Count("pk"))
+        )
+        data = self.form.cleaned_data
+        chosen = {
+            "origin": set(data.get("origin") or []),
+            "kind": set(data.get("kind") or []),
+            "country": set(data.get("country") or []),
+            "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
+        }
+        field_of = {"origin": "origin", "kind": "kind", "country": "country__code",
+                    "status": "status"}
+
+        def passes(group, facet):
+            return all(not chosen[other] or group[field_of[other]] in chosen[other]
+                       for other in scalar if other != facet)
+
+        counts: dict[str, Counter] = {}
+        for facet in scalar:
+            counts[facet] = Counter()
+            for group in groups:
+                if passes(group, facet):
+                    counts[facet][group[field_of[facet]]] += group["n"]
+        counts["status"]["all"] = sum(counts["status"].values())
+        self.country_labels = {code: code for code in chosen["country"]}
+        self.country_labels.update(
+            {g["country__code"]: g["country__label"] for g in groups if g["country__code"]}
+        )
+        skip = ("feature",) if self.form.cleaned_data.get("feature_mode") == "any" else ()
+        within = self.filter_queryset(self.queryset.all(), skip=skip).order_by()
+        counts["feature"] = Counter(
+            {
+                row["features__code"]: row["n"]
+                for row in within.values("features__code").annotate(n=Count("pk"))
+                if row["features__code"]
+            }
+        )
+        return counts
