@@ -134,6 +134,8 @@ class Cluster(TrackedModel):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     former_names = models.JSONField(default=list, blank=True)
+    also_known_as = models.JSONField(default=list, blank=True,
+                                     help_text="Other spellings the source documents use.")
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="clusters",
                                 help_text="Empty when the source names no single country.")
@@ -254,7 +256,7 @@ class Cluster(TrackedModel):
             known = [p for p in parts if p is not None]
             self.size_members = sum(known) if known else None
         self.search_text = build_search_text(
-            self.name, " ".join(self.former_names or []), self.region, self.city,
+            self.name, " ".join(self.former_names or []), " ".join(self.also_known_as or []), self.region, self.city,
             self.country.label if self.country_id else "", self.description, self.mission,
             " ".join(self.domains or []), " ".join(self.sectors_text or []),
         )
