@@ -23,6 +23,9 @@ class ClusterForm(forms.ModelForm):
     domains = LinesField(required=False, label="Vertical market / domains",
                          help_text="One per line, in your own words.")
     country = forms.ModelChoiceField(Country.objects.all(), to_field_name="code", required=False)
+    website = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    contact_form_url = forms.URLField(label="Contact web form", max_length=500, required=False,
+                                      assume_scheme="https")
 
     class Meta:
         model = Cluster
