@@ -5,17 +5,31 @@ from django.utils import timezone
 from clusterbridge.core import spreadsheets
 
 COLUMNS = (
-    ("name", "Name"), ("country", "Country"), ("countries", "Cross-border countries"),
-    ("region", "Region"), ("city", "City"), ("website", "Website"),
-    ("founding_year", "Founding year"), ("members_total", "Members"),
-    ("members_sme", "SME members"), ("members_large", "Large-firm members"),
-    ("members_research", "Research-organisation members"), ("size", "Size (members, derived)"),
-    ("sectors", "Sectors"), ("ecosystems", "Industrial ecosystems"),
-    ("technologies", "Technologies"), ("services", "Services"),
-    ("domains", "Vertical market / domains"), ("networks", "Networks"),
-    ("label", "Quality label"), ("label_expires", "Label expires"),
-    ("label_validity", "Label validity"), ("contact_email", "Organisation e-mail"),
-    ("contact_phone", "Organisation phone"), ("profile", "Profile"), ("sources", "Sources"),
+    ("name", "Name"),
+    ("country", "Country"),
+    ("countries", "Cross-border countries"),
+    ("region", "Region"),
+    ("city", "City"),
+    ("website", "Website"),
+    ("founding_year", "Founding year"),
+    ("members_total", "Members"),
+    ("members_sme", "SME members"),
+    ("members_large", "Large-firm members"),
+    ("members_research", "Research-organisation members"),
+    ("size", "Size (members, derived)"),
+    ("sectors", "Sectors"),
+    ("ecosystems", "Industrial ecosystems"),
+    ("technologies", "Technologies"),
+    ("services", "Services"),
+    ("domains", "Vertical market / domains"),
+    ("networks", "Networks"),
+    ("label", "Quality label"),
+    ("label_expires", "Label expires"),
+    ("label_validity", "Label validity"),
+    ("contact_email", "Organisation e-mail"),
+    ("contact_phone", "Organisation phone"),
+    ("profile", "Profile"),
+    ("sources", "Sources"),
 )
 
 
@@ -26,15 +40,29 @@ def _codes(manager) -> str:
 def row(cluster, site_url: str) -> list:
     today = timezone.localdate()
     return [
-        cluster.name, cluster.country.code if cluster.country_id else "",
-        _codes(cluster.countries), cluster.region, cluster.city, cluster.website,
-        cluster.founding_year, cluster.members_total, cluster.members_sme, cluster.members_large,
-        cluster.members_research, cluster.size_members, _codes(cluster.sectors),
-        _codes(cluster.ecosystems), _codes(cluster.technologies), _codes(cluster.services),
-        "; ".join(cluster.domains or []), _codes(cluster.networks),
+        cluster.name,
+        cluster.country.code if cluster.country_id else "",
+        _codes(cluster.countries),
+        cluster.region,
+        cluster.city,
+        cluster.website,
+        cluster.founding_year,
+        cluster.members_total,
+        cluster.members_sme,
+        cluster.members_large,
+        cluster.members_research,
+        cluster.size_members,
+        _codes(cluster.sectors),
+        _codes(cluster.ecosystems),
+        _codes(cluster.technologies),
+        _codes(cluster.services),
+        "; ".join(cluster.domains or []),
+        _codes(cluster.networks),
         cluster.get_label_level_display() if cluster.label_level else "",
         cluster.label_expires.isoformat() if cluster.label_expires else "",
-        cluster.label_validity(today) or "", cluster.contact_email, cluster.contact_phone,
+        cluster.label_validity(today) or "",
+        cluster.contact_email,
+        cluster.contact_phone,
         site_url + cluster.get_absolute_url(),
         "; ".join(sorted({p["document"] for p in cluster.provenance or []})),
     ]
@@ -57,5 +85,6 @@ def csv_response(queryset):
 
 
 def xlsx_response(queryset):
-    return spreadsheets.xlsx_response(_filename("xlsx"), [c[1] for c in COLUMNS], _rows(queryset),
-                                      title="Clusters")
+    return spreadsheets.xlsx_response(
+        _filename("xlsx"), [c[1] for c in COLUMNS], _rows(queryset), title="Clusters"
+    )

@@ -21,14 +21,17 @@ class CountryFilter(CodeListFilter):
     cross-border countries."""
 
     def __init__(self, **kwargs):
-        super().__init__(lookup="country__code", known_codes=country_codes,
-                         noun="country code(s)", **kwargs)
+        super().__init__(
+            lookup="country__code", known_codes=country_codes, noun="country code(s)", **kwargs
+        )
 
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(Q(country__code__in=value) | Q(pk__in=Cluster.all_objects.filter(
-            countries__code__in=value).values("pk")))
+        return qs.filter(
+            Q(country__code__in=value)
+            | Q(pk__in=Cluster.all_objects.filter(countries__code__in=value).values("pk"))
+        )
 
 
 class ClusterFilterSet(django_filters.FilterSet):
@@ -41,16 +44,25 @@ class ClusterFilterSet(django_filters.FilterSet):
     service = TermFilter(Vocabulary.CLUSTER_SERVICES, "services__code", label="Service offered")
     domain = django_filters.CharFilter(method="filter_domain", label="Vertical market / domain")
     label = django_filters.MultipleChoiceFilter(
-        choices=LabelLevel.choices, method="filter_label", label="Valid quality label")
-    network = CodeListFilter(lookup="networks__code", known_codes=network_codes,
-                             noun="network code(s)", normalise=str.lower, label="Network")
+        choices=LabelLevel.choices, method="filter_label", label="Valid quality label"
+    )
+    network = CodeListFilter(
+        lookup="networks__code",
+        known_codes=network_codes,
+        noun="network code(s)",
+        normalise=str.lower,
+        label="Network",
+    )
     size = django_filters.MultipleChoiceFilter(
-        choices=[(key, key.replace("-", "–")) for key in SIZE_CLASSES], method="filter_size",
-        label="Members")
+        choices=[(key, key.replace("-", "–")) for key in SIZE_CLASSES],
+        method="filter_size",
+        label="Members",
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("size_members", "size"), ("founding_year", "founding_year")),
         field_labels={"name": "Name", "size_members": "Size", "founding_year": "Founding year"},
-        label="Sort by")
+        label="Sort by",
+    )
 
     class Meta:
         model = Cluster
@@ -96,11 +108,17 @@ class ClusterFilterSet(django_filters.FilterSet):
 def _term_facet(ids, relation: str, vocabulary: str) -> list[dict]:
     counts = dict(
         Term.objects.filter(vocabulary=vocabulary, **{f"{relation}__in": ids})
-        .values_list("code").annotate(n=Count(relation, distinct=True)).values_list("code", "n")
+        .values_list("code")
+        .annotate(n=Count(relation, distinct=True))
+        .values_list("code", "n")
     )
-    terms = Term.objects.filter(vocabulary=vocabulary, code__in=counts).values_list("code", "label", "group")
-    return [{"value": code, "label": label, "group": group, "count": counts[code]}
-            for code, label, group in terms]
+    terms = Term.objects.filter(vocabulary=vocabulary, code__in=counts).values_list(
+        "code", "label", "group"
+    )
+    return [
+        {"value": code, "label": label, "group": group, "count": counts[code]}
+        for code, label, group in terms
+    ]
 
 
 def facets(queryset) -> dict[str, list[dict]]:
@@ -114,45 +132,78 @@ def facets(queryset) -> dict[str, list[dict]]:
     else:
         ids = queryset.order_by().values("pk")
     result: dict[str, list[dict]] = {}
-    by_country = Counter(dict(
-        Cluster.all_objects.filter(pk__in=ids).exclude(country=None)
-        .values_list("country__code").annotate(n=Count("pk")).values_list("country__code", "n")
-    ))
+    by_country = Counter(
+        dict(
+            Cluster.all_objects.filter(pk__in=ids)
+            .exclude(country=None)
+            .values_list("country__code")
+            .annotate(n=Count("pk"))
+            .values_list("country__code", "n")
+        )
+    )
     # Cross-border clusters count in each of their further countries too.
-    cross_border = (Cluster.countries.through.objects.filter(cluster__in=ids)
-                    .exclude(cluster__country=F("country")).values_list("country__code")
-                    .annotate(n=Count("cluster", distinct=True)).values_list("country__code", "n"))
+    cross_border = (
+        Cluster.countries.through.objects.filter(cluster__in=ids)
+        .exclude(cluster__country=F("country"))
+        .values_list("country__code")
+        .annotate(n=Count("cluster", distinct=True))
+        .values_list("country__code", "n")
+    )
     by_country.update(dict(cross_border))
     labels = dict(Country.objects.filter(code__in=by_country).values_list("code", "label"))
     result["country"] = sorted(
         ({"value": code, "label": labels[code], "count": n} for code, n in by_country.items()),
-        key=lambda item: item["label"])
+        key=lambda item: item["label"],
+    )
     result["sector"] = _term_facet(ids, "clusters_by_sector", Vocabulary.SECTORS)
     result["ecosystem"] = _term_facet(ids, "clusters_by_ecosystem", Vocabulary.ECOSYSTEMS)
     result["technology"] = _term_facet(ids, "clusters_by_technology", Vocabulary.TECHNOLOGIES)
     result["service"] = _term_facet(ids, "clusters_by_service", Vocabulary.CLUSTER_SERVICES)
     label_counts = dict(
-        Cluster.all_objects.filter(pk__in=ids).filter(valid_label_q())
-        .values_list("label_level").annotate(n=Count("pk")).values_list("label_level", "n"))
-    result["label"] = [{"value": value, "label": label, "count": label_counts[value]}
-                       for value, label in reversed(LabelLevel.choices) if value in label_counts]
+        Cluster.all_objects.filter(pk__in=ids)
+        .filter(valid_label_q())
+        .values_list("label_level")
+        .annotate(n=Count("pk"))
+        .values_list("label_level", "n")
+    )
+    result["label"] = [
+        {"value": value, "label": label, "count": label_counts[value]}
+        for value, label in reversed(LabelLevel.choices)
+        if value in label_counts
+    ]
     result["network"] = [
         {"value": code, "label": name, "count": n}
         for code, name, n in Network.objects.filter(clusters__in=ids)
-        .values_list("code", "name").annotate(n=Count("clusters", distinct=True)).order_by("name")
+        .values_list("code", "name")
+        .annotate(n=Count("clusters", distinct=True))
+        .order_by("name")
     ]
-    size_counts = Cluster.all_objects.filter(pk__in=ids).aggregate(**{
-        key: Count("pk", filter=Q(size_members__gte=low) & (Q(size_members__lte=high) if high else Q()))
-        for key, (low, high) in SIZE_CLASSES.items()
-    })
-    result["size"] = [{"value": key, "label": key.replace("-", "–"), "count": size_counts[key]}
-                      for key in SIZE_CLASSES if size_counts[key]]
-    regions = (Cluster.all_objects.filter(pk__in=ids).exclude(region="")
-               .values_list("region").annotate(n=Count("pk")).order_by("-n", "region")[:15])
+    size_counts = Cluster.all_objects.filter(pk__in=ids).aggregate(
+        **{
+            key: Count(
+                "pk", filter=Q(size_members__gte=low) & (Q(size_members__lte=high) if high else Q())
+            )
+            for key, (low, high) in SIZE_CLASSES.items()
+        }
+    )
+    result["size"] = [
+        {"value": key, "label": key.replace("-", "–"), "count": size_counts[key]}
+        for key in SIZE_CLASSES
+        if size_counts[key]
+    ]
+    regions = (
+        Cluster.all_objects.filter(pk__in=ids)
+        .exclude(region="")
+        .values_list("region")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "region")[:15]
+    )
     result["region"] = [{"value": r, "label": r, "count": n} for r, n in regions]
     domain_counts: Counter = Counter()
     for domains in Cluster.all_objects.filter(pk__in=ids).values_list("domains", flat=True):
         domain_counts.update({d.strip().lower() for d in domains or []})
-    result["domain"] = [{"value": d, "label": d, "count": n}
-                        for d, n in sorted(domain_counts.items(), key=lambda i: (-i[1], i[0]))[:15]]
+    result["domain"] = [
+        {"value": d, "label": d, "count": n}
+        for d, n in sorted(domain_counts.items(), key=lambda i: (-i[1], i[0]))[:15]
+    ]
     return result

@@ -31,12 +31,25 @@ def bar_chart(items: list[dict], parameter: str, title: str) -> dict:
     for index, item in enumerate(items):
         y = index * (BAR_HEIGHT + BAR_GAP)
         width = round(BAR_WIDTH * item["count"] / top, 1)
-        bars.append(dict(item, y=y, text_y=y + BAR_HEIGHT * 0.7, width=max(width, 1),
-                         count_x=LABEL_WIDTH + width + 6, url=_link(**{parameter: item["value"]})))
-    return {"title": title, "bars": bars, "parameter": parameter,
-            "height": max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP),
-            "width": LABEL_WIDTH + BAR_WIDTH + 60, "label_width": LABEL_WIDTH,
-            "label_x": LABEL_WIDTH - 8}
+        bars.append(
+            dict(
+                item,
+                y=y,
+                text_y=y + BAR_HEIGHT * 0.7,
+                width=max(width, 1),
+                count_x=LABEL_WIDTH + width + 6,
+                url=_link(**{parameter: item["value"]}),
+            )
+        )
+    return {
+        "title": title,
+        "bars": bars,
+        "parameter": parameter,
+        "height": max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP),
+        "width": LABEL_WIDTH + BAR_WIDTH + 60,
+        "label_width": LABEL_WIDTH,
+        "label_x": LABEL_WIDTH - 8,
+    }
 
 
 def _shade(count: int, top: int) -> str:
@@ -50,29 +63,52 @@ def europe_map(by_country: dict[str, int]) -> dict:
     labels = dict(Country.objects.values_list("code", "label"))
     top = max(by_country.values(), default=0) or 1
     countries = [
-        {"code": code, "label": labels.get(code, code), "paths": paths,
-         "count": by_country.get(code, 0), "fill": _shade(by_country.get(code, 0), top),
-         "url": _link(country=code)}
+        {
+            "code": code,
+            "label": labels.get(code, code),
+            "paths": paths,
+            "count": by_country.get(code, 0),
+            "fill": _shade(by_country.get(code, 0), top),
+            "url": _link(country=code),
+        }
         for code, paths in geometry["countries"].items()
     ]
     step = -(-top // len(SHADES))
-    legend = [{"fill": shade, "low": i * step + 1, "high": min((i + 1) * step, top)}
-              for i, shade in enumerate(SHADES) if i * step + 1 <= top]
-    return {"view_box": " ".join(str(v) for v in geometry["view_box"]), "countries": countries,
-            "context": [p for paths in geometry["context"].values() for p in paths],
-            "context_fill": CONTEXT, "no_cluster": NO_CLUSTER, "legend": legend,
-            "source": geometry["source"], "licence": geometry["licence"]}
+    legend = [
+        {"fill": shade, "low": i * step + 1, "high": min((i + 1) * step, top)}
+        for i, shade in enumerate(SHADES)
+        if i * step + 1 <= top
+    ]
+    return {
+        "view_box": " ".join(str(v) for v in geometry["view_box"]),
+        "countries": countries,
+        "context": [p for paths in geometry["context"].values() for p in paths],
+        "context_fill": CONTEXT,
+        "no_cluster": NO_CLUSTER,
+        "legend": legend,
+        "source": geometry["source"],
+        "licence": geometry["licence"],
+    }
 
 
 def label_counts(queryset) -> list[dict]:
     today = timezone.localdate()
     counts: Counter = Counter()
-    for level, expires in queryset.exclude(label_level="").values_list("label_level", "label_expires"):
+    for level, expires in queryset.exclude(label_level="").values_list(
+        "label_level", "label_expires"
+    ):
         state = "unknown" if expires is None else ("valid" if expires >= today else "expired")
         counts[(level, state)] += 1
-    return [{"value": level, "label": label, "count": counts[(level, "valid")],
-             "expired": counts[(level, "expired")], "unknown": counts[(level, "unknown")]}
-            for level, label in reversed(LabelLevel.choices)]
+    return [
+        {
+            "value": level,
+            "label": label,
+            "count": counts[(level, "valid")],
+            "expired": counts[(level, "expired")],
+            "unknown": counts[(level, "unknown")],
+        }
+        for level, label in reversed(LabelLevel.choices)
+    ]
 
 
 def build() -> dict:

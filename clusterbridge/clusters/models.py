@@ -98,12 +98,14 @@ class Network(TrackedModel):
     code = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="cluster_networks")
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="cluster_networks"
+    )
     website = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
-    member_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="member_networks")
+    member_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="member_networks"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -120,9 +122,22 @@ class Cluster(TrackedModel):
 
     # Fields a manager may edit; changes to them on a published record are moderated.
     EDITABLE_FIELDS = (
-        "name", "region", "city", "description", "mission", "member_benefits",
-        "contact_email", "contact_phone", "contact_form_url", "website", "founding_year",
-        "members_total", "members_sme", "members_large", "members_research", "domains",
+        "name",
+        "region",
+        "city",
+        "description",
+        "mission",
+        "member_benefits",
+        "contact_email",
+        "contact_phone",
+        "contact_form_url",
+        "website",
+        "founding_year",
+        "members_total",
+        "members_sme",
+        "members_large",
+        "members_research",
+        "domains",
     )
     TERM_FIELDS = {
         "sectors": Vocabulary.SECTORS,
@@ -134,13 +149,23 @@ class Cluster(TrackedModel):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     former_names = models.JSONField(default=list, blank=True)
-    also_known_as = models.JSONField(default=list, blank=True,
-                                     help_text="Other spellings the source documents use.")
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="clusters",
-                                help_text="Empty when the source names no single country.")
-    countries = models.ManyToManyField(Country, blank=True, related_name="cross_border_clusters",
-                                       help_text="Further countries of a cross-border cluster.")
+    also_known_as = models.JSONField(
+        default=list, blank=True, help_text="Other spellings the source documents use."
+    )
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clusters",
+        help_text="Empty when the source names no single country.",
+    )
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="cross_border_clusters",
+        help_text="Further countries of a cross-border cluster.",
+    )
     region = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
@@ -155,38 +180,63 @@ class Cluster(TrackedModel):
     members_total = models.PositiveIntegerField(null=True, blank=True)
     members_sme = models.PositiveIntegerField("SME members", null=True, blank=True)
     members_large = models.PositiveIntegerField("large-firm members", null=True, blank=True)
-    members_research = models.PositiveIntegerField("research-organisation members", null=True,
-                                                   blank=True)
+    members_research = models.PositiveIntegerField(
+        "research-organisation members", null=True, blank=True
+    )
     members_note = models.TextField(blank=True, help_text="The source's own words on members.")
     # Derived on save: members_total, else the sum of the stated parts (see decisions).
-    size_members = models.PositiveIntegerField(null=True, blank=True, editable=False,
-                                               db_index=True)
-    sectors = models.ManyToManyField(Term, blank=True, related_name="clusters_by_sector",
-                                     limit_choices_to={"vocabulary": Vocabulary.SECTORS})
-    ecosystems = models.ManyToManyField(Term, blank=True, related_name="clusters_by_ecosystem",
-                                        limit_choices_to={"vocabulary": Vocabulary.ECOSYSTEMS})
+    size_members = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
+    sectors = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="clusters_by_sector",
+        limit_choices_to={"vocabulary": Vocabulary.SECTORS},
+    )
+    ecosystems = models.ManyToManyField(
+        Term,
+        blank=True,
+        related_name="clusters_by_ecosystem",
+        limit_choices_to={"vocabulary": Vocabulary.ECOSYSTEMS},
+    )
     technologies = models.ManyToManyField(
-        Term, blank=True, related_name="clusters_by_technology",
-        limit_choices_to={"vocabulary": Vocabulary.TECHNOLOGIES})
+        Term,
+        blank=True,
+        related_name="clusters_by_technology",
+        limit_choices_to={"vocabulary": Vocabulary.TECHNOLOGIES},
+    )
     services = models.ManyToManyField(
-        Term, blank=True, related_name="clusters_by_service",
-        limit_choices_to={"vocabulary": Vocabulary.CLUSTER_SERVICES})
-    domains = models.JSONField("vertical market / domains", default=list, blank=True,
-                               help_text="The documents' own words.")
-    sectors_text = models.JSONField(default=list, blank=True,
-                                    help_text="Sector descriptions as the source writes them.")
-    networks = models.ManyToManyField(Network, through="NetworkMembership", blank=True,
-                                      related_name="clusters")
-    label_level = models.CharField("quality label", max_length=8, choices=LabelLevel.choices,
-                                   blank=True)
+        Term,
+        blank=True,
+        related_name="clusters_by_service",
+        limit_choices_to={"vocabulary": Vocabulary.CLUSTER_SERVICES},
+    )
+    domains = models.JSONField(
+        "vertical market / domains", default=list, blank=True, help_text="The documents' own words."
+    )
+    sectors_text = models.JSONField(
+        default=list, blank=True, help_text="Sector descriptions as the source writes them."
+    )
+    networks = models.ManyToManyField(
+        Network, through="NetworkMembership", blank=True, related_name="clusters"
+    )
+    label_level = models.CharField(
+        "quality label", max_length=8, choices=LabelLevel.choices, blank=True
+    )
     label_issued = models.DateField(null=True, blank=True)
     label_expires = models.DateField(null=True, blank=True, db_index=True)
-    field_sources = models.JSONField(default=dict, blank=True,
-                                     help_text="field → list of source documents.")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="proposed_clusters")
+    field_sources = models.JSONField(
+        default=dict, blank=True, help_text="field → list of source documents."
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_clusters",
+    )
     is_synthetic = models.BooleanField(default=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
 
@@ -220,8 +270,11 @@ class Cluster(TrackedModel):
     def is_visible_to(self, user) -> bool:
         if self.status == Status.PUBLISHED and not self.is_synthetic and not self.is_deleted:
             return True
-        return is_admin(user) or self.is_managed_by(user) or (
-            is_member(user) and self.submitted_by_id == user.pk)
+        return (
+            is_admin(user)
+            or self.is_managed_by(user)
+            or (is_member(user) and self.submitted_by_id == user.pk)
+        )
 
     # Derived values -------------------------------------------------------------------------
     def label_validity(self, on: datetime.date | None = None) -> str | None:
@@ -229,7 +282,9 @@ class Cluster(TrackedModel):
             return None
         if self.label_expires is None:
             return LabelValidity.UNKNOWN
-        return LabelValidity.VALID if self.label_expires >= (on or today()) else LabelValidity.EXPIRED
+        return (
+            LabelValidity.VALID if self.label_expires >= (on or today()) else LabelValidity.EXPIRED
+        )
 
     def all_countries(self) -> list[Country]:
         extra = [c for c in self.countries.all() if c.pk != self.country_id]
@@ -256,9 +311,16 @@ class Cluster(TrackedModel):
             known = [p for p in parts if p is not None]
             self.size_members = sum(known) if known else None
         self.search_text = build_search_text(
-            self.name, " ".join(self.former_names or []), " ".join(self.also_known_as or []), self.region, self.city,
-            self.country.label if self.country_id else "", self.description, self.mission,
-            " ".join(self.domains or []), " ".join(self.sectors_text or []),
+            self.name,
+            " ".join(self.former_names or []),
+            " ".join(self.also_known_as or []),
+            self.region,
+            self.city,
+            self.country.label if self.country_id else "",
+            self.description,
+            self.mission,
+            " ".join(self.domains or []),
+            " ".join(self.sectors_text or []),
         )
 
     def save(self, *args, **kwargs):
@@ -272,8 +334,11 @@ class NetworkMembership(models.Model):
     provenance = models.JSONField(default=list, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cluster", "network"],
-                                               name="one_membership_per_network")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "network"], name="one_membership_per_network"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.cluster} ∈ {self.network}"
@@ -286,21 +351,26 @@ class ClusterManager(TrackedModel):
         OWNER = "owner", "Owner"
         CO_MANAGER = "co-manager", "Co-manager"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="cluster_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_links"
+    )
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="manager_links")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.OWNER)
     # A trusted manager's edits are published at once (still in the history).
     trusted = models.BooleanField(default=False)
     # A claim waits for an administrator; links made by an administrator start approved.
     approved = models.BooleanField(default=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "cluster"],
-                                               name="one_link_per_manager_and_cluster")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cluster"], name="one_link_per_manager_and_cluster"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.cluster} ({self.role})"
@@ -331,13 +401,19 @@ class ChangeRequest(TrackedModel):
     changes = models.JSONField(default=dict)
     # {field: value when submitted}, to show the difference even after later edits.
     original = models.JSONField(default=dict)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                     on_delete=models.SET_NULL, related_name="cluster_changes")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="cluster_changes",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = LiveManager.from_queryset(ChangeRequestQuerySet)()
@@ -360,5 +436,15 @@ class ChangeRequest(TrackedModel):
         return is_admin(user)
 
 
-__all__ = ["ChangeRequest", "Cluster", "ClusterManager", "LabelLevel", "LabelValidity",
-           "Network", "NetworkMembership", "SIZE_CLASSES", "Status", "normalise_name"]
+__all__ = [
+    "ChangeRequest",
+    "Cluster",
+    "ClusterManager",
+    "LabelLevel",
+    "LabelValidity",
+    "Network",
+    "NetworkMembership",
+    "SIZE_CLASSES",
+    "Status",
+    "normalise_name",
+]

@@ -17,7 +17,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from clusterbridge.clusters.models import Cluster, Network, NetworkMembership, Status, normalise_name
+from clusterbridge.clusters.models import (
+    Cluster,
+    Network,
+    NetworkMembership,
+    Status,
+    normalise_name,
+)
 from clusterbridge.core import history
 from clusterbridge.core.reference import changed_by_people, read_json, upsert
 from clusterbridge.core.search import fold
@@ -30,8 +36,16 @@ SOURCES = {
     "seed003": "clusters/seed003_finland.json",
 }
 SCALAR_FIELDS = (
-    "country", "region", "city", "description", "founding_year", "members_total",
-    "members_sme", "members_large", "members_research", "members_note",
+    "country",
+    "region",
+    "city",
+    "description",
+    "founding_year",
+    "members_total",
+    "members_sme",
+    "members_large",
+    "members_research",
+    "members_note",
 )
 LIST_FIELDS = ("domains", "sectors_text")
 _FORMER = re.compile(r"\s*\(former (?P<former>[^)]*)\)\s*$", re.IGNORECASE)
@@ -80,8 +94,10 @@ def _url(value: str | None) -> str:
 
 
 def _aliases() -> dict[str, str]:
-    return {normalise_name(a["name"]): normalise_name(a["same_as"])
-            for a in read_json("clusters/merges.json")["aliases"]}
+    return {
+        normalise_name(a["name"]): normalise_name(a["same_as"])
+        for a in read_json("clusters/merges.json")["aliases"]
+    }
 
 
 def gather() -> dict[str, Merged]:
@@ -107,7 +123,9 @@ def gather() -> dict[str, Merged]:
             if name not in record.names:
                 record.names.append(name)
             former = _FORMER.search(entry["name"])
-            for former_name in entry.get("former_names", []) + ([former["former"]] if former else []):
+            for former_name in entry.get("former_names", []) + (
+                [former["former"]] if former else []
+            ):
                 if former_name not in record.former_names:
                     record.former_names.append(former_name)
             for name_ in SCALAR_FIELDS:
@@ -132,17 +150,21 @@ def gather() -> dict[str, Merged]:
 def _classification() -> dict[str, dict[str, dict[str, list[str]]]]:
     data = read_json("clusters/classification.json")["clusters"]
     aliases = _aliases()
-    return {aliases.get(normalise_name(name), normalise_name(name)): codes
-            for name, codes in data.items()}
+    return {
+        aliases.get(normalise_name(name), normalise_name(name)): codes
+        for name, codes in data.items()
+    }
 
 
 def _load_networks(countries: dict[str, Country], counts: Counter) -> dict[str, Network]:
     entries = read_json("clusters/networks.json")["networks"]
     for entry in entries:
         values = {
-            "name": entry["name"], "kind": entry["kind"],
+            "name": entry["name"],
+            "kind": entry["kind"],
             "country": countries.get(entry.get("country") or ""),
-            "website": _url(entry.get("website")), "description": entry.get("description") or "",
+            "website": _url(entry.get("website")),
+            "description": entry.get("description") or "",
             "provenance": [entry["provenance"]] if entry.get("provenance") else [],
         }
         counts["networks " + upsert(Network, {"code": entry["code"]}, values)] += 1
@@ -150,7 +172,9 @@ def _load_networks(countries: dict[str, Country], counts: Counter) -> dict[str, 
     for entry in entries:
         parent = networks.get(entry["member_of"][0]) if entry.get("member_of") else None
         network = networks[entry["code"]]
-        if network.member_of_id != (parent.pk if parent else None) and not changed_by_people(network):
+        if network.member_of_id != (parent.pk if parent else None) and not changed_by_people(
+            network
+        ):
             network.member_of = parent
             history.save(network, action=history.Action.LOAD, message="Network membership")
     return networks
@@ -173,17 +197,23 @@ def load(*, stdout=None) -> dict[str, int]:
         # The classification file cites the words behind each code: shown as the source.
         sources = dict(record.sources)
         for vocabulary, by_code in codes.items():
-            sources[vocabulary] = [{"document": "classification.json",
-                                    "because": {code: words for code, words in by_code.items()}}]
-        values.update({
-            "name": record.name,
-            "former_names": record.former_names,
-            "also_known_as": [n for n in record.names if n != record.name],
-            "field_sources": sources,
-            "provenance": record.provenance,
-            "status": Status.PUBLISHED,
-            "is_synthetic": False,
-        })
+            sources[vocabulary] = [
+                {
+                    "document": "classification.json",
+                    "because": dict(by_code),
+                }
+            ]
+        values.update(
+            {
+                "name": record.name,
+                "former_names": record.former_names,
+                "also_known_as": [n for n in record.names if n != record.name],
+                "field_sources": sources,
+                "provenance": record.provenance,
+                "status": Status.PUBLISHED,
+                "is_synthetic": False,
+            }
+        )
         values.setdefault("members_note", "")
         for text_field in ("region", "city", "description", "website"):
             values.setdefault(text_field, "")
@@ -202,8 +232,10 @@ def load(*, stdout=None) -> dict[str, int]:
             if cluster is None:  # a national association: a network, linked by member_of
                 continue
             _, created = NetworkMembership.objects.get_or_create(
-                cluster=cluster, network=networks[entry["code"]],
-                defaults={"provenance": [member["provenance"]]})
+                cluster=cluster,
+                network=networks[entry["code"]],
+                defaults={"provenance": [member["provenance"]]},
+            )
             counts["memberships created" if created else "memberships kept"] += 1
     if stdout:
         stdout.write(f"clusters: {dict(counts)}")

@@ -18,9 +18,25 @@ from clusterbridge.core import history
 from clusterbridge.taxonomy.models import Country, Term
 
 Action = history.Action
-VALUE_FIELDS = ("name", "country", "region", "city", "description", "mission", "member_benefits",
-                "contact_email", "contact_phone", "contact_form_url", "website", "founding_year",
-                "members_total", "members_sme", "members_large", "members_research", "domains")
+VALUE_FIELDS = (
+    "name",
+    "country",
+    "region",
+    "city",
+    "description",
+    "mission",
+    "member_benefits",
+    "contact_email",
+    "contact_phone",
+    "contact_form_url",
+    "website",
+    "founding_year",
+    "members_total",
+    "members_sme",
+    "members_large",
+    "members_research",
+    "domains",
+)
 TERM_FIELDS = tuple(Cluster.TERM_FIELDS)
 
 
@@ -68,8 +84,13 @@ def _mark_sources(cluster: Cluster, fields, user, note: str) -> None:
     """A field edited on the site is sourced from its editor, not from a document any more."""
     sources = dict(cluster.field_sources or {})
     for name in fields:
-        sources[name] = [{"document": note, "user": user.get_username() if user else "",
-                          "date": timezone.localdate().isoformat()}]
+        sources[name] = [
+            {
+                "document": note,
+                "user": user.get_username() if user else "",
+                "date": timezone.localdate().isoformat(),
+            }
+        ]
     cluster.field_sources = sources
 
 
@@ -102,8 +123,9 @@ def propose(user, values: dict) -> Cluster:
         raise PermissionDenied("Sign in to propose a cluster.")
     cluster = Cluster(status=Status.PENDING, submitted_by=user)
     m2m = _apply(cluster, values)
-    _mark_sources(cluster, [n for n, v in values.items() if v not in (None, "", [])], user,
-                  "registration")
+    _mark_sources(
+        cluster, [n for n, v in values.items() if v not in (None, "", [])], user, "registration"
+    )
     history.save(cluster, user=user, m2m=m2m, message="Proposed for the catalogue")
     history.record(cluster, Action.SUBMIT, user=user, message="Registration submitted for review")
     return cluster
@@ -117,15 +139,25 @@ def approve(cluster: Cluster, user) -> Cluster:
         raise ValidationError("Only a pending registration can be approved.")
     cluster.status = Status.PUBLISHED
     history.save(cluster, user=user, action=Action.APPROVE, message="Registration approved")
-    if cluster.submitted_by and not cluster.manager_links.filter(user=cluster.submitted_by).exists():
+    if (
+        cluster.submitted_by
+        and not cluster.manager_links.filter(user=cluster.submitted_by).exists()
+    ):
         # Whoever registered the cluster manages its profile.
-        link = ClusterManager(user=cluster.submitted_by, cluster=cluster, approved=True,
-                              role=ClusterManager.Role.OWNER)
+        link = ClusterManager(
+            user=cluster.submitted_by,
+            cluster=cluster,
+            approved=True,
+            role=ClusterManager.Role.OWNER,
+        )
         history.save(link, user=user, message="Registrant becomes the profile's manager")
         _add_manager_group(cluster.submitted_by)
-    _mail(cluster.submitted_by, f"Your cluster “{cluster.name}” is published",
-          f"Your registration of {cluster.name} was approved and is now public:\n"
-          f"{_site_link(cluster)}\n")
+    _mail(
+        cluster.submitted_by,
+        f"Your cluster “{cluster.name}” is published",
+        f"Your registration of {cluster.name} was approved and is now public:\n"
+        f"{_site_link(cluster)}\n",
+    )
     return cluster
 
 
@@ -138,8 +170,11 @@ def reject(cluster: Cluster, user, reason: str) -> Cluster:
         raise ValidationError("Only a pending registration can be rejected.")
     cluster.status = Status.DRAFT
     history.save(cluster, user=user, action=Action.REJECT, message=reason)
-    _mail(cluster.submitted_by, f"Your cluster “{cluster.name}” was not published",
-          f"Your registration of {cluster.name} was not approved.\n\nReason: {reason}\n")
+    _mail(
+        cluster.submitted_by,
+        f"Your cluster “{cluster.name}” was not published",
+        f"Your registration of {cluster.name} was not approved.\n\nReason: {reason}\n",
+    )
     return cluster
 
 
@@ -154,15 +189,21 @@ def submit_change(cluster: Cluster, user, values: dict) -> ChangeRequest | None:
     changes = {name: value for name, value in values.items() if current.get(name) != value}
     if not changes:
         raise ValidationError("Nothing was changed.")
-    trusted = is_admin(user) or cluster.manager_links.filter(
-        user=user, approved=True, trusted=True).exists()
+    trusted = (
+        is_admin(user)
+        or cluster.manager_links.filter(user=user, approved=True, trusted=True).exists()
+    )
     if cluster.status != Status.PUBLISHED or trusted:
         m2m = _apply(cluster, changes)
         _mark_sources(cluster, changes, user, "edited on the site")
         history.save(cluster, user=user, m2m=m2m, message="Edited by a manager")
         return None
-    request = ChangeRequest(cluster=cluster, changes=changes, submitted_by=user,
-                            original={name: current.get(name) for name in changes})
+    request = ChangeRequest(
+        cluster=cluster,
+        changes=changes,
+        submitted_by=user,
+        original={name: current.get(name) for name in changes},
+    )
     history.save(request, user=user, action=Action.SUBMIT, message="Change submitted for review")
     return request
 
@@ -176,13 +217,21 @@ def approve_change(request: ChangeRequest, user) -> ChangeRequest:
     cluster = request.cluster
     m2m = _apply(cluster, request.changes)
     _mark_sources(cluster, request.changes, request.submitted_by, "edited on the site")
-    history.save(cluster, user=user, m2m=m2m, action=Action.APPROVE,
-                 message=f"Change request #{request.pk} by {request.submitted_by} approved")
+    history.save(
+        cluster,
+        user=user,
+        m2m=m2m,
+        action=Action.APPROVE,
+        message=f"Change request #{request.pk} by {request.submitted_by} approved",
+    )
     request.status = ChangeRequest.Status.APPROVED
     request.decided_by, request.decided_at = user, timezone.now()
     history.save(request, user=user, action=Action.APPROVE, message="Approved")
-    _mail(request.submitted_by, f"Your changes to “{cluster.name}” are published",
-          f"Your changes to {cluster.name} were approved:\n{_site_link(cluster)}\n")
+    _mail(
+        request.submitted_by,
+        f"Your changes to “{cluster.name}” are published",
+        f"Your changes to {cluster.name} were approved:\n{_site_link(cluster)}\n",
+    )
     return request
 
 
@@ -197,8 +246,11 @@ def reject_change(request: ChangeRequest, user, reason: str) -> ChangeRequest:
     request.reason = reason
     request.decided_by, request.decided_at = user, timezone.now()
     history.save(request, user=user, action=Action.REJECT, message=reason)
-    _mail(request.submitted_by, f"Your changes to “{request.cluster.name}” were not published",
-          f"Your changes to {request.cluster.name} were not approved.\n\nReason: {reason}\n")
+    _mail(
+        request.submitted_by,
+        f"Your changes to “{request.cluster.name}” were not published",
+        f"Your changes to {request.cluster.name} were not approved.\n\nReason: {reason}\n",
+    )
     return request
 
 
@@ -206,10 +258,15 @@ def reject_change(request: ChangeRequest, user, reason: str) -> ChangeRequest:
 def find_user(identifier: str):
     """An existing account by username or e-mail address."""
     identifier = (identifier or "").strip()
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(username__iexact=identifier) | Q(email__iexact=identifier))
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+    )
     if not identifier or users.count() != 1:
-        raise ValidationError({"user": f"No single account has the username or e-mail “{identifier}”."})
+        raise ValidationError(
+            {"user": f"No single account has the username or e-mail “{identifier}”."}
+        )
     return users.get()
 
 
@@ -229,8 +286,12 @@ def claim(cluster: Cluster, user, message: str = "") -> ClusterManager:
     if cluster.manager_links.filter(user=user).exists():
         raise ValidationError("You already manage or have claimed this cluster.")
     link = ClusterManager(user=user, cluster=cluster, approved=False)
-    history.save(link, user=user, action=Action.SUBMIT,
-                 message=(message or "").strip() or "Claim of the profile")
+    history.save(
+        link,
+        user=user,
+        action=Action.SUBMIT,
+        message=(message or "").strip() or "Claim of the profile",
+    )
     return link
 
 
@@ -242,8 +303,11 @@ def approve_claim(link: ClusterManager, user) -> ClusterManager:
     link.approved = True
     history.save(link, user=user, action=Action.APPROVE, message="Claim approved")
     _add_manager_group(link.user)
-    _mail(link.user, f"You now manage “{link.cluster.name}”",
-          f"Your claim was approved; you can edit the profile:\n{_site_link(link.cluster)}\n")
+    _mail(
+        link.user,
+        f"You now manage “{link.cluster.name}”",
+        f"Your claim was approved; you can edit the profile:\n{_site_link(link.cluster)}\n",
+    )
     return link
 
 
@@ -259,8 +323,9 @@ def reject_claim(link: ClusterManager, user, reason: str) -> None:
 
 
 @transaction.atomic
-def grant_manager(cluster: Cluster, user, manager, *, role: str = ClusterManager.Role.OWNER,
-                  trusted: bool = False) -> ClusterManager:
+def grant_manager(
+    cluster: Cluster, user, manager, *, role: str = ClusterManager.Role.OWNER, trusted: bool = False
+) -> ClusterManager:
     """An administrator links a person to a cluster (approved at once)."""
     _require_admin(user)
     link = ClusterManager.all_objects.filter(cluster=cluster, user=manager).first()
@@ -280,24 +345,41 @@ def invite(cluster: Cluster, user, colleague) -> ClusterManager:
         raise PermissionDenied("You do not manage this cluster.")
     if ClusterManager.all_objects.filter(cluster=cluster, user=colleague, deleted_at=None).exists():
         raise ValidationError({"user": f"{colleague.get_username()} already manages this cluster."})
-    link = ClusterManager.all_objects.filter(cluster=cluster, user=colleague).first() or \
-        ClusterManager(cluster=cluster, user=colleague)
+    link = ClusterManager.all_objects.filter(
+        cluster=cluster, user=colleague
+    ).first() or ClusterManager(cluster=cluster, user=colleague)
     link.deleted_at = None
     link.role, link.approved, link.trusted, link.invited_by = (
-        ClusterManager.Role.CO_MANAGER, True, False, user)
+        ClusterManager.Role.CO_MANAGER,
+        True,
+        False,
+        user,
+    )
     history.save(link, user=user, message=f"Invited by {user.get_username()}")
     _add_manager_group(colleague)
-    _mail(colleague, f"You are now a co-manager of “{cluster.name}”",
-          f"{user.get_username()} added you as co-manager of {cluster.name}:\n{_site_link(cluster)}\n")
+    _mail(
+        colleague,
+        f"You are now a co-manager of “{cluster.name}”",
+        f"{user.get_username()} added you as co-manager of {cluster.name}:\n"
+        f"{_site_link(cluster)}\n",
+    )
     return link
 
 
 def moderation_queue():
     """Pending registrations, claims and change requests, oldest first."""
-    items = [("registration", c.created_at, c) for c in
-             Cluster.objects.filter(status=Status.PENDING).select_related("submitted_by", "country")]
-    items += [("claim", link.created_at, link) for link in
-              ClusterManager.objects.filter(approved=False).select_related("user", "cluster")]
-    items += [("change", r.created_at, r) for r in
-              ChangeRequest.objects.pending().select_related("cluster", "submitted_by")]
+    items = [
+        ("registration", c.created_at, c)
+        for c in Cluster.objects.filter(status=Status.PENDING).select_related(
+            "submitted_by", "country"
+        )
+    ]
+    items += [
+        ("claim", link.created_at, link)
+        for link in ClusterManager.objects.filter(approved=False).select_related("user", "cluster")
+    ]
+    items += [
+        ("change", r.created_at, r)
+        for r in ChangeRequest.objects.pending().select_related("cluster", "submitted_by")
+    ]
     return sorted(items, key=lambda item: item[1])

@@ -12,13 +12,29 @@ from django.views.decorators.http import require_POST
 from clusterbridge.accounts.roles import is_admin
 from clusterbridge.clusters import exports, landscape, services
 from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
-from clusterbridge.clusters.forms import ClaimForm, ClusterForm, GrantManagerForm, InviteForm, ReasonForm
+from clusterbridge.clusters.forms import (
+    ClaimForm,
+    ClusterForm,
+    GrantManagerForm,
+    InviteForm,
+    ReasonForm,
+)
 from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, NetworkMembership
 from clusterbridge.taxonomy.models import Term
 
 PAGE_SIZE = 20
-FACET_ORDER = ("country", "ecosystem", "sector", "technology", "service", "label", "size",
-               "network", "region", "domain")
+FACET_ORDER = (
+    "country",
+    "ecosystem",
+    "sector",
+    "technology",
+    "service",
+    "label",
+    "size",
+    "network",
+    "region",
+    "domain",
+)
 
 
 def directory_queryset():
@@ -32,37 +48,53 @@ def _filtered(request):
 
 def directory(request):
     filterset, queryset = _filtered(request)
-    page = Paginator(queryset.prefetch_related("ecosystems"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset.prefetch_related("ecosystems"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     counts = facets(queryset) if filterset.is_valid() else {}
     selected = {name: request.GET.getlist(name) for name in FACET_ORDER}
     facet_list = [
-        {"name": name, "label": filterset.filters[name].label,
-         "values": [dict(v, checked=v["value"] in selected[name]) for v in counts.get(name, [])]}
+        {
+            "name": name,
+            "label": filterset.filters[name].label,
+            "values": [dict(v, checked=v["value"] in selected[name]) for v in counts.get(name, [])],
+        }
         for name in FACET_ORDER
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "clusters/directory.html", {
-        "filterset": filterset, "page": page, "facets": facet_list,
-        "query": query.urlencode(), "total": page.paginator.count,
-        "ordering_choices": filterset.filters["ordering"].field.choices,
-    })
+    return render(
+        request,
+        "clusters/directory.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "facets": facet_list,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+            "ordering_choices": filterset.filters["ordering"].field.choices,
+        },
+    )
 
 
 def export(request, file_format: str):
     filterset, queryset = _filtered(request)
     if not filterset.is_valid():
-        return render(request, "clusters/directory.html", {"filterset": filterset, "page": None},
-                      status=400)
-    queryset = queryset.prefetch_related("sectors", "ecosystems", "technologies", "services",
-                                         "networks", "countries")
+        return render(
+            request, "clusters/directory.html", {"filterset": filterset, "page": None}, status=400
+        )
+    queryset = queryset.prefetch_related(
+        "sectors", "ecosystems", "technologies", "services", "networks", "countries"
+    )
     if file_format == "xlsx":
         return exports.xlsx_response(queryset)
     return exports.csv_response(queryset)
 
 
 def _visible_cluster(request, slug: str) -> Cluster:
-    cluster = get_object_or_404(Cluster.objects.select_related("country", "submitted_by"), slug=slug)
+    cluster = get_object_or_404(
+        Cluster.objects.select_related("country", "submitted_by"), slug=slug
+    )
     if not cluster.is_visible_to(request.user):
         raise Http404("No such cluster.")
     return cluster
@@ -71,23 +103,31 @@ def _visible_cluster(request, slug: str) -> Cluster:
 def detail(request, slug: str):
     cluster = _visible_cluster(request, slug)
     memberships = NetworkMembership.objects.filter(cluster=cluster).select_related(
-        "network", "network__member_of")
+        "network", "network__member_of"
+    )
     can_manage = cluster.user_can_change(request.user)
     links = cluster.manager_links.select_related("user") if can_manage else []
-    own_link = (cluster.manager_links.filter(user=request.user).first()
-                if request.user.is_authenticated else None)
-    return render(request, "clusters/detail.html", {
-        "cluster": cluster,
-        "memberships": memberships,
-        "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
-        "label_validity": cluster.label_validity(),
-        "sources": sorted(cluster.field_sources.items()),
-        "can_manage": can_manage,
-        "links": links,
-        "own_link": own_link,
-        "pending_changes": cluster.change_requests.pending() if can_manage else [],
-        "is_admin": is_admin(request.user),
-    })
+    own_link = (
+        cluster.manager_links.filter(user=request.user).first()
+        if request.user.is_authenticated
+        else None
+    )
+    return render(
+        request,
+        "clusters/detail.html",
+        {
+            "cluster": cluster,
+            "memberships": memberships,
+            "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
+            "label_validity": cluster.label_validity(),
+            "sources": sorted(cluster.field_sources.items()),
+            "can_manage": can_manage,
+            "links": links,
+            "own_link": own_link,
+            "pending_changes": cluster.change_requests.pending() if can_manage else [],
+            "is_admin": is_admin(request.user),
+        },
+    )
 
 
 def landscape_page(request):
@@ -100,7 +140,9 @@ def propose(request):
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cluster = services.propose(request.user, services.form_values(form.cleaned_data))
-        messages.success(request, "Thank you: your cluster is waiting for an administrator's review.")
+        messages.success(
+            request, "Thank you: your cluster is waiting for an administrator's review."
+        )
         return redirect(cluster.get_absolute_url())
     return render(request, "clusters/form.html", {"form": form, "title": "Register a cluster"})
 
@@ -124,8 +166,11 @@ def edit(request, slug: str):
             else:
                 messages.success(request, "Your changes wait for an administrator's review.")
             return redirect(cluster.get_absolute_url())
-    return render(request, "clusters/form.html",
-                  {"form": form, "title": f"Edit {cluster.name}", "cluster": cluster})
+    return render(
+        request,
+        "clusters/form.html",
+        {"form": form, "title": f"Edit {cluster.name}", "cluster": cluster},
+    )
 
 
 @require_POST
@@ -173,8 +218,13 @@ def grant(request, slug: str):
         if not form.is_valid():
             raise ValidationError("Give the manager's username or e-mail.")
         manager = services.find_user(form.cleaned_data["user"])
-        services.grant_manager(cluster, request.user, manager, role=form.cleaned_data["role"],
-                               trusted=form.cleaned_data["trusted"])
+        services.grant_manager(
+            cluster,
+            request.user,
+            manager,
+            role=form.cleaned_data["role"],
+            trusted=form.cleaned_data["trusted"],
+        )
         messages.success(request, f"{manager.get_username()} now manages {cluster.name}.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -195,10 +245,15 @@ def moderation(request):
     if refusal:
         return refusal
     items = services.moderation_queue()
-    return render(request, "clusters/moderation.html", {
-        "items": items, "reason_form": ReasonForm(),
-        "term_labels": dict(Term.objects.values_list("code", "label")),
-    })
+    return render(
+        request,
+        "clusters/moderation.html",
+        {
+            "items": items,
+            "reason_form": ReasonForm(),
+            "term_labels": dict(Term.objects.values_list("code", "label")),
+        },
+    )
 
 
 _DECISIONS = {
@@ -228,4 +283,3 @@ def decide(request, kind: str, pk: int, decision: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("clusters:moderation")
-

@@ -51,8 +51,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], title: str = "Sh
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence],
-                  title: str = "Sheet") -> HttpResponse:
+def xlsx_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet"
+) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(header, rows, title), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

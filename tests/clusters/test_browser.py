@@ -18,9 +18,12 @@ def test_manager_change_approved_and_published(page):
     services.grant_manager(Cluster.objects.get(slug="mobile-heights"), admin, manager)
 
     page.goto("/clusters/")
-    page.get_by_role("group", name="Country").get_by_role("checkbox", name=re.compile("^Sweden")).check()
+    page.get_by_role("group", name="Country").get_by_role(
+        "checkbox", name=re.compile("^Sweden")
+    ).check()
     page.get_by_role("group", name="Industrial ecosystem").get_by_role(
-        "checkbox", name=re.compile("^Health")).check()
+        "checkbox", name=re.compile("^Health")
+    ).check()
     page.get_by_role("button", name="Apply filters").first.click()
     assert "country=SE" in page.url and "ecosystem=health" in page.url
     assert page.get_by_role("heading", name=re.compile(r"of \d+ clusters")).is_visible()
@@ -38,7 +41,9 @@ def test_manager_change_approved_and_published(page):
 
     sign_in(page, "alice")
     page.goto("/clusters/moderation/")
-    assert page.get_by_role("cell", name="Making southern Sweden a hub of connected technologies.").is_visible()
+    assert page.get_by_role(
+        "cell", name="Making southern Sweden a hub of connected technologies."
+    ).is_visible()
     page.get_by_role("button", name="Approve").click()
     assert page.get_by_text("Change approved.").is_visible()
     page.get_by_role("button", name="Sign out").click()

@@ -30,20 +30,26 @@ def api(api_client_for):
 def test_country_filter_includes_cross_border_clusters(api):
     german = slugs(api, "country=DE")
     assert "north-european-cybersecurity-cluster" in german  # based in FI, also in DE
-    assert all(Cluster.objects.get(slug=s).country.code == "DE" for s in german
-               if s != "north-european-cybersecurity-cluster")
+    assert all(
+        Cluster.objects.get(slug=s).country.code == "DE"
+        for s in german
+        if s != "north-european-cybersecurity-cluster"
+    )
     assert len(german) == Cluster.objects.public().filter(country__code="DE").count() + 1
 
 
 def test_each_facet_filters_alone(api):
     ecosystem = slugs(api, "ecosystem=health")
     assert "mobile-heights" in ecosystem
-    assert all(Cluster.objects.get(slug=s).ecosystems.filter(code="health").exists() for s in ecosystem)
+    assert all(
+        Cluster.objects.get(slug=s).ecosystems.filter(code="health").exists() for s in ecosystem
+    )
     technology = slugs(api, "technology=blockchain")
     assert any(s.startswith("biccnet") for s in technology)
     sector = slugs(api, "sector=transport")
-    assert sector and all(Cluster.objects.get(slug=s).sectors.filter(code="transport").exists()
-                          for s in sector)
+    assert sector and all(
+        Cluster.objects.get(slug=s).sectors.filter(code="transport").exists() for s in sector
+    )
     network = slugs(api, "network=uk-cyber-security-forum")
     assert len(network) == 6
     region = slugs(api, "region=bavaria")
@@ -69,7 +75,9 @@ def test_size_classes_use_the_total_or_the_sum_of_the_parts(api):
     assert mobile.slug in slugs(api, "size=101-250")
     big = slugs(api, "size=251%2B")
     assert big and all(Cluster.objects.get(slug=s).size_members > 250 for s in big)
-    assert slugs(api, "size=1-50&size=51-100") == slugs(api, "size=1-50") | slugs(api, "size=51-100")
+    assert slugs(api, "size=1-50&size=51-100") == slugs(api, "size=1-50") | slugs(
+        api, "size=51-100"
+    )
 
 
 def test_full_text_search_ignores_accents_and_finds_former_names(api):
@@ -81,8 +89,11 @@ def test_ordering_by_size_and_founding_year(api):
     response = api.get("/api/v1/clusters/?ordering=-size&page_size=5").json()["results"]
     sizes = [item["size"] for item in response]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] >= 1000
-    years = [i["founding_year"] for i in api.get("/api/v1/clusters/?ordering=founding_year&size=51-100")
-             .json()["results"] if i["founding_year"]]
+    years = [
+        i["founding_year"]
+        for i in api.get("/api/v1/clusters/?ordering=founding_year&size=51-100").json()["results"]
+        if i["founding_year"]
+    ]
     assert years == sorted(years)
 
 
@@ -97,18 +108,22 @@ def test_unknown_codes_are_named_in_the_error(api, client):
 def test_facet_counts_are_shown_beside_each_value(client):
     html = page_names(client, "country=SE")
     swedish = Cluster.objects.public().filter(country__code="SE").count() + 1  # + NECC
-    assert f"Sweden <span class=\"count\">({swedish})</span>" in html
-    health = Cluster.objects.public().filter(countries__code="SE", ecosystems__code="health").count() + \
-        Cluster.objects.public().filter(country__code="SE", ecosystems__code="health").count()
-    assert f"Health <span class=\"count\">({health})</span>" in html
+    assert f'Sweden <span class="count">({swedish})</span>' in html
+    health = (
+        Cluster.objects.public().filter(countries__code="SE", ecosystems__code="health").count()
+        + Cluster.objects.public().filter(country__code="SE", ecosystems__code="health").count()
+    )
+    assert f'Health <span class="count">({health})</span>' in html
     assert f"1 – {min(swedish, 20)} of {swedish} clusters" in html
 
 
 def test_pending_withdrawn_deleted_and_synthetic_clusters_are_not_public(api, client, users):
     hidden = []
-    for name, status, synthetic in (("Pending Cluster Zeta", Status.PENDING, False),
-                                    ("Withdrawn Cluster Zeta", Status.WITHDRAWN, False),
-                                    ("Synthetic Cluster Zeta", Status.PUBLISHED, True)):
+    for name, status, synthetic in (
+        ("Pending Cluster Zeta", Status.PENDING, False),
+        ("Withdrawn Cluster Zeta", Status.WITHDRAWN, False),
+        ("Synthetic Cluster Zeta", Status.PUBLISHED, True),
+    ):
         cluster = Cluster(name=name, status=status, is_synthetic=synthetic)
         history.save(cluster, user=users["admin"])
         hidden.append(cluster)
@@ -124,14 +139,27 @@ def test_pending_withdrawn_deleted_and_synthetic_clusters_are_not_public(api, cl
 
 def test_pagination_keeps_the_query_in_the_links(client):
     html = page_names(client, "ecosystem=digital&page=2")
-    assert 'href="?ecosystem=digital&amp;page=3"' in html or 'href="?ecosystem=digital&amp;page=1"' in html
+    assert (
+        'href="?ecosystem=digital&amp;page=3"' in html
+        or 'href="?ecosystem=digital&amp;page=1"' in html
+    )
     assert "Page 2 of" in html
 
 
-@pytest.mark.parametrize("query", ["", "country=DE&ecosystem=digital", "q=cyber", "page=4",
-                                   "sector=security&size=1-50&label=gold&ordering=-size",
-                                   "domain=cyber&network=uk-cyber-security-forum"])
-def test_directory_query_count_does_not_grow_with_results(client, query, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "country=DE&ecosystem=digital",
+        "q=cyber",
+        "page=4",
+        "sector=security&size=1-50&label=gold&ordering=-size",
+        "domain=cyber&network=uk-cyber-security-forum",
+    ],
+)
+def test_directory_query_count_does_not_grow_with_results(
+    client, query, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(22):
         assert client.get(f"/clusters/?{query}").status_code == 200
 
@@ -156,8 +184,12 @@ def test_an_expired_label_is_shown_as_expired_and_not_filtered(api, client):
     html = client.get("/clusters/mobile-heights/").content.decode()
     assert "Gold label — expired 31 Oct 2026" in html
     detail = api.get("/api/v1/clusters/mobile-heights/").json()
-    assert detail["label"] == {"level": "gold", "issued": None, "expires": "2026-10-31",
-                               "validity": "expired"}
+    assert detail["label"] == {
+        "level": "gold",
+        "issued": None,
+        "expires": "2026-10-31",
+        "validity": "expired",
+    }
 
 
 def test_a_label_without_a_stated_expiry_is_not_counted_as_valid(api, client):

@@ -26,7 +26,9 @@ def test_each_country_on_the_map_links_to_the_directory(html):
 
 
 def _fill(html, country):
-    pattern = rf'aria-label="{country}: \d+ clusters?"><title>[^<]*</title><path d="[^"]*" fill="(#\w+)"'
+    pattern = (
+        rf'aria-label="{country}: \d+ clusters?"><title>[^<]*</title><path d="[^"]*" fill="(#\w+)"'
+    )
     return re.search(pattern, html)[1]
 
 
@@ -48,8 +50,18 @@ def test_synthetic_clusters_are_not_counted(client, users):
     from clusterbridge.core import history
 
     before = client.get("/clusters/landscape/").content.decode()
-    history.save(Cluster(name="Synthetic Iceland Cluster", status="published", is_synthetic=True,
-                         country_id=Cluster.objects.get(slug="mobile-heights").country_id))
-    assert client.get("/clusters/landscape/").content.decode().count("Sweden:") == before.count("Sweden:")
-    assert re.search(r"Sweden: (\d+)", before)[1] == re.search(
-        r"Sweden: (\d+)", client.get("/clusters/landscape/").content.decode())[1]
+    history.save(
+        Cluster(
+            name="Synthetic Iceland Cluster",
+            status="published",
+            is_synthetic=True,
+            country_id=Cluster.objects.get(slug="mobile-heights").country_id,
+        )
+    )
+    assert client.get("/clusters/landscape/").content.decode().count("Sweden:") == before.count(
+        "Sweden:"
+    )
+    assert (
+        re.search(r"Sweden: (\d+)", before)[1]
+        == re.search(r"Sweden: (\d+)", client.get("/clusters/landscape/").content.decode())[1]
+    )

@@ -52,8 +52,10 @@ def test_a_rejection_needs_a_reason_which_is_mailed(client_for, users):
     alice.post(f"/clusters/moderation/registration/{cluster.pk}/reject/", {"reason": "  "})
     cluster.refresh_from_db()
     assert cluster.status == Status.PENDING and not mail.outbox
-    alice.post(f"/clusters/moderation/registration/{cluster.pk}/reject/",
-               {"reason": "No cluster organisation behind it."})
+    alice.post(
+        f"/clusters/moderation/registration/{cluster.pk}/reject/",
+        {"reason": "No cluster organisation behind it."},
+    )
     cluster.refresh_from_db()
     assert cluster.status == Status.DRAFT
     assert client_for("anonymous").get(f"/clusters/{cluster.slug}/").status_code == 404
@@ -63,24 +65,34 @@ def test_a_rejection_needs_a_reason_which_is_mailed(client_for, users):
 
 
 def test_a_duplicate_name_is_refused(client_for):
-    response = client_for("member").post("/clusters/register/", new_cluster_data(name="mobile heights"))
+    response = client_for("member").post(
+        "/clusters/register/", new_cluster_data(name="mobile heights")
+    )
     assert response.status_code == 200
     assert "is already listed" in response.content.decode()
     assert Cluster.objects.filter(name="mobile heights").count() == 0
 
 
-def test_a_managers_change_waits_then_rejection_leaves_the_profile_unchanged(client_for, users, managed):
+def test_a_managers_change_waits_then_rejection_leaves_the_profile_unchanged(
+    client_for, users, managed
+):
     before = managed.description
     mona = client_for("manager")
-    response = mona.post("/clusters/mobile-heights/edit/",
-                         form_data(managed, description="A new description.", members_total="120",
-                                   ecosystems=["digital"]))
+    response = mona.post(
+        "/clusters/mobile-heights/edit/",
+        form_data(
+            managed, description="A new description.", members_total="120", ecosystems=["digital"]
+        ),
+    )
     assert response.status_code == 302
     managed.refresh_from_db()
     assert managed.description == before and managed.members_total is None
     change = ChangeRequest.objects.get()
-    assert change.changes == {"description": "A new description.", "members_total": 120,
-                              "ecosystems": ["digital"]}
+    assert change.changes == {
+        "description": "A new description.",
+        "members_total": 120,
+        "ecosystems": ["digital"],
+    }
     assert change.original["description"] == before
     assert change.original["ecosystems"] == ["digital", "health"]
 
@@ -98,8 +110,9 @@ def test_a_managers_change_waits_then_rejection_leaves_the_profile_unchanged(cli
 
 
 def test_an_approved_change_is_published_with_its_history(client_for, users, managed):
-    client_for("manager").post("/clusters/mobile-heights/edit/",
-                               form_data(managed, mission="Connect the digital world."))
+    client_for("manager").post(
+        "/clusters/mobile-heights/edit/", form_data(managed, mission="Connect the digital world.")
+    )
     change = ChangeRequest.objects.get()
     client_for("admin").post(f"/clusters/moderation/change/{change.pk}/approve/")
     managed.refresh_from_db()
@@ -120,8 +133,9 @@ def test_an_unchanged_form_makes_no_request(client_for, managed):
 
 def test_a_trusted_managers_change_is_applied_at_once(client_for, users, mobile_heights):
     services.grant_manager(mobile_heights, users["admin"], users["manager"], trusted=True)
-    client_for("manager").post("/clusters/mobile-heights/edit/",
-                               form_data(mobile_heights, city="Malmö"))
+    client_for("manager").post(
+        "/clusters/mobile-heights/edit/", form_data(mobile_heights, city="Malmö")
+    )
     mobile_heights.refresh_from_db()
     assert mobile_heights.city == "Malmö" and not ChangeRequest.objects.exists()
     assert history.history_of(mobile_heights).first().user == users["manager"]
@@ -152,7 +166,9 @@ def test_a_claim_approved_lets_the_person_edit(client_for, users):
 def test_a_rejected_claim_gives_no_rights(client_for, users):
     minalogic = Cluster.objects.get(name="Minalogic")
     link = services.claim(minalogic, users["member"], "Me")
-    client_for("admin").post(f"/clusters/moderation/claim/{link.pk}/reject/", {"reason": "Unknown to the cluster."})
+    client_for("admin").post(
+        f"/clusters/moderation/claim/{link.pk}/reject/", {"reason": "Unknown to the cluster."}
+    )
     assert not minalogic.is_managed_by(users["member"])
     assert "Unknown to the cluster." in mail.outbox[-1].body
 
@@ -164,6 +180,8 @@ def test_a_manager_invites_a_colleague_by_e_mail(client_for, users, managed):
     assert link.role == "co-manager" and link.approved and link.invited_by == users["manager"]
     assert managed.is_managed_by(users["editor"])
     assert users["editor"].email in mail.outbox[-1].to
-    response = mona.post("/clusters/mobile-heights/invite/", {"user": "nobody@example.org"}, follow=True)
+    response = mona.post(
+        "/clusters/mobile-heights/invite/", {"user": "nobody@example.org"}, follow=True
+    )
     assert "No single account" in response.content.decode()
     assert ClusterManager.objects.filter(cluster=managed).count() == 2

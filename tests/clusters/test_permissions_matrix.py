@@ -52,61 +52,114 @@ def _api_json(method, url, data):
 
 
 CASES = [
-    WriteCase("propose a cluster (page)",
-              lambda c: c.post("/clusters/register/", new_cluster_data()),
-              lambda: Cluster.all_objects.filter(name="Adriatic Drone Cluster").exists(),
-              allowed=EVERYONE_SIGNED_IN),
-    WriteCase("edit a cluster (page)",
-              lambda c: c.post("/clusters/mobile-heights/edit/", form_data(_mobile(), city="Malmö")),
-              lambda: ChangeRequest.objects.exists() or _mobile().city == "Malmö",
-              allowed={"manager", "admin"}, prepare=_link_manager),
-    WriteCase("approve a registration (page)",
-              lambda c: c.post(f"/clusters/moderation/registration/{_kappa().pk}/approve/"),
-              lambda: _kappa().status == Status.PUBLISHED, allowed={"admin"}, prepare=_pending),
-    WriteCase("reject a registration (page)",
-              lambda c: c.post(f"/clusters/moderation/registration/{_kappa().pk}/reject/",
-                               {"reason": "No"}),
-              lambda: _kappa().status == Status.DRAFT, allowed={"admin"}, prepare=_pending),
-    WriteCase("approve a change request (page)",
-              lambda c: c.post(f"/clusters/moderation/change/{_change().pk}/approve/"),
-              lambda: _mobile().city == "Malmö", allowed={"admin"}, prepare=_pending_change),
-    WriteCase("reject a change request (page)",
-              lambda c: c.post(f"/clusters/moderation/change/{_change().pk}/reject/", {"reason": "No"}),
-              lambda: _change().status == "rejected", allowed={"admin"}, prepare=_pending_change),
-    WriteCase("approve a claim (page)",
-              lambda c: c.post(f"/clusters/moderation/claim/{_claim().pk}/approve/"),
-              lambda: _claim().approved, allowed={"admin"}, prepare=_pending_claim),
-    WriteCase("claim a profile (page)",
-              lambda c: c.post("/clusters/minalogic/claim/", {"message": "I run it"}),
-              lambda: ClusterManager.all_objects.filter(cluster__name="Minalogic").exists(),
-              allowed=EVERYONE_SIGNED_IN),
-    WriteCase("invite a co-manager (page)",
-              lambda c: c.post("/clusters/mobile-heights/invite/", {"user": "erin"}),
-              lambda: ClusterManager.objects.filter(user__username="erin").exists(),
-              # erin (the editor) cannot add herself: she does not manage the cluster.
-              allowed={"manager", "admin"}, prepare=_link_manager),
-    WriteCase("link a manager (page)",
-              lambda c: c.post("/clusters/minalogic/managers/", {"user": "bob", "role": "owner"}),
-              lambda: ClusterManager.objects.filter(user__username="bob").exists(),
-              allowed={"admin"}),
-    WriteCase("propose a cluster (API)",
-              _api_json("post", "/api/v1/clusters/", {"name": "Api Cluster Lambda", "country": "FR"}),
-              lambda: Cluster.all_objects.filter(name="Api Cluster Lambda").exists(),
-              allowed=EVERYONE_SIGNED_IN),
-    WriteCase("edit a cluster (API)",
-              _api_json("patch", "/api/v1/clusters/mobile-heights/", {"city": "Malmö"}),
-              lambda: ChangeRequest.objects.exists() or _mobile().city == "Malmö",
-              allowed={"manager", "admin"}, prepare=_link_manager),
-    WriteCase("approve a registration (API)",
-              lambda c: c.post(f"/api/v1/clusters/{_kappa().slug}/approve/"),
-              lambda: _kappa().status == Status.PUBLISHED, allowed={"admin"}, prepare=_pending),
-    WriteCase("approve a change request (API)",
-              lambda c: c.post(f"/api/v1/clusters/mobile-heights/changes/{_change().pk}/approve/"),
-              lambda: _mobile().city == "Malmö", allowed={"admin"}, prepare=_pending_change),
-    WriteCase("reject a change request (API)",
-              lambda c: c.post(f"/api/v1/clusters/mobile-heights/changes/{_change().pk}/reject/",
-                               {"reason": "No"}, format="json"),
-              lambda: _change().status == "rejected", allowed={"admin"}, prepare=_pending_change),
+    WriteCase(
+        "propose a cluster (page)",
+        lambda c: c.post("/clusters/register/", new_cluster_data()),
+        lambda: Cluster.all_objects.filter(name="Adriatic Drone Cluster").exists(),
+        allowed=EVERYONE_SIGNED_IN,
+    ),
+    WriteCase(
+        "edit a cluster (page)",
+        lambda c: c.post("/clusters/mobile-heights/edit/", form_data(_mobile(), city="Malmö")),
+        lambda: ChangeRequest.objects.exists() or _mobile().city == "Malmö",
+        allowed={"manager", "admin"},
+        prepare=_link_manager,
+    ),
+    WriteCase(
+        "approve a registration (page)",
+        lambda c: c.post(f"/clusters/moderation/registration/{_kappa().pk}/approve/"),
+        lambda: _kappa().status == Status.PUBLISHED,
+        allowed={"admin"},
+        prepare=_pending,
+    ),
+    WriteCase(
+        "reject a registration (page)",
+        lambda c: c.post(
+            f"/clusters/moderation/registration/{_kappa().pk}/reject/", {"reason": "No"}
+        ),
+        lambda: _kappa().status == Status.DRAFT,
+        allowed={"admin"},
+        prepare=_pending,
+    ),
+    WriteCase(
+        "approve a change request (page)",
+        lambda c: c.post(f"/clusters/moderation/change/{_change().pk}/approve/"),
+        lambda: _mobile().city == "Malmö",
+        allowed={"admin"},
+        prepare=_pending_change,
+    ),
+    WriteCase(
+        "reject a change request (page)",
+        lambda c: c.post(f"/clusters/moderation/change/{_change().pk}/reject/", {"reason": "No"}),
+        lambda: _change().status == "rejected",
+        allowed={"admin"},
+        prepare=_pending_change,
+    ),
+    WriteCase(
+        "approve a claim (page)",
+        lambda c: c.post(f"/clusters/moderation/claim/{_claim().pk}/approve/"),
+        lambda: _claim().approved,
+        allowed={"admin"},
+        prepare=_pending_claim,
+    ),
+    WriteCase(
+        "claim a profile (page)",
+        lambda c: c.post("/clusters/minalogic/claim/", {"message": "I run it"}),
+        lambda: ClusterManager.all_objects.filter(cluster__name="Minalogic").exists(),
+        allowed=EVERYONE_SIGNED_IN,
+    ),
+    WriteCase(
+        "invite a co-manager (page)",
+        lambda c: c.post("/clusters/mobile-heights/invite/", {"user": "erin"}),
+        lambda: ClusterManager.objects.filter(user__username="erin").exists(),
+        # erin (the editor) cannot add herself: she does not manage the cluster.
+        allowed={"manager", "admin"},
+        prepare=_link_manager,
+    ),
+    WriteCase(
+        "link a manager (page)",
+        lambda c: c.post("/clusters/minalogic/managers/", {"user": "bob", "role": "owner"}),
+        lambda: ClusterManager.objects.filter(user__username="bob").exists(),
+        allowed={"admin"},
+    ),
+    WriteCase(
+        "propose a cluster (API)",
+        _api_json("post", "/api/v1/clusters/", {"name": "Api Cluster Lambda", "country": "FR"}),
+        lambda: Cluster.all_objects.filter(name="Api Cluster Lambda").exists(),
+        allowed=EVERYONE_SIGNED_IN,
+    ),
+    WriteCase(
+        "edit a cluster (API)",
+        _api_json("patch", "/api/v1/clusters/mobile-heights/", {"city": "Malmö"}),
+        lambda: ChangeRequest.objects.exists() or _mobile().city == "Malmö",
+        allowed={"manager", "admin"},
+        prepare=_link_manager,
+    ),
+    WriteCase(
+        "approve a registration (API)",
+        lambda c: c.post(f"/api/v1/clusters/{_kappa().slug}/approve/"),
+        lambda: _kappa().status == Status.PUBLISHED,
+        allowed={"admin"},
+        prepare=_pending,
+    ),
+    WriteCase(
+        "approve a change request (API)",
+        lambda c: c.post(f"/api/v1/clusters/mobile-heights/changes/{_change().pk}/approve/"),
+        lambda: _mobile().city == "Malmö",
+        allowed={"admin"},
+        prepare=_pending_change,
+    ),
+    WriteCase(
+        "reject a change request (API)",
+        lambda c: c.post(
+            f"/api/v1/clusters/mobile-heights/changes/{_change().pk}/reject/",
+            {"reason": "No"},
+            format="json",
+        ),
+        lambda: _change().status == "rejected",
+        allowed={"admin"},
+        prepare=_pending_change,
+    ),
 ]
 
 
@@ -119,28 +172,39 @@ def test_write_permissions(case, role, users, client_for, api_client_for):
 
 def test_api_manager_edit_becomes_a_change_request_and_admin_edit_applies(api_client_for, users):
     _link_manager(users)
-    response = api_client_for("manager").patch("/api/v1/clusters/mobile-heights/",
-                                               {"city": "Malmö", "ecosystems": ["digital"]}, format="json")
+    response = api_client_for("manager").patch(
+        "/api/v1/clusters/mobile-heights/",
+        {"city": "Malmö", "ecosystems": ["digital"]},
+        format="json",
+    )
     assert response.status_code == 202
     assert response.json()["changes"] == {"city": "Malmö", "ecosystems": ["digital"]}
     assert _mobile().city == "Lund"
-    response = api_client_for("admin").patch("/api/v1/clusters/mobile-heights/", {"city": "Malmö"},
-                                             format="json")
+    response = api_client_for("admin").patch(
+        "/api/v1/clusters/mobile-heights/", {"city": "Malmö"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["city"] == "Malmö"
 
 
 def test_api_bad_input_says_what_was_wrong(api_client_for, users):
     _link_manager(users)
     api = api_client_for("manager")
-    response = api.patch("/api/v1/clusters/mobile-heights/", {"ecosystems": ["moon-base"]}, format="json")
+    response = api.patch(
+        "/api/v1/clusters/mobile-heights/", {"ecosystems": ["moon-base"]}, format="json"
+    )
     assert response.status_code == 400 and "ecosystems" in response.json()
     response = api.patch("/api/v1/clusters/mobile-heights/", {"city": "Lund"}, format="json")
     assert response.status_code == 400 and "Nothing was changed." in str(response.json())
     admin = api_client_for("admin")
-    assert admin.post("/api/v1/clusters/mobile-heights/changes/999/reject/", {"reason": "x"},
-                      format="json").status_code == 404
+    assert (
+        admin.post(
+            "/api/v1/clusters/mobile-heights/changes/999/reject/", {"reason": "x"}, format="json"
+        ).status_code
+        == 404
+    )
     change = services.submit_change(_mobile(), users["manager"], {"city": "Malmö"})
-    response = admin.post(f"/api/v1/clusters/mobile-heights/changes/{change.pk}/reject/", {},
-                          format="json")
+    response = admin.post(
+        f"/api/v1/clusters/mobile-heights/changes/{change.pk}/reject/", {}, format="json"
+    )
     assert response.status_code == 400 and "reason" in response.json()
     assert _change().status == "pending"

@@ -76,7 +76,11 @@ def test_cross_border_cluster_lists_its_countries():
 
 def test_classification_is_applied_with_the_words_behind_each_code():
     bicc = Cluster.objects.get(name__startswith="BICCnet")
-    assert set(bicc.technologies.values_list("code", flat=True)) >= {"blockchain", "artificial-intelligence", "big-data"}
+    assert set(bicc.technologies.values_list("code", flat=True)) >= {
+        "blockchain",
+        "artificial-intelligence",
+        "big-data",
+    }
     because = bicc.sources_of("technologies")[0]["because"]
     assert because["blockchain"] == ["blockchain"]
     assert "information & communication technology (ICT)" in bicc.domains

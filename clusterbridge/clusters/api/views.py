@@ -29,7 +29,9 @@ def _values(serializer) -> dict:
     return values
 
 
-class ClusterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ClusterViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Published clusters. POST proposes one (pending until approved); PATCH by a manager
     submits a change request (applied at once for trusted managers and administrators)."""
 
@@ -41,7 +43,8 @@ class ClusterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def get_queryset(self):
         queryset = Cluster.objects.select_related("country").prefetch_related(
-            "countries", "sectors", "ecosystems", "technologies", "services", "networks")
+            "countries", "sectors", "ecosystems", "technologies", "services", "networks"
+        )
         if self.action == "list":
             return queryset.public()
         return queryset
@@ -65,8 +68,10 @@ class ClusterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         change = services.submit_change(cluster, request.user, _values(serializer))
         if change is not None:
-            return Response({"change_request": change.pk, "status": change.status,
-                             "changes": change.changes}, status=status.HTTP_202_ACCEPTED)
+            return Response(
+                {"change_request": change.pk, "status": change.status, "changes": change.changes},
+                status=status.HTTP_202_ACCEPTED,
+            )
         cluster.refresh_from_db()
         return Response(self.get_serializer(cluster).data)
 
@@ -93,7 +98,11 @@ class ClusterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         cluster = services.reject(self.get_object(), request.user, request.data.get("reason", ""))
         return Response(self.get_serializer(cluster).data)
 
-    @action(detail=True, methods=["post"], url_path=r"changes/(?P<change_id>\d+)/(?P<decision>approve|reject)")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"changes/(?P<change_id>\d+)/(?P<decision>approve|reject)",
+    )
     def decide_change(self, request, slug=None, change_id=None, decision=None):
         """Approve or reject one change request of this cluster."""
         self._admin_only(request)
@@ -112,7 +121,8 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NetworkSerializer
     lookup_field = "code"
     queryset = Network.objects.select_related("country", "member_of").prefetch_related(
-        Prefetch("clusters", queryset=Cluster.objects.filter(status=Status.PUBLISHED)))
+        Prefetch("clusters", queryset=Cluster.objects.filter(status=Status.PUBLISHED))
+    )
 
 
 __all__ = ["ClusterViewSet", "NetworkViewSet"]
