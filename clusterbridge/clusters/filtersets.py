@@ -34,6 +34,19 @@ class CountryFilter(CodeListFilter):
         )
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Unknown sizes and founding years sort last in both directions, on every database."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = F(value.lstrip("-"))
+        return field.desc(nulls_last=True) if value.startswith("-") else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        queryset = super().filter(qs, value)
+        return queryset.order_by(*queryset.query.order_by, "name") if value else queryset
+
+
 class ClusterFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     country = CountryFilter(label="Country")
@@ -58,7 +71,7 @@ class ClusterFilterSet(django_filters.FilterSet):
         method="filter_size",
         label="Members",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(("name", "name"), ("size_members", "size"), ("founding_year", "founding_year")),
         field_labels={"name": "Name", "size_members": "Size", "founding_year": "Founding year"},
         label="Sort by",
@@ -126,8 +139,10 @@ def facets(queryset) -> dict[str, list[dict]]:
 
     A fixed number of aggregate queries, whatever the number of results or values.
     """
-    if queryset.query.extra_tables:
-        # A full-text search joins its index with raw SQL that cannot be nested: use the ids.
+    query = queryset.query
+    if query.extra_tables or "search_rank" in query.annotations or "search_rank" in query.extra:
+        # Full-text search filters with raw SQL naming the table, which cannot be nested as a
+        # subquery (its alias changes there): use the ids of the (narrowed) results instead.
         ids = list(queryset.order_by().values_list("pk", flat=True))
     else:
         ids = queryset.order_by().values("pk")
