@@ -52,32 +52,34 @@ def bar_chart(items: list[dict], parameter: str, title: str) -> dict:
     }
 
 
-def _shade(count: int, top: int) -> str:
+# Doubling bands (1, 2–3, 4–7, 8–15, 16+): a few countries with many clusters would
+# otherwise leave every other country in the lightest shade.
+BANDS = ((1, 1), (2, 3), (4, 7), (8, 15), (16, None))
+
+
+def _shade(count: int) -> str:
     if not count:
         return NO_CLUSTER
-    return SHADES[min(len(SHADES) - 1, (count * len(SHADES) - 1) // top)]
+    return SHADES[min(len(SHADES) - 1, count.bit_length() - 1)]
 
 
 def europe_map(by_country: dict[str, int]) -> dict:
     geometry = read_json("geo/europe.json")
     labels = dict(Country.objects.values_list("code", "label"))
-    top = max(by_country.values(), default=0) or 1
     countries = [
         {
             "code": code,
             "label": labels.get(code, code),
             "paths": paths,
             "count": by_country.get(code, 0),
-            "fill": _shade(by_country.get(code, 0), top),
+            "fill": _shade(by_country.get(code, 0)),
             "url": _link(country=code),
         }
         for code, paths in geometry["countries"].items()
     ]
-    step = -(-top // len(SHADES))
     legend = [
-        {"fill": shade, "low": i * step + 1, "high": min((i + 1) * step, top)}
-        for i, shade in enumerate(SHADES)
-        if i * step + 1 <= top
+        {"fill": shade, "low": low, "high": high}
+        for shade, (low, high) in zip(SHADES, BANDS, strict=True)
     ]
     return {
         "view_box": " ".join(str(v) for v in geometry["view_box"]),

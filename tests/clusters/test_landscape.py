@@ -35,7 +35,8 @@ def _fill(html, country):
 def test_countries_are_shaded_by_count(html):
     # Finland has the most clusters (seed 003 lists 34 ECCP clusters there).
     assert _fill(html, "Finland") == "#08519c"
-    assert _fill(html, "United Kingdom") not in ("#08519c", "#f0f0f0")
+    assert _fill(html, "Sweden") == "#6baed6"  # 6 clusters: the 4–7 band
+    assert "16 or more" in html
     assert _fill(html, "Iceland") == "#f0f0f0"
 
 
