@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from clusterbridge.clusters import views
 
 app_name = "clusters"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("export.csv", views.export, {"file_format": "csv"}, name="export-csv"),
+    path("export.xlsx", views.export, {"file_format": "xlsx"}, name="export-xlsx"),
+    path("landscape/", views.landscape_page, name="landscape"),
+    path("register/", views.propose, name="propose"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/<str:kind>/<int:pk>/<str:decision>/", views.decide, name="decide"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/claim/", views.claim, name="claim"),
+    path("<slug:slug>/invite/", views.invite, name="invite"),
+    path("<slug:slug>/managers/", views.grant, name="grant"),
+]

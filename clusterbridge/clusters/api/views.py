@@ -1,0 +1,128 @@
+"""/api/v1/clusters/ and /api/v1/networks/: the same FilterSet as the directory page; writes
+go through the same services as the pages (proposal → pending, manager edits → change
+requests, moderation by administrators)."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from clusterbridge.accounts.roles import is_admin
+from clusterbridge.clusters import services
+from clusterbridge.clusters.api.serializers import ClusterSerializer, NetworkSerializer
+from clusterbridge.clusters.filtersets import ClusterFilterSet
+from clusterbridge.clusters.models import ChangeRequest, Cluster, Network, Status
+
+
+def _values(serializer) -> dict:
+    data = dict(serializer.validated_data)
+    values = {}
+    for name, value in data.items():
+        if name == "country":
+            values[name] = value.code if value else None
+        elif name in services.TERM_FIELDS:
+            values[name] = sorted(term.code for term in value)
+        elif name in services.VALUE_FIELDS:
+            values[name] = value
+    return values
+
+
+class ClusterViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Published clusters. POST proposes one (pending until approved); PATCH by a manager
+    submits a change request (applied at once for trusted managers and administrators)."""
+
+    serializer_class = ClusterSerializer
+    filterset_class = ClusterFilterSet
+    lookup_field = "slug"
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = Cluster.objects.select_related("country").prefetch_related(
+            "countries", "sectors", "ecosystems", "technologies", "services", "networks"
+        )
+        if self.action == "list":
+            return queryset.public()
+        return queryset
+
+    def get_object(self):
+        cluster = get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+        if not cluster.is_visible_to(self.request.user):
+            raise NotFound("No such cluster.")
+        self.check_object_permissions(self.request, cluster)
+        return cluster
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cluster = services.propose(request.user, _values(serializer))
+        return Response(self.get_serializer(cluster).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        cluster = self.get_object()
+        serializer = self.get_serializer(cluster, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        change = services.submit_change(cluster, request.user, _values(serializer))
+        if change is not None:
+            return Response(
+                {"change_request": change.pk, "status": change.status, "changes": change.changes},
+                status=status.HTTP_202_ACCEPTED,
+            )
+        cluster.refresh_from_db()
+        return Response(self.get_serializer(cluster).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def _admin_only(self, request):
+        if not is_admin(request.user):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied("Only an administrator may moderate.")
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, slug=None):
+        """Approve a pending registration."""
+        self._admin_only(request)
+        cluster = services.approve(self.get_object(), request.user)
+        return Response(self.get_serializer(cluster).data)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, slug=None):
+        """Reject a pending registration (`reason` is required and sent by e-mail)."""
+        self._admin_only(request)
+        cluster = services.reject(self.get_object(), request.user, request.data.get("reason", ""))
+        return Response(self.get_serializer(cluster).data)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"changes/(?P<change_id>\d+)/(?P<decision>approve|reject)",
+    )
+    def decide_change(self, request, slug=None, change_id=None, decision=None):
+        """Approve or reject one change request of this cluster."""
+        self._admin_only(request)
+        cluster = self.get_object()
+        change = get_object_or_404(ChangeRequest.objects.all(), pk=change_id, cluster=cluster)
+        if decision == "approve":
+            change = services.approve_change(change, request.user)
+        else:
+            change = services.reject_change(change, request.user, request.data.get("reason", ""))
+        return Response({"change_request": change.pk, "status": change.status})
+
+
+class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cluster networks and associations, with the slugs of their published member clusters."""
+
+    serializer_class = NetworkSerializer
+    lookup_field = "code"
+    queryset = Network.objects.select_related("country", "member_of").prefetch_related(
+        Prefetch("clusters", queryset=Cluster.objects.filter(status=Status.PUBLISHED))
+    )
+
+
+__all__ = ["ClusterViewSet", "NetworkViewSet"]

@@ -1,0 +1,131 @@
+"""The landscape: how many published clusters per country, ecosystem and label, as bar
+charts and a map of Europe drawn on the server from shipped outlines
+(clusterbridge/data/geo/europe.json — no map tiles, nothing fetched)."""
+
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterbridge.clusters.filtersets import facets
+from clusterbridge.clusters.models import Cluster, LabelLevel
+from clusterbridge.core.reference import read_json
+from clusterbridge.taxonomy.models import Country
+
+# Sequential blues, light to dark (ColorBrewer “Blues”), and grey for no cluster.
+SHADES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+NO_CLUSTER = "#f0f0f0"
+CONTEXT = "#fafafa"
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 22, 6, 260, 320
+
+
+def _link(**params) -> str:
+    return reverse("clusters:directory") + "?" + urlencode(params)
+
+
+def bar_chart(items: list[dict], parameter: str, title: str) -> dict:
+    """Geometry of a horizontal bar chart: each bar links to the filtered directory."""
+    top = max((item["count"] for item in items), default=0) or 1
+    bars = []
+    for index, item in enumerate(items):
+        y = index * (BAR_HEIGHT + BAR_GAP)
+        width = round(BAR_WIDTH * item["count"] / top, 1)
+        bars.append(
+            dict(
+                item,
+                y=y,
+                text_y=y + BAR_HEIGHT * 0.7,
+                width=max(width, 1),
+                count_x=LABEL_WIDTH + width + 6,
+                url=_link(**{parameter: item["value"]}),
+            )
+        )
+    return {
+        "title": title,
+        "bars": bars,
+        "parameter": parameter,
+        "height": max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP),
+        "width": LABEL_WIDTH + BAR_WIDTH + 60,
+        "label_width": LABEL_WIDTH,
+        "label_x": LABEL_WIDTH - 8,
+    }
+
+
+# Doubling bands (1, 2–3, 4–7, 8–15, 16+): a few countries with many clusters would
+# otherwise leave every other country in the lightest shade.
+BANDS = ((1, 1), (2, 3), (4, 7), (8, 15), (16, None))
+
+
+def _shade(count: int) -> str:
+    if not count:
+        return NO_CLUSTER
+    return SHADES[min(len(SHADES) - 1, count.bit_length() - 1)]
+
+
+def europe_map(by_country: dict[str, int]) -> dict:
+    geometry = read_json("geo/europe.json")
+    labels = dict(Country.objects.values_list("code", "label"))
+    countries = [
+        {
+            "code": code,
+            "label": labels.get(code, code),
+            "paths": paths,
+            "count": by_country.get(code, 0),
+            "fill": _shade(by_country.get(code, 0)),
+            "url": _link(country=code),
+        }
+        for code, paths in geometry["countries"].items()
+    ]
+    legend = [
+        {"fill": shade, "low": low, "high": high}
+        for shade, (low, high) in zip(SHADES, BANDS, strict=True)
+    ]
+    return {
+        "view_box": " ".join(str(v) for v in geometry["view_box"]),
+        "countries": countries,
+        "context": [p for paths in geometry["context"].values() for p in paths],
+        "context_fill": CONTEXT,
+        "no_cluster": NO_CLUSTER,
+        "legend": legend,
+        "source": geometry["source"],
+        "licence": geometry["licence"],
+    }
+
+
+def label_counts(queryset) -> list[dict]:
+    today = timezone.localdate()
+    counts: Counter = Counter()
+    for level, expires in queryset.exclude(label_level="").values_list(
+        "label_level", "label_expires"
+    ):
+        state = "unknown" if expires is None else ("valid" if expires >= today else "expired")
+        counts[(level, state)] += 1
+    return [
+        {
+            "value": level,
+            "label": label,
+            "count": counts[(level, "valid")],
+            "expired": counts[(level, "expired")],
+            "unknown": counts[(level, "unknown")],
+        }
+        for level, label in reversed(LabelLevel.choices)
+    ]
+
+
+def build() -> dict:
+    public = Cluster.objects.public()
+    counts = facets(public)
+    by_country = sorted(counts["country"], key=lambda item: (-item["count"], item["label"]))
+    by_ecosystem = sorted(counts["ecosystem"], key=lambda item: (-item["count"], item["label"]))
+    labels = label_counts(public)
+    return {
+        "total": public.count(),
+        "charts": [
+            bar_chart(by_country, "country", "Clusters per country"),
+            bar_chart(by_ecosystem, "ecosystem", "Clusters per industrial ecosystem"),
+            bar_chart(labels, "label", "Clusters with a valid quality label"),
+        ],
+        "labels": labels,
+        "map": europe_map({item["value"]: item["count"] for item in counts["country"]}),
+    }

@@ -1,0 +1,385 @@
+"""Business actions of the cluster catalogue (seed 000 L255–261: self-registration and
+update requests reviewed by an administrator before they are public; ECCP “add your
+colleague”). Pages and the API call these functions; each checks the permission, changes
+the status and writes the history in one transaction.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clusterbridge.accounts.roles import CLUSTER_MANAGER_GROUP, is_admin, is_member
+from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, Status
+from clusterbridge.core import history
+from clusterbridge.taxonomy.models import Country, Term
+
+Action = history.Action
+VALUE_FIELDS = (
+    "name",
+    "country",
+    "region",
+    "city",
+    "description",
+    "mission",
+    "member_benefits",
+    "contact_email",
+    "contact_phone",
+    "contact_form_url",
+    "website",
+    "founding_year",
+    "members_total",
+    "members_sme",
+    "members_large",
+    "members_research",
+    "domains",
+)
+TERM_FIELDS = tuple(Cluster.TERM_FIELDS)
+
+
+# Values as plain JSON (what a change request stores and shows) ----------------------------
+def cluster_values(cluster: Cluster) -> dict:
+    values = {name: getattr(cluster, name) for name in VALUE_FIELDS if name != "country"}
+    values["country"] = cluster.country.code if cluster.country_id else None
+    if cluster.pk:
+        for name in TERM_FIELDS:
+            values[name] = sorted(getattr(cluster, name).values_list("code", flat=True))
+    return values
+
+
+def form_values(cleaned_data: dict) -> dict:
+    values = {}
+    for name in VALUE_FIELDS + TERM_FIELDS:
+        if name not in cleaned_data:
+            continue
+        value = cleaned_data[name]
+        if name == "country":
+            value = value.code if value else None
+        elif name in TERM_FIELDS:
+            value = sorted(term.code for term in value)
+        elif value is None and name not in ("founding_year",) and not name.startswith("members_"):
+            value = ""
+        values[name] = value
+    return values
+
+
+def _apply(cluster: Cluster, values: dict) -> dict[str, list]:
+    """Set the values on the cluster in memory; return the many-to-many values to save."""
+    m2m = {}
+    for name, value in values.items():
+        if name == "country":
+            cluster.country = Country.objects.get(code=value) if value else None
+        elif name in TERM_FIELDS:
+            vocabulary = Cluster.TERM_FIELDS[name]
+            m2m[name] = list(Term.objects.filter(vocabulary=vocabulary, code__in=value))
+        elif name in VALUE_FIELDS:
+            setattr(cluster, name, value)
+    return m2m
+
+
+def _mark_sources(cluster: Cluster, fields, user, note: str) -> None:
+    """A field edited on the site is sourced from its editor, not from a document any more."""
+    sources = dict(cluster.field_sources or {})
+    for name in fields:
+        sources[name] = [
+            {
+                "document": note,
+                "user": user.get_username() if user else "",
+                "date": timezone.localdate().isoformat(),
+            }
+        ]
+    cluster.field_sources = sources
+
+
+def _mail(user, subject: str, body: str) -> None:
+    if user is not None and user.email:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _require_admin(user) -> None:
+    if not is_admin(user):
+        raise PermissionDenied("Only an administrator may do this.")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason: it is sent to the person."})
+    return reason
+
+
+def _site_link(cluster: Cluster) -> str:
+    return settings.SITE_URL.rstrip("/") + cluster.get_absolute_url()
+
+
+# Registration ------------------------------------------------------------------------------
+@transaction.atomic
+def propose(user, values: dict) -> Cluster:
+    """A signed-in person proposes a new cluster; it is pending and invisible to the public."""
+    if not is_member(user):
+        raise PermissionDenied("Sign in to propose a cluster.")
+    cluster = Cluster(status=Status.PENDING, submitted_by=user)
+    m2m = _apply(cluster, values)
+    _mark_sources(
+        cluster, [n for n, v in values.items() if v not in (None, "", [])], user, "registration"
+    )
+    history.save(cluster, user=user, m2m=m2m, message="Proposed for the catalogue")
+    history.record(cluster, Action.SUBMIT, user=user, message="Registration submitted for review")
+    return cluster
+
+
+@transaction.atomic
+def approve(cluster: Cluster, user) -> Cluster:
+    _require_admin(user)
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if cluster.status != Status.PENDING:
+        raise ValidationError("Only a pending registration can be approved.")
+    cluster.status = Status.PUBLISHED
+    history.save(cluster, user=user, action=Action.APPROVE, message="Registration approved")
+    if (
+        cluster.submitted_by
+        and not cluster.manager_links.filter(user=cluster.submitted_by).exists()
+    ):
+        # Whoever registered the cluster manages its profile.
+        link = ClusterManager(
+            user=cluster.submitted_by,
+            cluster=cluster,
+            approved=True,
+            role=ClusterManager.Role.OWNER,
+        )
+        history.save(link, user=user, message="Registrant becomes the profile's manager")
+        _add_manager_group(cluster.submitted_by)
+    _mail(
+        cluster.submitted_by,
+        f"Your cluster “{cluster.name}” is published",
+        f"Your registration of {cluster.name} was approved and is now public:\n"
+        f"{_site_link(cluster)}\n",
+    )
+    return cluster
+
+
+@transaction.atomic
+def reject(cluster: Cluster, user, reason: str) -> Cluster:
+    _require_admin(user)
+    reason = _require_reason(reason)
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if cluster.status != Status.PENDING:
+        raise ValidationError("Only a pending registration can be rejected.")
+    cluster.status = Status.DRAFT
+    history.save(cluster, user=user, action=Action.REJECT, message=reason)
+    _mail(
+        cluster.submitted_by,
+        f"Your cluster “{cluster.name}” was not published",
+        f"Your registration of {cluster.name} was not approved.\n\nReason: {reason}\n",
+    )
+    return cluster
+
+
+# Changes by managers -----------------------------------------------------------------------
+@transaction.atomic
+def submit_change(cluster: Cluster, user, values: dict) -> ChangeRequest | None:
+    """A manager edits their cluster. Changes to a published profile wait for moderation,
+    unless the manager is trusted (or an administrator): then they apply at once."""
+    if not cluster.user_can_change(user):
+        raise PermissionDenied("You do not manage this cluster.")
+    current = cluster_values(cluster)
+    changes = {name: value for name, value in values.items() if current.get(name) != value}
+    if not changes:
+        raise ValidationError("Nothing was changed.")
+    trusted = (
+        is_admin(user)
+        or cluster.manager_links.filter(user=user, approved=True, trusted=True).exists()
+    )
+    if cluster.status != Status.PUBLISHED or trusted:
+        m2m = _apply(cluster, changes)
+        _mark_sources(cluster, changes, user, "edited on the site")
+        history.save(cluster, user=user, m2m=m2m, message="Edited by a manager")
+        return None
+    request = ChangeRequest(
+        cluster=cluster,
+        changes=changes,
+        submitted_by=user,
+        original={name: current.get(name) for name in changes},
+    )
+    history.save(request, user=user, action=Action.SUBMIT, message="Change submitted for review")
+    return request
+
+
+@transaction.atomic
+def approve_change(request: ChangeRequest, user) -> ChangeRequest:
+    _require_admin(user)
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ValidationError("This change request was already decided.")
+    cluster = request.cluster
+    m2m = _apply(cluster, request.changes)
+    _mark_sources(cluster, request.changes, request.submitted_by, "edited on the site")
+    history.save(
+        cluster,
+        user=user,
+        m2m=m2m,
+        action=Action.APPROVE,
+        message=f"Change request #{request.pk} by {request.submitted_by} approved",
+    )
+    request.status = ChangeRequest.Status.APPROVED
+    request.decided_by, request.decided_at = user, timezone.now()
+    history.save(request, user=user, action=Action.APPROVE, message="Approved")
+    _mail(
+        request.submitted_by,
+        f"Your changes to “{cluster.name}” are published",
+        f"Your changes to {cluster.name} were approved:\n{_site_link(cluster)}\n",
+    )
+    return request
+
+
+@transaction.atomic
+def reject_change(request: ChangeRequest, user, reason: str) -> ChangeRequest:
+    _require_admin(user)
+    reason = _require_reason(reason)
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ValidationError("This change request was already decided.")
+    request.status = ChangeRequest.Status.REJECTED
+    request.reason = reason
+    request.decided_by, request.decided_at = user, timezone.now()
+    history.save(request, user=user, action=Action.REJECT, message=reason)
+    _mail(
+        request.submitted_by,
+        f"Your changes to “{request.cluster.name}” were not published",
+        f"Your changes to {request.cluster.name} were not approved.\n\nReason: {reason}\n",
+    )
+    return request
+
+
+# Managers ----------------------------------------------------------------------------------
+def find_user(identifier: str):
+    """An existing account by username or e-mail address."""
+    identifier = (identifier or "").strip()
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+    )
+    if not identifier or users.count() != 1:
+        raise ValidationError(
+            {"user": f"No single account has the username or e-mail “{identifier}”."}
+        )
+    return users.get()
+
+
+def _add_manager_group(user) -> None:
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get_or_create(name=CLUSTER_MANAGER_GROUP)[0])
+
+
+@transaction.atomic
+def claim(cluster: Cluster, user, message: str = "") -> ClusterManager:
+    """A person asks to manage a published profile; an administrator decides."""
+    if not is_member(user):
+        raise PermissionDenied("Sign in to claim a cluster.")
+    if cluster.status != Status.PUBLISHED:
+        raise ValidationError("Only a published cluster can be claimed.")
+    if cluster.manager_links.filter(user=user).exists():
+        raise ValidationError("You already manage or have claimed this cluster.")
+    link = ClusterManager(user=user, cluster=cluster, approved=False)
+    history.save(
+        link,
+        user=user,
+        action=Action.SUBMIT,
+        message=(message or "").strip() or "Claim of the profile",
+    )
+    return link
+
+
+@transaction.atomic
+def approve_claim(link: ClusterManager, user) -> ClusterManager:
+    _require_admin(user)
+    if link.approved:
+        raise ValidationError("This claim was already approved.")
+    link.approved = True
+    history.save(link, user=user, action=Action.APPROVE, message="Claim approved")
+    _add_manager_group(link.user)
+    _mail(
+        link.user,
+        f"You now manage “{link.cluster.name}”",
+        f"Your claim was approved; you can edit the profile:\n{_site_link(link.cluster)}\n",
+    )
+    return link
+
+
+@transaction.atomic
+def reject_claim(link: ClusterManager, user, reason: str) -> None:
+    _require_admin(user)
+    reason = _require_reason(reason)
+    if link.approved:
+        raise ValidationError("This claim was already approved.")
+    history.record(link, Action.REJECT, user=user, before=history.snapshot(link), message=reason)
+    history.soft_delete(link, user=user, message="Claim rejected")
+    _mail(link.user, f"Your claim of “{link.cluster.name}” was not approved", f"Reason: {reason}\n")
+
+
+@transaction.atomic
+def grant_manager(
+    cluster: Cluster, user, manager, *, role: str = ClusterManager.Role.OWNER, trusted: bool = False
+) -> ClusterManager:
+    """An administrator links a person to a cluster (approved at once)."""
+    _require_admin(user)
+    link = ClusterManager.all_objects.filter(cluster=cluster, user=manager).first()
+    if link is None:
+        link = ClusterManager(cluster=cluster, user=manager)
+    link.deleted_at = None
+    link.role, link.trusted, link.approved = role, trusted, True
+    history.save(link, user=user, message="Manager granted by an administrator")
+    _add_manager_group(manager)
+    return link
+
+
+@transaction.atomic
+def invite(cluster: Cluster, user, colleague) -> ClusterManager:
+    """A manager adds a colleague (who has an account) as co-manager of their cluster."""
+    if not cluster.user_can_change(user):
+        raise PermissionDenied("You do not manage this cluster.")
+    if ClusterManager.all_objects.filter(cluster=cluster, user=colleague, deleted_at=None).exists():
+        raise ValidationError({"user": f"{colleague.get_username()} already manages this cluster."})
+    link = ClusterManager.all_objects.filter(
+        cluster=cluster, user=colleague
+    ).first() or ClusterManager(cluster=cluster, user=colleague)
+    link.deleted_at = None
+    link.role, link.approved, link.trusted, link.invited_by = (
+        ClusterManager.Role.CO_MANAGER,
+        True,
+        False,
+        user,
+    )
+    history.save(link, user=user, message=f"Invited by {user.get_username()}")
+    _add_manager_group(colleague)
+    _mail(
+        colleague,
+        f"You are now a co-manager of “{cluster.name}”",
+        f"{user.get_username()} added you as co-manager of {cluster.name}:\n"
+        f"{_site_link(cluster)}\n",
+    )
+    return link
+
+
+def moderation_queue():
+    """Pending registrations, claims and change requests, oldest first."""
+    items = [
+        ("registration", c.created_at, c)
+        for c in Cluster.objects.filter(status=Status.PENDING).select_related(
+            "submitted_by", "country"
+        )
+    ]
+    items += [
+        ("claim", link.created_at, link)
+        for link in ClusterManager.objects.filter(approved=False).select_related("user", "cluster")
+    ]
+    items += [
+        ("change", r.created_at, r)
+        for r in ChangeRequest.objects.pending().select_related("cluster", "submitted_by")
+    ]
+    return sorted(items, key=lambda item: item[1])

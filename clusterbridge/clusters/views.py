@@ -1,0 +1,285 @@
+"""Pages of the cluster catalogue: directory, profile, exports, landscape, registration,
+manager edits and the moderation queue. The work is in filtersets.py and services.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clusterbridge.accounts.roles import is_admin
+from clusterbridge.clusters import exports, landscape, services
+from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
+from clusterbridge.clusters.forms import (
+    ClaimForm,
+    ClusterForm,
+    GrantManagerForm,
+    InviteForm,
+    ReasonForm,
+)
+from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, NetworkMembership
+from clusterbridge.taxonomy.models import Term
+
+PAGE_SIZE = 20
+FACET_ORDER = (
+    "country",
+    "ecosystem",
+    "sector",
+    "technology",
+    "service",
+    "label",
+    "size",
+    "network",
+    "region",
+    "domain",
+)
+
+
+def directory_queryset():
+    return Cluster.objects.public().select_related("country")
+
+
+def _filtered(request):
+    filterset = ClusterFilterSet(request.GET, queryset=directory_queryset())
+    return filterset, (filterset.qs if filterset.is_valid() else directory_queryset().none())
+
+
+def directory(request):
+    filterset, queryset = _filtered(request)
+    page = Paginator(queryset.prefetch_related("ecosystems"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = facets(queryset) if filterset.is_valid() else {}
+    selected = {name: request.GET.getlist(name) for name in FACET_ORDER}
+    facet_list = [
+        {
+            "name": name,
+            "label": filterset.filters[name].label,
+            "values": [dict(v, checked=v["value"] in selected[name]) for v in counts.get(name, [])],
+        }
+        for name in FACET_ORDER
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clusters/directory.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "facets": facet_list,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+            "ordering_choices": filterset.filters["ordering"].field.choices,
+        },
+    )
+
+
+def export(request, file_format: str):
+    filterset, queryset = _filtered(request)
+    if not filterset.is_valid():
+        return render(
+            request, "clusters/directory.html", {"filterset": filterset, "page": None}, status=400
+        )
+    queryset = queryset.prefetch_related(
+        "sectors", "ecosystems", "technologies", "services", "networks", "countries"
+    )
+    if file_format == "xlsx":
+        return exports.xlsx_response(queryset)
+    return exports.csv_response(queryset)
+
+
+def _visible_cluster(request, slug: str) -> Cluster:
+    cluster = get_object_or_404(
+        Cluster.objects.select_related("country", "submitted_by"), slug=slug
+    )
+    if not cluster.is_visible_to(request.user):
+        raise Http404("No such cluster.")
+    return cluster
+
+
+def detail(request, slug: str):
+    cluster = _visible_cluster(request, slug)
+    memberships = NetworkMembership.objects.filter(cluster=cluster).select_related(
+        "network", "network__member_of"
+    )
+    can_manage = cluster.user_can_change(request.user)
+    links = cluster.manager_links.select_related("user") if can_manage else []
+    own_link = (
+        cluster.manager_links.filter(user=request.user).first()
+        if request.user.is_authenticated
+        else None
+    )
+    return render(
+        request,
+        "clusters/detail.html",
+        {
+            "cluster": cluster,
+            "memberships": memberships,
+            "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
+            "label_validity": cluster.label_validity(),
+            "sources": sorted(cluster.field_sources.items()),
+            "can_manage": can_manage,
+            "links": links,
+            "own_link": own_link,
+            "pending_changes": cluster.change_requests.pending() if can_manage else [],
+            "is_admin": is_admin(request.user),
+        },
+    )
+
+
+def landscape_page(request):
+    return render(request, "clusters/landscape.html", landscape.build())
+
+
+# Registration and edits ---------------------------------------------------------------------
+@login_required
+def propose(request):
+    form = ClusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cluster = services.propose(request.user, services.form_values(form.cleaned_data))
+        messages.success(
+            request, "Thank you: your cluster is waiting for an administrator's review."
+        )
+        return redirect(cluster.get_absolute_url())
+    return render(request, "clusters/form.html", {"form": form, "title": "Register a cluster"})
+
+
+@login_required
+def edit(request, slug: str):
+    cluster = _visible_cluster(request, slug)
+    if not cluster.user_can_change(request.user):
+        raise PermissionDenied
+    form = ClusterForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        values = services.form_values(form.cleaned_data)
+        cluster.refresh_from_db()  # the form wrote its values on the instance
+        try:
+            change = services.submit_change(cluster, request.user, values)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if change is None:
+                messages.success(request, "Your changes are published.")
+            else:
+                messages.success(request, "Your changes wait for an administrator's review.")
+            return redirect(cluster.get_absolute_url())
+    return render(
+        request,
+        "clusters/form.html",
+        {"form": form, "title": f"Edit {cluster.name}", "cluster": cluster},
+    )
+
+
+@require_POST
+@login_required
+def claim(request, slug: str):
+    cluster = _visible_cluster(request, slug)
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim(cluster, request.user, form.cleaned_data["message"])
+            messages.success(request, "Your claim waits for an administrator's review.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "Say what your role in the organisation is.")
+    return redirect(cluster.get_absolute_url())
+
+
+@require_POST
+@login_required
+def invite(request, slug: str):
+    cluster = _visible_cluster(request, slug)
+    if not cluster.user_can_change(request.user):
+        raise PermissionDenied
+    form = InviteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Give your colleague's username or e-mail.")
+        colleague = services.find_user(form.cleaned_data["user"])
+        services.invite(cluster, request.user, colleague)
+        messages.success(request, f"{colleague.get_username()} is now a co-manager.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(cluster.get_absolute_url())
+
+
+@require_POST
+@login_required
+def grant(request, slug: str):
+    if not is_admin(request.user):
+        raise PermissionDenied
+    cluster = _visible_cluster(request, slug)
+    form = GrantManagerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Give the manager's username or e-mail.")
+        manager = services.find_user(form.cleaned_data["user"])
+        services.grant_manager(
+            cluster,
+            request.user,
+            manager,
+            role=form.cleaned_data["role"],
+            trusted=form.cleaned_data["trusted"],
+        )
+        messages.success(request, f"{manager.get_username()} now manages {cluster.name}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(cluster.get_absolute_url())
+
+
+# Moderation --------------------------------------------------------------------------------
+def _require_admin(request):
+    if not request.user.is_authenticated:
+        return redirect(f"/account/login/?next={request.path}")
+    if not is_admin(request.user):
+        raise PermissionDenied
+    return None
+
+
+def moderation(request):
+    refusal = _require_admin(request)
+    if refusal:
+        return refusal
+    items = services.moderation_queue()
+    return render(
+        request,
+        "clusters/moderation.html",
+        {
+            "items": items,
+            "reason_form": ReasonForm(),
+            "term_labels": dict(Term.objects.values_list("code", "label")),
+        },
+    )
+
+
+_DECISIONS = {
+    ("registration", "approve"): lambda obj, user, reason: services.approve(obj, user),
+    ("registration", "reject"): lambda obj, user, reason: services.reject(obj, user, reason),
+    ("change", "approve"): lambda obj, user, reason: services.approve_change(obj, user),
+    ("change", "reject"): lambda obj, user, reason: services.reject_change(obj, user, reason),
+    ("claim", "approve"): lambda obj, user, reason: services.approve_claim(obj, user),
+    ("claim", "reject"): lambda obj, user, reason: services.reject_claim(obj, user, reason),
+}
+_KINDS = {"registration": Cluster, "change": ChangeRequest, "claim": ClusterManager}
+
+
+@require_POST
+def decide(request, kind: str, pk: int, decision: str):
+    refusal = _require_admin(request)
+    if refusal:
+        return refusal
+    action = _DECISIONS.get((kind, decision))
+    if action is None:
+        raise Http404
+    obj = get_object_or_404(_KINDS[kind].objects.all(), pk=pk)
+    try:
+        action(obj, request.user, request.POST.get("reason", ""))
+        done = {"approve": "approved", "reject": "rejected"}[decision]
+        messages.success(request, f"{kind.capitalize()} {done}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("clusters:moderation")

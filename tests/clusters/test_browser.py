@@ -1,0 +1,52 @@
+"""In Chromium: find a cluster by country and ecosystem, open its profile, change it as its
+manager, approve the change as administrator and see it published."""
+
+import re
+
+import pytest
+
+from clusterbridge.clusters import services
+from clusterbridge.clusters.models import Cluster
+from tests.conftest import make_user, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_change_approved_and_published(page):
+    manager = make_user("mona")
+    admin = make_user("alice", superuser=True)
+    services.grant_manager(Cluster.objects.get(slug="mobile-heights"), admin, manager)
+
+    page.goto("/clusters/")
+    page.get_by_role("group", name="Country").get_by_role(
+        "checkbox", name=re.compile("^Sweden")
+    ).check()
+    page.get_by_role("group", name="Industrial ecosystem").get_by_role(
+        "checkbox", name=re.compile("^Health")
+    ).check()
+    page.get_by_role("button", name="Apply filters").first.click()
+    assert "country=SE" in page.url and "ecosystem=health" in page.url
+    assert page.get_by_role("heading", name=re.compile(r"of \d+ clusters")).is_visible()
+    page.get_by_role("link", name="Mobile Heights").click()
+    assert page.get_by_role("heading", name="Mobile Heights", level=1).is_visible()
+
+    sign_in(page, "mona")
+    page.goto("/clusters/mobile-heights/")
+    page.get_by_role("link", name="Edit the profile").click()
+    page.get_by_label("Mission").fill("Making southern Sweden a hub of connected technologies.")
+    page.get_by_role("button", name="Submit changes").click()
+    assert page.get_by_text("Your changes wait for an administrator's review.").is_visible()
+    assert not page.get_by_text("Making southern Sweden").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "alice")
+    page.goto("/clusters/moderation/")
+    assert page.get_by_role(
+        "cell", name="Making southern Sweden a hub of connected technologies."
+    ).is_visible()
+    page.get_by_role("button", name="Approve").click()
+    assert page.get_by_text("Change approved.").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    page.goto("/clusters/mobile-heights/")
+    assert page.get_by_text("Making southern Sweden a hub of connected technologies.").is_visible()
