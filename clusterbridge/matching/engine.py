@@ -84,8 +84,9 @@ class _Index:
 
     def __init__(self, marker):
         self.marker = marker
-        features = list(Feature.objects.select_related("category").order_by(
-            "category__order", "order", "code"))
+        features = list(
+            Feature.objects.select_related("category").order_by("category__order", "order", "code")
+        )
         self.codes = [f.code for f in features]
         self.position = {code: i for i, code in enumerate(self.codes)}
         self.labels = {f.code: f.label for f in features}
@@ -93,22 +94,39 @@ class _Index:
             [CATEGORY_WEIGHTS.get(f.category.code, DEFAULT_WEIGHT) for f in features],
             dtype=np.float32,
         )
-        rows = list(Instrument.objects.order_by("id").values_list(
-            "id", "origin", "cover_level", "country__code", "country__label", "opening_date",
-            "final_deadline", "deadline_dates", "is_synthetic"))
+        rows = list(
+            Instrument.objects.order_by("id").values_list(
+                "id",
+                "origin",
+                "cover_level",
+                "country__code",
+                "country__label",
+                "opening_date",
+                "final_deadline",
+                "deadline_dates",
+                "is_synthetic",
+            )
+        )
         n = len(rows)
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
         self.country_codes = sorted({r[3] for r in rows if r[3]})
         self.country_labels = {r[3]: r[4] for r in rows if r[3]}
         country_pos = {code: i for i, code in enumerate(self.country_codes)}
         self.country = np.fromiter(
-            (country_pos.get(r[3], -1) for r in rows), dtype=np.int32, count=n)
+            (country_pos.get(r[3], -1) for r in rows), dtype=np.int32, count=n
+        )
         self.restricted = np.fromiter(
-            (r[1] == Instrument.Origin.NATIONAL
-             or r[2] in (Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL)
-             for r in rows), dtype=bool, count=n)
+            (
+                r[1] == Instrument.Origin.NATIONAL
+                or r[2] in (Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL)
+                for r in rows
+            ),
+            dtype=bool,
+            count=n,
+        )
         self.opening = np.fromiter(
-            (_day(r[5], _NEVER_OPENED) for r in rows), dtype=np.int32, count=n)
+            (_day(r[5], _NEVER_OPENED) for r in rows), dtype=np.int32, count=n
+        )
         self.final = np.fromiter((_day(r[6], _NO_DAY) for r in rows), dtype=np.int32, count=n)
         width = max([len(r[7] or []) for r in rows] + [1])
         self.deadlines = np.full((n, width), _NO_DAY, dtype=np.int32)
@@ -169,8 +187,9 @@ _index: _Index | None = None
 
 def _marker() -> tuple:
     """Changes whenever an instrument, a feature link or a feature changes."""
-    instruments = Instrument.all_objects.aggregate(n=Count("id"), last=Max("updated_at"),
-                                                   top=Max("id"))
+    instruments = Instrument.all_objects.aggregate(
+        n=Count("id"), last=Max("updated_at"), top=Max("id")
+    )
     links = Instrument.features.through.objects.aggregate(n=Count("id"), top=Max("id"))
     features = Feature.all_objects.aggregate(n=Count("id"), last=Max("updated_at"))
     return (*instruments.values(), *links.values(), *features.values())
@@ -208,8 +227,9 @@ def _ordered(idx: _Index, codes: Iterable[str]) -> list[str]:
     return sorted(codes, key=lambda code: idx.position.get(code, len(idx.codes)))
 
 
-def _explain(idx: _Index, profile: Profile, row: int, points: int, total: float,
-             deadline_day: int, day: int) -> Match:
+def _explain(
+    idx: _Index, profile: Profile, row: int, points: int, total: float, deadline_day: int, day: int
+) -> Match:
     has = {idx.codes[j] for j in np.flatnonzero(idx.matrix[row])}
     wanted = [code for code in _ordered(idx, profile.features) if code in idx.position]
     shared = [code for code in wanted if code in has]
@@ -230,8 +250,9 @@ def _explain(idx: _Index, profile: Profile, row: int, points: int, total: float,
     if idx.restricted[row]:
         country = idx.country_codes[idx.country[row]] if idx.country[row] >= 0 else None
         if country is None:
-            reasons.append("National or regional instrument; its country is not recorded: "
-                           "check who may apply")
+            reasons.append(
+                "National or regional instrument; its country is not recorded: check who may apply"
+            )
         elif profile.country is None:
             reasons.append(f"Only for applicants from {idx.country_labels[country]}")
         else:
@@ -255,9 +276,15 @@ def _day_of(on: datetime.date | None) -> int:
     return _day(on or timezone.localdate(), 0)
 
 
-def search(profile: Profile, *, on: datetime.date | None = None, offset: int = 0,
-           limit: int | None = None, instruments=None,
-           include_synthetic: bool = False) -> tuple[int, list[Match]]:
+def search(
+    profile: Profile,
+    *,
+    on: datetime.date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    instruments=None,
+    include_synthetic: bool = False,
+) -> tuple[int, list[Match]]:
     """(number of matching instruments, the ranked matches from `offset`, at most `limit`)."""
     idx = index()
     day = _day_of(on)
@@ -289,18 +316,31 @@ def search(profile: Profile, *, on: datetime.date | None = None, offset: int = 0
     ]
 
 
-def rank(profile: Profile, *, on: datetime.date | None = None, limit: int | None = None,
-         instruments=None, include_synthetic: bool = False) -> list[Match]:
+def rank(
+    profile: Profile,
+    *,
+    on: datetime.date | None = None,
+    limit: int | None = None,
+    instruments=None,
+    include_synthetic: bool = False,
+) -> list[Match]:
     """The eligible instruments sharing at least one feature with the profile, best first.
 
     `instruments` (ids or a queryset) restricts the ranking to those instruments; synthetic
     instruments are left out unless `include_synthetic`."""
-    return search(profile, on=on, limit=limit, instruments=instruments,
-                  include_synthetic=include_synthetic)[1]
+    return search(
+        profile, on=on, limit=limit, instruments=instruments, include_synthetic=include_synthetic
+    )[1]
 
 
-def rank_many(profiles: Sequence[Profile], *, on: datetime.date | None = None, limit: int = 10,
-              include_synthetic: bool = False, block: int = 64) -> list[list[Match]]:
+def rank_many(
+    profiles: Sequence[Profile],
+    *,
+    on: datetime.date | None = None,
+    limit: int = 10,
+    include_synthetic: bool = False,
+    block: int = 64,
+) -> list[list[Match]]:
     """The best `limit` matches of every profile (the projects × instruments matrix).
 
     Every profile is scored against every instrument; profiles go in blocks so the
@@ -317,7 +357,7 @@ def rank_many(profiles: Sequence[Profile], *, on: datetime.date | None = None, l
     results: list[list[Match]] = []
     transposed = np.ascontiguousarray(idx.matrix.T)
     for start in range(0, len(profiles), block):
-        chunk = profiles[start:start + block]
+        chunk = profiles[start : start + block]
         weights = np.stack([idx.weight_vector(p.features) for p in chunk])
         totals = weights.sum(axis=1)
         points = weights @ transposed  # chunk × instruments
@@ -332,15 +372,18 @@ def rank_many(profiles: Sequence[Profile], *, on: datetime.date | None = None, l
         for i, profile in enumerate(chunk):
             rows = best[i][np.argsort(-key[i, best[i]])]
             rows = rows[key[i, rows] >= 0]
-            results.append([
-                _explain(idx, profile, int(row), points[i, row], totals[i], upcoming[row], day)
-                for row in rows
-            ])
+            results.append(
+                [
+                    _explain(idx, profile, int(row), points[i, row], totals[i], upcoming[row], day)
+                    for row in rows
+                ]
+            )
     return results
 
 
-def score_table(profiles: Sequence[Profile], instrument_ids: Iterable[int], *,
-                on: datetime.date | None = None) -> dict[tuple[int, int], Match]:
+def score_table(
+    profiles: Sequence[Profile], instrument_ids: Iterable[int], *, on: datetime.date | None = None
+) -> dict[tuple[int, int], Match]:
     """Match of each (profile position, instrument id) pair that is eligible and shares a
     feature, for a matrix page whose columns are already chosen."""
     idx = index()
@@ -356,8 +399,9 @@ def score_table(profiles: Sequence[Profile], instrument_ids: Iterable[int], *,
         points = idx.matrix[rows] @ vector
         eligible = window & idx.country_rule(profile.country)[rows] & (points > 0)
         for k in np.flatnonzero(eligible):
-            match = _explain(idx, profile, int(rows[k]), points[k], float(vector.sum()),
-                             upcoming[k], day)
+            match = _explain(
+                idx, profile, int(rows[k]), points[k], float(vector.sum()), upcoming[k], day
+            )
             table[(position, match.instrument_id)] = match
     return table
 

@@ -48,31 +48,49 @@ class ProjectManager(LiveManager.from_queryset(ProjectQuerySet)):
 class Project(TrackedModel):
     name = models.CharField(max_length=200)
     organisation = models.CharField(max_length=300, blank=True)
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="projects")
-    stage = models.CharField(max_length=16, choices=Stage.choices, blank=True,
-                             help_text="Left empty when the source does not say.")
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    stage = models.CharField(
+        max_length=16,
+        choices=Stage.choices,
+        blank=True,
+        help_text="Left empty when the source does not say.",
+    )
     description = models.TextField(blank=True)
     features = models.ManyToManyField(
-        Feature, blank=True, related_name="projects",
+        Feature,
+        blank=True,
+        related_name="projects",
         help_text="What the solution uses, does and needs; application domains beyond "
-                  "security are the features of category A.",
+        "security are the features of category A.",
     )
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="projects")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
     owner_cluster = models.CharField(
-        "owner cluster", max_length=200, blank=True,
+        "owner cluster",
+        max_length=200,
+        blank=True,
         help_text="Name or slug of the cluster that owns the project, when a cluster does.",
     )
-    visibility = models.CharField(max_length=8, choices=Visibility.choices,
-                                  default=Visibility.PRIVATE)
-    call = models.CharField(max_length=200, blank=True,
-                            help_text="The call that funded it, e.g. “SecurIT Open call 1”.")
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    call = models.CharField(
+        max_length=200, blank=True, help_text="The call that funded it, e.g. “SecurIT Open call 1”."
+    )
     supporting_cluster = models.CharField(max_length=200, blank=True)
-    name_variants = models.JSONField(default=list, blank=True,
-                                     help_text="Spellings found in the source documents.")
-    source_doubts = models.JSONField(default=list, blank=True,
-                                     help_text="Doubtful cells and names in the source.")
+    name_variants = models.JSONField(
+        default=list, blank=True, help_text="Spellings found in the source documents."
+    )
+    source_doubts = models.JSONField(
+        default=list, blank=True, help_text="Doubtful cells and names in the source."
+    )
     is_synthetic = models.BooleanField(default=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
 
@@ -90,8 +108,13 @@ class Project(TrackedModel):
 
     def save(self, *args, **kwargs):
         self.search_text = build_search_text(
-            self.name, " ".join(self.name_variants or []), self.organisation, self.description,
-            self.call, self.supporting_cluster, self.owner_cluster,
+            self.name,
+            " ".join(self.name_variants or []),
+            self.organisation,
+            self.description,
+            self.call,
+            self.supporting_cluster,
+            self.owner_cluster,
         )
         super().save(*args, **kwargs)
 
