@@ -303,10 +303,7 @@ def search(
         return count, []
     key = (points[rows].astype(np.int64) << (_DAY_BITS + _POSITION_BITS)) | idx.tiebreak(rows, day)
     wanted = count if limit is None else min(count, offset + limit)
-    if wanted < count:
-        top = np.argpartition(-key, wanted - 1)[:wanted]
-    else:
-        top = np.arange(count)
+    top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < count else np.arange(count)
     top = top[np.argsort(-key[top])][offset:wanted]
     chosen = rows[top]
     deadlines = idx.next_deadlines(chosen, day)
