@@ -57,24 +57,27 @@ def test_an_instrument_sharing_nothing_is_not_a_match():
 
 
 def test_national_instruments_only_for_their_own_country_international_for_all():
-    lithuanian = make_instrument("Lithuanian call", ["D2"], origin="national",
-                                 cover_level="national", country="LT")
-    bavarian = make_instrument("Bavarian call", ["D2"], origin="national",
-                               cover_level="regional", country="DE")
-    european = make_instrument("European call", ["D2"], origin="international",
-                               cover_level="eu")
+    lithuanian = make_instrument(
+        "Lithuanian call", ["D2"], origin="national", cover_level="national", country="LT"
+    )
+    bavarian = make_instrument(
+        "Bavarian call", ["D2"], origin="national", cover_level="regional", country="DE"
+    )
+    european = make_instrument("European call", ["D2"], origin="international", cover_level="eu")
     every = [lithuanian, bavarian, european]
     features = frozenset({"D2"})
-    assert set(names(ranked(Profile(features, "LT"), every))) == {"Lithuanian call",
-                                                                   "European call"}
-    assert set(names(ranked(Profile(features, "DE"), every))) == {"Bavarian call",
-                                                                   "European call"}
+    assert set(names(ranked(Profile(features, "LT"), every))) == {
+        "Lithuanian call",
+        "European call",
+    }
+    assert set(names(ranked(Profile(features, "DE"), every))) == {"Bavarian call", "European call"}
     assert names(ranked(Profile(features, "FR"), every)) == ["European call"]
 
 
 def test_without_a_country_national_instruments_say_whom_they_are_for():
-    lithuanian = make_instrument("Lithuanian call", ["D2"], origin="national",
-                                 cover_level="national", country="LT")
+    lithuanian = make_instrument(
+        "Lithuanian call", ["D2"], origin="national", cover_level="national", country="LT"
+    )
     (match,) = ranked(Profile(frozenset({"D2"})), [lithuanian])
     assert "Only for applicants from Lithuania" in match.reasons
 
@@ -89,8 +92,12 @@ def test_closed_calls_never_appear_and_a_call_is_open_on_its_last_deadline():
 
 
 def test_forthcoming_calls_are_shown_and_flagged():
-    later = make_instrument("Opens later", ["D2"], opening=TODAY + datetime.timedelta(days=30),
-                            deadlines=[TODAY + datetime.timedelta(days=90)])
+    later = make_instrument(
+        "Opens later",
+        ["D2"],
+        opening=TODAY + datetime.timedelta(days=30),
+        deadlines=[TODAY + datetime.timedelta(days=90)],
+    )
     (match,) = ranked(Profile(frozenset({"D2"})), [later])
     assert match.status == "forthcoming"
     assert match.opening_date == TODAY + datetime.timedelta(days=30)
@@ -100,10 +107,16 @@ def test_forthcoming_calls_are_shown_and_flagged():
 def test_ties_go_to_the_nearer_deadline_and_no_deadline_comes_last():
     far = make_instrument("Far", ["D2"], deadlines=[TODAY + datetime.timedelta(days=200)])
     none = make_instrument("Continuous", ["D2"])
-    near = make_instrument("Near", ["D2"], deadlines=[TODAY + datetime.timedelta(days=10),
-                                                      TODAY + datetime.timedelta(days=300)])
-    past_cutoff = make_instrument("Next cut-off soon", ["D2"], deadlines=[
-        TODAY - datetime.timedelta(days=5), TODAY + datetime.timedelta(days=3)])
+    near = make_instrument(
+        "Near",
+        ["D2"],
+        deadlines=[TODAY + datetime.timedelta(days=10), TODAY + datetime.timedelta(days=300)],
+    )
+    past_cutoff = make_instrument(
+        "Next cut-off soon",
+        ["D2"],
+        deadlines=[TODAY - datetime.timedelta(days=5), TODAY + datetime.timedelta(days=3)],
+    )
     matches = ranked(Profile(frozenset({"D2"})), [far, none, near, past_cutoff])
     assert names(matches) == ["Next cut-off soon", "Near", "Far", "Continuous"]
     assert matches[0].deadline == TODAY + datetime.timedelta(days=3)
@@ -117,8 +130,9 @@ def test_a_better_score_beats_a_nearer_deadline():
 
 
 def test_the_explanation_names_shared_and_missing_features_and_the_deadline():
-    instrument = make_instrument("Explained", ["T1", "D2", "P12", "T5"],
-                                 deadlines=[TODAY + datetime.timedelta(days=20)])
+    instrument = make_instrument(
+        "Explained", ["T1", "D2", "P12", "T5"], deadlines=[TODAY + datetime.timedelta(days=20)]
+    )
     (match,) = ranked(Profile(frozenset({"P12", "D2", "T1", "G1"})), [instrument])
     assert match.shared == ["T1", "P12", "D2"]
     assert match.missing == ["G1"]
@@ -148,8 +162,10 @@ def test_the_index_follows_changes_to_instruments_and_their_features():
 
 
 def test_limit_and_offset_page_through_the_same_ranking():
-    made = [make_instrument(f"I{n}", ["D2"], deadlines=[TODAY + datetime.timedelta(days=n)])
-            for n in range(1, 8)]
+    made = [
+        make_instrument(f"I{n}", ["D2"], deadlines=[TODAY + datetime.timedelta(days=n)])
+        for n in range(1, 8)
+    ]
     profile = Profile(frozenset({"D2"}))
     ids = [i.pk for i in made]
     full = engine.rank(profile, on=TODAY, instruments=ids)
@@ -163,12 +179,19 @@ def test_the_matrix_ranks_every_profile_as_rank_does():
     rng = random.Random(4)
     codes = list(Feature.objects.values_list("code", flat=True))
     for n in range(40):
-        make_instrument(f"Random {n}", rng.sample(codes, rng.randint(1, 6)),
-                        origin=rng.choice(["national", "international"]),
-                        country=rng.choice(["LT", "FR", None]),
-                        deadlines=[TODAY + datetime.timedelta(days=rng.randint(-20, 60))])
-    profiles = [Profile(frozenset(rng.sample(codes, rng.randint(1, 8))),
-                        rng.choice(["LT", "FR", "DE", None])) for _ in range(30)]
+        make_instrument(
+            f"Random {n}",
+            rng.sample(codes, rng.randint(1, 6)),
+            origin=rng.choice(["national", "international"]),
+            country=rng.choice(["LT", "FR", None]),
+            deadlines=[TODAY + datetime.timedelta(days=rng.randint(-20, 60))],
+        )
+    profiles = [
+        Profile(
+            frozenset(rng.sample(codes, rng.randint(1, 8))), rng.choice(["LT", "FR", "DE", None])
+        )
+        for _ in range(30)
+    ]
     matrix = engine.rank_many(profiles, on=TODAY, limit=7, block=8)
     assert any(matrix)
     for profile, row in zip(profiles, matrix, strict=True):
@@ -177,8 +200,11 @@ def test_the_matrix_ranks_every_profile_as_rank_does():
 
 def test_score_table_gives_each_eligible_pair():
     shared = make_instrument("Shared", ["D2"], origin="national", country="LT")
-    profiles = [Profile(frozenset({"D2"}), "LT"), Profile(frozenset({"D2"}), "FR"),
-                Profile(frozenset({"T1"}), "LT")]
+    profiles = [
+        Profile(frozenset({"D2"}), "LT"),
+        Profile(frozenset({"D2"}), "FR"),
+        Profile(frozenset({"T1"}), "LT"),
+    ]
     table = engine.score_table(profiles, [shared.pk], on=TODAY)
     assert set(table) == {(0, shared.pk)}
     assert table[(0, shared.pk)].score == 1.0
