@@ -404,4 +404,6 @@ def score_table(
 
 
 def feature_labels() -> dict[str, str]:
-    return dict(index().labels)
+    """Feature labels as of the current index (they were checked by the ranking just done)."""
+    current = _index or index()
+    return dict(current.labels)
