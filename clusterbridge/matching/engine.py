@@ -26,9 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils import timezone
 
+from clusterbridge.core.models import ObjectChange
 from clusterbridge.funding.models import Instrument
 from clusterbridge.taxonomy.models import Feature
 
@@ -186,13 +188,25 @@ _index: _Index | None = None
 
 
 def _marker() -> tuple:
-    """Changes whenever an instrument, a feature link or a feature changes."""
-    instruments = Instrument.all_objects.aggregate(
-        n=Count("id"), last=Max("updated_at"), top=Max("id")
+    """Changes whenever instruments, their feature links or features change, in one cheap
+    query (no full scan): row counts and last ids catch bulk writes, and the last history
+    entry of an instrument or a feature catches every edit, soft delete and restore (every
+    write goes through core.history). Its time tells apart ids reused after a rollback."""
+    instrument = Instrument._meta.db_table
+    links = Instrument.features.through._meta.db_table
+    feature = Feature._meta.db_table
+    change = ObjectChange._meta.db_table
+    types = ContentType.objects.get_for_models(Instrument, Feature)
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {instrument}), (SELECT MAX(id) FROM {instrument}), "  # noqa: S608
+        f"(SELECT MAX(id) FROM {links}), (SELECT COUNT(*) FROM {feature}), "
+        f"(SELECT id FROM {change} WHERE content_type_id IN (%s, %s) ORDER BY id DESC LIMIT 1), "
+        f"(SELECT time FROM {change} WHERE content_type_id IN (%s, %s) ORDER BY id DESC LIMIT 1)"
     )
-    links = Instrument.features.through.objects.aggregate(n=Count("id"), top=Max("id"))
-    features = Feature.all_objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (*instruments.values(), *links.values(), *features.values())
+    ids = [types[Instrument].pk, types[Feature].pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids + ids)  # table names come from the models, values are params
+        return tuple(cursor.fetchone())
 
 
 def index() -> _Index:
