@@ -208,3 +208,16 @@ def test_score_table_gives_each_eligible_pair():
     table = engine.score_table(profiles, [shared.pk], on=TODAY)
     assert set(table) == {(0, shared.pk)}
     assert table[(0, shared.pk)].score == 1.0
+
+
+def test_the_index_sees_instruments_written_in_bulk():
+    profile = Profile(frozenset({"D2"}))
+    before = engine.search(profile, on=TODAY)[0]
+    bulk = Instrument(name="Bulk call", origin="international", is_synthetic=False)
+    bulk.prepare_for_save()
+    (bulk,) = Instrument.objects.bulk_create([bulk])
+    bulk.features.through.objects.create(
+        instrument_id=bulk.pk, feature_id=Feature.objects.get(code="D2").pk)
+    count, matches = engine.search(profile, on=TODAY)
+    assert count == before + 1
+    assert bulk.pk in [m.instrument_id for m in matches]
