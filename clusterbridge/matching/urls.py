@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from clusterbridge.matching import views
 
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [
+    path("match/", views.match, name="match"),
+    path("match/matrix/", views.matrix, name="matrix"),
+]

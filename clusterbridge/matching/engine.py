@@ -1,0 +1,423 @@
+"""Ranking funding instruments for a project profile, with the reasons (docs/matching.md).
+
+Public interface, used by the pages, the API and other apps:
+
+    rank(Profile(frozenset({"T1", "D2"}), "LT"), limit=10) -> list[Match]
+    rank_many([profile, ...], limit=10) -> list[list[Match]]     # the match matrix
+    score_table(profiles, instrument_ids) -> {(row, instrument_id): Match}
+
+Score: the weighted share of the profile's features that the instrument also has, each
+feature weighing what its category weighs (CATEGORY_WEIGHTS). Only eligible instruments are
+ranked: not closed on the day, national/regional ones only for their own country. Ties go to
+the nearer next deadline, then to the older record.
+
+Speed: the live instruments' features are held in memory as a 0/1 matrix (instruments ×
+features) with their country, dates and deadlines as numpy arrays, built once and rebuilt
+when a cheap marker of the instrument tables changes (counts, last change, last ids). A
+ranking is then one matrix-vector product and a partial sort; the matrix of many profiles is
+a matrix-matrix product done in blocks of profiles to bound the memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+
+from clusterbridge.core.models import ObjectChange
+from clusterbridge.funding.models import Instrument
+from clusterbridge.taxonomy.models import Feature
+
+# Points per shared feature, by category: what the instrument funds in the way of
+# development stage (D) and general activities (G) matters most to an SME, a shared process
+# (P) or application domain (A) less, a shared technique (T) least.
+CATEGORY_WEIGHTS: dict[str, int] = {"D": 3, "G": 3, "P": 2, "A": 2, "T": 1}
+DEFAULT_WEIGHT = 1
+
+_EPOCH = datetime.date(1970, 1, 1).toordinal()
+_NO_DAY = 65535  # days since 1970 fit in 16 bits until 2149; also "no deadline"
+_NEVER_OPENED = -(2**31)
+_POSITION_BITS = 24
+_DAY_BITS = 16
+
+
+def _day(value: datetime.date | None, default: int) -> int:
+    return value.toordinal() - _EPOCH if value else default
+
+
+def _date(day: int) -> datetime.date | None:
+    return None if day >= _NO_DAY else datetime.date.fromordinal(int(day) + _EPOCH)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a project uses, does and needs (feature codes), and where it is based."""
+
+    features: frozenset[str]
+    country: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    instrument_id: int
+    score: float  # 0..1: weighted share of the profile's features the instrument covers
+    points: int  # the weighted shared features (score = points / profile points)
+    shared: list[str]  # codes in common, in taxonomy order
+    missing: list[str]  # codes the profile needs that the instrument does not cover
+    deadline: datetime.date | None  # next cut-off on or after the day; None: none given
+    status: str  # "open" or "forthcoming"
+    opening_date: datetime.date | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+class _Index:
+    """Immutable snapshot of the live instruments, as arrays in instrument id order."""
+
+    def __init__(self, marker):
+        self.marker = marker
+        features = list(
+            Feature.objects.select_related("category").order_by("category__order", "order", "code")
+        )
+        self.codes = [f.code for f in features]
+        self.position = {code: i for i, code in enumerate(self.codes)}
+        self.labels = {f.code: f.label for f in features}
+        self.weights = np.array(
+            [CATEGORY_WEIGHTS.get(f.category.code, DEFAULT_WEIGHT) for f in features],
+            dtype=np.float32,
+        )
+        rows = list(
+            Instrument.objects.order_by("id").values_list(
+                "id",
+                "origin",
+                "cover_level",
+                "country__code",
+                "country__label",
+                "opening_date",
+                "final_deadline",
+                "deadline_dates",
+                "is_synthetic",
+            )
+        )
+        n = len(rows)
+        self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        self.country_codes = sorted({r[3] for r in rows if r[3]})
+        self.country_labels = {r[3]: r[4] for r in rows if r[3]}
+        country_pos = {code: i for i, code in enumerate(self.country_codes)}
+        self.country = np.fromiter(
+            (country_pos.get(r[3], -1) for r in rows), dtype=np.int32, count=n
+        )
+        self.restricted = np.fromiter(
+            (
+                r[1] == Instrument.Origin.NATIONAL
+                or r[2] in (Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL)
+                for r in rows
+            ),
+            dtype=bool,
+            count=n,
+        )
+        self.opening = np.fromiter(
+            (_day(r[5], _NEVER_OPENED) for r in rows), dtype=np.int32, count=n
+        )
+        self.final = np.fromiter((_day(r[6], _NO_DAY) for r in rows), dtype=np.int32, count=n)
+        width = max([len(r[7] or []) for r in rows] + [1])
+        self.deadlines = np.full((n, width), _NO_DAY, dtype=np.int32)
+        for i, r in enumerate(rows):
+            for j, iso in enumerate(r[7] or []):
+                self.deadlines[i, j] = _day(datetime.date.fromisoformat(iso), _NO_DAY)
+        self.synthetic = np.fromiter((r[8] for r in rows), dtype=bool, count=n)
+        self.matrix = np.zeros((n, len(self.codes)), dtype=np.float32)
+        row_of = {int(pk): i for i, pk in enumerate(self.ids)}
+        code_of = dict(Feature.objects.values_list("id", "code"))
+        links = Instrument.features.through.objects.values_list("instrument_id", "feature_id")
+        for instrument_id, feature_id in links.iterator(chunk_size=20000):
+            row = row_of.get(instrument_id)
+            column = self.position.get(code_of.get(feature_id))
+            if row is not None and column is not None:
+                self.matrix[row, column] = 1.0
+        self.row_of = row_of
+
+    # Per-call vectors ----------------------------------------------------------------------
+    def weight_vector(self, codes: Iterable[str]) -> np.ndarray:
+        vector = np.zeros(len(self.codes), dtype=np.float32)
+        for code in codes:
+            column = self.position.get(code)
+            if column is not None:
+                vector[column] = self.weights[column]
+        return vector
+
+    def window(self, day: int, include_synthetic: bool) -> np.ndarray:
+        """Instruments not closed on `day` (open or forthcoming)."""
+        keep = self.final >= day
+        if not include_synthetic:
+            keep &= ~self.synthetic
+        return keep
+
+    def country_rule(self, country: str | None) -> np.ndarray:
+        """National/regional instruments only for their own country; with no country given,
+        all of them (each says whom it is for). An instrument whose country is not recorded
+        is not excluded."""
+        if country is None:
+            return np.ones(len(self.ids), dtype=bool)
+        code = self.country_codes.index(country) if country in self.country_labels else -2
+        return ~self.restricted | (self.country == code) | (self.country == -1)
+
+    def next_deadlines(self, rows: np.ndarray, day: int) -> np.ndarray:
+        block = self.deadlines[rows]
+        return np.where(block >= day, block, _NO_DAY).min(axis=1)
+
+    def tiebreak(self, rows: np.ndarray, day: int) -> np.ndarray:
+        """Lower bits of the sort key: nearer next deadline first, then lower id."""
+        upcoming = np.clip(self.next_deadlines(rows, day), 0, _NO_DAY).astype(np.int64)
+        later = (_NO_DAY - upcoming) << _POSITION_BITS
+        return later | ((1 << _POSITION_BITS) - 1 - rows.astype(np.int64))
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def _marker() -> tuple:
+    """Changes whenever instruments, their feature links or features change, in one cheap
+    query (no full scan): row counts and last ids catch bulk writes, and the last history
+    entry of an instrument or a feature catches every edit, soft delete and restore (every
+    write goes through core.history). Its time tells apart ids reused after a rollback."""
+    instrument = Instrument._meta.db_table
+    links = Instrument.features.through._meta.db_table
+    feature = Feature._meta.db_table
+    change = ObjectChange._meta.db_table
+    types = ContentType.objects.get_for_models(Instrument, Feature)
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {instrument}), (SELECT MAX(id) FROM {instrument}), "  # noqa: S608
+        f"(SELECT MAX(id) FROM {links}), (SELECT COUNT(*) FROM {feature}), "
+        f"(SELECT id FROM {change} WHERE content_type_id IN (%s, %s) ORDER BY id DESC LIMIT 1), "
+        f"(SELECT time FROM {change} WHERE content_type_id IN (%s, %s) ORDER BY id DESC LIMIT 1)"
+    )
+    ids = [types[Instrument].pk, types[Feature].pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids + ids)  # table names come from the models, values are params
+        return tuple(cursor.fetchone())
+
+
+def index() -> _Index:
+    global _index
+    marker = _marker()
+    current = _index
+    if current is not None and current.marker == marker:
+        return current
+    with _lock:
+        if _index is None or _index.marker != marker:
+            _index = _Index(marker)
+        return _index
+
+
+def clear_cache() -> None:
+    global _index
+    with _lock:
+        _index = None
+
+
+# Ranking ----------------------------------------------------------------------------------
+def _restrict(idx: _Index, instruments) -> np.ndarray | None:
+    if instruments is None:
+        return None
+    if hasattr(instruments, "values_list"):
+        instruments = instruments.values_list("id", flat=True)
+    wanted = np.fromiter((int(pk) for pk in instruments), dtype=np.int64)
+    return np.isin(idx.ids, wanted)
+
+
+def _ordered(idx: _Index, codes: Iterable[str]) -> list[str]:
+    return sorted(codes, key=lambda code: idx.position.get(code, len(idx.codes)))
+
+
+def _explain(
+    idx: _Index, profile: Profile, row: int, points: int, total: float, deadline_day: int, day: int
+) -> Match:
+    has = {idx.codes[j] for j in np.flatnonzero(idx.matrix[row])}
+    wanted = [code for code in _ordered(idx, profile.features) if code in idx.position]
+    shared = [code for code in wanted if code in has]
+    missing = [code for code in wanted if code not in has]
+    opening_day = int(idx.opening[row])
+    forthcoming = opening_day > day
+    opening = _date(opening_day) if opening_day != _NEVER_OPENED else None
+    deadline = _date(int(deadline_day))
+    reasons = ["Fits because: " + ", ".join(idx.labels[c] for c in shared)]
+    if missing:
+        reasons.append("Missing: " + ", ".join(idx.labels[c] for c in missing))
+    if deadline:
+        reasons.append(f"Next deadline: {deadline.isoformat()}")
+    else:
+        reasons.append("No deadline given (continuous or not stated)")
+    if forthcoming:
+        reasons.append(f"Not open yet: opens on {opening.isoformat()}")
+    if idx.restricted[row]:
+        country = idx.country_codes[idx.country[row]] if idx.country[row] >= 0 else None
+        if country is None:
+            reasons.append(
+                "National or regional instrument; its country is not recorded: check who may apply"
+            )
+        elif profile.country is None:
+            reasons.append(f"Only for applicants from {idx.country_labels[country]}")
+        else:
+            reasons.append(f"National or regional instrument of {idx.country_labels[country]}")
+    else:
+        reasons.append("International: open to applicants from every country")
+    return Match(
+        instrument_id=int(idx.ids[row]),
+        score=round(float(points) / float(total), 4) if total else 0.0,
+        points=int(points),
+        shared=shared,
+        missing=missing,
+        deadline=deadline,
+        status="forthcoming" if forthcoming else "open",
+        opening_date=opening,
+        reasons=reasons,
+    )
+
+
+def _day_of(on: datetime.date | None) -> int:
+    return _day(on or timezone.localdate(), 0)
+
+
+def search(
+    profile: Profile,
+    *,
+    on: datetime.date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    instruments=None,
+    include_synthetic: bool = False,
+) -> tuple[int, list[Match]]:
+    """(number of matching instruments, the ranked matches from `offset`, at most `limit`)."""
+    idx = index()
+    day = _day_of(on)
+    vector = idx.weight_vector(profile.features)
+    total = float(vector.sum())
+    if total == 0 or len(idx.ids) == 0:
+        return 0, []
+    points = idx.matrix @ vector
+    keep = idx.window(day, include_synthetic) & idx.country_rule(profile.country) & (points > 0)
+    restricted_to = _restrict(idx, instruments)
+    if restricted_to is not None:
+        keep &= restricted_to
+    rows = np.flatnonzero(keep)
+    count = len(rows)
+    if count == 0 or (limit is not None and limit <= 0) or offset >= count:
+        return count, []
+    key = (points[rows].astype(np.int64) << (_DAY_BITS + _POSITION_BITS)) | idx.tiebreak(rows, day)
+    wanted = count if limit is None else min(count, offset + limit)
+    top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < count else np.arange(count)
+    top = top[np.argsort(-key[top])][offset:wanted]
+    chosen = rows[top]
+    deadlines = idx.next_deadlines(chosen, day)
+    return count, [
+        _explain(idx, profile, int(row), points[row], total, deadline, day)
+        for row, deadline in zip(chosen, deadlines, strict=True)
+    ]
+
+
+def rank(
+    profile: Profile,
+    *,
+    on: datetime.date | None = None,
+    limit: int | None = None,
+    instruments=None,
+    include_synthetic: bool = False,
+) -> list[Match]:
+    """The eligible instruments sharing at least one feature with the profile, best first.
+
+    `instruments` (ids or a queryset) restricts the ranking to those instruments; synthetic
+    instruments are left out unless `include_synthetic`."""
+    return search(
+        profile, on=on, limit=limit, instruments=instruments, include_synthetic=include_synthetic
+    )[1]
+
+
+def rank_many(
+    profiles: Sequence[Profile],
+    *,
+    on: datetime.date | None = None,
+    limit: int = 10,
+    include_synthetic: bool = False,
+    block: int = 64,
+) -> list[list[Match]]:
+    """The best `limit` matches of every profile (the projects × instruments matrix).
+
+    Every profile is scored against every instrument; profiles go in blocks so the
+    intermediate matrices stay small (block × instruments)."""
+    idx = index()
+    day = _day_of(on)
+    if len(idx.ids) == 0 or limit <= 0:
+        return [[] for _ in profiles]
+    window = idx.window(day, include_synthetic)
+    every_row = np.arange(len(idx.ids))
+    tiebreak = idx.tiebreak(every_row, day)
+    upcoming = idx.next_deadlines(every_row, day)
+    country_rules: dict[str | None, np.ndarray] = {}
+    results: list[list[Match]] = []
+    transposed = np.ascontiguousarray(idx.matrix.T)
+    for start in range(0, len(profiles), block):
+        chunk = profiles[start : start + block]
+        weights = np.stack([idx.weight_vector(p.features) for p in chunk])
+        totals = weights.sum(axis=1)
+        points = weights @ transposed  # chunk × instruments
+        key = points.astype(np.int64) << (_DAY_BITS + _POSITION_BITS)
+        key |= tiebreak
+        for i, profile in enumerate(chunk):
+            if profile.country not in country_rules:
+                country_rules[profile.country] = window & idx.country_rule(profile.country)
+            key[i][~country_rules[profile.country] | (points[i] <= 0)] = -1
+        take = min(limit, len(idx.ids))
+        best = np.argpartition(-key, take - 1, axis=1)[:, :take]
+        for i, profile in enumerate(chunk):
+            rows = best[i][np.argsort(-key[i, best[i]])]
+            rows = rows[key[i, rows] >= 0]
+            results.append(
+                [
+                    _explain(idx, profile, int(row), points[i, row], totals[i], upcoming[row], day)
+                    for row in rows
+                ]
+            )
+    return results
+
+
+def score_table(
+    profiles: Sequence[Profile], instrument_ids: Iterable[int], *, on: datetime.date | None = None
+) -> dict[tuple[int, int], Match]:
+    """Match of each (profile position, instrument id) pair that is eligible and shares a
+    feature, for a matrix page whose columns are already chosen."""
+    idx = index()
+    day = _day_of(on)
+    rows = np.array([idx.row_of[pk] for pk in instrument_ids if pk in idx.row_of], dtype=np.int64)
+    table: dict[tuple[int, int], Match] = {}
+    if len(rows) == 0:
+        return table
+    window = idx.window(day, include_synthetic=True)[rows]
+    upcoming = idx.next_deadlines(rows, day)
+    for position, profile in enumerate(profiles):
+        vector = idx.weight_vector(profile.features)
+        points = idx.matrix[rows] @ vector
+        eligible = window & idx.country_rule(profile.country)[rows] & (points > 0)
+        for k in np.flatnonzero(eligible):
+            match = _explain(
+                idx, profile, int(rows[k]), points[k], float(vector.sum()), upcoming[k], day
+            )
+            table[(position, match.instrument_id)] = match
+    return table
+
+
+def feature_labels() -> dict[str, str]:
+    """Feature labels as of the current index (they were checked by the ranking just done)."""
+    current = _index or index()
+    return dict(current.labels)

@@ -1,0 +1,41 @@
+from django import forms
+
+from clusterbridge.matching.engine import Profile
+from clusterbridge.projects.models import Project
+from clusterbridge.taxonomy.filters import CodeListField, country_codes, feature_codes
+
+
+class MatchForm(forms.Form):
+    """An ad-hoc profile, from the /match/ page or the API (same parameter names)."""
+
+    feature = CodeListField(known_codes=feature_codes, noun="feature code(s)", label="Features")
+    country = CodeListField(known_codes=country_codes, noun="country code(s)", label="Country")
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Description",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_country(self):
+        codes = self.cleaned_data["country"]
+        if len(codes) > 1:
+            raise forms.ValidationError("Give one country.")
+        return codes[0] if codes else None
+
+    def profile(self) -> Profile:
+        data = self.cleaned_data
+        return Profile(frozenset(data["feature"]), data["country"], data["description"])
+
+
+class MatchMatrixForm(forms.Form):
+    project = forms.ModelMultipleChoiceField(
+        Project.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+    top = forms.IntegerField(
+        min_value=1, max_value=20, required=False, initial=5, label="Instruments per project"
+    )
+
+    def __init__(self, *args, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects

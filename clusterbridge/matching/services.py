@@ -1,0 +1,64 @@
+"""Matching as used by the pages and the API: profiles from projects or from a request,
+and ranked matches with their instruments loaded in one query."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch
+
+from clusterbridge.funding.models import Instrument
+from clusterbridge.matching import engine
+from clusterbridge.projects.models import Project
+
+
+def profile_for(project: Project) -> engine.Profile:
+    """The project's profile; its features must be prefetched or are read in one query."""
+    codes = frozenset(f.code for f in project.features.all())
+    country = project.country.code if project.country_id else None
+    return engine.Profile(codes, country, project.description)
+
+
+@dataclass
+class Result:
+    match: engine.Match
+    instrument: Instrument
+    labels: dict[str, str]
+
+    @property
+    def shared(self) -> list[tuple[str, str]]:
+        return [(code, self.labels[code]) for code in self.match.shared]
+
+    @property
+    def missing(self) -> list[tuple[str, str]]:
+        return [(code, self.labels[code]) for code in self.match.missing]
+
+    @property
+    def url(self) -> str | None:
+        try:
+            return self.instrument.get_absolute_url()
+        except NoReverseMatch:  # the funding pages are not installed
+            return None
+
+    @property
+    def explanation(self) -> str:
+        text = "Fits because: " + ", ".join(label for _, label in self.shared)
+        if self.missing:
+            text += "; missing: " + ", ".join(label for _, label in self.missing)
+        return text
+
+
+def with_instruments(matches: list[engine.Match]) -> list[Result]:
+    instruments = Instrument.objects.select_related("country").in_bulk(
+        [m.instrument_id for m in matches]
+    )
+    labels = engine.feature_labels()
+    return [
+        Result(m, instruments[m.instrument_id], labels)
+        for m in matches
+        if m.instrument_id in instruments
+    ]
+
+
+def results_for(profile: engine.Profile, *, limit: int = 20, offset: int = 0):
+    """(count, results) for one profile, real instruments only."""
+    count, matches = engine.search(profile, offset=offset, limit=limit)
+    return count, with_instruments(matches)

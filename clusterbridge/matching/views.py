@@ -1,0 +1,92 @@
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from clusterbridge.matching.forms import MatchForm, MatchMatrixForm
+from clusterbridge.matching.services import profile_for, results_for
+from clusterbridge.matching.tables import match_matrix, results_table
+from clusterbridge.projects.exports import export
+from clusterbridge.projects.models import Project, Visibility
+from clusterbridge.projects.views import feature_groups
+from clusterbridge.taxonomy.models import Country, Feature
+
+PAGE_SIZE = 20
+EXPORT_LIMIT = 500
+
+
+def match(request):
+    """Find funding for my solution: tick features, choose a country, read the reasons."""
+    form = MatchForm(request.GET)
+    context = {
+        "form": form,
+        "categories": feature_groups(),
+        "countries": Country.objects.all(),
+        "checked": set(),
+        "searched": False,
+    }
+    status = 200
+    if form.is_valid():
+        profile = form.profile()
+        context["checked"] = profile.features
+        if profile.features:
+            context["searched"] = True
+            export_format = request.GET.get("format", "")
+            if export_format:
+                count, results = results_for(profile, limit=EXPORT_LIMIT)
+                download = export(results_table(results), export_format, "matches")
+                if download:
+                    return download
+            try:
+                number = max(1, int(request.GET.get("page", 1)))
+            except ValueError:
+                number = 1
+            count, results = results_for(profile, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+            query = request.GET.copy()
+            query.pop("page", None)
+            query.pop("format", None)
+            context.update(
+                {
+                    "results": results,
+                    "count": count,
+                    "start": (number - 1) * PAGE_SIZE + 1,
+                    "page_number": number,
+                    "query": query.urlencode(),
+                    "has_next": number * PAGE_SIZE < count,
+                    "has_previous": number > 1,
+                }
+            )
+    else:
+        status = 400
+        context["checked"] = set(request.GET.getlist("feature"))
+    return render(request, "matching/match.html", context, status=status)
+
+
+def matrix(request):
+    """Projects × their best instruments (seed 001 figure 3), downloadable."""
+    visible = (
+        Project.objects.real()
+        .visible_to(request.user)
+        .select_related("country")
+        .prefetch_related(Prefetch("features", queryset=Feature.objects.only("code")))
+    )
+    form = MatchMatrixForm(request.GET, projects=visible)
+    if not form.is_valid():
+        return render(request, "matching/matrix.html", {"form": form, "table": None}, status=400)
+    projects = list(form.cleaned_data["project"]) or [
+        p for p in visible.filter(visibility=Visibility.PUBLIC) if p.features.all()
+    ]
+    top = form.cleaned_data["top"] or 5
+    table = match_matrix(projects, [profile_for(p) for p in projects], top=top)
+    query = request.GET.copy()
+    query.pop("format", None)
+    download = export(table, request.GET.get("format", ""), "match-matrix")
+    return download or render(
+        request,
+        "matching/matrix.html",
+        {
+            "form": form,
+            "table": table,
+            "projects": projects,
+            "top": top,
+            "export_query": query.urlencode(),
+        },
+    )

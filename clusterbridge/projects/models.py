@@ -1,0 +1,141 @@
+"""Projects (solutions) described by the feature taxonomy, as in seed 001 §2.1 and Annex 2.
+
+A project belongs to a user (`owner`) or to a cluster. The clusters app is separate, so a
+cluster owner is kept as its name or slug in `owner_cluster` (plain text) until the two are
+linked. A private project is seen only by its owner and by administrators.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from clusterbridge.accounts.roles import is_admin, is_editor, is_member
+from clusterbridge.core.models import LiveManager, LiveQuerySet, TrackedModel
+from clusterbridge.core.search import build_search_text
+from clusterbridge.taxonomy.models import Country, Feature
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PROTOTYPING = "prototyping", "Prototyping"
+    DEMONSTRATOR = "demonstrator", "Demonstrator"
+    PILOT = "pilot", "Pilot"
+    MARKET = "market", "On the market"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private to its owner"
+
+
+class ProjectQuerySet(LiveQuerySet):
+    def visible_to(self, user):
+        if is_admin(user):
+            return self
+        if is_member(user):
+            return self.filter(Q(visibility=Visibility.PUBLIC) | Q(owner=user))
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def real(self):
+        return self.filter(is_synthetic=False)
+
+
+class ProjectManager(LiveManager.from_queryset(ProjectQuerySet)):
+    pass
+
+
+class Project(TrackedModel):
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    stage = models.CharField(
+        max_length=16,
+        choices=Stage.choices,
+        blank=True,
+        help_text="Left empty when the source does not say.",
+    )
+    description = models.TextField(blank=True)
+    features = models.ManyToManyField(
+        Feature,
+        blank=True,
+        related_name="projects",
+        help_text="What the solution uses, does and needs; application domains beyond "
+        "security are the features of category A.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    owner_cluster = models.CharField(
+        "owner cluster",
+        max_length=200,
+        blank=True,
+        help_text="Name or slug of the cluster that owns the project, when a cluster does.",
+    )
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    call = models.CharField(
+        max_length=200, blank=True, help_text="The call that funded it, e.g. “SecurIT Open call 1”."
+    )
+    supporting_cluster = models.CharField(max_length=200, blank=True)
+    name_variants = models.JSONField(
+        default=list, blank=True, help_text="Spellings found in the source documents."
+    )
+    source_doubts = models.JSONField(
+        default=list, blank=True, help_text="Doubtful cells and names in the source."
+    )
+    is_synthetic = models.BooleanField(default=False, db_index=True)
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = ProjectManager()
+    all_objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["call", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = build_search_text(
+            self.name,
+            " ".join(self.name_variants or []),
+            self.organisation,
+            self.description,
+            self.call,
+            self.supporting_cluster,
+            self.owner_cluster,
+        )
+        super().save(*args, **kwargs)
+
+    # Policy ---------------------------------------------------------------------------------
+    @classmethod
+    def user_can_create(cls, user) -> bool:
+        return is_member(user)
+
+    def user_can_view(self, user) -> bool:
+        if self.visibility == Visibility.PUBLIC or is_admin(user):
+            return True
+        return is_member(user) and self.owner_id == user.pk
+
+    def user_can_change(self, user) -> bool:
+        if not is_member(user) or not self.user_can_view(user):
+            return False
+        return self.owner_id == user.pk or is_editor(user)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+
+__all__ = ["Project", "Stage", "Visibility"]

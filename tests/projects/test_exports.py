@@ -1,0 +1,93 @@
+"""The matrix pages and their CSV / XLSX downloads, parsed back."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from clusterbridge.projects.exports import safe_cell
+from tests.matching.factories import make_instrument, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def parse_csv(response):
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def parse_xlsx(response):
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def cell(rows, header_label, column_name, row_label):
+    header = next(r for r in rows if r[1] == header_label)
+    column = header.index(column_name)
+    row = next(r for r in rows if r[1] == row_label)
+    return row[column]
+
+
+@pytest.mark.parametrize("parse,fmt", [(parse_csv, "csv"), (parse_xlsx, "xlsx")])
+def test_projects_features_matrix_downloads_like_figure_1(client, parse, fmt):
+    rows = parse(client.get("/projects/matrix/", {"format": fmt, "call": "SecurIT Open call 1"}))
+    projects = next(r for r in rows if r[1] == "Project")[2:]
+    assert len(projects) == 21 and "DIAC" in projects and "SYLVIA" not in projects
+    assert cell(rows, "Project", "DIAC", "T2 Blockchain") == "Y"
+    assert cell(rows, "Project", "DIAC", "T1 AI (ML)") == ""
+    assert cell(rows, "Project", "ShowID", "T11 Biometry") == "Y"
+    assert cell(rows, "Project", "Helia", "A3 Construction") == "Y"
+    assert cell(rows, "Project", "BIM2SIM", "Stage") == "Prototyping"
+    assert cell(rows, "Project", "FusionSec", "Supporting cluster") == "L3CE"
+
+
+def test_projects_matrix_page_shows_the_same_table(client):
+    response = client.get("/projects/matrix/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SECURVERSE" in html and "T7 SLAM" in html
+    assert "format=xlsx" in html and "format=csv" in html
+
+
+@pytest.mark.parametrize("parse,fmt", [(parse_csv, "csv"), (parse_xlsx, "xlsx")])
+def test_instruments_features_matrix_downloads_like_figure_2(client, parse, fmt):
+    make_instrument(
+        "Prototype fund", ["D2", "G1"], origin="national", cover_level="national", country="LT"
+    )
+    rows = parse(client.get("/projects/instrument-matrix/", {"format": fmt}))
+    assert cell(rows, "Name of the instrument", "Prototype fund", "D2 Prototype") == "Y"
+    assert cell(rows, "Name of the instrument", "Prototype fund", "G1 Export support") == "Y"
+    assert cell(rows, "Name of the instrument", "Prototype fund", "T1 AI (ML)") == ""
+    assert cell(rows, "Name of the instrument", "Prototype fund", "Country") == "Lithuania"
+
+
+def test_synthetic_instruments_stay_out_of_the_instrument_matrix(client):
+    make_instrument("Made-up call", ["D2"], synthetic=True)
+    rows = parse_csv(client.get("/projects/instrument-matrix/", {"format": "csv"}))
+    assert "Made-up call" not in rows[0]
+
+
+@pytest.mark.parametrize("parse,fmt", [(parse_csv, "csv"), (parse_xlsx, "xlsx")])
+def test_exports_do_not_run_formulas(client, parse, fmt, users):
+    make_project('=HYPERLINK("http://evil")', ["T1"])
+    make_project("@SUM(1)", ["T1"])
+    rows = parse(client.get("/projects/matrix/", {"format": fmt}))
+    names = next(r for r in rows if r[1] == "Project")
+    assert '\'=HYPERLINK("http://evil")' in names
+    assert "'@SUM(1)" in names
+    assert not any(str(c).startswith(("=", "@", "+", "-")) for row in rows for c in row)
+
+
+def test_safe_cell_guards_every_formula_start_and_leaves_numbers_alone():
+    for text in ("=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"):
+        assert safe_cell(text) == "'" + text
+    assert safe_cell("AI (ML)") == "AI (ML)"
+    assert safe_cell(-3) == -3
+
+
+def test_unknown_filter_codes_are_named_on_the_matrix_page(client):
+    response = client.get("/projects/instrument-matrix/", {"feature": "Q9"})
+    assert "Unknown feature code(s): Q9." in response.content.decode()
