@@ -4,7 +4,7 @@ answered with 404), the watch buttons, and the Atom and iCalendar feeds of any f
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -85,15 +85,23 @@ def unwatch(request, pk: int):
     return redirect("alerts:list")
 
 
+def _bad_query(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(f"This search cannot be run: {message}\n",
+                                  content_type="text/plain; charset=utf-8")
+
+
 def search_feed(request):
-    return feeds.SearchFeed()(request)
+    try:
+        return feeds.SearchFeed()(request)
+    except BadRequest as error:
+        return _bad_query(str(error))
 
 
 def deadlines_calendar(request):
     try:
         body = feeds.deadlines_ics(request.GET.urlencode(), request)
     except ValidationError as error:
-        raise BadRequest(" ".join(error.messages)) from None
+        return _bad_query(" ".join(error.messages))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     return response
