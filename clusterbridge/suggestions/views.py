@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,10 @@ def _back(request, obj):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
                                                   require_https=request.is_secure()):
         return redirect(target)
-    return redirect(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home")
+    try:
+        return redirect(obj.get_absolute_url())
+    except (AttributeError, NoReverseMatch):  # a record without a page of its own
+        return redirect("home")
 
 
 @require_POST
