@@ -52,13 +52,17 @@ def main() -> None:
     for use_language, title in ((False, "language guessed"), (True, "language given")):
         counts, errors = evaluate(items, use_language=use_language)
         print(f"\n{title}:")
-        print(f"{'language':<9}{'precision':>10}{'recall':>8}{'f1':>7}{'tp':>5}{'pred':>6}{'gold':>6}")
+        print(
+            f"{'language':<9}{'precision':>10}{'recall':>8}{'f1':>7}{'tp':>5}{'pred':>6}{'gold':>6}"
+        )
         for key in ["all", *sorted(k for k in counts if k != "all")]:
             tp, predicted, expected = counts[key]
             precision = tp / predicted if predicted else 0.0
             recall = tp / expected if expected else 0.0
             f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            print(f"{key:<9}{precision:>10.3f}{recall:>8.3f}{f1:>7.3f}{tp:>5}{predicted:>6}{expected:>6}")
+            print(
+                f"{key:<9}{precision:>10.3f}{recall:>8.3f}{f1:>7.3f}{tp:>5}{predicted:>6}{expected:>6}"
+            )
         if "-v" in sys.argv:
             for item_id, extra, missed in errors:
                 print(f"  {item_id}: extra {extra} missed {missed}")
@@ -73,8 +77,10 @@ def main() -> None:
     started = time.perf_counter()
     suggest(long_text[:20000])
     long_ms = (time.perf_counter() - started) * 1000
-    print(f"\nspeed: median {statistics.median(timings):.2f} ms per description "
-          f"(mean {len(long_text) // len(texts) // 4} chars), 20,000 chars in {long_ms:.1f} ms")
+    print(
+        f"\nspeed: median {statistics.median(timings):.2f} ms per description "
+        f"(mean {len(long_text) // len(texts) // 4} chars), 20,000 chars in {long_ms:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -73,7 +73,9 @@ class SearchFeed(Feed):
 
 
 def deadlines_ics(query: str, request) -> bytes:
-    instruments = sources.search_instruments(query).order_by("final_deadline", "pk")[:CALENDAR_INSTRUMENTS]
+    instruments = sources.search_instruments(query).order_by("final_deadline", "pk")[
+        :CALENDAR_INSTRUMENTS
+    ]
     host = request.get_host().split(":")[0] or "clusterbridge"
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//ClusterBridge//Funding deadlines//EN")

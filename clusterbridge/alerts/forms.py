@@ -9,11 +9,15 @@ from clusterbridge.taxonomy.models import Country, Feature
 class SavedSearchForm(forms.ModelForm):
     features = forms.ModelMultipleChoiceField(
         queryset=Feature.objects.select_related("category").order_by("category__order", "order"),
-        to_field_name="code", required=False, widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="For a solution profile: what the solution uses, does and needs.",
     )
     country = forms.ModelChoiceField(
-        queryset=Country.objects.all(), to_field_name="code", required=False,
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        required=False,
         help_text="For a solution profile: where the applicant is based.",
     )
 

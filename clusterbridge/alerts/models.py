@@ -23,7 +23,10 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "Weekly digest"
 
 
-PERIODS = {Frequency.DAILY: datetime.timedelta(days=1), Frequency.WEEKLY: datetime.timedelta(days=7)}
+PERIODS = {
+    Frequency.DAILY: datetime.timedelta(days=1),
+    Frequency.WEEKLY: datetime.timedelta(days=7),
+}
 
 
 class OwnedModel(TrackedModel):
@@ -50,11 +53,13 @@ class SavedSearch(OwnedModel):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SEARCH)
-    query = models.CharField(max_length=2000, blank=True,
-                             help_text="The part after “?” in a /funding/ address.")
+    query = models.CharField(
+        max_length=2000, blank=True, help_text="The part after “?” in a /funding/ address."
+    )
     features = models.ManyToManyField(Feature, blank=True, related_name="+")
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     description = models.TextField(blank=True)
     frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.WEEKLY)
     # When the next digest is due; moved forward by the run that claims it (conditional
@@ -93,7 +98,9 @@ class WatchedCall(OwnedModel):
     class Meta:
         ordering = ["instrument__final_deadline", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "instrument"], name="one_watch_per_user_and_call"),
+            models.UniqueConstraint(
+                fields=["owner", "instrument"], name="one_watch_per_user_and_call"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,8 +119,13 @@ class SentItem(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["alert", "instrument"], name="send_instrument_once_per_alert"),
+            models.UniqueConstraint(
+                fields=["alert", "instrument"], name="send_instrument_once_per_alert"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"instrument #{self.instrument_id} sent for alert #{self.alert_id}"
 
 
 class SentReminder(models.Model):
@@ -125,8 +137,13 @@ class SentReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["watch", "deadline"], name="remind_once_per_watch_and_deadline"),
+            models.UniqueConstraint(
+                fields=["watch", "deadline"], name="remind_once_per_watch_and_deadline"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"reminder of {self.deadline} for watch #{self.watch_id}"
 
 
 __all__ = ["Deadline", "Frequency", "SavedSearch", "SentItem", "SentReminder", "WatchedCall"]

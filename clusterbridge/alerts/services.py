@@ -99,7 +99,9 @@ def _claim(alert: SavedSearch, now: datetime.datetime) -> bool:
 
 def _release(alert: SavedSearch, claimed_for: datetime.datetime) -> None:
     # Sending failed: make the digest due again at the time it was due.
-    following = SavedSearch.objects.filter(pk=alert.pk).values_list("next_run_at", flat=True).first()
+    following = (
+        SavedSearch.objects.filter(pk=alert.pk).values_list("next_run_at", flat=True).first()
+    )
     SavedSearch.objects.filter(pk=alert.pk, next_run_at=following).update(next_run_at=claimed_for)
 
 
@@ -115,10 +117,21 @@ def send_digest(alert: SavedSearch, now: datetime.datetime) -> int:
     if not new or not alert.owner.email:
         return 0
     with transaction.atomic():
-        SentItem.objects.bulk_create([SentItem(alert=alert, instrument=i, sent_at=now) for i in new])
-        listed = [(i, absolute(sources.instrument_url(i)), i.next_deadline(today)) for i in new[:DIGEST_LISTED]]
-        context = {"alert": alert, "items": listed, "more": len(new) - len(listed), "owner": alert.owner,
-                   "alerts_url": absolute("/alerts/"), "search_url": _search_url(alert)}
+        SentItem.objects.bulk_create(
+            [SentItem(alert=alert, instrument=i, sent_at=now) for i in new]
+        )
+        listed = [
+            (i, absolute(sources.instrument_url(i)), i.next_deadline(today))
+            for i in new[:DIGEST_LISTED]
+        ]
+        context = {
+            "alert": alert,
+            "items": listed,
+            "more": len(new) - len(listed),
+            "owner": alert.owner,
+            "alerts_url": absolute("/alerts/"),
+            "search_url": _search_url(alert),
+        }
         EmailMessage(
             subject=f"[ClusterBridge] {len(new)} new call(s) for “{alert.name}”",
             body=render_to_string("alerts/email/digest.txt", context),
@@ -135,10 +148,16 @@ def _search_url(alert: SavedSearch) -> str:
     return absolute(alert.get_absolute_url())
 
 
-def send_due_digests(now: datetime.datetime | None = None, report: RunReport | None = None) -> RunReport:
+def send_due_digests(
+    now: datetime.datetime | None = None, report: RunReport | None = None
+) -> RunReport:
     now = now or timezone.now()
     report = report or RunReport()
-    due = SavedSearch.objects.filter(next_run_at__lte=now).exclude(frequency="never").select_related("owner")
+    due = (
+        SavedSearch.objects.filter(next_run_at__lte=now)
+        .exclude(frequency="never")
+        .select_related("owner")
+    )
     for alert in due:
         claimed_for = alert.next_run_at
         if not _claim(alert, now):
@@ -168,8 +187,9 @@ def due_reminders(today: datetime.date):
     gets one as long as the deadline has not passed."""
     window_end = today + datetime.timedelta(days=REMINDER_DAYS)
     deadlines = (
-        Deadline.objects.filter(date__gt=today, date__lte=window_end,
-                                instrument__deleted_at__isnull=True)
+        Deadline.objects.filter(
+            date__gt=today, date__lte=window_end, instrument__deleted_at__isnull=True
+        )
         .select_related("instrument")
         .order_by("date")
     )
@@ -178,10 +198,10 @@ def due_reminders(today: datetime.date):
         by_instrument.setdefault(deadline.instrument_id, []).append(deadline)
     if not by_instrument:
         return []
-    watches = WatchedCall.objects.filter(instrument_id__in=by_instrument, remind=True).select_related("owner")
-    sent = set(
-        SentReminder.objects.filter(watch__in=watches).values_list("watch_id", "deadline")
-    )
+    watches = WatchedCall.objects.filter(
+        instrument_id__in=by_instrument, remind=True
+    ).select_related("owner")
+    sent = set(SentReminder.objects.filter(watch__in=watches).values_list("watch_id", "deadline"))
     return [
         (watch, deadline)
         for watch in watches
@@ -195,8 +215,14 @@ def send_reminder(watch: WatchedCall, deadline: Deadline, today: datetime.date) 
     with transaction.atomic():
         SentReminder.objects.create(watch=watch, deadline=deadline.date)
         days = (deadline.date - today).days
-        context = {"watch": watch, "instrument": instrument, "deadline": deadline.date, "days": days,
-                   "url": absolute(sources.instrument_url(instrument)), "alerts_url": absolute("/alerts/")}
+        context = {
+            "watch": watch,
+            "instrument": instrument,
+            "deadline": deadline.date,
+            "days": days,
+            "url": absolute(sources.instrument_url(instrument)),
+            "alerts_url": absolute("/alerts/"),
+        }
         EmailMessage(
             subject=f"[ClusterBridge] Deadline in {days} day(s): {instrument.name}"[:200],
             body=render_to_string("alerts/email/reminder.txt", context),
@@ -205,7 +231,9 @@ def send_reminder(watch: WatchedCall, deadline: Deadline, today: datetime.date) 
         ).send()
 
 
-def send_due_reminders(today: datetime.date | None = None, report: RunReport | None = None) -> RunReport:
+def send_due_reminders(
+    today: datetime.date | None = None, report: RunReport | None = None
+) -> RunReport:
     today = today or timezone.localdate()
     report = report or RunReport()
     for watch, deadline in due_reminders(today):

@@ -70,8 +70,9 @@ def validate_query(query: str) -> None:
     search_instruments(query).exists()
 
 
-def profile_instrument_ids(codes: list[str], country: str | None, description: str = "",
-                           on: datetime.date | None = None) -> list[int]:
+def profile_instrument_ids(
+    codes: list[str], country: str | None, description: str = "", on: datetime.date | None = None
+) -> list[int]:
     """Instruments matching a profile, best first."""
     try:
         from clusterbridge.matching.engine import Profile, rank

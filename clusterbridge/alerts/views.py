@@ -16,10 +16,14 @@ from clusterbridge.funding.models import Instrument
 
 @login_required
 def alert_list(request):
-    alerts = (SavedSearch.objects.filter(owner=request.user)
-              .select_related("country").prefetch_related("features"))
-    watches = (WatchedCall.objects.filter(owner=request.user)
-               .select_related("instrument", "instrument__country"))
+    alerts = (
+        SavedSearch.objects.filter(owner=request.user)
+        .select_related("country")
+        .prefetch_related("features")
+    )
+    watches = WatchedCall.objects.filter(owner=request.user).select_related(
+        "instrument", "instrument__country"
+    )
     return render(request, "alerts/list.html", {"alerts": alerts, "watches": watches})
 
 
@@ -27,8 +31,12 @@ def _initial(request) -> dict:
     if "query" in request.GET:
         return {"kind": SavedSearch.Kind.SEARCH, "query": request.GET["query"]}
     if "feature" in request.GET:
-        return {"kind": SavedSearch.Kind.PROFILE, "features": request.GET.getlist("feature"),
-                "country": request.GET.get("country"), "description": request.GET.get("description", "")}
+        return {
+            "kind": SavedSearch.Kind.PROFILE,
+            "features": request.GET.getlist("feature"),
+            "country": request.GET.get("country"),
+            "description": request.GET.get("description", ""),
+        }
     return {}
 
 
@@ -53,8 +61,11 @@ def alert_edit(request, pk: int):
     form = SavedSearchForm(request.POST or None, instance=alert)
     if request.method == "POST" and form.is_valid():
         return _save(request, form, "“{name}” was changed.")
-    return render(request, "alerts/form.html", {"form": form, "title": f"Change “{alert.name}”",
-                                                "alert": alert})
+    return render(
+        request,
+        "alerts/form.html",
+        {"form": form, "title": f"Change “{alert.name}”", "alert": alert},
+    )
 
 
 @login_required
@@ -62,7 +73,9 @@ def alert_delete(request, pk: int):
     alert = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
     if request.method == "POST":
         services.delete_alert(alert, user=request.user)
-        messages.success(request, f"“{alert.name}” was deleted; no more e-mail will be sent for it.")
+        messages.success(
+            request, f"“{alert.name}” was deleted; no more e-mail will be sent for it."
+        )
         return redirect("alerts:list")
     return render(request, "alerts/confirm_delete.html", {"alert": alert})
 
@@ -72,7 +85,9 @@ def alert_delete(request, pk: int):
 def watch(request, instrument_pk: int):
     instrument = get_object_or_404(Instrument, pk=instrument_pk)
     services.watch(instrument, user=request.user)
-    messages.success(request, f"You watch “{instrument}”: a reminder comes 7 days before each deadline.")
+    messages.success(
+        request, f"You watch “{instrument}”: a reminder comes 7 days before each deadline."
+    )
     return redirect("alerts:list")
 
 
@@ -86,8 +101,9 @@ def unwatch(request, pk: int):
 
 
 def _bad_query(message: str) -> HttpResponse:
-    return HttpResponseBadRequest(f"This search cannot be run: {message}\n",
-                                  content_type="text/plain; charset=utf-8")
+    return HttpResponseBadRequest(
+        f"This search cannot be run: {message}\n", content_type="text/plain; charset=utf-8"
+    )
 
 
 def search_feed(request):

@@ -25,19 +25,24 @@ class FeatureSuggestion(TrackedModel):
     target = GenericForeignKey("content_type", "object_id")
     feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="suggestions")
     score = models.FloatField()
-    evidence = models.JSONField(default=list, blank=True,
-                                help_text="The words of the description that triggered it.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUGGESTED,
-                              db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="The words of the description that triggered it."
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.SUGGESTED, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score", "feature__order", "feature__code"]
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id", "feature"],
-                                    name="one_suggestion_per_record_and_feature"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "feature"],
+                name="one_suggestion_per_record_and_feature",
+            ),
         ]
         indexes = [models.Index(fields=["content_type", "object_id", "status"])]
 

@@ -20,7 +20,9 @@ def supports_suggestions(model) -> bool:
         field = model._meta.get_field("features")
     except Exception:  # noqa: BLE001 — no such field
         return False
-    return field.many_to_many and field.related_model is Feature and hasattr(model, "user_can_change")
+    return (
+        field.many_to_many and field.related_model is Feature and hasattr(model, "user_can_change")
+    )
 
 
 def _check(obj, user) -> None:
@@ -50,8 +52,9 @@ def suggest_for(obj, text: str | None = None, user=None) -> list[FeatureSuggesti
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     assigned = set(obj.features.values_list("code", flat=True))
     known = set(
-        FeatureSuggestion.all_objects.filter(content_type=content_type, object_id=str(obj.pk))
-        .values_list("feature__code", flat=True)
+        FeatureSuggestion.all_objects.filter(
+            content_type=content_type, object_id=str(obj.pk)
+        ).values_list("feature__code", flat=True)
     )
     found = [s for s in suggest(text) if s.code not in assigned | known]
     features = Feature.objects.in_bulk([s.code for s in found], field_name="code")
@@ -61,8 +64,11 @@ def suggest_for(obj, text: str | None = None, user=None) -> list[FeatureSuggesti
         if feature is None:  # a lexicon code missing from the taxonomy
             continue
         suggestion = FeatureSuggestion(
-            content_type=content_type, object_id=str(obj.pk), feature=feature,
-            score=found_suggestion.score, evidence=found_suggestion.evidence,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            feature=feature,
+            score=found_suggestion.score,
+            evidence=found_suggestion.evidence,
         )
         history.save(suggestion, user=user, message="Suggested from the description")
         created.append(suggestion)
@@ -71,7 +77,9 @@ def suggest_for(obj, text: str | None = None, user=None) -> list[FeatureSuggesti
 
 def _decide(suggestion: FeatureSuggestion, user, status: str) -> None:
     if not suggestion.is_pending:
-        raise ValidationError(f"This suggestion was already {suggestion.get_status_display().lower()}.")
+        raise ValidationError(
+            f"This suggestion was already {suggestion.get_status_display().lower()}."
+        )
     suggestion.status = status
     suggestion.decided_by = user if getattr(user, "is_authenticated", False) else None
     suggestion.decided_at = timezone.now()
@@ -90,9 +98,11 @@ def accept(suggestion: FeatureSuggestion, user) -> None:
     features = list(obj.features.all())
     if suggestion.feature not in features:
         history.save(
-            obj, user=user, m2m={"features": [*features, suggestion.feature]},
+            obj,
+            user=user,
+            m2m={"features": [*features, suggestion.feature]},
             message=f"Accepted suggested feature {suggestion.feature.code} "
-                    f"(from: {', '.join(suggestion.evidence)})",
+            f"(from: {', '.join(suggestion.evidence)})",
         )
 
 

@@ -17,8 +17,9 @@ from clusterbridge.suggestions.models import FeatureSuggestion
 
 def _back(request, obj):
     target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     try:
         return redirect(obj.get_absolute_url())

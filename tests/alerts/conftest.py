@@ -22,8 +22,9 @@ class Mailbox:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=email.policy.default)
+        message = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         with self.lock:
             self.envelopes.append(envelope)
             self.messages.append(message)
@@ -59,12 +60,23 @@ def smtp(settings):
     controller.stop()
 
 
-def make_instrument(name: str, *, features=(), country=None, deadlines=(), opening=None,
-                    origin="international", created_at=None) -> Instrument:
+def make_instrument(
+    name: str,
+    *,
+    features=(),
+    country=None,
+    deadlines=(),
+    opening=None,
+    origin="international",
+    created_at=None,
+) -> Instrument:
     instrument = Instrument(
-        name=name, origin=origin, kind="call",
+        name=name,
+        origin=origin,
+        kind="call",
         country=Country.objects.get(code=country) if country else None,
-        deadline_dates=[d.isoformat() for d in deadlines], opening_date=opening,
+        deadline_dates=[d.isoformat() for d in deadlines],
+        opening_date=opening,
         description=f"{name}: a test call.",
     )
     if created_at is not None:

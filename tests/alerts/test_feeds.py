@@ -15,10 +15,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def calls(day):
     with time_machine.travel(datetime.datetime(2031, 1, 5, 10, tzinfo=datetime.UTC), tick=False):
-        older = make_instrument("Zephyr older call", features=["T1"],
-                                deadlines=[day + datetime.timedelta(days=5), day + datetime.timedelta(days=35)])
+        older = make_instrument(
+            "Zephyr older call",
+            features=["T1"],
+            deadlines=[day + datetime.timedelta(days=5), day + datetime.timedelta(days=35)],
+        )
     with time_machine.travel(datetime.datetime(2031, 2, 5, 10, tzinfo=datetime.UTC), tick=False):
-        newer = make_instrument("Zephyr newer call", features=["T2"], deadlines=[day + datetime.timedelta(days=20)])
+        newer = make_instrument(
+            "Zephyr newer call", features=["T2"], deadlines=[day + datetime.timedelta(days=20)]
+        )
     make_instrument("Zephyr closed call", deadlines=[day - datetime.timedelta(days=3)])
     return older, newer
 
@@ -60,16 +65,22 @@ def test_calendar_has_one_all_day_event_per_deadline(client, calls, day):
     by_uid = {str(event["UID"]): event for event in events}
     deadline = day + datetime.timedelta(days=5)
     event = by_uid[f"instrument-{older.pk}-{deadline.isoformat()}@testserver"]
-    assert event.decoded("DTSTART") == deadline and not isinstance(event.decoded("DTSTART"), datetime.datetime)
+    assert event.decoded("DTSTART") == deadline and not isinstance(
+        event.decoded("DTSTART"), datetime.datetime
+    )
     assert event.decoded("DTEND") == deadline + datetime.timedelta(days=1)
     assert event["DTSTAMP"] and str(event["SUMMARY"]) == "Deadline: Zephyr older call"
     assert str(event["URL"]).startswith("http://testserver/")
     # UIDs are stable: a calendar that refreshes updates the same events.
-    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(again.content).walk("VEVENT")} == set(by_uid)
+    assert {
+        str(e["UID"]) for e in icalendar.Calendar.from_ical(again.content).walk("VEVENT")
+    } == set(by_uid)
 
 
-@pytest.mark.parametrize("url, code", [("/funding/feed.atom?feature=ZZ9", "ZZ9"),
-                                       ("/funding/deadlines.ics?country=XX", "XX")])
+@pytest.mark.parametrize(
+    "url, code",
+    [("/funding/feed.atom?feature=ZZ9", "ZZ9"), ("/funding/deadlines.ics?country=XX", "XX")],
+)
 def test_feeds_refuse_unknown_codes_and_say_which(client, url, code):
     response = client.get(url)
     assert response.status_code == 400

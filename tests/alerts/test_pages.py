@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_save_this_search_link_carries_the_funding_query(client_for):
     request = RequestFactory().get("/funding/?q=drone&feature=T13&country=LT")
-    html = Template("{% load alert_tags %}{% save_search_button %}").render(Context({"request": request}))
+    html = Template("{% load alert_tags %}{% save_search_button %}").render(
+        Context({"request": request})
+    )
     query = "q=drone&feature=T13&country=LT"
     assert f'href="/alerts/new/?query={quote(query, safe="")}"' in html
     assert "/funding/feed.atom?q=drone&amp;feature=T13&amp;country=LT" in html
@@ -28,10 +30,15 @@ def test_save_this_search_link_carries_the_funding_query(client_for):
 
 
 def test_a_member_saves_a_search_with_a_weekly_digest(client_for, users):
-    response = client_for("member").post("/alerts/new/", {
-        "name": "Drones in Lithuania", "kind": "search", "query": "?q=drone&feature=T13",
-        "frequency": "weekly",
-    })
+    response = client_for("member").post(
+        "/alerts/new/",
+        {
+            "name": "Drones in Lithuania",
+            "kind": "search",
+            "query": "?q=drone&feature=T13",
+            "frequency": "weekly",
+        },
+    )
     assert response.status_code == 302
     alert = SavedSearch.objects.get(name="Drones in Lithuania")
     assert alert.owner == users["member"] and alert.query == "q=drone&feature=T13"
@@ -40,8 +47,10 @@ def test_a_member_saves_a_search_with_a_weekly_digest(client_for, users):
 
 
 def test_a_search_with_an_unknown_feature_is_refused_on_the_field(client_for):
-    response = client_for("member").post("/alerts/new/", {
-        "name": "Bad", "kind": "search", "query": "feature=ZZ9", "frequency": "daily"})
+    response = client_for("member").post(
+        "/alerts/new/",
+        {"name": "Bad", "kind": "search", "query": "feature=ZZ9", "frequency": "daily"},
+    )
     assert response.status_code == 200
     assert "ZZ9" in response.context["form"].errors["query"][0]
     assert not SavedSearch.objects.exists()
@@ -49,10 +58,20 @@ def test_a_search_with_an_unknown_feature_is_refused_on_the_field(client_for):
 
 def test_a_profile_needs_features_and_keeps_them(client_for):
     client = client_for("member")
-    response = client.post("/alerts/new/", {"name": "Mine", "kind": "profile", "frequency": "daily"})
+    response = client.post(
+        "/alerts/new/", {"name": "Mine", "kind": "profile", "frequency": "daily"}
+    )
     assert "features" in response.context["form"].errors
-    response = client.post("/alerts/new/", {"name": "Mine", "kind": "profile", "frequency": "daily",
-                                            "features": ["T1", "D2"], "country": "LT"})
+    response = client.post(
+        "/alerts/new/",
+        {
+            "name": "Mine",
+            "kind": "profile",
+            "frequency": "daily",
+            "features": ["T1", "D2"],
+            "country": "LT",
+        },
+    )
     assert response.status_code == 302
     alert = SavedSearch.objects.get(name="Mine")
     assert sorted(alert.features.values_list("code", flat=True)) == ["D2", "T1"]
@@ -66,16 +85,22 @@ def test_profile_prefilled_from_a_match_address(client_for):
 
 
 def test_changing_the_frequency_reschedules_and_never_stops(client_for, users):
-    alert = services.save_alert(SavedSearch(name="A", query="q=x", frequency="daily"), user=users["member"])
-    response = client_for("member").post(f"/alerts/{alert.pk}/edit/", {
-        "name": "A", "kind": "search", "query": "q=x", "frequency": "never"})
+    alert = services.save_alert(
+        SavedSearch(name="A", query="q=x", frequency="daily"), user=users["member"]
+    )
+    response = client_for("member").post(
+        f"/alerts/{alert.pk}/edit/",
+        {"name": "A", "kind": "search", "query": "q=x", "frequency": "never"},
+    )
     assert response.status_code == 302
     alert.refresh_from_db()
     assert alert.frequency == "never" and alert.next_run_at is None
 
 
 def test_delete_is_soft_and_recorded(client_for, users):
-    alert = services.save_alert(SavedSearch(name="Gone", query="q=x", frequency="daily"), user=users["member"])
+    alert = services.save_alert(
+        SavedSearch(name="Gone", query="q=x", frequency="daily"), user=users["member"]
+    )
     client = client_for("member")
     assert "Delete “Gone”?" in client.get(f"/alerts/{alert.pk}/delete/").content.decode()
     assert client.post(f"/alerts/{alert.pk}/delete/").status_code == 302
@@ -84,13 +109,22 @@ def test_delete_is_soft_and_recorded(client_for, users):
     assert history.history_of(alert).filter(action="delete").exists()
 
 
-def test_the_list_shows_only_my_alerts_in_constant_queries(client_for, users, django_assert_max_num_queries):
+def test_the_list_shows_only_my_alerts_in_constant_queries(
+    client_for, users, django_assert_max_num_queries
+):
     for n in range(5):
-        services.save_alert(SavedSearch(name=f"Bob's {n}", query=f"q=x{n}", frequency="daily"), user=users["member"])
-        profile = services.save_alert(SavedSearch(name=f"Profile {n}", kind="profile", frequency="weekly"),
-                                      user=users["member"], features=[])
+        services.save_alert(
+            SavedSearch(name=f"Bob's {n}", query=f"q=x{n}", frequency="daily"), user=users["member"]
+        )
+        profile = services.save_alert(
+            SavedSearch(name=f"Profile {n}", kind="profile", frequency="weekly"),
+            user=users["member"],
+            features=[],
+        )
         profile.features.set([1, 2])
-    services.save_alert(SavedSearch(name="Erin's secret", query="q=y", frequency="daily"), user=users["editor"])
+    services.save_alert(
+        SavedSearch(name="Erin's secret", query="q=y", frequency="daily"), user=users["editor"]
+    )
     call = make_instrument("Zephyr watched", deadlines=[datetime.date(2031, 1, 1)], country="LT")
     services.watch(call, user=users["member"])
     client = client_for("member")
@@ -108,7 +142,9 @@ def test_watch_and_unwatch(client_for, users):
     watch = WatchedCall.objects.get(owner=users["member"], instrument=call)
     request = RequestFactory().get("/funding/1/")
     request.user = users["member"]
-    html = Template("{% load alert_tags %}{% watch_button call %}").render(Context({"request": request, "call": call}))
+    html = Template("{% load alert_tags %}{% watch_button call %}").render(
+        Context({"request": request, "call": call})
+    )
     assert "You watch this call" in html
     assert client.post(f"/alerts/watches/{watch.pk}/delete/").status_code == 302
     assert not WatchedCall.objects.filter(pk=watch.pk).exists()

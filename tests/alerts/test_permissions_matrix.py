@@ -18,8 +18,9 @@ def _bobs_alert():
 
 
 def _prepare_bobs_alert(users):
-    services.save_alert(SavedSearch(name="Bob's alert", query="q=zephyr", frequency="daily"),
-                        user=users["member"])
+    services.save_alert(
+        SavedSearch(name="Bob's alert", query="q=zephyr", frequency="daily"), user=users["member"]
+    )
 
 
 def _prepare_bobs_watch(users):
@@ -32,24 +33,44 @@ def _call():
 
 
 CASES = [
-    WriteCase("save a search",
-              lambda c: c.post("/alerts/new/", {"name": "New", "kind": "search", "query": "q=x",
-                                                "frequency": "daily"}),
-              lambda: SavedSearch.objects.filter(name="New").exists(), allowed=SIGNED_IN),
-    WriteCase("change someone's alert",
-              lambda c: c.post(f"/alerts/{_bobs_alert().pk}/edit/", {
-                  "name": "Renamed", "kind": "search", "query": "q=x", "frequency": "weekly"}),
-              lambda: _bobs_alert().name == "Renamed", allowed={"member"}, prepare=_prepare_bobs_alert),
-    WriteCase("delete someone's alert",
-              lambda c: c.post(f"/alerts/{_bobs_alert().pk}/delete/"),
-              lambda: _bobs_alert().is_deleted, allowed={"member"}, prepare=_prepare_bobs_alert),
-    WriteCase("watch a call",
-              lambda c: c.post(f"/alerts/watch/{_call().pk}/"),
-              lambda: WatchedCall.objects.exists(), allowed=SIGNED_IN),
-    WriteCase("stop someone's watch",
-              lambda c: c.post(f"/alerts/watches/{WatchedCall.all_objects.get().pk}/delete/"),
-              lambda: WatchedCall.all_objects.get().is_deleted, allowed={"member"},
-              prepare=_prepare_bobs_watch),
+    WriteCase(
+        "save a search",
+        lambda c: c.post(
+            "/alerts/new/", {"name": "New", "kind": "search", "query": "q=x", "frequency": "daily"}
+        ),
+        lambda: SavedSearch.objects.filter(name="New").exists(),
+        allowed=SIGNED_IN,
+    ),
+    WriteCase(
+        "change someone's alert",
+        lambda c: c.post(
+            f"/alerts/{_bobs_alert().pk}/edit/",
+            {"name": "Renamed", "kind": "search", "query": "q=x", "frequency": "weekly"},
+        ),
+        lambda: _bobs_alert().name == "Renamed",
+        allowed={"member"},
+        prepare=_prepare_bobs_alert,
+    ),
+    WriteCase(
+        "delete someone's alert",
+        lambda c: c.post(f"/alerts/{_bobs_alert().pk}/delete/"),
+        lambda: _bobs_alert().is_deleted,
+        allowed={"member"},
+        prepare=_prepare_bobs_alert,
+    ),
+    WriteCase(
+        "watch a call",
+        lambda c: c.post(f"/alerts/watch/{_call().pk}/"),
+        lambda: WatchedCall.objects.exists(),
+        allowed=SIGNED_IN,
+    ),
+    WriteCase(
+        "stop someone's watch",
+        lambda c: c.post(f"/alerts/watches/{WatchedCall.all_objects.get().pk}/delete/"),
+        lambda: WatchedCall.all_objects.get().is_deleted,
+        allowed={"member"},
+        prepare=_prepare_bobs_watch,
+    ),
 ]
 
 

@@ -128,7 +128,10 @@ def test_reminder_exactly_seven_days_before_each_deadline_once(users, smtp, day)
     with time_machine.travel(at(second - datetime.timedelta(days=7)), tick=False):
         run()
     assert len(smtp.messages) == 2
-    assert sorted(SentReminder.objects.filter(watch=watch).values_list("deadline", flat=True)) == [first, second]
+    assert sorted(SentReminder.objects.filter(watch=watch).values_list("deadline", flat=True)) == [
+        first,
+        second,
+    ]
 
 
 def test_no_reminder_after_unwatching(users, smtp, day):
@@ -167,7 +170,9 @@ def test_two_concurrent_runs_send_each_mail_once(reference_data, smtp, day):
 
     users = [make_user(f"user{n}") for n in range(4)]
     with time_machine.travel(at(day), tick=False):
-        call = make_instrument("Zephyr concurrent call", deadlines=[day + datetime.timedelta(days=7)])
+        call = make_instrument(
+            "Zephyr concurrent call", deadlines=[day + datetime.timedelta(days=7)]
+        )
         for user in users:
             saved(user, "q=zephyr", "daily")
             services.watch(call, user=user)

@@ -21,12 +21,20 @@ pytestmark = pytest.mark.django_db
 def calls(day):
     later = day + datetime.timedelta(days=30)
     return {
-        "ai_lt": make_instrument("Zephyr AI Lithuania", features=["T1", "D2"], country="LT",
-                                 origin="national", deadlines=[later]),
+        "ai_lt": make_instrument(
+            "Zephyr AI Lithuania",
+            features=["T1", "D2"],
+            country="LT",
+            origin="national",
+            deadlines=[later],
+        ),
         "ai_eu": make_instrument("Zephyr AI Europe", features=["T1"], deadlines=[later]),
-        "ai_es": make_instrument("Zephyr AI Spain", features=["T1"], country="ES",
-                                 origin="national", deadlines=[later]),
-        "closed": make_instrument("Zephyr AI closed", features=["T1"], deadlines=[day - datetime.timedelta(days=1)]),
+        "ai_es": make_instrument(
+            "Zephyr AI Spain", features=["T1"], country="ES", origin="national", deadlines=[later]
+        ),
+        "closed": make_instrument(
+            "Zephyr AI closed", features=["T1"], deadlines=[day - datetime.timedelta(days=1)]
+        ),
         "drones": make_instrument("Zephyr drones", features=["T13"], deadlines=[later]),
     }
 
@@ -38,8 +46,13 @@ def names(queryset) -> set[str]:
 def test_search_by_text_feature_and_country(calls, day):
     with time_machine.travel(day, tick=False):
         assert names(sources.search_instruments("q=zephyr&feature=T1")) == {
-            "Zephyr AI Lithuania", "Zephyr AI Europe", "Zephyr AI Spain"}
-        assert names(sources.search_instruments("?q=zephyr&feature=T1&feature=D2")) == {"Zephyr AI Lithuania"}
+            "Zephyr AI Lithuania",
+            "Zephyr AI Europe",
+            "Zephyr AI Spain",
+        }
+        assert names(sources.search_instruments("?q=zephyr&feature=T1&feature=D2")) == {
+            "Zephyr AI Lithuania"
+        }
         assert names(sources.search_instruments("q=zephyr&country=ES")) == {"Zephyr AI Spain"}
 
 
@@ -48,7 +61,9 @@ def test_search_names_unknown_codes(calls):
         sources.search_instruments("feature=ZZ9")
 
 
-def test_profile_without_the_engine_takes_open_eligible_calls_sharing_a_feature(calls, day, monkeypatch):
+def test_profile_without_the_engine_takes_open_eligible_calls_sharing_a_feature(
+    calls, day, monkeypatch
+):
     monkeypatch.setitem(sys.modules, "clusterbridge.matching.engine", None)  # not installed
     with time_machine.travel(day, tick=False):
         ids = set(sources.profile_instrument_ids(["T1"], "LT"))
@@ -78,8 +93,11 @@ def test_profile_alert_asks_the_matching_engine_when_installed(users, calls, mon
     engine = types.ModuleType("clusterbridge.matching.engine")
     engine.Profile, engine.rank = Profile, rank
     monkeypatch.setitem(sys.modules, "clusterbridge.matching.engine", engine)
-    alert = services.save_alert(SavedSearch(name="P", kind="profile", frequency="daily"),
-                                user=users["member"], features=calls["ai_lt"].features.all())
+    alert = services.save_alert(
+        SavedSearch(name="P", kind="profile", frequency="daily"),
+        user=users["member"],
+        features=calls["ai_lt"].features.all(),
+    )
     assert names(sources.matching_instruments(alert)) == {"Zephyr drones"}
     [(profile, limit)] = asked
     assert profile.features == frozenset({"T1", "D2"}) and limit == sources.PROFILE_LIMIT

@@ -15,12 +15,14 @@ LABELLED = Path(__file__).resolve().parents[1] / "data" / "suggest_labelled.json
 @pytest.fixture
 def tiny(monkeypatch):
     """A small lexicon with known weights, to test the rules alone."""
-    data = {"features": {
-        "T1": {"en": ["machine learning", ["ai", 1.0]], "any": ["deep learning"]},
-        "T13": {"en": ["drone*"], "pl": ["dron*", ["bezzałogow*", 0.7]]},
-        "P3": {"en": [["anomal*", 0.6], ["intrusion*", 0.6]]},
-        "P12": {"en": ["cyber security"]},
-    }}
+    data = {
+        "features": {
+            "T1": {"en": ["machine learning", ["ai", 1.0]], "any": ["deep learning"]},
+            "T13": {"en": ["drone*"], "pl": ["dron*", ["bezzałogow*", 0.7]]},
+            "P3": {"en": [["anomal*", 0.6], ["intrusion*", 0.6]]},
+            "P12": {"en": ["cyber security"]},
+        }
+    }
     monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
 
 
@@ -69,8 +71,13 @@ def test_other_languages_terms_do_not_apply(tiny):
 
 
 def test_language_is_guessed_from_function_words():
-    assert engine.guess_language(engine.tokenize("Le programme soutient les PME et la recherche")) == "fr"
-    assert engine.guess_language(engine.tokenize("Programa remia mažas ir vidutines įmones")) == "lt"
+    assert (
+        engine.guess_language(engine.tokenize("Le programme soutient les PME et la recherche"))
+        == "fr"
+    )
+    assert (
+        engine.guess_language(engine.tokenize("Programa remia mažas ir vidutines įmones")) == "lt"
+    )
     assert engine.guess_language(engine.tokenize("Drones")) is None
 
 

@@ -19,8 +19,11 @@ def _call():
 
 
 def _prepare_call(users):
-    instrument = Instrument(name="Zephyr matrix call", origin="international",
-                            description="A prototype drone with machine learning.")
+    instrument = Instrument(
+        name="Zephyr matrix call",
+        origin="international",
+        description="A prototype drone with machine learning.",
+    )
     history.save(instrument)
 
 
@@ -39,16 +42,27 @@ def _suggest(client):
 
 
 CASES = [
-    WriteCase("suggest features for a call", _suggest,
-              lambda: FeatureSuggestion.objects.exists(), allowed=EDITORS, prepare=_prepare_call),
-    WriteCase("accept a suggested feature",
-              lambda c: c.post(f"/suggestions/{_suggestion('T1').pk}/accept/"),
-              lambda: _call().features.filter(code="T1").exists(), allowed=EDITORS,
-              prepare=_prepare_suggestions),
-    WriteCase("reject a suggested feature",
-              lambda c: c.post(f"/suggestions/{_suggestion('T13').pk}/reject/"),
-              lambda: _suggestion("T13").status == "rejected", allowed=EDITORS,
-              prepare=_prepare_suggestions),
+    WriteCase(
+        "suggest features for a call",
+        _suggest,
+        lambda: FeatureSuggestion.objects.exists(),
+        allowed=EDITORS,
+        prepare=_prepare_call,
+    ),
+    WriteCase(
+        "accept a suggested feature",
+        lambda c: c.post(f"/suggestions/{_suggestion('T1').pk}/accept/"),
+        lambda: _call().features.filter(code="T1").exists(),
+        allowed=EDITORS,
+        prepare=_prepare_suggestions,
+    ),
+    WriteCase(
+        "reject a suggested feature",
+        lambda c: c.post(f"/suggestions/{_suggestion('T13').pk}/reject/"),
+        lambda: _suggestion("T13").status == "rejected",
+        allowed=EDITORS,
+        prepare=_prepare_suggestions,
+    ),
 ]
 
 
@@ -60,14 +74,18 @@ def test_write(case, role, users, client_for):
 
 def test_accept_answers_with_a_redirect_back_and_a_message(users, client_for):
     _prepare_suggestions(users)
-    response = client_for("editor").post(f"/suggestions/{_suggestion('T1').pk}/accept/",
-                                         {"next": "/funding/?q=x"}, follow=False)
+    response = client_for("editor").post(
+        f"/suggestions/{_suggestion('T1').pk}/accept/", {"next": "/funding/?q=x"}, follow=False
+    )
     assert response.status_code == 302 and response["Location"] == "/funding/?q=x"
-    again = client_for("editor").post(f"/suggestions/{_suggestion('T1').pk}/accept/", {"next": "/"},
-                                      follow=True)
+    again = client_for("editor").post(
+        f"/suggestions/{_suggestion('T1').pk}/accept/", {"next": "/"}, follow=True
+    )
     assert "already accepted" in again.content.decode()
 
 
 def test_records_without_features_cannot_take_suggestions(users, client_for):
     ct = ContentType.objects.get(app_label="auth", model="user").pk
-    assert client_for("admin").post(f"/suggestions/for/{ct}/{users['admin'].pk}/").status_code == 404
+    assert (
+        client_for("admin").post(f"/suggestions/for/{ct}/{users['admin'].pk}/").status_code == 404
+    )

@@ -1,6 +1,7 @@
 """Suggestions stored for a record, accepted into its features or rejected, with history."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
@@ -14,13 +15,17 @@ from clusterbridge.taxonomy.models import Feature
 
 pytestmark = pytest.mark.django_db
 
-DESCRIPTION = ("Grants for SMEs that build a prototype of a drone using machine learning "
-               "and artificial intelligence.")
+DESCRIPTION = (
+    "Grants for SMEs that build a prototype of a drone using machine learning "
+    "and artificial intelligence."
+)
 
 
 @pytest.fixture
 def call():
-    instrument = Instrument(name="Zephyr drone call", origin="international", description=DESCRIPTION)
+    instrument = Instrument(
+        name="Zephyr drone call", origin="international", description=DESCRIPTION
+    )
     history.save(instrument, m2m={"features": list(Feature.objects.filter(code="T13"))})
     return instrument
 
@@ -33,7 +38,10 @@ def test_suggest_for_stores_new_features_with_their_evidence(call, users):
     created = services.suggest_for(call, user=users["editor"])
     found = suggested(call)
     assert {s.feature.code for s in created} == set(found) == {"T1", "D2"}  # T13 already assigned
-    assert "machine learning" in found["T1"].evidence and "artificial intelligence" in found["T1"].evidence
+    assert (
+        "machine learning" in found["T1"].evidence
+        and "artificial intelligence" in found["T1"].evidence
+    )
     assert 0.5 <= found["T1"].score < 1
     assert history.history_of(found["T1"]).filter(action="create", user=users["editor"]).exists()
 
@@ -88,7 +96,7 @@ def test_panel_shows_buttons_only_to_those_who_may_change(call, users):
 
     def render(role):
         request = RequestFactory().get("/funding/1/")
-        request.user = users[role] or __import__("django.contrib.auth.models", fromlist=["x"]).AnonymousUser()
+        request.user = users[role] or AnonymousUser()
         return template.render(Context({"request": request, "object": call}))
 
     editor_html = render("editor")
@@ -98,5 +106,9 @@ def test_panel_shows_buttons_only_to_those_who_may_change(call, users):
     ct = ContentType.objects.get_for_model(Instrument).pk
     assert f'action="/suggestions/for/{ct}/{call.pk}/"' in editor_html
     member_html = render("member")
-    assert "T1 AI (ML)" in member_html and "Accept" not in member_html and "Suggest features" not in member_html
+    assert (
+        "T1 AI (ML)" in member_html
+        and "Accept" not in member_html
+        and "Suggest features" not in member_html
+    )
     assert "Accept" not in render("anonymous")

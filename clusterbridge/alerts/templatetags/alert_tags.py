@@ -16,9 +16,11 @@ def _query(context) -> str:
 @register.inclusion_tag("alerts/save_search_button.html", takes_context=True)
 def save_search_button(context):
     query = _query(context)
-    return {"url": reverse("alerts:create") + "?" + urlencode({"query": query}),
-            "atom": reverse("alerts:search-feed") + (f"?{query}" if query else ""),
-            "ics": reverse("alerts:deadlines-ics") + (f"?{query}" if query else "")}
+    return {
+        "url": reverse("alerts:create") + "?" + urlencode({"query": query}),
+        "atom": reverse("alerts:search-feed") + (f"?{query}" if query else ""),
+        "ics": reverse("alerts:deadlines-ics") + (f"?{query}" if query else ""),
+    }
 
 
 @register.inclusion_tag("alerts/watch_button.html", takes_context=True)
@@ -28,5 +30,9 @@ def watch_button(context, instrument):
     watching = bool(
         user and user.is_authenticated and instrument.watches.filter(owner=user).exists()
     )
-    return {"instrument": instrument, "watching": watching, "request": request,
-            "signed_in": bool(user and user.is_authenticated)}
+    return {
+        "instrument": instrument,
+        "watching": watching,
+        "request": request,
+        "signed_in": bool(user and user.is_authenticated),
+    }

@@ -29,7 +29,9 @@ class SuggestRequestSerializer(serializers.Serializer):
         },
     )
     language = serializers.ChoiceField(
-        choices=LANGUAGES, required=False, allow_null=True,
+        choices=LANGUAGES,
+        required=False,
+        allow_null=True,
         help_text="ISO 639-1 code; guessed from the text when absent.",
     )
 
@@ -56,9 +58,12 @@ class SuggestFeaturesView(APIView):
         query = SuggestRequestSerializer(data=request.data)
         query.is_valid(raise_exception=True)
         found = suggest(query.validated_data["text"], language=query.validated_data.get("language"))
-        labels = dict(Feature.objects.filter(code__in=[s.code for s in found]).values_list("code", "label"))
+        labels = dict(
+            Feature.objects.filter(code__in=[s.code for s in found]).values_list("code", "label")
+        )
         features = [
             {"code": s.code, "label": labels[s.code], "score": s.score, "evidence": s.evidence}
-            for s in found if s.code in labels
+            for s in found
+            if s.code in labels
         ]
         return Response(SuggestResponseSerializer({"features": features}).data)

@@ -15,8 +15,8 @@ class Command(BaseCommand):
         report = send_alerts()
         self.stdout.write(
             f"digests sent: {report.digests} ({report.digest_items} call(s)), "
-            f"reminders sent: {report.reminders}, skipped (taken by another run): {report.skipped}, "
-            f"failed: {report.failed}"
+            f"reminders sent: {report.reminders}, "
+            f"skipped (taken by another run): {report.skipped}, failed: {report.failed}"
         )
         if report.failed:
             self.stderr.write("Some alerts could not be sent; they will be tried again next run.")
