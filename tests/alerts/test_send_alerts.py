@@ -13,6 +13,7 @@ from django.db import connection
 
 from clusterbridge.alerts import services
 from clusterbridge.alerts.models import SavedSearch, SentItem, SentReminder
+from clusterbridge.taxonomy.models import Country, Feature
 from tests.alerts.conftest import make_instrument
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,49 @@ def test_two_concurrent_runs_send_each_mail_once(reference_data, smtp, day):
     assert len(smtp.messages) == 8
     for user in users:
         assert len(smtp.to(user.email)) == 2
+
+
+def test_a_digest_is_claimed_by_one_run_only(users, day):
+    with time_machine.travel(at(day), tick=False):
+        alert = saved(users["member"], "q=zephyr", "daily")
+    now = at(day + datetime.timedelta(days=1))
+    # Two runs read the same due alert before either claims it.
+    first_read = SavedSearch.objects.get(pk=alert.pk)
+    second_read = SavedSearch.objects.get(pk=alert.pk)
+    assert services._claim(first_read, now) is True
+    assert services._claim(second_read, now) is False
+    assert SavedSearch.objects.get(
+        pk=alert.pk
+    ).next_run_at == first_read.next_run_at + datetime.timedelta(days=1)
+
+
+def test_a_profile_digest_lists_open_calls_it_is_eligible_for(users, smtp, day, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "clusterbridge.matching.engine", None)  # overlap fallback
+    bob = users["member"]
+    with time_machine.travel(at(day), tick=False):
+        later = [day + datetime.timedelta(days=30)]
+        make_instrument(
+            "Zephyr Lithuanian drones",
+            features=["T13"],
+            country="LT",
+            origin="national",
+            deadlines=later,
+        )
+        make_instrument(
+            "Zephyr Spanish drones",
+            features=["T13"],
+            country="ES",
+            origin="national",
+            deadlines=later,
+        )
+        alert = SavedSearch(name="My drone", kind="profile", frequency="daily")
+        alert.country = Country.objects.get(code="LT")
+        services.save_alert(alert, user=bob, features=Feature.objects.filter(code="T13"))
+    with time_machine.travel(at(day + datetime.timedelta(days=1)), tick=False):
+        run()
+    [message] = smtp.messages
+    body = smtp.body(message)
+    assert "Zephyr Lithuanian drones" in body and "Zephyr Spanish drones" not in body
+    assert "solution profile" in body
