@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -54,6 +55,9 @@ class SuggestFeaturesView(APIView):
     throttle_classes = [AnonSuggestThrottle, UserSuggestThrottle]
     serializer_class = SuggestRequestSerializer
 
+    @extend_schema(
+        request=SuggestRequestSerializer, responses=SuggestResponseSerializer, tags=["suggestions"]
+    )
     def post(self, request):
         query = SuggestRequestSerializer(data=request.data)
         query.is_valid(raise_exception=True)
