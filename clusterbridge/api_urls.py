@@ -5,7 +5,8 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ("taxonomy", "funding", "projects", "matching", "clusters", "interop")
+API_APPS = ("taxonomy", "funding", "projects", "matching", "clusters", "interop", "suggestions",
+            "alerts")
 
 router = DefaultRouter()
 urlpatterns: list = []

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "clusterbridge.matching",
     "clusterbridge.clusters",
     "clusterbridge.interop",
+    "clusterbridge.suggestions",
+    "clusterbridge.alerts",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,9 @@ urlpatterns = [
     # matching (/match/, /alerts/, feeds) and interop (/import/, /export/) own their prefixes.
     path("", include("clusterbridge.matching.urls")),
     path("", include("clusterbridge.interop.urls")),
+    # suggestions (/suggestions/) and alerts (/alerts/, /funding/feed.atom, /funding/deadlines.ics)
+    path("", include("clusterbridge.suggestions.urls")),
+    path("", include("clusterbridge.alerts.urls")),
     path("api/v1/", include("clusterbridge.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -1,0 +1,87 @@
+"""Feature suggestions from text: precision and recall on the labelled set
+(tests/data/suggest_labelled.json), micro-averaged overall and per language, and speed.
+
+Run: .venv/bin/python bench/suggestions.py
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CLUSTERBRIDGE_VAR_DIR", tempfile.mkdtemp(prefix="bench-suggest-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterbridge.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from clusterbridge.suggestions.engine import lexicon, suggest  # noqa: E402
+
+LABELLED = ROOT / "tests" / "data" / "suggest_labelled.json"
+
+
+def evaluate(items, *, use_language: bool):
+    counts = defaultdict(lambda: [0, 0, 0])  # language → true positives, predicted, expected
+    errors = []
+    for item in items:
+        language = item["language"] if use_language else None
+        predicted = {s.code for s in suggest(item["text"], language=language)}
+        expected = set(item["features"])
+        for key in (item["language"], "all"):
+            counts[key][0] += len(predicted & expected)
+            counts[key][1] += len(predicted)
+            counts[key][2] += len(expected)
+        if predicted != expected:
+            errors.append((item["id"], sorted(predicted - expected), sorted(expected - predicted)))
+    return counts, errors
+
+
+def main() -> None:
+    items = json.loads(LABELLED.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    lexicon()
+    compile_ms = (time.perf_counter() - started) * 1000
+    print(f"labelled set: {len(items)} descriptions; lexicon compiled in {compile_ms:.1f} ms")
+    for use_language, title in ((False, "language guessed"), (True, "language given")):
+        counts, errors = evaluate(items, use_language=use_language)
+        print(f"\n{title}:")
+        print(
+            f"{'language':<9}{'precision':>10}{'recall':>8}{'f1':>7}{'tp':>5}{'pred':>6}{'gold':>6}"
+        )
+        for key in ["all", *sorted(k for k in counts if k != "all")]:
+            tp, predicted, expected = counts[key]
+            precision = tp / predicted if predicted else 0.0
+            recall = tp / expected if expected else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            print(
+                f"{key:<9}{precision:>10.3f}{recall:>8.3f}{f1:>7.3f}{tp:>5}{predicted:>6}{expected:>6}"
+            )
+        if "-v" in sys.argv:
+            for item_id, extra, missed in errors:
+                print(f"  {item_id}: extra {extra} missed {missed}")
+    texts = [item["text"] for item in items]
+    timings = []
+    for _ in range(20):
+        for text in texts:
+            started = time.perf_counter()
+            suggest(text)
+            timings.append((time.perf_counter() - started) * 1000)
+    long_text = " ".join(texts) * 4
+    started = time.perf_counter()
+    suggest(long_text[:20000])
+    long_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"\nspeed: median {statistics.median(timings):.2f} ms per description "
+        f"(mean {len(long_text) // len(texts) // 4} chars), 20,000 chars in {long_ms:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    name = "clusterbridge.alerts"
+    label = "alerts"
+    verbose_name = "Saved searches, alerts and feeds"

@@ -1,0 +1,257 @@
+"""Alert actions shared by the pages and the `send_alerts` command.
+
+Sending is at most once per (alert, instrument) and per (watch, deadline):
+1. a digest is *claimed* by a conditional UPDATE that moves `next_run_at` forward only if it
+   still holds the value this run read — a second run, even a concurrent one, updates nothing
+   and skips it;
+2. what is about to be sent is recorded (`SentItem`, `SentReminder`, each with a unique
+   constraint) in the same transaction as the sending: if the mail server refuses, the
+   records are rolled back and the next run tries again; if another run got there first, the
+   unique constraint fails and nothing is sent.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clusterbridge.alerts import sources
+from clusterbridge.alerts.models import SavedSearch, SentItem, SentReminder, WatchedCall
+from clusterbridge.core import history
+from clusterbridge.funding.models import Deadline, Instrument
+
+logger = logging.getLogger(__name__)
+REMINDER_DAYS = 7
+DIGEST_LISTED = 50  # instruments listed in one e-mail; the rest are behind the link
+
+
+@dataclass
+class RunReport:
+    digests: int = 0
+    digest_items: int = 0
+    reminders: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL.rstrip("/") + url
+
+
+# Saved searches ------------------------------------------------------------------------------
+def save_alert(alert: SavedSearch, *, user, features=None, message: str = "") -> SavedSearch:
+    if alert.pk is None:
+        if not SavedSearch.user_can_create(user):
+            raise PermissionDenied("Sign in to save a search.")
+        alert.owner = user
+    elif not alert.user_can_change(user):
+        raise PermissionDenied("This alert is not yours.")
+    stored = SavedSearch.objects.filter(pk=alert.pk).first() if alert.pk else None
+    if stored is None or stored.frequency != alert.frequency:
+        alert.schedule()
+    m2m = {"features": list(features)} if features is not None else None
+    history.save(alert, user=user, m2m=m2m, message=message)
+    return alert
+
+
+def delete_alert(alert: SavedSearch, *, user) -> None:
+    if not alert.user_can_change(user):
+        raise PermissionDenied("This alert is not yours.")
+    history.soft_delete(alert, user=user)
+
+
+def watch(instrument: Instrument, *, user) -> WatchedCall:
+    if not WatchedCall.user_can_create(user):
+        raise PermissionDenied("Sign in to watch a call.")
+    existing = WatchedCall.all_objects.filter(owner=user, instrument=instrument).first()
+    if existing is None:
+        watch = WatchedCall(owner=user, instrument=instrument)
+        history.save(watch, user=user)
+        return watch
+    if existing.is_deleted:
+        history.restore(existing, user=user)
+    return existing
+
+
+def unwatch(watch: WatchedCall, *, user) -> None:
+    if not watch.user_can_change(user):
+        raise PermissionDenied("This watch is not yours.")
+    history.soft_delete(watch, user=user)
+
+
+# Digests -------------------------------------------------------------------------------------
+def _claim(alert: SavedSearch, now: datetime.datetime) -> bool:
+    """Move the alert's next run forward iff no other run did: True when this run owns it."""
+    following = alert.next_run_at + alert.period
+    if following <= now:  # the command has not run for a while: no catching up
+        following = now + alert.period
+    claimed = SavedSearch.objects.filter(
+        pk=alert.pk, next_run_at=alert.next_run_at, deleted_at__isnull=True
+    ).update(next_run_at=following)
+    return claimed == 1
+
+
+def _release(alert: SavedSearch, claimed_for: datetime.datetime) -> None:
+    # Sending failed: make the digest due again at the time it was due.
+    following = (
+        SavedSearch.objects.filter(pk=alert.pk).values_list("next_run_at", flat=True).first()
+    )
+    SavedSearch.objects.filter(pk=alert.pk, next_run_at=following).update(next_run_at=claimed_for)
+
+
+def send_digest(alert: SavedSearch, now: datetime.datetime) -> int:
+    """Send the alert's new matches (claimed beforehand); return how many were sent."""
+    today = timezone.localdate(now)
+    new = list(
+        sources.matching_instruments(alert, on=today)
+        .exclude(pk__in=SentItem.objects.filter(alert=alert).values("instrument_id"))
+        .order_by("final_deadline", "name", "pk")
+        .select_related("country")
+    )
+    if not new or not alert.owner.email:
+        return 0
+    with transaction.atomic():
+        SentItem.objects.bulk_create(
+            [SentItem(alert=alert, instrument=i, sent_at=now) for i in new]
+        )
+        listed = [
+            (i, absolute(sources.instrument_url(i)), i.next_deadline(today))
+            for i in new[:DIGEST_LISTED]
+        ]
+        context = {
+            "alert": alert,
+            "items": listed,
+            "more": len(new) - len(listed),
+            "owner": alert.owner,
+            "alerts_url": absolute("/alerts/"),
+            "search_url": _search_url(alert),
+        }
+        EmailMessage(
+            subject=f"[ClusterBridge] {len(new)} new call(s) for “{alert.name}”",
+            body=render_to_string("alerts/email/digest.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[alert.owner.email],
+        ).send()
+        SavedSearch.objects.filter(pk=alert.pk).update(last_sent_at=now)
+    return len(new)
+
+
+def _search_url(alert: SavedSearch) -> str:
+    if alert.kind == alert.Kind.SEARCH:
+        return absolute("/funding/" + (f"?{alert.query}" if alert.query else ""))
+    return absolute(alert.get_absolute_url())
+
+
+def send_due_digests(
+    now: datetime.datetime | None = None, report: RunReport | None = None
+) -> RunReport:
+    now = now or timezone.now()
+    report = report or RunReport()
+    due = (
+        SavedSearch.objects.filter(next_run_at__lte=now)
+        .exclude(frequency="never")
+        .select_related("owner")
+    )
+    for alert in due:
+        claimed_for = alert.next_run_at
+        if not _claim(alert, now):
+            report.skipped += 1
+            continue
+        try:
+            sent = send_digest(alert, now)
+        except IntegrityError:
+            report.skipped += 1  # another run recorded these items first
+            continue
+        except Exception:  # noqa: BLE001 — one failing mail must not stop the others
+            logger.exception("Digest of alert %s failed", alert.pk)
+            _release(alert, claimed_for)
+            report.failed += 1
+            continue
+        if sent:
+            report.digests += 1
+            report.digest_items += sent
+    return report
+
+
+# Deadline reminders --------------------------------------------------------------------------
+def due_reminders(today: datetime.date):
+    """(watch, deadline) pairs due today: a deadline at most 7 days ahead, not yet reminded.
+
+    A reminder goes out 7 days before; a call watched later, or a run that was missed, still
+    gets one as long as the deadline has not passed."""
+    window_end = today + datetime.timedelta(days=REMINDER_DAYS)
+    deadlines = (
+        Deadline.objects.filter(
+            date__gt=today, date__lte=window_end, instrument__deleted_at__isnull=True
+        )
+        .select_related("instrument")
+        .order_by("date")
+    )
+    by_instrument: dict[int, list[Deadline]] = {}
+    for deadline in deadlines:
+        by_instrument.setdefault(deadline.instrument_id, []).append(deadline)
+    if not by_instrument:
+        return []
+    watches = WatchedCall.objects.filter(
+        instrument_id__in=by_instrument, remind=True
+    ).select_related("owner")
+    sent = set(SentReminder.objects.filter(watch__in=watches).values_list("watch_id", "deadline"))
+    return [
+        (watch, deadline)
+        for watch in watches
+        for deadline in by_instrument[watch.instrument_id]
+        if (watch.pk, deadline.date) not in sent
+    ]
+
+
+def send_reminder(watch: WatchedCall, deadline: Deadline, today: datetime.date) -> None:
+    instrument = deadline.instrument
+    with transaction.atomic():
+        SentReminder.objects.create(watch=watch, deadline=deadline.date)
+        days = (deadline.date - today).days
+        context = {
+            "watch": watch,
+            "instrument": instrument,
+            "deadline": deadline.date,
+            "days": days,
+            "url": absolute(sources.instrument_url(instrument)),
+            "alerts_url": absolute("/alerts/"),
+        }
+        EmailMessage(
+            subject=f"[ClusterBridge] Deadline in {days} day(s): {instrument.name}"[:200],
+            body=render_to_string("alerts/email/reminder.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[watch.owner.email],
+        ).send()
+
+
+def send_due_reminders(
+    today: datetime.date | None = None, report: RunReport | None = None
+) -> RunReport:
+    today = today or timezone.localdate()
+    report = report or RunReport()
+    for watch, deadline in due_reminders(today):
+        if not watch.owner.email:
+            continue
+        try:
+            send_reminder(watch, deadline, today)
+        except IntegrityError:
+            report.skipped += 1  # another run sent it
+        except Exception:  # noqa: BLE001
+            logger.exception("Reminder of watch %s failed", watch.pk)
+            report.failed += 1
+        else:
+            report.reminders += 1
+    return report
+
+
+def send_alerts(now: datetime.datetime | None = None) -> RunReport:
+    now = now or timezone.now()
+    report = send_due_digests(now)
+    return send_due_reminders(timezone.localdate(now), report)

@@ -1,0 +1,38 @@
+"""Buttons for other apps' pages: `{% save_search_button %}` on /funding/ (any query), and
+`{% watch_button instrument %}` on a call's page; `{% search_feed_links %}` for the feeds."""
+
+from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+def _query(context) -> str:
+    request = context.get("request")
+    return request.GET.urlencode() if request is not None else ""
+
+
+@register.inclusion_tag("alerts/save_search_button.html", takes_context=True)
+def save_search_button(context):
+    query = _query(context)
+    return {
+        "url": reverse("alerts:create") + "?" + urlencode({"query": query}),
+        "atom": reverse("alerts:search-feed") + (f"?{query}" if query else ""),
+        "ics": reverse("alerts:deadlines-ics") + (f"?{query}" if query else ""),
+    }
+
+
+@register.inclusion_tag("alerts/watch_button.html", takes_context=True)
+def watch_button(context, instrument):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    watching = bool(
+        user and user.is_authenticated and instrument.watches.filter(owner=user).exists()
+    )
+    return {
+        "instrument": instrument,
+        "watching": watching,
+        "request": request,
+        "signed_in": bool(user and user.is_authenticated),
+    }

@@ -1,0 +1,123 @@
+"""Pages of a signed-in user's alerts (all private to their owner: another user's alert is
+answered with 404), the watch buttons, and the Atom and iCalendar feeds of any funding search."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clusterbridge.alerts import feeds, services
+from clusterbridge.alerts.forms import SavedSearchForm
+from clusterbridge.alerts.models import SavedSearch, WatchedCall
+from clusterbridge.funding.models import Instrument
+
+
+@login_required
+def alert_list(request):
+    alerts = (
+        SavedSearch.objects.filter(owner=request.user)
+        .select_related("country")
+        .prefetch_related("features")
+    )
+    watches = WatchedCall.objects.filter(owner=request.user).select_related(
+        "instrument", "instrument__country"
+    )
+    return render(request, "alerts/list.html", {"alerts": alerts, "watches": watches})
+
+
+def _initial(request) -> dict:
+    if "query" in request.GET:
+        return {"kind": SavedSearch.Kind.SEARCH, "query": request.GET["query"]}
+    if "feature" in request.GET:
+        return {
+            "kind": SavedSearch.Kind.PROFILE,
+            "features": request.GET.getlist("feature"),
+            "country": request.GET.get("country"),
+            "description": request.GET.get("description", ""),
+        }
+    return {}
+
+
+def _save(request, form, alert_message: str):
+    alert = form.save(commit=False)
+    services.save_alert(alert, user=request.user, features=form.cleaned_data["features"])
+    messages.success(request, alert_message.format(name=alert.name))
+    return redirect("alerts:list")
+
+
+@login_required
+def alert_create(request):
+    form = SavedSearchForm(request.POST or None, initial=_initial(request))
+    if request.method == "POST" and form.is_valid():
+        return _save(request, form, "“{name}” was saved.")
+    return render(request, "alerts/form.html", {"form": form, "title": "Save a search"})
+
+
+@login_required
+def alert_edit(request, pk: int):
+    alert = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
+    form = SavedSearchForm(request.POST or None, instance=alert)
+    if request.method == "POST" and form.is_valid():
+        return _save(request, form, "“{name}” was changed.")
+    return render(
+        request,
+        "alerts/form.html",
+        {"form": form, "title": f"Change “{alert.name}”", "alert": alert},
+    )
+
+
+@login_required
+def alert_delete(request, pk: int):
+    alert = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
+    if request.method == "POST":
+        services.delete_alert(alert, user=request.user)
+        messages.success(
+            request, f"“{alert.name}” was deleted; no more e-mail will be sent for it."
+        )
+        return redirect("alerts:list")
+    return render(request, "alerts/confirm_delete.html", {"alert": alert})
+
+
+@require_POST
+@login_required
+def watch(request, instrument_pk: int):
+    instrument = get_object_or_404(Instrument, pk=instrument_pk)
+    services.watch(instrument, user=request.user)
+    messages.success(
+        request, f"You watch “{instrument}”: a reminder comes 7 days before each deadline."
+    )
+    return redirect("alerts:list")
+
+
+@require_POST
+@login_required
+def unwatch(request, pk: int):
+    watch = get_object_or_404(WatchedCall, pk=pk, owner=request.user)
+    services.unwatch(watch, user=request.user)
+    messages.success(request, f"You no longer watch “{watch.instrument}”.")
+    return redirect("alerts:list")
+
+
+def _bad_query(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(
+        f"This search cannot be run: {message}\n", content_type="text/plain; charset=utf-8"
+    )
+
+
+def search_feed(request):
+    try:
+        return feeds.SearchFeed()(request)
+    except BadRequest as error:
+        return _bad_query(str(error))
+
+
+def deadlines_calendar(request):
+    try:
+        body = feeds.deadlines_ics(request.GET.urlencode(), request)
+    except ValidationError as error:
+        return _bad_query(" ".join(error.messages))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response

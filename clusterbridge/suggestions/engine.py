@@ -1,0 +1,172 @@
+"""Suggest taxonomy features from a description, with the words that triggered each one.
+
+The method is a weighted multilingual lexicon (`data/taxonomy/feature_lexicon.json`): no
+model, nothing downloaded, every suggestion explained by the terms it matched.
+
+Matching rules:
+- the text is lowercased and accent-folded (`core.search.fold`) and split into word tokens
+  (letters and digits; hyphens, slashes and apostrophes split words);
+- a term of one or more words matches the same number of consecutive tokens; a term word
+  ending in "*" matches any token that starts with it;
+- a plain term weighs 1.0, `[term, weight]` weighs `weight`; each distinct term counts once
+  however often it occurs;
+- a feature is suggested when the summed weight of its matched terms reaches 1.0;
+- score = 1 − 0.5 ** total: 0.5 at the threshold, 0.75 with twice the evidence, 0.875 with
+  three times — it grows with the evidence and never reaches 1.
+
+Which terms apply: those of the text's language (given, or guessed from common function words)
+plus the "any" list (international terms such as "IoT", "blockchain", "LiDAR"). Terms of other
+languages are left out because short terms collide across languages (Italian "ai" = "to
+the"; English "AI"). When no language can be guessed, every language's terms apply.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from clusterbridge.core.reference import read_json
+from clusterbridge.core.search import fold
+
+LEXICON_PATH = "taxonomy/feature_lexicon.json"
+LANGUAGES = ("en", "lt", "es", "fr", "de", "it", "pl")
+ANY = "any"
+THRESHOLD = 1.0
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Frequent function words, used only to guess the language of a text.
+_FUNCTION_WORDS = {
+    "en": "the and of to in for with is are that this on by be from which will",
+    "lt": "ir yra su kad bei arba iki nuo kuris kurie kurios pagal taip jos jo del ar",
+    "es": "el la los las y de del en para con por que una un se es al sus",
+    "fr": "le la les et des du de en pour avec par que une un est au aux sur dans",
+    "de": "der die das und mit fur von zu den ist ein eine im auf des dem sich werden",
+    "it": "il lo la gli le e di del della dei per con che una un sono nel alla delle",
+    "pl": "i w z na do dla oraz sie jest przez ktore ktory od po jak lub sa to",
+}
+_LANGUAGE_OF_WORD: dict[str, list[str]] = defaultdict(list)
+for _language, _words in _FUNCTION_WORDS.items():
+    for _word in _words.split():
+        _LANGUAGE_OF_WORD[_word].append(_language)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Term:
+    feature: str
+    language: str
+    words: tuple[str, ...]  # folded; a trailing "*" marks a prefix
+    weight: float
+    text: str  # as written in the lexicon, for the record
+
+    def matches_at(self, tokens: list[str], start: int) -> bool:
+        if start + len(self.words) > len(tokens):
+            return False
+        for offset, word in enumerate(self.words):
+            token = tokens[start + offset]
+            if word.endswith("*"):
+                if not token.startswith(word[:-1]):
+                    return False
+            elif token != word:
+                return False
+        return True
+
+
+def tokenize(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+class Lexicon:
+    """The lexicon compiled once: candidate terms indexed by their first word.
+
+    Exact first words are looked up in one dict; prefix first words in another, keyed by the
+    prefix, so a token costs one lookup per prefix length that occurs in the lexicon.
+    """
+
+    def __init__(self, data: dict):
+        self.exact: dict[str, list[Term]] = defaultdict(list)
+        self.prefix: dict[str, list[Term]] = defaultdict(list)
+        self.features: set[str] = set()
+        for code, by_language in data["features"].items():
+            self.features.add(code)
+            for language, entries in by_language.items():
+                for entry in entries:
+                    text, weight = (entry, 1.0) if isinstance(entry, str) else entry
+                    words = tuple(tokenize_term(text))
+                    if not words:
+                        continue
+                    term = Term(code, language, words, float(weight), text)
+                    first = words[0]
+                    if first.endswith("*"):
+                        self.prefix[first[:-1]].append(term)
+                    else:
+                        self.exact[first].append(term)
+        self.prefix_lengths = sorted({len(p) for p in self.prefix})
+
+    def candidates(self, token: str):
+        yield from self.exact.get(token, ())
+        for length in self.prefix_lengths:
+            if length > len(token):
+                break
+            yield from self.prefix.get(token[:length], ())
+
+
+def tokenize_term(term: str) -> list[str]:
+    # Same split as the text, keeping a trailing "*" on a word.
+    return re.findall(r"[^\W_]+\*?", fold(term))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon(read_json(LEXICON_PATH))
+
+
+def guess_language(tokens: list[str]) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for token in tokens:
+        for language in _LANGUAGE_OF_WORD.get(token, ()):
+            counts[language] += 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    leaders = [language for language in LANGUAGES if counts.get(language) == best]
+    return leaders[0] if len(leaders) == 1 else None
+
+
+def score_of(total: float) -> float:
+    return round(1 - 0.5**total, 3)
+
+
+def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
+    """Features suggested by `text`, best first, each with the words that triggered it."""
+    tokens = tokenize(text or "")
+    if not tokens:
+        return []
+    if language is None:
+        language = guess_language(tokens)
+    languages = {language, ANY} if language in LANGUAGES else None
+    compiled = lexicon()
+    matched: dict[str, dict[Term, str]] = defaultdict(dict)  # feature → term → words seen
+    for start, token in enumerate(tokens):
+        for term in compiled.candidates(token):
+            if languages is not None and term.language not in languages:
+                continue
+            if term in matched[term.feature]:
+                continue
+            if term.matches_at(tokens, start):
+                matched[term.feature][term] = " ".join(tokens[start : start + len(term.words)])
+    suggestions = []
+    for code, terms in matched.items():
+        total = sum(term.weight for term in terms)
+        if total + 1e-9 < THRESHOLD:
+            continue
+        evidence = [words for term, words in sorted(terms.items(), key=lambda kv: -kv[0].weight)]
+        suggestions.append(Suggestion(code, score_of(total), list(dict.fromkeys(evidence))))
+    suggestions.sort(key=lambda s: (-s.score, s.code))
+    return suggestions

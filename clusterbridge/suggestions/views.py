@@ -1,0 +1,70 @@
+"""The suggestion buttons of the panel (`{% suggestions_panel object %}`): suggest, accept,
+reject. Each answers with a redirect back to the record."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from clusterbridge.suggestions import services
+from clusterbridge.suggestions.models import FeatureSuggestion
+
+
+def _back(request, obj):
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    try:
+        return redirect(obj.get_absolute_url())
+    except (AttributeError, NoReverseMatch):  # a record without a page of its own
+        return redirect("home")
+
+
+@require_POST
+@login_required
+def suggest(request, content_type_id: int, object_id: str):
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model is None or not services.supports_suggestions(model):
+        raise Http404("This kind of record does not take suggested features.")
+    obj = get_object_or_404(model._default_manager, pk=object_id)
+    created = services.suggest_for(obj, user=request.user)
+    if created:
+        codes = ", ".join(s.feature.code for s in created)
+        messages.success(request, f"{len(created)} feature(s) suggested: {codes}.")
+    else:
+        messages.info(request, "No new feature found in the description.")
+    return _back(request, obj)
+
+
+def _decide(request, pk: int, action, done: str):
+    suggestion = get_object_or_404(FeatureSuggestion, pk=pk)
+    obj = suggestion.target
+    if obj is None:
+        raise Http404("The record of this suggestion no longer exists.")
+    try:
+        action(suggestion, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{suggestion.feature} {done}.")
+    return _back(request, obj)
+
+
+@require_POST
+@login_required
+def accept(request, pk: int):
+    return _decide(request, pk, services.accept, "added to the record")
+
+
+@require_POST
+@login_required
+def reject(request, pk: int):
+    return _decide(request, pk, services.reject, "rejected")

@@ -1,0 +1,114 @@
+"""Suggestions stored for a record, accepted into its features or rejected, with history."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from clusterbridge.core import history
+from clusterbridge.funding.models import Instrument
+from clusterbridge.suggestions import services
+from clusterbridge.suggestions.models import FeatureSuggestion
+from clusterbridge.taxonomy.models import Feature
+
+pytestmark = pytest.mark.django_db
+
+DESCRIPTION = (
+    "Grants for SMEs that build a prototype of a drone using machine learning "
+    "and artificial intelligence."
+)
+
+
+@pytest.fixture
+def call():
+    instrument = Instrument(
+        name="Zephyr drone call", origin="international", description=DESCRIPTION
+    )
+    history.save(instrument, m2m={"features": list(Feature.objects.filter(code="T13"))})
+    return instrument
+
+
+def suggested(call):
+    return {s.feature.code: s for s in services.pending_for(call)}
+
+
+def test_suggest_for_stores_new_features_with_their_evidence(call, users):
+    created = services.suggest_for(call, user=users["editor"])
+    found = suggested(call)
+    assert {s.feature.code for s in created} == set(found) == {"T1", "D2"}  # T13 already assigned
+    assert (
+        "machine learning" in found["T1"].evidence
+        and "artificial intelligence" in found["T1"].evidence
+    )
+    assert 0.5 <= found["T1"].score < 1
+    assert history.history_of(found["T1"]).filter(action="create", user=users["editor"]).exists()
+
+
+def test_suggesting_again_does_not_duplicate(call, users):
+    services.suggest_for(call, user=users["editor"])
+    assert services.suggest_for(call, user=users["editor"]) == []
+    assert FeatureSuggestion.objects.count() == 2
+
+
+def test_accept_adds_the_feature_through_the_history(call, users):
+    services.suggest_for(call, user=users["editor"])
+    services.accept(suggested(call)["T1"], users["editor"])
+    assert set(call.features.values_list("code", flat=True)) == {"T1", "T13"}
+    change = history.history_of(call).first()
+    assert change.user == users["editor"] and "T1" in change.after["features"]
+    assert "machine learning" in change.message
+    decided = FeatureSuggestion.objects.get(feature__code="T1")
+    assert decided.status == "accepted" and decided.decided_by == users["editor"]
+    assert "T1" not in suggested(call)
+
+
+def test_reject_keeps_the_record_and_is_not_suggested_again(call, users):
+    services.suggest_for(call, user=users["editor"])
+    services.reject(suggested(call)["D2"], users["admin"])
+    assert set(call.features.values_list("code", flat=True)) == {"T13"}
+    assert FeatureSuggestion.objects.get(feature__code="D2").status == "rejected"
+    services.suggest_for(call, user=users["editor"])
+    assert "D2" not in suggested(call)
+
+
+def test_a_decided_suggestion_cannot_be_decided_again(call, users):
+    services.suggest_for(call, user=users["editor"])
+    suggestion = suggested(call)["T1"]
+    services.reject(suggestion, users["editor"])
+    with pytest.raises(ValidationError, match="already rejected"):
+        services.accept(suggestion, users["editor"])
+    assert "T1" not in call.features.values_list("code", flat=True)
+
+
+def test_only_those_who_may_change_the_record_decide(call, users):
+    services.suggest_for(call, user=users["editor"])
+    with pytest.raises(PermissionDenied):
+        services.accept(suggested(call)["T1"], users["member"])
+    with pytest.raises(PermissionDenied):
+        services.suggest_for(call, user=users["member"])
+
+
+def test_panel_shows_buttons_only_to_those_who_may_change(call, users):
+    services.suggest_for(call, user=users["editor"])
+    template = Template("{% load suggestion_tags %}{% suggestions_panel object %}")
+
+    def render(role):
+        request = RequestFactory().get("/funding/1/")
+        request.user = users[role] or AnonymousUser()
+        return template.render(Context({"request": request, "object": call}))
+
+    editor_html = render("editor")
+    assert "T1 AI (ML)" in editor_html and "machine learning" in editor_html
+    assert "Accept T1" in editor_html and "Reject D2" in editor_html
+    assert "Suggest features from the description" in editor_html
+    ct = ContentType.objects.get_for_model(Instrument).pk
+    assert f'action="/suggestions/for/{ct}/{call.pk}/"' in editor_html
+    member_html = render("member")
+    assert (
+        "T1 AI (ML)" in member_html
+        and "Accept" not in member_html
+        and "Suggest features" not in member_html
+    )
+    assert "Accept" not in render("anonymous")
