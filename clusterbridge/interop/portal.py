@@ -499,15 +499,15 @@ def parse(raw: bytes) -> PortalFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()) - 1:
+        at_end = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated")
+        if at_end:
             raise PortalFileError(
-                f"The file ends before its JSON is complete (line {error.lineno}, column "
-                f"{error.colno}): it was probably cut off while downloading. Nothing was "
-                "imported."
+                "The file ends before its JSON is complete: it was probably cut off while "
+                "downloading. Nothing was imported."
             ) from None
         raise PortalFileError(
-            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column "
-            f"{error.colno}. Nothing was imported."
+            f"The file is not valid JSON: {error.msg.lower()} (line {error.lineno}, column "
+            f"{error.colno}). Nothing was imported."
         ) from None
     if isinstance(data, dict) and "fundingData" in data:
         parsed = PortalFile("bulk")
