@@ -80,18 +80,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_SNAPSHOT_FIELDS = [
-    f
-    for f in Instrument._meta.concrete_fields
-    if not f.primary_key and f.name not in Instrument.history_exclude
-]
-
-
-def concrete_snapshot(obj: Instrument) -> dict[str, Any]:
+def concrete_snapshot(obj) -> dict[str, Any]:
     """The record's own columns as history.snapshot writes them. Many-to-many values are
-    left out on purpose: an import never changes them, and reading them would cost one
-    query per record."""
-    return {f.attname: _plain(f.value_from_object(obj)) for f in _SNAPSHOT_FIELDS}
+    left out on purpose: the portal import never changes them, and reading them would cost
+    one query per record."""
+    exclude = set(getattr(obj, "history_exclude", ()))
+    return {
+        f.attname: _plain(f.value_from_object(obj))
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.name not in exclude
+    }
 
 
 # Suggestions (lights up when the suggestions app is installed) ---------------------------------
