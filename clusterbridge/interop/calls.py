@@ -52,6 +52,10 @@ class CallImportReport:
             self.format
         ]
 
+    @property
+    def skipped_list(self) -> list[tuple[str, int]]:
+        return sorted(self.skipped_reasons.items())
+
     def counts(self) -> dict[str, int]:
         return {
             "created": self.created,
