@@ -2,9 +2,10 @@
 one transaction through the history, or nothing at all."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
@@ -205,7 +206,7 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
         return None
     before = concrete_snapshot(obj) if not is_new else None
     m2m: dict[str, list] = {}
-    row_errors = 0
+    failed: list[str] = []
     for name, index in positions.items():
         column = record_type.column(name)
         text = row[index] if index < len(row) else ""
@@ -213,20 +214,17 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
             value = column.read(text, lookups)
         except sheets.CellError as error:
             report.errors.append(SheetProblem(number, name, str(error)))
-            row_errors += 1
+            failed.append(name)
             continue
         if column.m2m:
             m2m[name] = value
         elif name == "identifier":
             obj.identifier = value or None
-        elif name == "country":
-            obj.country = value
         else:
             setattr(obj, name, value)
-    if row_errors:
-        return None
     try:
-        obj.full_clean(exclude=list(m2m), validate_unique=False, validate_constraints=False)
+        # Cells that could not be read are left out, so the row's other problems still show.
+        obj.full_clean(exclude=[*m2m, *failed], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for field_name, messages in sheets.validation_messages(error).items():
             column = field_name if field_name != "__all__" else ""
@@ -235,11 +233,25 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
                     message = "required to create a record, and the file has no such column"
                 report.errors.append(SheetProblem(number, column, message))
         return None
+    if failed:
+        return None
+    _as_stored(obj)
     prepare = getattr(obj, "prepare_for_save", None)
     if prepare:
         prepare()
     changed = is_new or concrete_snapshot(obj) != before or _m2m_changed(obj, m2m)
     return _Planned(number, obj, m2m, is_new, changed)
+
+
+def _as_stored(obj) -> None:
+    """Give decimals the precision the database keeps, so that 5000 and 5000.00 compare
+    equal and an unchanged row is not counted as an update."""
+    for model_field in obj._meta.concrete_fields:
+        if isinstance(model_field, models.DecimalField):
+            value = getattr(obj, model_field.attname)
+            if value is not None:
+                step = Decimal(1).scaleb(-model_field.decimal_places)
+                setattr(obj, model_field.attname, Decimal(value).quantize(step))
 
 
 def _m2m_changed(obj, m2m: dict[str, list]) -> bool:
