@@ -138,7 +138,9 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
         )
-DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Lets several test runs share one PostgreSQL server (SQLite tests run in memory).
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts ---------------------------------------------------------------------------------
@@ -187,6 +189,7 @@ USE_TZ = True
 
 # Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -256,15 +259,30 @@ SPECTACULAR_SETTINGS = {
 
 # Main navigation: (url name, label, what the section offers), in order.
 MAIN_NAV = [
-    ("funding:search", "Funding", "Search open funding calls and programmes by features, country "
-     "and text; see deadlines and what each instrument funds."),
-    ("matching:match", "Match my solution", "Tick what your solution does and needs: get the "
-     "open calls that fit, ranked, with the reasons."),
+    (
+        "funding:search",
+        "Funding",
+        "Search open funding calls and programmes by features, country "
+        "and text; see deadlines and what each instrument funds.",
+    ),
+    (
+        "matching:match",
+        "Match my solution",
+        "Tick what your solution does and needs: get the "
+        "open calls that fit, ranked, with the reasons.",
+    ),
     ("projects:list", "Projects", "Funded projects described by features, and their matches."),
-    ("clusters:directory", "Clusters", "The directory of cluster organisations across Europe, "
-     "with their sectors, ecosystems, services and labels."),
-    ("taxonomy:index", "Taxonomy", "The feature taxonomy and vocabularies that describe "
-     "calls, projects and clusters alike."),
+    (
+        "clusters:directory",
+        "Clusters",
+        "The directory of cluster organisations across Europe, "
+        "with their sectors, ecosystems, services and labels.",
+    ),
+    (
+        "taxonomy:index",
+        "Taxonomy",
+        "The feature taxonomy and vocabularies that describe calls, projects and clusters alike.",
+    ),
 ]
 
 # Reference data: each loader is `module.function(*, stdout) -> dict of counts`, run in order.

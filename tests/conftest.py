@@ -1,6 +1,7 @@
 """Shared fixtures: reference data loaded once per test database, one user per role
 (anonymous, member, editor, cluster manager, administrator), and a browser."""
 
+import io
 import os
 
 import pytest
@@ -17,7 +18,7 @@ ROLES = ("anonymous", "member", "editor", "manager", "admin")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_reference", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -26,14 +27,17 @@ def reference_data(db):
     from clusterbridge.taxonomy.models import Feature
 
     if not Feature.objects.exists():
-        call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_reference", verbosity=0, stdout=io.StringIO())
 
 
 def make_user(username: str, *, groups=(), superuser=False, email=None):
     User = get_user_model()
     user = User.objects.create_user(
-        username, email or f"{username}@example.org", PASSWORD,
-        is_staff=superuser, is_superuser=superuser,
+        username,
+        email or f"{username}@example.org",
+        PASSWORD,
+        is_staff=superuser,
+        is_superuser=superuser,
     )
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
@@ -97,8 +101,14 @@ def browser():
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()

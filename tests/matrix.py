@@ -29,5 +29,6 @@ def check_write(case: WriteCase, role: str, users, client_for) -> None:
         assert case.changed(), f"{case.name} as {role} should have changed the data"
     else:
         assert response.status_code in (302, 401, 403, 404, 405), (
-            f"{case.name} as {role}: {response.status_code}")
+            f"{case.name} as {role}: {response.status_code}"
+        )
         assert not case.changed(), f"{case.name} as {role} must not change the data"

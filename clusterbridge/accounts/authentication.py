@@ -40,5 +40,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Personal API token, sent as `Token <key>`. Issue one on /account/tokens/.",
+            "description": (
+                "Personal API token, sent as `Token <key>`. Issue one on /account/tokens/."
+            ),
         }

@@ -21,8 +21,14 @@ class HistoryAdminMixin:
         after = history.snapshot(obj)
         if before != after:
             action = history.Action.UPDATE if before is not None else history.Action.CREATE
-            history.record(obj, action, user=request.user, before=before, after=after,
-                           message="Changed in the administration site")
+            history.record(
+                obj,
+                action,
+                user=request.user,
+                before=before,
+                after=after,
+                message="Changed in the administration site",
+            )
 
     def delete_model(self, request, obj):
         history.soft_delete(obj, user=request.user, message="Deleted in the administration site")

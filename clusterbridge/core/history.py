@@ -143,7 +143,9 @@ def soft_delete(obj: TrackedModel, *, user=None, message: str = "") -> ObjectCha
     before = snapshot(obj)
     obj.deleted_at = timezone.now()
     obj.save(update_fields=["deleted_at", "updated_at"])
-    return record(obj, Action.DELETE, user=user, before=before, after=snapshot(obj), message=message)
+    return record(
+        obj, Action.DELETE, user=user, before=before, after=snapshot(obj), message=message
+    )
 
 
 @transaction.atomic
@@ -195,7 +197,9 @@ def revert(change: ObjectChange, *, user=None) -> ObjectChange | None:
 
 def history_of(obj: models.Model):
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return ObjectChange.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("user")
+    return ObjectChange.objects.filter(
+        content_type=content_type, object_id=str(obj.pk)
+    ).select_related("user")
 
 
 def check_can_change(obj: TrackedModel, user) -> None:

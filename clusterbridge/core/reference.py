@@ -39,14 +39,17 @@ def upsert(
     obj = manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
-        history.save(obj, m2m=m2m, action=ObjectChange.Action.LOAD, message="Loaded from reference data")
+        history.save(
+            obj, m2m=m2m, action=ObjectChange.Action.LOAD, message="Loaded from reference data"
+        )
         return "created"
     if changed_by_people(obj):
         return "unchanged"
     for name, value in values.items():
         setattr(obj, name, value)
-    change = history.save(obj, m2m=m2m, action=ObjectChange.Action.LOAD,
-                          message="Reloaded from reference data")
+    change = history.save(
+        obj, m2m=m2m, action=ObjectChange.Action.LOAD, message="Reloaded from reference data"
+    )
     return "updated" if change else "unchanged"
 
 

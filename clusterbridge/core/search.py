@@ -15,8 +15,22 @@ from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SPECIAL = str.maketrans({"ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O",
-                          "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
 MAX_TERMS = 8
 
 
@@ -54,8 +68,9 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     return queryset.filter(
         RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField())
     ).annotate(
-        search_rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple', %s))", [tsquery],
-                           output_field=FloatField())
+        search_rank=RawSQL(
+            f"ts_rank({vector}, to_tsquery('simple', %s))", [tsquery], output_field=FloatField()
+        )
     )
 
 
@@ -67,7 +82,8 @@ def _sqlite_sql(table: str) -> list[str]:
         f"CREATE TRIGGER IF NOT EXISTS {table}_fts_ai AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
         f"CREATE TRIGGER IF NOT EXISTS {table}_fts_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"INSERT INTO {fts}({fts}, rowid, search_text) "
+        f"VALUES ('delete', old.id, old.search_text); END",
         f"CREATE TRIGGER IF NOT EXISTS {table}_fts_au AFTER UPDATE OF search_text ON {table} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
         f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",

@@ -45,7 +45,9 @@ def revert_change(request, pk: int):
     if not obj.user_can_change(request.user):
         raise PermissionDenied("You may not change this record.")
     history.revert(change, user=request.user)
-    messages.success(request, f"Change #{change.pk} was reverted; the revert is itself in the history.")
+    messages.success(
+        request, f"Change #{change.pk} was reverted; the revert is itself in the history."
+    )
     fallback = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home"
     return _back(request, fallback)
 

@@ -53,7 +53,9 @@ class CodeListFilter(django_filters.Filter):
 
     field_class = CodeListField
 
-    def __init__(self, *, lookup, known_codes, noun, normalise=str.upper, conjoined=False, **kwargs):
+    def __init__(
+        self, *, lookup, known_codes, noun, normalise=str.upper, conjoined=False, **kwargs
+    ):
         self.conjoined = conjoined
         self.lookup = lookup
         super().__init__(known_codes=known_codes, noun=noun, normalise=normalise, **kwargs)
@@ -65,22 +67,34 @@ class CodeListFilter(django_filters.Filter):
             # One EXISTS-free pass: keep records whose matching related codes cover all values.
             matching = (
                 qs.model._default_manager.filter(**{f"{self.lookup}__in": value})
-                .values("pk").annotate(hits=Count(self.lookup, distinct=True))
-                .filter(hits=len(value)).values("pk")
+                .values("pk")
+                .annotate(hits=Count(self.lookup, distinct=True))
+                .filter(hits=len(value))
+                .values("pk")
             )
             return qs.filter(pk__in=matching)
-        return qs.filter(pk__in=qs.model._default_manager.filter(
-            Q(**{f"{self.lookup}__in": value})).values("pk"))
+        return qs.filter(
+            pk__in=qs.model._default_manager.filter(Q(**{f"{self.lookup}__in": value})).values("pk")
+        )
 
 
 def FeatureFilter(lookup="features__code", **kwargs):
-    return CodeListFilter(lookup=lookup, known_codes=feature_codes, noun="feature code(s)", **kwargs)
+    return CodeListFilter(
+        lookup=lookup, known_codes=feature_codes, noun="feature code(s)", **kwargs
+    )
 
 
 def CountryFilter(lookup="country__code", **kwargs):
-    return CodeListFilter(lookup=lookup, known_codes=country_codes, noun="country code(s)", **kwargs)
+    return CodeListFilter(
+        lookup=lookup, known_codes=country_codes, noun="country code(s)", **kwargs
+    )
 
 
 def TermFilter(vocabulary: str, lookup: str, **kwargs):
-    return CodeListFilter(lookup=lookup, known_codes=term_codes(vocabulary),
-                          noun=f"{vocabulary} code(s)", normalise=str.lower, **kwargs)
+    return CodeListFilter(
+        lookup=lookup,
+        known_codes=term_codes(vocabulary),
+        noun=f"{vocabulary} code(s)",
+        normalise=str.lower,
+        **kwargs,
+    )

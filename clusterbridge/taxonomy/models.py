@@ -85,7 +85,9 @@ class Term(TaxonomyModel):
     class Meta(TaxonomyModel.Meta):
         ordering = ["vocabulary", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["vocabulary", "code"], name="term_code_unique_per_vocabulary")
+            models.UniqueConstraint(
+                fields=["vocabulary", "code"], name="term_code_unique_per_vocabulary"
+            )
         ]
 
     def __str__(self) -> str:

@@ -32,28 +32,62 @@ def load(*, stdout=None) -> dict[str, int]:
     data = read_json("taxonomy/features.json")
     categories = {}
     for entry in data["categories"]:
-        counts[upsert(FeatureCategory, {"code": entry["code"]}, {
-            "label": entry["label"], "order": entry["order"],
-            "description": entry.get("description", ""), "provenance": _provenance(entry),
-        })] += 1
+        counts[
+            upsert(
+                FeatureCategory,
+                {"code": entry["code"]},
+                {
+                    "label": entry["label"],
+                    "order": entry["order"],
+                    "description": entry.get("description", ""),
+                    "provenance": _provenance(entry),
+                },
+            )
+        ] += 1
         categories[entry["code"]] = FeatureCategory.all_objects.get(code=entry["code"])
     for position, entry in enumerate(data["entries"]):
-        counts[upsert(Feature, {"code": entry["code"]}, {
-            "label": entry["label"], "category": categories[entry["category"]],
-            "order": position, "provenance": _provenance(entry), "notes": _notes(entry),
-        })] += 1
+        counts[
+            upsert(
+                Feature,
+                {"code": entry["code"]},
+                {
+                    "label": entry["label"],
+                    "category": categories[entry["category"]],
+                    "order": position,
+                    "provenance": _provenance(entry),
+                    "notes": _notes(entry),
+                },
+            )
+        ] += 1
     for vocabulary, path in VOCABULARY_FILES.items():
         for position, entry in enumerate(read_json(path)["entries"]):
-            counts[upsert(Term, {"vocabulary": vocabulary, "code": entry["code"]}, {
-                "label": entry["label"], "group": entry.get("group", ""), "order": position,
-                "provenance": _provenance(entry), "notes": _notes(entry),
-            })] += 1
+            counts[
+                upsert(
+                    Term,
+                    {"vocabulary": vocabulary, "code": entry["code"]},
+                    {
+                        "label": entry["label"],
+                        "group": entry.get("group", ""),
+                        "order": position,
+                        "provenance": _provenance(entry),
+                        "notes": _notes(entry),
+                    },
+                )
+            ] += 1
     for entry in read_json("taxonomy/countries.json")["entries"]:
-        counts[upsert(Country, {"code": entry["code"]}, {
-            "label": entry["label"], "alpha3": entry.get("alpha3", ""),
-            "groups": entry.get("groups", []), "notes": _notes(entry),
-            "provenance": [p for p in _provenance(entry) if p.get("lines")],
-        })] += 1
+        counts[
+            upsert(
+                Country,
+                {"code": entry["code"]},
+                {
+                    "label": entry["label"],
+                    "alpha3": entry.get("alpha3", ""),
+                    "groups": entry.get("groups", []),
+                    "notes": _notes(entry),
+                    "provenance": [p for p in _provenance(entry) if p.get("lines")],
+                },
+            )
+        ] += 1
     if stdout:
         stdout.write(f"taxonomy: {dict(counts)}")
     return dict(counts)

@@ -16,5 +16,9 @@ def index(request):
     return render(
         request,
         "taxonomy/index.html",
-        {"categories": categories, "vocabularies": vocabularies, "countries": Country.objects.all()},
+        {
+            "categories": categories,
+            "vocabularies": vocabularies,
+            "countries": Country.objects.all(),
+        },
     )

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password, ip="10.0.0.1"):
-    return client.post("/account/login/", {"username": username, "password": password},
-                       REMOTE_ADDR=ip)
+    return client.post(
+        "/account/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_sign_in_and_out(client, users):
@@ -50,9 +51,14 @@ def test_address_is_locked_after_failures_on_many_accounts(client, users, settin
 
 def test_password_change(client, users):
     client.force_login(users["member"], backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post("/account/password_change/", {
-        "old_password": PASSWORD, "new_password1": "a new long passphrase 77",
-        "new_password2": "a new long passphrase 77"})
+    response = client.post(
+        "/account/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 77",
+            "new_password2": "a new long passphrase 77",
+        },
+    )
     assert response.status_code == 302
     users["member"].refresh_from_db()
     assert users["member"].check_password("a new long passphrase 77")
@@ -65,8 +71,10 @@ def test_password_reset_by_mail(client, users):
     link = re.search(r"https?://[^/]+(/account/reset/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     set_url = form_page.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "reset passphrase 9911",
-                                 "new_password2": "reset passphrase 9911"})
+    done = client.post(
+        set_url,
+        {"new_password1": "reset passphrase 9911", "new_password2": "reset passphrase 9911"},
+    )
     assert done.status_code == 302
     users["member"].refresh_from_db()
     assert users["member"].check_password("reset passphrase 9911")

@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def _edit_feature(client):
     feature = Feature.objects.get(code="T5")
-    data = {"code": "T5", "label": "Laser scanning", "category": feature.category_id,
-            "order": feature.order, "notes": "{}", "provenance": "[]"}
+    data = {
+        "code": "T5",
+        "label": "Laser scanning",
+        "category": feature.category_id,
+        "order": feature.order,
+        "notes": "{}",
+        "provenance": "[]",
+    }
     return client.post(f"/admin/taxonomy/feature/{feature.pk}/change/", data)
 
 
@@ -56,14 +62,22 @@ def _prepare_revert(users):
 
 CASES = [
     WriteCase("edit a taxonomy entry", _edit_feature, _feature_changed, allowed={"admin"}),
-    WriteCase("revert a taxonomy change", _revert, _reverted, allowed={"admin"},
-              prepare=_prepare_revert),
-    WriteCase("restore a deleted record", _restore, _restored, allowed={"admin"},
-              prepare=_prepare_trash),
-    WriteCase("issue an API token", lambda c: c.post("/account/tokens/", {"name": "t"}),
-              lambda: __import__("clusterbridge.accounts.models", fromlist=["ApiToken"])
-              .ApiToken.objects.filter(name="t").exists(),
-              allowed={"member", "editor", "manager", "admin"}),
+    WriteCase(
+        "revert a taxonomy change", _revert, _reverted, allowed={"admin"}, prepare=_prepare_revert
+    ),
+    WriteCase(
+        "restore a deleted record", _restore, _restored, allowed={"admin"}, prepare=_prepare_trash
+    ),
+    WriteCase(
+        "issue an API token",
+        lambda c: c.post("/account/tokens/", {"name": "t"}),
+        lambda: (
+            __import__("clusterbridge.accounts.models", fromlist=["ApiToken"])
+            .ApiToken.objects.filter(name="t")
+            .exists()
+        ),
+        allowed={"member", "editor", "manager", "admin"},
+    ),
 ]
 
 

@@ -46,13 +46,31 @@ def test_env_str_required_and_env_list(monkeypatch):
 
 
 def _run(args, env_overrides, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "HTTPS", "EMAIL_URL",
-        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"CLUSTERBRIDGE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "clusterbridge.settings"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "HTTPS",
+            "EMAIL_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(
+        {"CLUSTERBRIDGE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "clusterbridge.settings"}
+    )
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "-m", "clusterbridge", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "clusterbridge", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 PRODUCTION = {

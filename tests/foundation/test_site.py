@@ -16,6 +16,14 @@ def test_home_page_explains_and_links_sections(client):
     assert "X-Request-ID" in response
 
 
+def test_stylesheet_is_served(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert b":focus-visible" in b"".join(response.streaming_content)
+
+
 def test_openapi_schema_and_docs(client):
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200
@@ -35,8 +43,9 @@ def test_ensure_admin_uses_the_given_password(monkeypatch, settings, tmp_path, c
     settings.VAR_DIR = tmp_path
     monkeypatch.setenv("CLUSTERBRIDGE_ADMIN_PASSWORD", "given admin passphrase 1")
     call_command("ensure_admin")
-    response = client.post("/account/login/", {"username": "admin",
-                                                "password": "given admin passphrase 1"})
+    response = client.post(
+        "/account/login/", {"username": "admin", "password": "given admin passphrase 1"}
+    )
     assert response.status_code == 302
     assert not (tmp_path / "admin_password").exists()
 

@@ -28,8 +28,13 @@ def test_labels_follow_annex_1_with_provenance():
 
 @pytest.mark.parametrize(
     ("vocabulary", "count"),
-    [("ecosystems", 14), ("sectors", 36), ("technologies", 16), ("eccp-services", 7),
-     ("cluster-services", 21)],
+    [
+        ("ecosystems", 14),
+        ("sectors", 36),
+        ("technologies", 16),
+        ("eccp-services", 7),
+        ("cluster-services", 21),
+    ],
 )
 def test_vocabulary_counts(vocabulary, count):
     assert Term.objects.filter(vocabulary=vocabulary).count() == count
@@ -48,8 +53,16 @@ def test_taxonomy_page_lists_every_category(client, django_assert_max_num_querie
         response = client.get("/taxonomy/")
     html = response.content.decode()
     assert response.status_code == 200
-    for label in ("Techniques", "Process", "Application beyond security", "Development support",
-                  "General", "Industrial ecosystems", "ECCP sectors", "Countries"):
+    for label in (
+        "Techniques",
+        "Process",
+        "Application beyond security",
+        "Development support",
+        "General",
+        "Industrial ecosystems",
+        "ECCP sectors",
+        "Countries",
+    ):
         assert label in html
     assert "Quantum Technologies" in html and "001_64a1a149fb9beb97.txt L981–981" in html
 
@@ -59,8 +72,12 @@ def test_features_api_returns_code_label_category(client):
     assert response.status_code == 200
     data = response.json()
     assert len(data) == 58
-    assert data[0] == {"code": "T1", "label": "AI (ML)", "category": "T",
-                       "category_label": "Techniques"}
+    assert data[0] == {
+        "code": "T1",
+        "label": "AI (ML)",
+        "category": "T",
+        "category_label": "Techniques",
+    }
     only_d = client.get("/api/v1/features/?category=D").json()
     assert [f["code"] for f in only_d] == [f"D{i}" for i in range(1, 8)]
 

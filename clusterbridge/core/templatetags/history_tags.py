@@ -12,5 +12,10 @@ def history_panel(context, obj, limit: int = 50):
     user = getattr(request, "user", None)
     visible = bool(user and user.is_authenticated and obj.user_can_view_history(user))
     changes = list(history_of(obj)[:limit]) if visible else []
-    return {"visible": visible, "changes": changes, "object": obj, "request": request,
-            "can_revert": visible and obj.user_can_change(user)}
+    return {
+        "visible": visible,
+        "changes": changes,
+        "object": obj,
+        "request": request,
+        "can_revert": visible and obj.user_can_change(user),
+    }

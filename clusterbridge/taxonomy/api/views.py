@@ -1,7 +1,11 @@
 import django_filters
 from rest_framework import viewsets
 
-from clusterbridge.taxonomy.api.serializers import CountrySerializer, FeatureSerializer, TermSerializer
+from clusterbridge.taxonomy.api.serializers import (
+    CountrySerializer,
+    FeatureSerializer,
+    TermSerializer,
+)
 from clusterbridge.taxonomy.models import Country, Feature, Term, Vocabulary
 
 
