@@ -23,6 +23,10 @@ class UploadRefused(ValueError):
     pass
 
 
+class UploadTooLarge(UploadRefused):
+    pass
+
+
 def limit_text() -> str:
     return f"{settings.IMPORT_MAX_BYTES / 1_048_576:.0f} MB"
 
@@ -63,7 +67,7 @@ def guard_request_size(request) -> SizeLimitHandler:
     except ValueError:
         length = 0
     if length > settings.IMPORT_MAX_BYTES + FORM_OVERHEAD:
-        raise UploadRefused(too_large_message(length))
+        raise UploadTooLarge(too_large_message(length))
     handler = SizeLimitHandler(request, settings.IMPORT_MAX_BYTES)
     request.upload_handlers.insert(0, handler)
     return handler
@@ -71,7 +75,7 @@ def guard_request_size(request) -> SizeLimitHandler:
 
 def read_upload(uploaded, handler: SizeLimitHandler) -> bytes:
     if handler.exceeded or (uploaded is not None and uploaded.size > settings.IMPORT_MAX_BYTES):
-        raise UploadRefused(too_large_message(getattr(uploaded, "size", None)))
+        raise UploadTooLarge(too_large_message(getattr(uploaded, "size", None)))
     if uploaded is None:
         raise UploadRefused("Choose a file to import.")
     return b"".join(uploaded.chunks())
