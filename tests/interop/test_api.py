@@ -52,7 +52,7 @@ def test_a_bad_file_gets_a_400_saying_why(api_client_for):
 
 def test_a_spreadsheet_is_imported_all_or_nothing(api_client_for):
     api = api_client_for("editor")
-    bad = "name,country,priorities\nStrategy A,FI,P12\nStrategy B,Atlantis,Q9\n".encode()
+    bad = b"name,country,priorities\nStrategy A,FI,P12\nStrategy B,Atlantis,Q9\n"
     response = post_file(api, "/api/v1/import/strategic-documents/", bad, "docs.csv")
     assert response.status_code == 400
     assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [
@@ -61,7 +61,7 @@ def test_a_spreadsheet_is_imported_all_or_nothing(api_client_for):
     ]
     assert not StrategicDocument.objects.filter(name="Strategy A").exists()
 
-    good = "name,country,priorities\nStrategy A,FI,P12\n".encode()
+    good = b"name,country,priorities\nStrategy A,FI,P12\n"
     response = post_file(api, "/api/v1/import/strategic-documents/", good, "docs.csv")
     assert response.status_code == 200 and response.json()["created"] == 1
     assert StrategicDocument.objects.get(name="Strategy A").priorities.get().code == "P12"
