@@ -272,3 +272,13 @@ def test_the_spreadsheet_page_shows_problems_with_row_and_column(client_for):
     page = response.content.decode()
     assert "Problems found" in page and "<td>2</td><td>country</td>" in page
     assert "unknown country" in page and not response.context.get("commit_form")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_reads_a_constant_number_of_queries(
+    fmt, calls_loaded, client_for, django_assert_max_num_queries
+):
+    client = client_for("editor")
+    assert Instrument.objects.real().count() > 50
+    with django_assert_max_num_queries(12):
+        export(client, "instruments", fmt)
