@@ -124,6 +124,8 @@ def import_sheet(
     record_type = sheets.get_type(record_type_key)
     if record_type is None:
         raise sheets.SheetFileError(f"There is no record type “{record_type_key}”.")
+    if not record_type.can_import(user):
+        raise sheets.SheetFileError(f"You may not import {record_type.label.lower()}.")
     report = SheetImportReport(record_type=record_type.key, dry_run=dry_run)
     all_rows = sheets.read_rows(raw)
     if not all_rows or not any(all_rows[0]):
@@ -198,6 +200,8 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
     is_new = obj is None
     if is_new:
         obj = record_type.model()
+        if record_type.on_create is not None:
+            record_type.on_create(obj, user)
         if not record_type.model.user_can_create(user):
             report.errors.append(SheetProblem(number, "", "you may not create these records"))
             return None

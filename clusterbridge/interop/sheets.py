@@ -12,13 +12,14 @@ import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from clusterbridge.accounts.roles import is_editor
 from clusterbridge.interop.spreadsheet_safety import guard_cell, unguard_cell
 from clusterbridge.taxonomy.models import Country, Feature
 
@@ -38,6 +39,7 @@ class Lookups:
     def __init__(self) -> None:
         self._countries: dict[str, Country] | None = None
         self._features: dict[str, Feature] | None = None
+        self._terms: dict | None = None
 
     @staticmethod
     def _key(text: str) -> str:
@@ -53,6 +55,22 @@ class Lookups:
         found = self._countries.get(self._key(text))
         if found is None:
             raise CellError(f"unknown country “{text}”: give its ISO code (e.g. FI) or its name")
+        return found
+
+    def term(self, vocabulary: str, text: str):
+        from clusterbridge.taxonomy.models import Term
+
+        if self._terms is None:
+            self._terms = {}
+            for term in Term.objects.all():
+                for name in (term.code, term.label):
+                    self._terms.setdefault((term.vocabulary, self._key(name)), term)
+        found = self._terms.get((vocabulary, self._key(text)))
+        if found is None:
+            raise CellError(
+                f"unknown {vocabulary} entry “{text}”: give its code or label, as "
+                "on the taxonomy page"
+            )
         return found
 
     def feature(self, text: str) -> Feature:
@@ -110,15 +128,43 @@ def read_country(text: str, lookups: Lookups) -> Country | None:
 
 
 def read_features(text: str, lookups: Lookups) -> list[Feature]:
-    features, problems = [], []
+    return _many(text, lookups.feature)
+
+
+def read_integer(text: str, lookups: Lookups) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text.replace(" ", "").replace("\u00a0", ""))
+    except ValueError:
+        raise CellError(f"“{text}” is not a whole number") from None
+
+
+def read_text_list(text: str, lookups: Lookups) -> list[str]:
+    return split_list(text)
+
+
+def read_countries(text: str, lookups: Lookups) -> list[Country]:
+    return _many(text, lookups.country)
+
+
+def _many(text: str, find) -> list:
+    found, problems = [], []
     for part in split_list(text):
         try:
-            features.append(lookups.feature(part))
+            found.append(find(part))
         except CellError as error:
             problems.append(str(error))
     if problems:
         raise CellError("; ".join(problems))
-    return list(dict.fromkeys(features))
+    return list(dict.fromkeys(found))
+
+
+def terms_reader(vocabulary: str) -> Callable[[str, Lookups], list]:
+    def read(text: str, lookups: Lookups) -> list:
+        return _many(text, lambda part: lookups.term(vocabulary, part))
+
+    return read
 
 
 def choice_reader(choices) -> Callable[[str, Lookups], str]:
@@ -181,10 +227,13 @@ class RecordType:
     columns: list[Column]
     # The column that finds an existing record, then the fallback when it is empty.
     key_columns: tuple[str, ...]
-    queryset: Callable[[], models.QuerySet]
+    # The records a user may export (the same records the public pages show them).
+    queryset: Callable[[Any], models.QuerySet]
     filterset: Callable[[], type | None] = lambda: None
-    prepare: Callable[[Any], None] | None = None
-    extra: dict = field(default_factory=dict)
+    # Who may import this type (the model's own policy is checked for each row as well).
+    can_import: Callable[[Any], bool] = lambda user: is_editor(user)
+    # Fills what a new record needs beyond its columns (e.g. its owner).
+    on_create: Callable[[Any, Any], None] | None = None
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -339,7 +388,7 @@ def instruments() -> RecordType:
         label="Funding instruments",
         model=Instrument,
         key_columns=("identifier", "name"),
-        queryset=lambda: (
+        queryset=lambda user: (
             Instrument.objects.real()
             .select_related("country")
             .prefetch_related("features")
@@ -452,7 +501,7 @@ def strategic_documents() -> RecordType:
         label="Strategic documents",
         model=StrategicDocument,
         key_columns=("name",),
-        queryset=lambda: (
+        queryset=lambda user: (
             StrategicDocument.objects.filter(is_synthetic=False)
             .select_related("country")
             .prefetch_related("priorities")

@@ -204,7 +204,7 @@ def export(request, record_type: str, fmt: str):
     spec = sheets.get_type(record_type)
     if spec is None or fmt not in FORMATS:
         raise Http404("No such record type or format.")
-    queryset = spec.queryset()
+    queryset = spec.queryset(request.user)
     filterset_class = spec.filterset()
     if filterset_class is not None:
         filterset = filterset_class(request.GET, queryset=queryset, request=request)
