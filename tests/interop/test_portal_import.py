@@ -310,3 +310,33 @@ def test_the_command_prints_the_report_and_the_dry_run_writes_nothing(capsys):
     call_command("import_calls", str(BULK), verbosity=0)
     assert "5 created" in capsys.readouterr().out
     assert Instrument.all_objects.count() == before + 5
+
+
+def test_a_topic_only_in_another_language_is_kept_in_that_language():
+    data = json.loads(SEARCH.read_text())
+    data["results"] = [
+        r
+        for r in data["results"]
+        if not (r["metadata"].get("identifier") == [SOC] and r["language"] == "en")
+    ]
+    run(json.dumps(data).encode())
+    assert Instrument.objects.get(identifier=SOC).name == "Centres d'opérations de sécurité"
+
+
+def test_several_saved_pages_of_search_results_are_read_as_one_file():
+    data = json.loads(SEARCH.read_text())
+    first, second = dict(data), dict(data)
+    first["results"], second["results"] = data["results"][:4], data["results"][4:]
+    second["pageNumber"] = 2
+
+    report = run(json.dumps([first, second]).encode())
+
+    assert report.records == 9
+    assert report.counts() == {
+        "created": 5,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 3,
+        "errors": 1,
+    }
+    assert Instrument.objects.filter(identifier=GENAI).count() == 1
