@@ -163,3 +163,17 @@ def test_only_editors_import(case, role, users, client_for):
 def test_the_import_pages_are_for_editors(role, status, client_for):
     for url in (reverse("interop:index"), CALLS, SHEETS):
         assert client_for(role).get(url).status_code == status
+
+
+def test_the_upload_still_checks_the_csrf_token(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["editor"], backend="django.contrib.auth.backends.ModelBackend")
+    raw = (DATA / "grantsTenders.json").read_bytes()
+    response = upload(client, CALLS, raw, "bulk.json")
+    assert response.status_code == 403
+    page = client.get(CALLS)
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        CALLS, {"file": SimpleUploadedFile("bulk.json", raw), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 200 and "What the import would do" in response.content.decode()
