@@ -226,6 +226,10 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
             obj.identifier = value or None
         else:
             setattr(obj, name, value)
+    _as_stored(obj)
+    prepare = getattr(obj, "prepare_for_save", None)
+    if prepare and not failed:
+        prepare()  # derived fields (e.g. a slug) before the model's checks
     try:
         # Cells that could not be read are left out, so the row's other problems still show.
         obj.full_clean(exclude=[*m2m, *failed], validate_unique=False, validate_constraints=False)
@@ -239,10 +243,6 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
         return None
     if failed:
         return None
-    _as_stored(obj)
-    prepare = getattr(obj, "prepare_for_save", None)
-    if prepare:
-        prepare()
     changed = is_new or concrete_snapshot(obj) != before or _m2m_changed(obj, m2m)
     return _Planned(number, obj, m2m, is_new, changed)
 

@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -361,12 +362,8 @@ def register(key: str):
 
 
 def available_types() -> list[RecordType]:
-    found = []
-    for factory in _REGISTRY.values():
-        record_type = factory()
-        if record_type is not None:
-            found.append(record_type)
-    return found
+    """The record types whose app is installed (projects and clusters come with their apps)."""
+    return [t for t in (factory() for factory in _REGISTRY.values()) if t is not None]
 
 
 def get_type(key: str) -> RecordType | None:
@@ -485,11 +482,7 @@ def instruments() -> RecordType:
 
 
 def _instrument_filterset():
-    try:
-        from clusterbridge.funding.filtersets import InstrumentFilterSet
-    except ImportError:
-        return None
-    return InstrumentFilterSet
+    return _optional_class("clusterbridge.funding.filtersets", "InstrumentFilterSet")
 
 
 @register("strategic-documents")
@@ -551,3 +544,189 @@ def validation_messages(error: ValidationError) -> dict[str, list[str]]:
             for name, errors in error.error_dict.items()
         }
     return {"__all__": error.messages}
+
+
+@register("projects")
+def projects() -> RecordType | None:
+    try:
+        from clusterbridge.projects.models import Project, Stage, Visibility
+    except ImportError:
+        return None
+
+    def set_owner(obj, user) -> None:
+        if user is not None and user.is_authenticated:
+            obj.owner = user
+
+    return RecordType(
+        key="projects",
+        label="Projects",
+        model=Project,
+        key_columns=("name",),
+        queryset=lambda user: (
+            Project.objects.visible_to(user)
+            .real()
+            .select_related("country")
+            .prefetch_related("features")
+            .order_by("call", "name", "pk")
+        ),
+        filterset=lambda: _optional_class("clusterbridge.projects.filtersets", "ProjectFilterSet"),
+        on_create=set_owner,
+        columns=[
+            Column(
+                "name",
+                "Name or acronym of the project; finds the record to update.",
+                "SECURVERSE",
+                required=True,
+            ),
+            Column("organisation", "Organisation that runs it.", "Example Oy"),
+            Column(
+                "country",
+                "ISO code or name of the country.",
+                "FI",
+                read=read_country,
+                write=country_code,
+            ),
+            Column(
+                "stage",
+                "idea, prototyping, demonstrator, pilot or market.",
+                "prototyping",
+                read=choice_reader(Stage.choices),
+                allowed=", ".join(v for v, _ in Stage.choices),
+            ),
+            Column("description", "What the solution does.", ""),
+            Column(
+                "features",
+                "Feature codes or labels separated by “;”.",
+                "T1; P12; D2",
+                read=read_features,
+                write=codes_of("features"),
+                m2m=True,
+            ),
+            Column(
+                "visibility",
+                "public or private (private: only its owner and administrators see it).",
+                "public",
+                read=choice_reader(Visibility.choices),
+                allowed=", ".join(v for v, _ in Visibility.choices),
+            ),
+            Column("call", "The call that funded it.", "SecurIT Open call 1"),
+            Column("supporting_cluster", "Cluster that supported it.", ""),
+            Column("owner_cluster", "Name or slug of the cluster that owns it.", ""),
+        ],
+    )
+
+
+@register("clusters")
+def clusters() -> RecordType | None:
+    try:
+        from clusterbridge.clusters.models import Cluster, LabelLevel, Status
+    except ImportError:
+        return None
+    from clusterbridge.accounts.roles import is_admin
+    from clusterbridge.taxonomy.models import Vocabulary
+
+    def visible(user):
+        queryset = Cluster.objects.real() if is_admin(user) else Cluster.objects.public()
+        return (
+            queryset.select_related("country")
+            .prefetch_related("countries", "sectors", "ecosystems", "technologies", "services")
+            .order_by("name", "pk")
+        )
+
+    def terms(name: str, vocabulary: str, example: str) -> Column:
+        return Column(
+            name,
+            f"{Vocabulary(vocabulary).label}: codes or labels separated by “;”.",
+            example,
+            read=terms_reader(vocabulary),
+            write=codes_of(name),
+            m2m=True,
+        )
+
+    def number(name: str, help_text: str, example: str = "") -> Column:
+        return Column(name, help_text, example, read=read_integer)
+
+    return RecordType(
+        key="clusters",
+        label="Clusters",
+        model=Cluster,
+        key_columns=("slug", "name"),
+        queryset=visible,
+        filterset=lambda: _optional_class("clusterbridge.clusters.filtersets", "ClusterFilterSet"),
+        # Cluster profiles are moderated; a bulk import bypasses moderation, so only
+        # administrators may run it.
+        can_import=lambda user: is_admin(user),
+        columns=[
+            Column(
+                "slug",
+                "Address name of the profile; finds the record to update (made from "
+                "the name when empty).",
+                "",
+            ),
+            Column(
+                "name", "Name of the cluster organisation.", "Example Cyber Cluster", required=True
+            ),
+            Column(
+                "country",
+                "ISO code or name of the country.",
+                "FI",
+                read=read_country,
+                write=country_code,
+            ),
+            Column(
+                "countries",
+                "Further countries of a cross-border cluster, “;”-separated.",
+                "",
+                read=read_countries,
+                write=codes_of("countries"),
+                m2m=True,
+            ),
+            Column("region", "Region.", "Uusimaa"),
+            Column("city", "City.", "Helsinki"),
+            Column("description", "What the cluster is.", ""),
+            Column("mission", "Its mission.", ""),
+            Column("member_benefits", "What members get.", ""),
+            Column("contact_email", "The organisation's public e-mail.", "info@example.org"),
+            Column("contact_phone", "The organisation's public phone.", ""),
+            Column("contact_form_url", "Address of a contact web form.", ""),
+            Column("website", "Web site.", "https://example.org"),
+            number("founding_year", "Year founded.", "2012"),
+            number("members_total", "Number of members.", "120"),
+            number("members_sme", "SME members."),
+            number("members_large", "Large-firm members."),
+            number("members_research", "Research-organisation members."),
+            terms("sectors", Vocabulary.SECTORS, ""),
+            terms("ecosystems", Vocabulary.ECOSYSTEMS, ""),
+            terms("technologies", Vocabulary.TECHNOLOGIES, ""),
+            terms("services", Vocabulary.CLUSTER_SERVICES, ""),
+            Column(
+                "domains",
+                "Vertical markets / domains, “;”-separated.",
+                "Energy; Health",
+                read=read_text_list,
+            ),
+            Column(
+                "label_level",
+                "Quality label: bronze, silver or gold.",
+                "",
+                read=choice_reader(LabelLevel.choices),
+                allowed="bronze, silver, gold",
+            ),
+            Column("label_issued", "Date the label was issued, YYYY-MM-DD.", "", read=read_date),
+            Column("label_expires", "Date the label expires, YYYY-MM-DD.", "", read=read_date),
+            Column(
+                "status",
+                "draft, pending, published or withdrawn.",
+                "published",
+                read=choice_reader(Status.choices),
+                allowed=", ".join(v for v, _ in Status.choices),
+            ),
+        ],
+    )
+
+
+def _optional_class(module: str, name: str):
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
