@@ -14,7 +14,7 @@ from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, Project
 from clusterbridge.projects.forms import ProjectForm
 from clusterbridge.projects.matrices import instrument_matrix, project_matrix
 from clusterbridge.projects.models import Project
-from clusterbridge.taxonomy.models import Feature, FeatureCategory
+from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 
 def visible_projects(user):
