@@ -108,3 +108,13 @@ def test_the_list_page_offers_country_and_feature_filters(client):
     assert '<option value="FR" selected>France</option>' in text
     assert 'value="T11" id="feature-T11" checked' in text
     assert 'name="feature" value="A4"' in text
+
+
+def test_synthetic_projects_stay_out_of_the_catalogue(client):
+    from clusterbridge.projects.models import Project
+
+    Project.objects.create(name="Generated project", visibility="public", is_synthetic=True)
+    assert "Generated project" not in client.get("/projects/").content.decode()
+    assert "Generated project" not in client.get("/projects/matrix/").content.decode()
+    names = [p["name"] for p in client.get("/api/v1/projects/?page_size=200").json()["results"]]
+    assert "Generated project" not in names and "DIAC" in names
