@@ -38,7 +38,7 @@ FACET_ORDER = (
 
 
 def directory_queryset():
-    return Cluster.objects.public().select_related("country")
+    return Cluster.objects.public().select_related("country").prefetch_related("ecosystems")
 
 
 def _filtered(request):
@@ -48,10 +48,8 @@ def _filtered(request):
 
 def directory(request):
     filterset, queryset = _filtered(request)
-    page = Paginator(queryset.prefetch_related("ecosystems"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    counts = facets(queryset) if filterset.is_valid() else {}
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = facets(filterset.filtered) if filterset.is_valid() else {}
     selected = {name: request.GET.getlist(name) for name in FACET_ORDER}
     facet_list = [
         {
