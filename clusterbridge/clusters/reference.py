@@ -138,6 +138,12 @@ def gather() -> dict[str, Merged]:
                 record.put("label_level", label["level"], source)
                 record.put("label_expires", _date(label.get("expires")), source)
                 record.put("label_issued", _date(label.get("issued")), source)
+            if entry.get("services_counts"):
+                # Annex 1 ticks the services, but its columns are misaligned in the text:
+                # which services is not recorded, only how many the document counts.
+                record.sources["services"] = [
+                    dict(place, counts=entry["services_counts"]) for place in source
+                ]
             for code in entry.get("countries") or []:
                 if code not in record.countries:
                     record.countries.append(code)

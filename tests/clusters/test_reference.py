@@ -98,3 +98,15 @@ def test_networks_and_alliance_members():
     assert alliance.member_networks.count() == 20
     assert Network.objects.count() == 25
     assert Network.objects.get(code="uk-cyber-security-forum").clusters.count() == 6
+
+
+def test_service_counts_of_the_labelled_clusters_are_kept_as_the_document_states(client):
+    kosice = Cluster.objects.get(name="Košice IT Valley")
+    assert kosice.sources_of("services")[0]["counts"] == {
+        "total": 5,
+        "general": 3,
+        "digitalisation": 2,
+    }
+    assert not kosice.services.exists()  # which services: not readable from the table
+    html = client.get(f"/clusters/{kosice.slug}/").content.decode()
+    assert "counts 5 services (3 general, 2 digitalisation)" in html
