@@ -75,6 +75,7 @@ class ClusterFilterSet(django_filters.FilterSet):
         fields=(("name", "name"), ("size_members", "size"), ("founding_year", "founding_year")),
         field_labels={"name": "Name", "size_members": "Size", "founding_year": "Founding year"},
         label="Sort by",
+        empty_label="Name (relevance when searching)",
     )
 
     class Meta:

@@ -67,6 +67,14 @@ class Merged:
     def put(self, name: str, value: Any, sources: list[dict]) -> None:
         if value in (None, "", []):
             return
+        if name in LIST_FIELDS:
+            # Domain and sector words add up across documents.
+            earlier = self.values.get(name, [])
+            value = earlier + [v for v in value if v not in earlier]
+            self.values[name] = value
+            self.sources.setdefault(name, [])
+            self.sources[name] += [dict(source) for source in sources]
+            return
         previous = self.values.get(name)
         self.values[name] = value
         self.sources.setdefault(name, [])

@@ -98,6 +98,28 @@ def _visible_cluster(request, slug: str) -> Cluster:
     return cluster
 
 
+def _sources(cluster: Cluster) -> list[tuple[str, list[dict]]]:
+    names = {
+        field.name: field.verbose_name
+        for field in Cluster._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    return sorted(
+        (str(names.get(name, name)).capitalize(), places)
+        for name, places in cluster.field_sources.items()
+    )
+
+
+def _members(cluster: Cluster) -> list[str]:
+    parts = [
+        (cluster.members_total, "in total"),
+        (cluster.members_sme, "SMEs"),
+        (cluster.members_large, "large firms"),
+        (cluster.members_research, "research organisations"),
+    ]
+    return [f"{number:,} {what}" for number, what in parts if number is not None]
+
+
 def detail(request, slug: str):
     cluster = _visible_cluster(request, slug)
     memberships = NetworkMembership.objects.filter(cluster=cluster).select_related(
@@ -118,7 +140,8 @@ def detail(request, slug: str):
             "memberships": memberships,
             "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
             "label_validity": cluster.label_validity(),
-            "sources": sorted(cluster.field_sources.items()),
+            "sources": _sources(cluster),
+            "members": _members(cluster),
             "can_manage": can_manage,
             "links": links,
             "own_link": own_link,

@@ -51,6 +51,8 @@ def test_mobile_heights_gathers_four_places_and_keeps_the_label_expiry():
     assert mobile.label_level == "gold"
     assert mobile.label_expires.isoformat() == "2026-10-31"
     assert mobile.members_sme == 91  # the later report (seed 002) wins over seed 001's 86
+    # Domain words add up across documents (seed 000 then seed 001).
+    assert mobile.domains[0] == "connected technologies" and "Digital health" in mobile.domains
     older = [s for s in mobile.sources_of("members_sme") if s.get("value") == 86]
     assert older and older[0]["document"].startswith("001")
 
