@@ -212,6 +212,18 @@ def claim(request, slug: str):
 
 @require_POST
 @login_required
+def resubmit(request, slug: str):
+    cluster = _visible_cluster(request, slug)
+    try:
+        services.resubmit(cluster, request.user)
+        messages.success(request, "Your registration is back in the review queue.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(cluster.get_absolute_url())
+
+
+@require_POST
+@login_required
 def invite(request, slug: str):
     cluster = _visible_cluster(request, slug)
     if not cluster.user_can_change(request.user):
