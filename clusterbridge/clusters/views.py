@@ -49,7 +49,9 @@ def _filtered(request):
 def directory(request):
     filterset, queryset = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = facets(filterset.filtered) if filterset.is_valid() else {}
+    counts = (
+        facets(filterset.filtered, searching=filterset.searching) if filterset.is_valid() else {}
+    )
     selected = {name: request.GET.getlist(name) for name in FACET_ORDER}
     facet_list = [
         {
