@@ -235,6 +235,8 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
         obj.full_clean(exclude=[*m2m, *failed], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for field_name, messages in sheets.validation_messages(error).items():
+            if field_name in failed:
+                continue  # the cell's own error already says what is wrong
             column = field_name if field_name != "__all__" else ""
             for message in messages:
                 if column and column not in positions and message == "This field cannot be blank.":

@@ -235,6 +235,8 @@ class RecordType:
     can_import: Callable[[Any], bool] = lambda user: is_editor(user)
     # Fills what a new record needs beyond its columns (e.g. its owner).
     on_create: Callable[[Any, Any], None] | None = None
+    # Query string of the list page that selects every record (its default may not).
+    all_query: str = ""
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -392,6 +394,7 @@ def instruments() -> RecordType:
             .order_by("name", "pk")
         ),
         filterset=_instrument_filterset,
+        all_query="status=all",
         columns=[
             Column(
                 "identifier",
