@@ -292,3 +292,16 @@ def test_the_export_reads_a_constant_number_of_queries(
     assert Instrument.objects.real().count() > 50
     with django_assert_max_num_queries(12):
         export(client, "instruments", fmt)
+
+
+def test_quotes_commas_and_line_breaks_survive_a_csv_round_trip(calls_loaded, client_for, users):
+    genai = Instrument.objects.get(identifier=GENAI)
+    genai.description = 'The call says "SMEs, too".\nSecond line; with a semicolon.'
+    history.save(genai, user=users["editor"])
+    exported = export(client_for("editor"), "instruments", "csv", "?status=all")
+    genai.description = "changed"
+    history.save(genai, user=users["editor"])
+
+    assert import_sheet("instruments", exported, user=users["editor"]).ok
+    genai.refresh_from_db()
+    assert genai.description == 'The call says "SMEs, too".\nSecond line; with a semicolon.'
