@@ -42,6 +42,7 @@ from django.db import connection  # noqa: E402
 from clusterbridge.core.models import ObjectChange  # noqa: E402
 from clusterbridge.funding.models import Deadline, Instrument  # noqa: E402
 from clusterbridge.interop import calls  # noqa: E402
+from clusterbridge.taxonomy import reference as taxonomy_reference  # noqa: E402
 
 DAY_MS = 86_400_000
 START_MS = 1_735_686_000_000  # 2024-12-31T23:00:00Z, midnight in Brussels
@@ -101,6 +102,11 @@ def generate(count: int, seed: int, changed_share: float = 0.0) -> bytes:
     return json.dumps({"fundingData": {"GrantTenderObj": items}}).encode()
 
 
+def suggestion_count() -> int:
+    app = calls._suggestions_app()
+    return app[1].objects.count() if app else 0
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
@@ -120,6 +126,8 @@ def main() -> None:
     else:  # a fresh database on the server, dropped at the end
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
+        # The taxonomy, so that suggested features are stored as on a real site.
+        taxonomy_reference.load()
         first = generate(TOPICS, seed=1)
         newer = generate(TOPICS, seed=1, changed_share=0.1)
         print(
@@ -131,7 +139,8 @@ def main() -> None:
         timed("import newer file (10 %)", newer)
         print(
             f"rows: {Instrument.objects.count()} instruments, {Deadline.objects.count()} "
-            f"deadlines, {ObjectChange.objects.count()} history entries"
+            f"deadlines, {suggestion_count()} suggested features, "
+            f"{ObjectChange.objects.count()} history entries"
         )
         print(f"peak memory (max RSS of the process): {peak_mb():.0f} MB")
     finally:

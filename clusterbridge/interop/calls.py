@@ -24,6 +24,7 @@ from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.request_context import current_request_id
 from clusterbridge.funding.models import Deadline, Instrument
 from clusterbridge.interop import portal
+from clusterbridge.taxonomy.models import Feature
 
 BATCH = 500
 LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit on any build
@@ -101,23 +102,86 @@ def suggestion_text(obj: Instrument) -> str:
     return "\n".join(p for p in (obj.name, obj.target_scope, obj.description) if p)
 
 
-def suggest_features(instruments: Iterable[Instrument]) -> int:
-    """Store suggested features for editors to confirm, through the suggestions app when it
-    is installed; returns how many records were given to it (0 without the app)."""
+def _suggestions_app():
+    """(engine, FeatureSuggestion) when the suggestions app is installed, else None."""
     try:
-        services = import_module("clusterbridge.suggestions.services")
+        engine = import_module("clusterbridge.suggestions.engine")
+        suggestion_models = import_module("clusterbridge.suggestions.models")
     except ModuleNotFoundError as error:
-        if error.name in ("clusterbridge.suggestions", "clusterbridge.suggestions.services"):
-            return 0
+        if error.name and error.name.startswith("clusterbridge.suggestions"):
+            return None
         raise
-    suggest_for = getattr(services, "suggest_for", None)
-    if suggest_for is None:
+    return engine, suggestion_models.FeatureSuggestion
+
+
+def suggest_features(instruments: Iterable[Instrument], *, user=None) -> int:
+    """Store suggested features for editors to confirm; returns how many were stored.
+
+    Does what `suggestions.services.suggest_for` does for one record — the engine's
+    suggestions minus the features the record has or was already suggested, each written
+    with a history entry — for a whole batch in a few queries, since an import can bring
+    thousands of calls. Does nothing when the suggestions app is not installed.
+    """
+    app = _suggestions_app()
+    objs = [o for o in instruments if o.pk is not None]
+    if app is None or not objs:
         return 0
-    count = 0
-    for obj in instruments:
-        suggest_for(obj, suggestion_text(obj))
-        count += 1
-    return count
+    engine, FeatureSuggestion = app  # noqa: N806
+    content_type = ContentType.objects.get_for_model(Instrument)
+    features = {f.code: f for f in Feature.objects.all()}
+    assigned: set[tuple[str, int]] = set()
+    known: set[tuple[str, int]] = set()
+    for start in range(0, len(objs), LOOKUP_CHUNK):
+        chunk = objs[start : start + LOOKUP_CHUNK]
+        assigned.update(
+            (str(i), f)
+            for i, f in Instrument.features.through.objects.filter(
+                instrument_id__in=[o.pk for o in chunk]
+            ).values_list("instrument_id", "feature_id")
+        )
+        known.update(
+            FeatureSuggestion.all_objects.filter(
+                content_type=content_type,
+                object_id__in=[str(o.pk) for o in chunk],
+            ).values_list("object_id", "feature_id")
+        )
+    new = []
+    for obj in objs:
+        for found in engine.suggest(suggestion_text(obj)):
+            feature = features.get(found.code)
+            key = (str(obj.pk), feature.pk if feature else None)
+            if feature is None or key in assigned or key in known:
+                continue
+            known.add(key)
+            new.append(
+                FeatureSuggestion(
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    feature=feature,
+                    score=found.score,
+                    evidence=found.evidence,
+                )
+            )
+    FeatureSuggestion.objects.bulk_create(new, batch_size=BATCH)
+    suggestion_type = ContentType.objects.get_for_model(FeatureSuggestion)
+    request_id = current_request_id()
+    ObjectChange.objects.bulk_create(
+        [
+            _change(
+                s,
+                ObjectChange.Action.CREATE,
+                None,
+                concrete_snapshot(s),
+                user=user,
+                request_id=request_id,
+                content_type=suggestion_type,
+                message="Suggested from the description",
+            )
+            for s in new
+        ],
+        batch_size=BATCH,
+    )
+    return len(new)
 
 
 # The import ----------------------------------------------------------------------------------

@@ -161,7 +161,18 @@ def import_sheet(
     planned: list[_Planned] = []
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
-        plan = _plan_row(record_type, number, row, positions, existing, lookups, seen, user, report)
+        plan = _plan_row(
+            record_type,
+            number,
+            row,
+            positions,
+            existing,
+            lookups,
+            seen,
+            user,
+            report,
+            note=f"spreadsheet import {filename}".strip(),
+        )
         if plan is not None:
             planned.append(plan)
     if report.errors:
@@ -182,7 +193,9 @@ def sheets_problem(row: int, column: str, message: str) -> SheetProblem:
     return SheetProblem(row, column, message)
 
 
-def _plan_row(record_type, number, row, positions, existing, lookups, seen, user, report):
+def _plan_row(
+    record_type, number, row, positions, existing, lookups, seen, user, report, *, note: str
+):
     obj, key_column, problem = _match(record_type, row, positions, existing)
     if problem:
         report.errors.append(SheetProblem(number, key_column, problem))
@@ -228,13 +241,15 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
             setattr(obj, name, value)
     _as_stored(obj)
     prepare = getattr(obj, "prepare_for_save", None)
-    if prepare and not failed:
+    if prepare:
         prepare()  # derived fields (e.g. a slug) before the model's checks
     try:
         # Cells that could not be read are left out, so the row's other problems still show.
         obj.full_clean(exclude=[*m2m, *failed], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for field_name, messages in sheets.validation_messages(error).items():
+            if field_name in failed:
+                continue  # the cell's own error already says what is wrong
             column = field_name if field_name != "__all__" else ""
             for message in messages:
                 if column and column not in positions and message == "This field cannot be blank.":
@@ -243,8 +258,29 @@ def _plan_row(record_type, number, row, positions, existing, lookups, seen, user
         return None
     if failed:
         return None
-    changed = is_new or concrete_snapshot(obj) != before or _m2m_changed(obj, m2m)
-    return _Planned(number, obj, m2m, is_new, changed)
+    changed_fields = _changed_fields(obj, before, m2m)
+    if changed_fields and record_type.on_change is not None:
+        record_type.on_change(obj, changed_fields, user, note)
+    return _Planned(number, obj, m2m, is_new, is_new or bool(changed_fields))
+
+
+def _changed_fields(obj, before: dict | None, m2m: dict[str, list]) -> list[str]:
+    """Names of the fields this row changes (for a new record: those it fills)."""
+    after = concrete_snapshot(obj)
+    names = {obj._meta.get_field(f).name if f.endswith("_id") else f: f for f in after}
+    changed = [
+        name
+        for name, attname in names.items()
+        if (before is None and after[attname] not in (None, "", [], {}))
+        or (before is not None and before.get(attname) != after[attname])
+    ]
+    for name, values in m2m.items():
+        if before is None:
+            if values:
+                changed.append(name)
+        elif set(getattr(obj, name).values_list("pk", flat=True)) != {v.pk for v in values}:
+            changed.append(name)
+    return changed
 
 
 def _as_stored(obj) -> None:
@@ -256,14 +292,6 @@ def _as_stored(obj) -> None:
             if value is not None:
                 step = Decimal(1).scaleb(-model_field.decimal_places)
                 setattr(obj, model_field.attname, Decimal(value).quantize(step))
-
-
-def _m2m_changed(obj, m2m: dict[str, list]) -> bool:
-    for name, values in m2m.items():
-        current = set(getattr(obj, name).values_list("pk", flat=True))
-        if current != {v.pk for v in values}:
-            return True
-    return False
 
 
 @transaction.atomic

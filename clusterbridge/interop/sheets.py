@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from clusterbridge.accounts.roles import is_editor
 from clusterbridge.interop.spreadsheet_safety import guard_cell, unguard_cell
@@ -235,6 +236,10 @@ class RecordType:
     can_import: Callable[[Any], bool] = lambda user: is_editor(user)
     # Fills what a new record needs beyond its columns (e.g. its owner).
     on_create: Callable[[Any, Any], None] | None = None
+    # Called with (record, changed field names, user, note) for each row that changes a record.
+    on_change: Callable[[Any, list[str], Any, str], None] | None = None
+    # Query string of the list page that selects every record (its default may not).
+    all_query: str = ""
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -290,13 +295,16 @@ def read_rows(raw: bytes) -> list[list[str]]:
         ) from None
     if "\x00" in text:
         raise SheetFileError("The file is not a CSV text file or an XLSX workbook.")
+    # Only the delimiter is guessed (from the header: "," or ";" as some spreadsheet programs
+    # write, or a tab); quoting is always the standard one.
     first_line = text.split("\n", 1)[0]
     try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        return [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return [[_cell_text(v) for v in row] for row in reader]
     except csv.Error as error:
         raise SheetFileError(f"The CSV cannot be read: {error}.") from None
 
@@ -337,13 +345,20 @@ def _csv_value(value: Any) -> Any:
 
 def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list[Any]]]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         sheet.append(header)
         for row in rows:
-            sheet.append([guard_cell(v) for v in row])
+            # openpyxl refuses control characters; they are dropped rather than fail.
+            sheet.append(
+                [
+                    ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                    for v in (guard_cell(c) for c in row)
+                ]
+            )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -392,6 +407,7 @@ def instruments() -> RecordType:
             .order_by("name", "pk")
         ),
         filterset=_instrument_filterset,
+        all_query="status=all",
         columns=[
             Column(
                 "identifier",
@@ -656,6 +672,7 @@ def clusters() -> RecordType | None:
         # Cluster profiles are moderated; a bulk import bypasses moderation, so only
         # administrators may run it.
         can_import=lambda user: is_admin(user),
+        on_change=mark_cluster_sources,
         columns=[
             Column(
                 "slug",
@@ -723,6 +740,21 @@ def clusters() -> RecordType | None:
             ),
         ],
     )
+
+
+def mark_cluster_sources(cluster, fields: list[str], user, note: str) -> None:
+    """Like an edit on the site, an imported field is sourced from the import and the person
+    who ran it, no longer from a document (the clusters app's `field_sources`)."""
+    sources = dict(cluster.field_sources or {})
+    stamp = {
+        "document": note,
+        "user": user.get_username() if user is not None and user.is_authenticated else "",
+        "date": timezone.localdate().isoformat(),
+    }
+    for name in fields:
+        if name not in ("field_sources", "slug", "search_text", "size_members"):
+            sources[name] = [stamp]
+    cluster.field_sources = sources
 
 
 def _optional_class(module: str, name: str):

@@ -1,20 +1,14 @@
-"""Formula-injection guard for exported spreadsheets (CSV and XLSX).
+"""The import side of the formula-injection guard.
 
-A text cell that begins with = + - @, a tab or a carriage return can be run as a formula by
-a spreadsheet program; such cells are written with a leading apostrophe, which spreadsheet
-programs show as text. The import takes the apostrophe off again, so export → import gives
-back the same text.
+Exports use `core.spreadsheets.safe_cell`: a text cell that begins with = + - @, a tab or a
+carriage return is written with a leading apostrophe, which spreadsheet programs show as
+text. The import takes that apostrophe off again, so export → import gives back the same
+text.
 """
 
-from typing import Any
+from clusterbridge.core.spreadsheets import FORMULA_STARTS, safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+guard_cell = safe_cell
 
 
 def unguard_cell(value: str) -> str:

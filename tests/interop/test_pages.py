@@ -177,3 +177,14 @@ def test_the_upload_still_checks_the_csrf_token(users):
         CALLS, {"file": SimpleUploadedFile("bulk.json", raw), "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 200 and "What the import would do" in response.content.decode()
+
+
+def test_a_list_page_can_link_its_filtered_export(rf):
+    from django.template import Context, Template
+
+    request = rf.get("/funding/", {"q": "cyber", "country": "FI", "page": "2"})
+    html = Template('{% load interop_tags %}{% export_links "instruments" %}').render(
+        Context({"request": request})
+    )
+    assert 'href="/export/instruments.csv?q=cyber&amp;country=FI"' in html
+    assert 'href="/export/instruments.xlsx?q=cyber&amp;country=FI"' in html

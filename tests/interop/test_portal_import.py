@@ -3,8 +3,6 @@ grantsTenders.json), re-importing them, and keeping what editors added."""
 
 import datetime
 import json
-import sys
-import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -282,20 +280,30 @@ def test_a_dry_run_reports_the_same_and_writes_nothing():
     assert dry.counts() == run(SEARCH).counts()
 
 
-def test_suggested_features_are_requested_for_new_records(monkeypatch):
-    received = []
-    package = types.ModuleType("clusterbridge.suggestions")
-    services = types.ModuleType("clusterbridge.suggestions.services")
-    services.suggest_for = lambda obj, text: received.append((obj.identifier, text))
-    monkeypatch.setitem(sys.modules, "clusterbridge.suggestions", package)
-    monkeypatch.setitem(sys.modules, "clusterbridge.suggestions.services", services)
+def test_imported_calls_get_suggested_features_for_editors_to_confirm(users):
+    from clusterbridge.suggestions import services
+    from clusterbridge.suggestions.models import FeatureSuggestion
 
     run(SEARCH)
-    run(SEARCH)  # unchanged records are not sent again
+    genai = Instrument.objects.get(identifier=GENAI)
+    pending = {s.feature.code: s for s in services.pending_for(genai)}
 
-    assert sorted(i for i, _ in received) == sorted([GENAI, SOC, TWO_STAGE, CLOSED, CASCADE])
-    text = dict(received)[GENAI]
-    assert "Generative AI" in text and "Machine learning" in text and "SMEs can afford" in text
+    # From the title, keywords and description: AI (ML), cybersecurity, detection.
+    assert {"T1", "P12"} <= set(pending)
+    assert "machine learning" in pending["T1"].evidence
+    assert genai.features.count() == 0  # suggested, not assigned
+    assert ObjectChange.objects.filter(
+        object_id=str(pending["T1"].pk), message="Suggested from the description"
+    ).exists()
+    # Same rules as the suggestions service: nothing is suggested twice.
+    assert services.suggest_for(genai, calls.suggestion_text(genai)) == []
+    count = FeatureSuggestion.objects.count()
+    run(newer_search_file(None))
+    assert FeatureSuggestion.objects.count() == count
+    # An editor confirms one; a later import keeps it and does not suggest it again.
+    services.accept(pending["T1"], users["editor"])
+    run(SEARCH)
+    assert list(genai.features.values_list("code", flat=True)) == ["T1"]
 
 
 def test_the_command_prints_the_report_and_the_dry_run_writes_nothing(capsys):

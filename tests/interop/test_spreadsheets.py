@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
+from clusterbridge.funding.filtersets import InstrumentFilterSet
 from clusterbridge.funding.models import Instrument, StrategicDocument
 from clusterbridge.interop import calls, sheets
 from clusterbridge.interop.calls import concrete_snapshot
@@ -61,7 +62,7 @@ def test_export_then_import_gives_the_same_records(
     fmt, record_type, model, m2m, calls_loaded, client_for, users
 ):
     editor = client_for("editor")
-    exported = export(editor, record_type, fmt)
+    exported = export(editor, record_type, fmt, "?status=all")
     original = state(model, m2m)
     # Change every record a little, then bring them back from the export.
     for obj in model.objects.filter(is_synthetic=False):
@@ -89,7 +90,8 @@ def test_the_export_lists_codes_countries_and_dates(calls_loaded, client_for, us
         m2m={"features": list(Feature.objects.filter(code__in=["T1", "D2"]))},
     )
     rows = {
-        r["identifier"]: r for r in csv_rows(export(client_for("anonymous"), "instruments", "csv"))
+        r["identifier"]: r
+        for r in csv_rows(export(client_for("anonymous"), "instruments", "csv", "?status=all"))
     }
 
     row = rows[GENAI]
@@ -111,12 +113,12 @@ def test_cells_that_look_like_formulas_are_exported_as_text_and_read_back(
     genai.source = "@funding body"
     history.save(genai, user=users["editor"])
 
-    raw_csv = export(client_for("editor"), "instruments", "csv")
+    raw_csv = export(client_for("editor"), "instruments", "csv", "?status=all")
     row = next(r for r in csv_rows(raw_csv) if r["identifier"] == GENAI)
     assert row["description"].startswith("'=HYPERLINK")
     assert row["target_scope"] == "'-5 % for SMEs" and row["source"] == "'@funding body"
 
-    raw_xlsx = export(client_for("editor"), "instruments", "xlsx")
+    raw_xlsx = export(client_for("editor"), "instruments", "xlsx", "?status=all")
     sheet = load_workbook(io.BytesIO(raw_xlsx)).active
     header = [c.value for c in sheet[1]]
     values = next(
@@ -134,16 +136,23 @@ def test_cells_that_look_like_formulas_are_exported_as_text_and_read_back(
         assert genai.target_scope == "-5 % for SMEs"
 
 
-def test_the_export_follows_the_list_filters_when_the_funding_filters_exist(
-    calls_loaded, client_for
-):
-    filterset = sheets.get_type("instruments").filterset()
-    rows = csv_rows(export(client_for("anonymous"), "instruments", "csv", "?q=Security+Operation"))
-    identifiers = {r["identifier"] for r in rows}
-    if filterset is None:
-        assert len(rows) == Instrument.objects.real().count()
-    else:
-        assert identifiers == {"DIGITAL-ECCC-2025-DEPLOY-CYBER-08-SOC"}
+def test_the_export_uses_the_query_of_the_funding_search(calls_loaded, client_for):
+    anonymous = client_for("anonymous")
+    found = csv_rows(export(anonymous, "instruments", "csv", "?q=Security+Operation&status=all"))
+    query = {"q": "Security Operation", "status": "all"}
+    assert [r["name"] for r in found] == list(
+        InstrumentFilterSet(query).qs.values_list("name", flat=True)
+    )
+    assert "DIGITAL-ECCC-2025-DEPLOY-CYBER-08-SOC" in {r["identifier"] for r in found}
+    assert len(found) < Instrument.objects.real().count()
+    # Without parameters, the same default as the page: open instruments only.
+    default = {r["name"] for r in csv_rows(export(anonymous, "instruments", "csv"))}
+    page = anonymous.get(reverse("funding:search"))
+    assert page.status_code == 200
+    assert default == set(InstrumentFilterSet({}).qs.values_list("name", flat=True))
+    assert GENAI not in default  # closed: its deadline has passed
+    bad = anonymous.get(reverse("interop:export", args=["instruments", "csv"]) + "?country=XX")
+    assert bad.status_code == 400 and "XX" in bad.content.decode()
 
 
 def test_rows_create_and_update_by_identifier_or_name(users):
@@ -212,7 +221,8 @@ def test_model_rules_are_checked_for_each_row(users):
     raw = b"identifier,name,origin,link\nX-1,,national,not a link\nX-2,Fine,galactic,\n"
     report = import_sheet("instruments", raw, user=users["editor"])
     problems = {(p.row, p.column) for p in report.errors}
-    assert problems == {(2, "name"), (2, "link"), (3, "origin")}
+    # A national instrument needs its country (the funding model's own rule).
+    assert problems == {(2, "name"), (2, "link"), (2, "country"), (3, "origin")}
     assert not Instrument.all_objects.filter(identifier__in=["X-1", "X-2"]).exists()
 
 
@@ -232,8 +242,8 @@ def test_xlsx_dates_and_semicolon_csv_are_read(users):
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["name", "origin", "opening_date"])
-    sheet.append(["Dated in Excel", "national", datetime.datetime(2025, 3, 1)])
+    sheet.append(["name", "origin", "country", "opening_date"])
+    sheet.append(["Dated in Excel", "national", "FI", datetime.datetime(2025, 3, 1)])
     out = io.BytesIO()
     workbook.save(out)
     assert import_sheet("instruments", out.getvalue(), user=users["editor"]).created == 1
@@ -282,3 +292,16 @@ def test_the_export_reads_a_constant_number_of_queries(
     assert Instrument.objects.real().count() > 50
     with django_assert_max_num_queries(12):
         export(client, "instruments", fmt)
+
+
+def test_quotes_commas_and_line_breaks_survive_a_csv_round_trip(calls_loaded, client_for, users):
+    genai = Instrument.objects.get(identifier=GENAI)
+    genai.description = 'The call says "SMEs, too".\nSecond line; with a semicolon.'
+    history.save(genai, user=users["editor"])
+    exported = export(client_for("editor"), "instruments", "csv", "?status=all")
+    genai.description = "changed"
+    history.save(genai, user=users["editor"])
+
+    assert import_sheet("instruments", exported, user=users["editor"]).ok
+    genai.refresh_from_db()
+    assert genai.description == 'The call says "SMEs, too".\nSecond line; with a semicolon.'
