@@ -241,6 +241,10 @@ class RecordType:
     # Query string of the list page that selects every record (its default may not).
     all_query: str = ""
 
+    @property
+    def key_text(self) -> str:
+        return ", else ".join(self.key_columns)
+
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
