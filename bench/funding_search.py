@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 TARGETS = {"api": (50, 150), "html": (100, None)}
 
 
-def configure(workdir: str) -> str | None:
+def configure(workdir: str, keep: str | None = None) -> str | None:
     """Point Django at a fresh database; returns the PostgreSQL database to drop, if any."""
     os.environ["CLUSTERBRIDGE_VAR_DIR"] = workdir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterbridge.settings")
@@ -35,15 +35,17 @@ def configure(workdir: str) -> str | None:
         return None
     import psycopg
 
-    name = f"cb_bench_funding_{uuid.uuid4().hex[:8]}"
+    name = keep or f"cb_bench_funding_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not exists.fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
     parts = urlparse(server_url)
     os.environ["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
     os.environ.setdefault("SECRET_KEY", uuid.uuid4().hex * 2)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("HTTPS", "false")
-    return name
+    return None if keep else name
 
 
 def drop(name: str) -> None:
@@ -119,12 +121,12 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workdir", help="keep the SQLite database in this folder and reuse "
-                        "it on the next run (default: a temporary folder)")
+    parser.add_argument("--workdir", help="keep the database (SQLite: in this folder; "
+                        "PostgreSQL: named after it) and reuse it on the next run")
     args = parser.parse_args()
 
     if args.workdir:
-        configure(args.workdir)
+        configure(args.workdir, keep=Path(args.workdir).name)
         return run(args)
     with tempfile.TemporaryDirectory(prefix="cb-bench-funding-") as workdir:
         pg_name = configure(workdir)

@@ -18,7 +18,7 @@ urlpatterns = [
     path("funding/", include("clusterbridge.funding.urls")),
     path("projects/", include("clusterbridge.projects.urls")),
     path("clusters/", include("clusterbridge.clusters.urls")),
-    # matching (/match/, /alerts/, feeds) and interop (/import/, /export/) own their prefixes.
+    # matching (/match/) and interop (/import/, /export/) own their prefixes.
     path("", include("clusterbridge.matching.urls")),
     path("", include("clusterbridge.interop.urls")),
     # suggestions (/suggestions/) and alerts (/alerts/, /funding/feed.atom, /funding/deadlines.ics)

@@ -31,6 +31,15 @@ class SavedSearchForm(forms.ModelForm):
         }
         labels = {"query": "Search", "frequency": "E-mail me newly matching calls"}
 
+    def feature_groups(self):
+        """The feature checkboxes grouped by taxonomy category, for the page."""
+        categories = {f.code: f.category.label for f in self.fields["features"].queryset}
+        groups: dict[str, list] = {}
+        for checkbox in self["features"]:
+            code = str(checkbox.data["value"])
+            groups.setdefault(categories.get(code, ""), []).append(checkbox)
+        return list(groups.items())
+
     def clean_query(self):
         return (self.cleaned_data.get("query") or "").strip().lstrip("?")
 

@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Count, F, Q
 
 from clusterbridge.clusters.models import SIZE_CLASSES, Cluster, LabelLevel, Network, valid_label_q
-from clusterbridge.core.search import fold, search
+from clusterbridge.core.search import fold, search, search_filter
 from clusterbridge.taxonomy.filters import CodeListFilter, TermFilter, country_codes
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
@@ -75,6 +75,7 @@ class ClusterFilterSet(django_filters.FilterSet):
         fields=(("name", "name"), ("size_members", "size"), ("founding_year", "founding_year")),
         field_labels={"name": "Name", "size_members": "Size", "founding_year": "Founding year"},
         label="Sort by",
+        empty_label="Name (relevance when searching)",
     )
 
     class Meta:
@@ -82,7 +83,9 @@ class ClusterFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return search(queryset, value)
+        # Ranking (a join with the full-text index) is added last, in `qs`, when sorting by
+        # relevance; filtering stays a plain subquery that nests in the facet counts.
+        return search_filter(queryset, value)
 
     def filter_domain(self, queryset, name, value):
         words = fold(value).strip()
@@ -107,13 +110,24 @@ class ClusterFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     @property
+    def searching(self) -> bool:
+        return self.is_valid() and bool((self.form.cleaned_data.get("q") or "").strip())
+
+    @property
+    def filtered(self):
+        """The matching clusters, not yet sorted (what the facets count)."""
+        return super().qs
+
+    @property
     def qs(self):
-        queryset = super().qs
+        queryset = self.filtered
         valid = self.is_bound and self.is_valid()
         if valid and self.form.cleaned_data.get("ordering"):
             return queryset
-        if valid and (self.form.cleaned_data.get("q") or "").strip():
-            return queryset.order_by("-search_rank", "name")
+        query = (self.form.cleaned_data.get("q") or "").strip() if valid else ""
+        if query:
+            ranked = search(queryset, query).order_by("-search_rank", "name")
+            return ranked.counted_by(queryset)
         return queryset.order_by("name")
 
 
@@ -134,18 +148,22 @@ def _term_facet(ids, relation: str, vocabulary: str) -> list[dict]:
     ]
 
 
-def facets(queryset) -> dict[str, list[dict]]:
+# Up to this many results of a full-text search, the facets count over their ids (one
+# query) instead of repeating the search as a subquery in each facet: PostgreSQL re-checks
+# every candidate row of a prefix search, ten times over otherwise.
+SEARCH_IDS_LIMIT = 10_000
+
+
+def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
     """Counts of the current results per value of each filter (drill-down counts).
 
     A fixed number of aggregate queries, whatever the number of results or values.
     """
-    query = queryset.query
-    if query.extra_tables or "search_rank" in query.annotations or "search_rank" in query.extra:
-        # Full-text search filters with raw SQL naming the table, which cannot be nested as a
-        # subquery (its alias changes there): use the ids of the (narrowed) results instead.
-        ids = list(queryset.order_by().values_list("pk", flat=True))
-    else:
-        ids = queryset.order_by().values("pk")
+    ids = queryset.order_by().values("pk")
+    if searching:
+        found = list(ids.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        if len(found) <= SEARCH_IDS_LIMIT:
+            ids = found
     result: dict[str, list[dict]] = {}
     by_country = Counter(
         dict(

@@ -60,7 +60,25 @@ SIZE_CLASSES = {
 }
 
 
+# Paths of the directory that a cluster's slug must not take.
+RESERVED_SLUGS = {"register", "moderation", "landscape", "export-csv", "export-xlsx"}
+
+
 class ClusterQuerySet(LiveQuerySet):
+    _count_from = None
+
+    def counted_by(self, plain):
+        """This (ranked) queryset counted as `plain`: the same rows without the full-text
+        join, which SQLite counts far faster. Kept on this instance only (paginators count
+        the queryset they were given)."""
+        self._count_from = plain
+        return self
+
+    def count(self):
+        if self._count_from is not None:
+            return self._count_from.count()
+        return super().count()
+
     def public(self):
         """What anyone may see: published, real records."""
         return self.filter(status=Status.PUBLISHED, is_synthetic=False)
@@ -260,7 +278,15 @@ class Cluster(TrackedModel):
         return is_member(user)
 
     def user_can_change(self, user) -> bool:
-        return is_admin(user) or self.is_managed_by(user)
+        return is_admin(user) or self.is_managed_by(user) or self.is_own_registration(user)
+
+    def is_own_registration(self, user) -> bool:
+        """A proposer fixes their registration until it is published."""
+        return (
+            is_member(user)
+            and self.submitted_by_id == user.pk
+            and self.status in (Status.DRAFT, Status.PENDING)
+        )
 
     def is_managed_by(self, user) -> bool:
         if not is_member(user) or self.pk is None:
@@ -296,7 +322,9 @@ class Cluster(TrackedModel):
     def unique_slug(self) -> str:
         base = slugify(fold(self.name))[:100] or "cluster"
         slug, n = base, 1
-        while Cluster.all_objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while slug in RESERVED_SLUGS or (
+            Cluster.all_objects.filter(slug=slug).exclude(pk=self.pk).exists()
+        ):
             n += 1
             slug = f"{base}-{n}"
         return slug

@@ -67,6 +67,14 @@ class Merged:
     def put(self, name: str, value: Any, sources: list[dict]) -> None:
         if value in (None, "", []):
             return
+        if name in LIST_FIELDS:
+            # Domain and sector words add up across documents.
+            earlier = self.values.get(name, [])
+            value = earlier + [v for v in value if v not in earlier]
+            self.values[name] = value
+            self.sources.setdefault(name, [])
+            self.sources[name] += [dict(source) for source in sources]
+            return
         previous = self.values.get(name)
         self.values[name] = value
         self.sources.setdefault(name, [])
@@ -138,6 +146,12 @@ def gather() -> dict[str, Merged]:
                 record.put("label_level", label["level"], source)
                 record.put("label_expires", _date(label.get("expires")), source)
                 record.put("label_issued", _date(label.get("issued")), source)
+            if entry.get("services_counts"):
+                # Annex 1 ticks the services, but its columns are misaligned in the text:
+                # which services is not recorded, only how many the document counts.
+                record.sources["services"] = [
+                    dict(place, counts=entry["services_counts"]) for place in source
+                ]
             for code in entry.get("countries") or []:
                 if code not in record.countries:
                     record.countries.append(code)

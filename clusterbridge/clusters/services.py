@@ -132,6 +132,19 @@ def propose(user, values: dict) -> Cluster:
 
 
 @transaction.atomic
+def resubmit(cluster: Cluster, user) -> Cluster:
+    """The proposer sends a rejected (draft) registration back for review."""
+    if not cluster.is_own_registration(user) and not is_admin(user):
+        raise PermissionDenied("Only its proposer may resubmit this registration.")
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if cluster.status != Status.DRAFT:
+        raise ValidationError("Only a draft registration can be resubmitted.")
+    cluster.status = Status.PENDING
+    history.save(cluster, user=user, action=Action.SUBMIT, message="Registration resubmitted")
+    return cluster
+
+
+@transaction.atomic
 def approve(cluster: Cluster, user) -> Cluster:
     _require_admin(user)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/claim/", views.claim, name="claim"),
+    path("<slug:slug>/resubmit/", views.resubmit, name="resubmit"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/managers/", views.grant, name="grant"),
 ]

@@ -38,7 +38,7 @@ FACET_ORDER = (
 
 
 def directory_queryset():
-    return Cluster.objects.public().select_related("country")
+    return Cluster.objects.public().select_related("country").prefetch_related("ecosystems")
 
 
 def _filtered(request):
@@ -48,10 +48,10 @@ def _filtered(request):
 
 def directory(request):
     filterset, queryset = _filtered(request)
-    page = Paginator(queryset.prefetch_related("ecosystems"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = (
+        facets(filterset.filtered, searching=filterset.searching) if filterset.is_valid() else {}
     )
-    counts = facets(queryset) if filterset.is_valid() else {}
     selected = {name: request.GET.getlist(name) for name in FACET_ORDER}
     facet_list = [
         {
@@ -100,6 +100,28 @@ def _visible_cluster(request, slug: str) -> Cluster:
     return cluster
 
 
+def _sources(cluster: Cluster) -> list[tuple[str, list[dict]]]:
+    names = {
+        field.name: field.verbose_name
+        for field in Cluster._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    return sorted(
+        (str(names.get(name, name)).capitalize(), places)
+        for name, places in cluster.field_sources.items()
+    )
+
+
+def _members(cluster: Cluster) -> list[str]:
+    parts = [
+        (cluster.members_total, "in total"),
+        (cluster.members_sme, "SMEs"),
+        (cluster.members_large, "large firms"),
+        (cluster.members_research, "research organisations"),
+    ]
+    return [f"{number:,} {what}" for number, what in parts if number is not None]
+
+
 def detail(request, slug: str):
     cluster = _visible_cluster(request, slug)
     memberships = NetworkMembership.objects.filter(cluster=cluster).select_related(
@@ -120,7 +142,8 @@ def detail(request, slug: str):
             "memberships": memberships,
             "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
             "label_validity": cluster.label_validity(),
-            "sources": sorted(cluster.field_sources.items()),
+            "sources": _sources(cluster),
+            "members": _members(cluster),
             "can_manage": can_manage,
             "links": links,
             "own_link": own_link,
@@ -186,6 +209,18 @@ def claim(request, slug: str):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, "Say what your role in the organisation is.")
+    return redirect(cluster.get_absolute_url())
+
+
+@require_POST
+@login_required
+def resubmit(request, slug: str):
+    cluster = _visible_cluster(request, slug)
+    try:
+        services.resubmit(cluster, request.user)
+        messages.success(request, "Your registration is back in the review queue.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(cluster.get_absolute_url())
 
 

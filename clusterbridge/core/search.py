@@ -74,6 +74,27 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     )
 
 
+def search_filter(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter to records matching every word of `query`, without ranking.
+
+    The condition is a self-contained `pk IN (subquery)`, so the result counts fast (SQLite
+    may otherwise drive a COUNT over the full-text join from another index and run the match
+    once per row) and nests in further subqueries, e.g. facet counts.
+    """
+    words = terms(query)
+    if not words:
+        return queryset
+    table = queryset.model._meta.db_table
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{w}"*' for w in words)
+        sql = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s"
+    else:
+        match = " & ".join(f"{w}:*" for w in words)
+        sql = (f"SELECT id FROM {table} "
+               f"WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)")
+    return queryset.filter(pk__in=RawSQL(sql, [match]))
+
+
 def _sqlite_sql(table: str) -> list[str]:
     fts = f"{table}_fts"
     return [

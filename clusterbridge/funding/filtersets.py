@@ -92,11 +92,13 @@ class InstrumentFilterSet(django_filters.FilterSet):
             queryset = Instrument.objects.all()
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.on = today()
-        # The code fields ask for the known codes once per given code; once per request
-        # is enough (and keeps the query count independent of how many codes are ticked).
-        for name in ("country", "feature"):
-            field = self.form.fields[name]
-            field.known_codes = functools.cache(field.known_codes)
+        # Codes are turned into ids once per request (the same query validates them), so the
+        # filters compare plain ids the database can estimate, and the query count does not
+        # grow with the number of codes ticked.
+        self.feature_ids = functools.cache(lambda: dict(Feature.objects.values_list("code", "id")))
+        self.country_ids = functools.cache(lambda: dict(Country.objects.values_list("code", "id")))
+        self.form.fields["feature"].known_codes = lambda: self.feature_ids().keys()
+        self.form.fields["country"].known_codes = lambda: self.country_ids().keys()
 
     # Filters -----------------------------------------------------------------------------
     def filter_nothing(self, queryset, name, value):
@@ -108,24 +110,20 @@ class InstrumentFilterSet(django_filters.FilterSet):
         return search(queryset, value)
 
     def filter_country(self, queryset, name, value):
-        # By id through a subquery rather than a join: the database then starts from the
-        # instruments of those countries (an index range) when that is the narrowest filter.
-        return queryset.filter(country_id__in=Country.objects.filter(code__in=value).values("id"))
+        return queryset.filter(country_id__in=[self.country_ids()[code] for code in value])
 
     def filter_feature(self, queryset, name, value):
-        # One EXISTS per feature, probing the (instrument, feature) unique index: the database
-        # drives the query from its most selective filter (country, text) and checks each
-        # candidate, instead of building the long list of every instrument with a feature.
-        def has(codes):
-            feature_ids = Feature.objects.filter(code__in=codes).values("id")
-            return Exists(
-                Through.objects.filter(instrument_id=OuterRef("pk"), feature_id__in=feature_ids)
-            )
-
+        # One EXISTS per feature on the (instrument, feature) unique index: the database
+        # starts from its most selective filter and checks each candidate's features.
+        ids = [self.feature_ids()[code] for code in value]
         if self.form.cleaned_data.get("feature_mode") == "any":
-            return queryset.filter(has(value))
-        for code in value:
-            queryset = queryset.filter(has([code]))
+            return queryset.filter(
+                Exists(Through.objects.filter(instrument_id=OuterRef("pk"), feature_id__in=ids))
+            )
+        for feature_id in ids:
+            queryset = queryset.filter(
+                Exists(Through.objects.filter(instrument_id=OuterRef("pk"), feature_id=feature_id))
+            )
         return queryset
 
     def filter_status(self, queryset, name, value):
@@ -200,6 +198,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
         feature filter (ticking one more widens them).
         """
         self.country_labels: dict[str, str] = {}
+        self.total = 0
         if not self.is_valid():
             return {name: Counter() for name in FACETS}
 
@@ -233,6 +232,8 @@ class InstrumentFilterSet(django_filters.FilterSet):
                 if passes(group, facet):
                     counts[facet][group[field_of[facet]]] += group["n"]
         counts["status"]["all"] = sum(counts["status"].values())
+        # The number of results itself, from the same groups: no separate COUNT query.
+        self.total = sum(g["n"] for g in groups if passes(g, None))
         self.country_labels = {code: code for code in chosen["country"]}
         self.country_labels.update(
             {g["country__code"]: g["country__label"] for g in groups if g["country__code"]}

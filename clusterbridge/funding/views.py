@@ -52,6 +52,8 @@ def search(request):
         ),
         _page_size(request),
     )
+    counts = filterset.facet_counts()
+    paginator.count = filterset.total  # already counted with the facets
     page = paginator.get_page(request.GET.get("page"))
     on = today()
     for instrument in page.object_list:
@@ -62,7 +64,6 @@ def search(request):
             {"feature": f, "matched": f.code in selected_features}
             for f in sorted(instrument.features.all(), key=lambda f: (f.category.order, f.order))
         ]
-    counts = filterset.facet_counts()
     categories = FeatureCategory.objects.prefetch_related("features").order_by("order")
     feature_groups = [
         {"category": category, "options": _facet_options(

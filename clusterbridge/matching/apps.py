@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "clusterbridge.matching"
     label = "matching"
-    verbose_name = "Matching, suggestions and alerts"
+    verbose_name = "Matching"

@@ -13,8 +13,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text", label="Text", widget=forms.TextInput(attrs={"type": "search"})
     )
-    feature = FeatureFilter(conjoined=True, label="Features (all of)")
-    country = CountryFilter(label="Country")
+    feature = FeatureFilter(conjoined=True, field_name="features__code", label="Features (all of)")
+    country = CountryFilter(field_name="country__code", label="Country")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="any stage")
     call = django_filters.CharFilter(field_name="call", lookup_expr="iexact", label="Call")
 
@@ -29,8 +29,8 @@ class ProjectFilterSet(django_filters.FilterSet):
 class InstrumentMatrixFilterSet(django_filters.FilterSet):
     """The instruments × features matrix (seed 001 figure 2)."""
 
-    feature = FeatureFilter(label="Features (any of)")
-    country = CountryFilter(label="Country")
+    feature = FeatureFilter(field_name="features__code", label="Features (any of)")
+    country = CountryFilter(field_name="country__code", label="Country")
     origin = django_filters.ChoiceFilter(choices=Instrument.Origin.choices, empty_label="any")
 
     class Meta:

@@ -14,7 +14,7 @@ from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, Project
 from clusterbridge.projects.forms import ProjectForm
 from clusterbridge.projects.matrices import instrument_matrix, project_matrix
 from clusterbridge.projects.models import Project
-from clusterbridge.taxonomy.models import Feature, FeatureCategory
+from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 
 def visible_projects(user):
@@ -44,6 +44,10 @@ def project_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_create": Project.user_can_create(request.user),
+            "categories": feature_groups(),
+            "countries": Country.objects.all(),
+            "checked": set(request.GET.getlist("feature")),
+            "chosen_countries": set(request.GET.getlist("country")),
         },
     )
 
@@ -153,6 +157,10 @@ def instrument_features_matrix(request):
             "filterset": filterset,
             "heading": "Funding instruments × features",
             "export_query": _export_query(request),
+            "countries": Country.objects.all(),
+            "chosen_countries": set(request.GET.getlist("country")),
+            "origin_choices": Instrument.Origin.choices,
+            "origin": request.GET.get("origin", ""),
         },
     )
 

@@ -152,21 +152,26 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
         language = guess_language(tokens)
     languages = {language, ANY} if language in LANGUAGES else None
     compiled = lexicon()
-    matched: dict[str, dict[Term, str]] = defaultdict(dict)  # feature → term → words seen
+    # feature → term words → (weight, words seen). Keyed by the words, not the Term, so the
+    # same term listed under several languages counts once when the language is unknown.
+    matched: dict[str, dict[tuple[str, ...], tuple[float, str]]] = defaultdict(dict)
     for start, token in enumerate(tokens):
         for term in compiled.candidates(token):
             if languages is not None and term.language not in languages:
                 continue
-            if term in matched[term.feature]:
+            seen = matched[term.feature].get(term.words)
+            if seen is not None and seen[0] >= term.weight:
                 continue
             if term.matches_at(tokens, start):
-                matched[term.feature][term] = " ".join(tokens[start : start + len(term.words)])
+                words = " ".join(tokens[start : start + len(term.words)])
+                matched[term.feature][term.words] = (term.weight, words)
     suggestions = []
     for code, terms in matched.items():
-        total = sum(term.weight for term in terms)
+        total = sum(weight for weight, _ in terms.values())
         if total + 1e-9 < THRESHOLD:
             continue
-        evidence = [words for term, words in sorted(terms.items(), key=lambda kv: -kv[0].weight)]
-        suggestions.append(Suggestion(code, score_of(total), list(dict.fromkeys(evidence))))
+        ranked = sorted(terms.values(), key=lambda item: -item[0])
+        evidence = list(dict.fromkeys(words for _, words in ranked))
+        suggestions.append(Suggestion(code, score_of(total), evidence))
     suggestions.sort(key=lambda s: (-s.score, s.code))
     return suggestions

@@ -4,6 +4,7 @@ names them (a 400 in the API, a field error on the page), never an empty result.
 import django_filters
 from django import forms
 from django.db.models import Count, Q
+from drf_spectacular.utils import extend_schema_field
 
 from clusterbridge.taxonomy.models import Country, Feature, Term
 
@@ -48,6 +49,8 @@ def term_codes(vocabulary: str):
     return lambda: set(Term.objects.filter(vocabulary=vocabulary).values_list("code", flat=True))
 
 
+# In the API schema a code list is a repeatable string parameter.
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class CodeListFilter(django_filters.Filter):
     """Filter by a list of codes; `conjoined` means every code must apply (AND)."""
 

@@ -1,6 +1,8 @@
 """The directory page and the API list share one FilterSet: the same parameters give the
 same clusters; facet counts sit beside each value; only published real clusters show."""
 
+import io
+
 import pytest
 import time_machine
 
@@ -197,3 +199,13 @@ def test_a_label_without_a_stated_expiry_is_not_counted_as_valid(api, client):
     assert minalogic.label_level == "gold" and minalogic.label_expires is None
     assert "minalogic" not in slugs(api, "label=gold")
     assert "expiry date not stated" in client.get("/clusters/minalogic/").content.decode()
+
+
+def test_generated_synthetic_clusters_stay_out_of_the_directory(api, client):
+    from django.core.management import call_command
+
+    before = api.get("/api/v1/clusters/").json()["count"]
+    call_command("generate_clusters", count=25, stdout=io.StringIO())
+    assert Cluster.objects.filter(is_synthetic=True).count() == 25
+    assert api.get("/api/v1/clusters/").json()["count"] == before
+    assert f"of {before} clusters" in client.get("/clusters/").content.decode()

@@ -185,3 +185,54 @@ def test_a_manager_invites_a_colleague_by_e_mail(client_for, users, managed):
     )
     assert "No single account" in response.content.decode()
     assert ClusterManager.objects.filter(cluster=managed).count() == 2
+
+
+def test_the_proposer_fixes_a_rejected_registration_and_sends_it_again(client_for, users):
+    cluster = services.propose(users["member"], {"name": "Second Try Cluster", "country": "PT"})
+    services.reject(cluster, users["admin"], "Add a description.")
+    bob = client_for("member")
+    cluster.refresh_from_db()
+    response = bob.post(
+        f"/clusters/{cluster.slug}/edit/",
+        form_data(cluster, description="Moulds and plastics in Leiria."),
+    )
+    assert response.status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.description == "Moulds and plastics in Leiria."  # not public: no request
+    assert not ChangeRequest.objects.exists()
+    bob.post(f"/clusters/{cluster.slug}/resubmit/")
+    cluster.refresh_from_db()
+    assert cluster.status == Status.PENDING
+    assert actions(cluster) == ["create", "submit", "reject", "update", "submit"]
+    assert client_for("anonymous").get(f"/clusters/{cluster.slug}/").status_code == 404
+
+
+def test_the_history_panel_is_for_managers_and_administrators(client_for, managed):
+    for role, shown in (
+        ("anonymous", False),
+        ("member", False),
+        ("manager", True),
+        ("admin", True),
+    ):
+        html = client_for(role).get("/clusters/mobile-heights/").content.decode()
+        assert ("loaded from reference data" in html) is shown, role
+
+
+def test_a_cluster_cannot_take_the_slug_of_a_directory_page(users):
+    cluster = services.propose(users["member"], {"name": "Landscape"})
+    assert cluster.slug == "landscape-2"
+
+
+def test_api_claim_invite_and_manager_link(api_client_for, users, managed):
+    response = api_client_for("manager").post(
+        "/api/v1/clusters/mobile-heights/invite/", {"user": "nobody"}, format="json"
+    )
+    assert response.status_code == 400 and "user" in response.json()
+    response = api_client_for("admin").post(
+        "/api/v1/clusters/minalogic/managers/", {"user": "bob", "role": "boss"}, format="json"
+    )
+    assert response.status_code == 400 and "role" in response.json()
+    response = api_client_for("member").post(
+        "/api/v1/clusters/minalogic/claim/", {"message": "Director"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["approved"] is False

@@ -26,6 +26,11 @@ def _pending(users):
     services.propose(users["member"], {"name": "Pending Cluster Kappa"})
 
 
+def _rejected(users):
+    _pending(users)
+    services.reject(_kappa(), users["admin"], "Incomplete")
+
+
 def _pending_change(users):
     _link_manager(users)
     services.submit_change(_mobile(), users["manager"], {"city": "Malmö"})
@@ -148,6 +153,33 @@ CASES = [
         lambda: _mobile().city == "Malmö",
         allowed={"admin"},
         prepare=_pending_change,
+    ),
+    WriteCase(
+        "claim a profile (API)",
+        _api_json("post", "/api/v1/clusters/minalogic/claim/", {"message": "I run it"}),
+        lambda: ClusterManager.all_objects.filter(cluster__name="Minalogic").exists(),
+        allowed=EVERYONE_SIGNED_IN,
+    ),
+    WriteCase(
+        "invite a co-manager (API)",
+        _api_json("post", "/api/v1/clusters/mobile-heights/invite/", {"user": "erin"}),
+        lambda: ClusterManager.objects.filter(user__username="erin").exists(),
+        allowed={"manager", "admin"},
+        prepare=_link_manager,
+    ),
+    WriteCase(
+        "link a manager (API)",
+        _api_json("post", "/api/v1/clusters/minalogic/managers/", {"user": "bob"}),
+        lambda: ClusterManager.objects.filter(user__username="bob").exists(),
+        allowed={"admin"},
+    ),
+    WriteCase(
+        "resubmit a rejected registration (page)",
+        lambda c: c.post(f"/clusters/{_kappa().slug}/resubmit/"),
+        lambda: _kappa().status == Status.PENDING,
+        # bob proposed it; the administrator may too. Others do not even see it.
+        allowed={"member", "admin"},
+        prepare=_rejected,
     ),
     WriteCase(
         "reject a change request (API)",

@@ -51,6 +51,8 @@ def test_mobile_heights_gathers_four_places_and_keeps_the_label_expiry():
     assert mobile.label_level == "gold"
     assert mobile.label_expires.isoformat() == "2026-10-31"
     assert mobile.members_sme == 91  # the later report (seed 002) wins over seed 001's 86
+    # Domain words add up across documents (seed 000 then seed 001).
+    assert mobile.domains[0] == "connected technologies" and "Digital health" in mobile.domains
     older = [s for s in mobile.sources_of("members_sme") if s.get("value") == 86]
     assert older and older[0]["document"].startswith("001")
 
@@ -98,3 +100,15 @@ def test_networks_and_alliance_members():
     assert alliance.member_networks.count() == 20
     assert Network.objects.count() == 25
     assert Network.objects.get(code="uk-cyber-security-forum").clusters.count() == 6
+
+
+def test_service_counts_of_the_labelled_clusters_are_kept_as_the_document_states(client):
+    kosice = Cluster.objects.get(name="Košice IT Valley")
+    assert kosice.sources_of("services")[0]["counts"] == {
+        "total": 5,
+        "general": 3,
+        "digitalisation": 2,
+    }
+    assert not kosice.services.exists()  # which services: not readable from the table
+    html = client.get(f"/clusters/{kosice.slug}/").content.decode()
+    assert "counts 5 services (3 general, 2 digitalisation)" in html

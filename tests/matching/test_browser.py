@@ -1,6 +1,8 @@
 """An SME ticks features on /match/, reads why the top result fits, and downloads the
 matrix, in Chromium."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -37,7 +39,8 @@ def test_tick_features_read_the_explanation_and_download(page, reference_data):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel (XLSX)").click()
-    sheet = load_workbook(download_info.value.path()).active
+    content = download_info.value.path().read_bytes()
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][1] == "Horizon prototype call"
     assert rows[1][3] == "AI (ML), Cybersecurity, Prototype"

@@ -111,3 +111,29 @@ def test_the_match_matrix_refuses_projects_the_user_may_not_see(client, users):
     response = client.get("/match/matrix/", {"project": hidden.pk})
     assert response.status_code == 400
     assert "Hidden" not in response.content.decode()
+
+
+def test_match_matrix_and_project_page_query_counts_do_not_grow(
+    client, users, django_assert_max_num_queries
+):
+    diac = Project.objects.get(name="DIAC")
+    client.get("/match/matrix/")  # builds the index
+    with django_assert_max_num_queries(10):
+        client.get("/match/matrix/")
+    with django_assert_max_num_queries(14):
+        client.get(f"/projects/{diac.pk}/")
+    for n in range(20):
+        make_instrument(f"Crypto call {n}", ["T3", "G1"], deadlines=["2099-01-01"])
+        make_project(f"Crypto project {n}", ["T3", "G1", "D2"])
+    client.get("/match/matrix/")  # rebuilds the index
+    with django_assert_max_num_queries(10):
+        response = client.get("/match/matrix/")
+    assert "Crypto project 19" in response.content.decode()
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/projects/{diac.pk}/")
+    assert "Crypto call" in response.content.decode()
+
+
+def test_the_description_is_kept_in_the_shareable_address(client, catalogue):
+    text = client.get("/match/?feature=T1&description=Drone+mapping+of+slopes").content.decode()
+    assert "Drone mapping of slopes</textarea>" in text

@@ -217,7 +217,8 @@ def test_the_index_sees_instruments_written_in_bulk():
     bulk.prepare_for_save()
     (bulk,) = Instrument.objects.bulk_create([bulk])
     bulk.features.through.objects.create(
-        instrument_id=bulk.pk, feature_id=Feature.objects.get(code="D2").pk)
+        instrument_id=bulk.pk, feature_id=Feature.objects.get(code="D2").pk
+    )
     count, matches = engine.search(profile, on=TODAY)
     assert count == before + 1
     assert bulk.pk in [m.instrument_id for m in matches]

@@ -91,3 +91,15 @@ def test_safe_cell_guards_every_formula_start_and_leaves_numbers_alone():
 def test_unknown_filter_codes_are_named_on_the_matrix_page(client):
     response = client.get("/projects/instrument-matrix/", {"feature": "Q9"})
     assert "Unknown feature code(s): Q9." in response.content.decode()
+
+
+def test_instrument_matrix_filters_by_country_and_origin(client):
+    make_instrument("Lithuanian vouchers", ["D2"], origin="national", country="LT")
+    make_instrument("Danish vouchers", ["D2"], origin="national", country="DK")
+    rows = parse_csv(
+        client.get(
+            "/projects/instrument-matrix/", {"country": "LT", "origin": "national", "format": "csv"}
+        )
+    )
+    assert "Lithuanian vouchers" in rows[0] and "Danish vouchers" not in rows[0]
+    assert set(next(r for r in rows if r[1] == "Country")[2:]) == {"Lithuania"}

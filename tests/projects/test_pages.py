@@ -101,3 +101,20 @@ def test_a_member_adds_a_project_and_sees_its_matches(client_for):
     text = response.content.decode()
     assert "Drone mapper" in text and "Prototype vouchers" in text
     assert "Fits because: Prototype; missing: UAVs, Drones" in text
+
+
+def test_the_list_page_offers_country_and_feature_filters(client):
+    text = client.get("/projects/", {"feature": "T11", "country": "FR"}).content.decode()
+    assert '<option value="FR" selected>France</option>' in text
+    assert 'value="T11" id="feature-T11" checked' in text
+    assert 'name="feature" value="A4"' in text
+
+
+def test_synthetic_projects_stay_out_of_the_catalogue(client):
+    from clusterbridge.projects.models import Project
+
+    Project.objects.create(name="Generated project", visibility="public", is_synthetic=True)
+    assert "Generated project" not in client.get("/projects/").content.decode()
+    assert "Generated project" not in client.get("/projects/matrix/").content.decode()
+    names = [p["name"] for p in client.get("/api/v1/projects/?page_size=200").json()["results"]]
+    assert "Generated project" not in names and "DIAC" in names

@@ -106,15 +106,17 @@ def test_quality_on_the_held_out_labelled_set():
     assert len(items) >= 40 and len({item["language"] for item in items}) == 7
     counts = defaultdict(lambda: [0, 0, 0])
     for item in items:
-        predicted = {s.code for s in suggest(item["text"])}  # language guessed, as in the API
+        # Language guessed, as in the API; application domains (A…) are not labelled in the set.
+        predicted = {s.code for s in suggest(item["text"]) if s.code[0] in "TPDG"}
         expected = set(item["features"])
         for key in ("all", item["language"]):
             counts[key][0] += len(predicted & expected)
             counts[key][1] += len(predicted)
             counts[key][2] += len(expected)
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.93, recall 0.78 (bench/suggestions.py); thresholds leave a margin.
-    assert tp / predicted >= 0.88
-    assert tp / expected >= 0.75
+    # Measured: precision 0.940, recall 0.807 (bench/suggestions.py), with a lexicon written
+    # without sight of this set; the thresholds leave a small margin.
+    assert tp / predicted >= 0.9
+    assert tp / expected >= 0.78
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.8 and tp / expected >= 0.55, language

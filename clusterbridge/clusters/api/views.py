@@ -6,14 +6,20 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clusterbridge.accounts.roles import is_admin
 from clusterbridge.clusters import services
 from clusterbridge.clusters.api.serializers import ClusterSerializer, NetworkSerializer
 from clusterbridge.clusters.filtersets import ClusterFilterSet
-from clusterbridge.clusters.models import ChangeRequest, Cluster, Network, Status
+from clusterbridge.clusters.models import (
+    ChangeRequest,
+    Cluster,
+    ClusterManager,
+    Network,
+    Status,
+)
 
 
 def _values(serializer) -> dict:
@@ -80,8 +86,6 @@ class ClusterViewSet(
 
     def _admin_only(self, request):
         if not is_admin(request.user):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied("Only an administrator may moderate.")
 
     @action(detail=True, methods=["post"])
@@ -97,6 +101,49 @@ class ClusterViewSet(
         self._admin_only(request)
         cluster = services.reject(self.get_object(), request.user, request.data.get("reason", ""))
         return Response(self.get_serializer(cluster).data)
+
+    @action(detail=True, methods=["post"])
+    def claim(self, request, slug=None):
+        """Ask to manage this cluster (`message`: your role); an administrator decides."""
+        link = services.claim(self.get_object(), request.user, request.data.get("message", ""))
+        return Response(
+            {"manager": link.user.get_username(), "approved": link.approved},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @action(detail=True, methods=["post"])
+    def invite(self, request, slug=None):
+        """A manager adds a colleague (`user`: username or e-mail) as co-manager."""
+        cluster = self.get_object()
+        if not cluster.user_can_change(request.user):
+            raise PermissionDenied("You do not manage this cluster.")
+        link = services.invite(
+            cluster, request.user, services.find_user(request.data.get("user", ""))
+        )
+        return Response(
+            {"manager": link.user.get_username(), "role": link.role}, status=status.HTTP_201_CREATED
+        )
+
+    @action(detail=True, methods=["post"])
+    def managers(self, request, slug=None):
+        """An administrator links a manager (`user`, `role` owner/co-manager, `trusted`)."""
+        self._admin_only(request)
+        role = request.data.get("role", ClusterManager.Role.OWNER)
+        if role not in ClusterManager.Role.values:
+            raise ValidationError(
+                {"role": f"Choose one of: {', '.join(ClusterManager.Role.values)}."}
+            )
+        link = services.grant_manager(
+            self.get_object(),
+            request.user,
+            services.find_user(request.data.get("user", "")),
+            role=role,
+            trusted=bool(request.data.get("trusted", False)),
+        )
+        return Response(
+            {"manager": link.user.get_username(), "role": link.role, "trusted": link.trusted},
+            status=status.HTTP_201_CREATED,
+        )
 
     @action(
         detail=True,
