@@ -31,6 +31,10 @@ class SheetFileError(ValueError):
     """The file as a whole cannot be read."""
 
 
+class SheetPermissionError(SheetFileError):
+    """The person may not import this type of record."""
+
+
 class CellError(ValueError):
     pass
 
