@@ -67,7 +67,10 @@ class CallImportReport:
         }
 
     def summary(self) -> str:
-        counts = ", ".join(f"{value} {name}" for name, value in self.counts().items())
+        counts = ", ".join(
+            f"{value} {'error' if name == 'errors' and value == 1 else name}"
+            for name, value in self.counts().items()
+        )
         prefix = "Dry run, nothing written: " if self.dry_run else ""
         return f"{prefix}{self.records} records in the {self.format_label}: {counts}."
 

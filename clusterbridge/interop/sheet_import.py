@@ -125,7 +125,7 @@ def import_sheet(
     if record_type is None:
         raise sheets.SheetFileError(f"There is no record type “{record_type_key}”.")
     if not record_type.can_import(user):
-        raise sheets.SheetFileError(f"You may not import {record_type.label.lower()}.")
+        raise sheets.SheetPermissionError(f"You may not import {record_type.label.lower()}.")
     report = SheetImportReport(record_type=record_type.key, dry_run=dry_run)
     all_rows = sheets.read_rows(raw)
     if not all_rows or not any(all_rows[0]):

@@ -72,3 +72,11 @@ def test_an_oversized_api_upload_is_refused(api_client_for, settings):
     raw = b"name\n" + b"x" * (100 * 1024)
     response = post_file(api_client_for("editor"), "/api/v1/import/instruments/", raw, "a.csv")
     assert response.status_code == 413 and "too large" in response.json()["detail"]
+
+
+def test_only_administrators_import_clusters_through_the_api(api_client_for):
+    raw = b"name,country\nAPI cluster,FI\n"
+    response = post_file(api_client_for("editor"), "/api/v1/import/clusters/", raw, "c.csv")
+    assert response.status_code == 403 and "may not import clusters" in response.json()["detail"]
+    response = post_file(api_client_for("admin"), "/api/v1/import/clusters/", raw, "c.csv")
+    assert response.status_code == 200 and response.json()["created"] == 1

@@ -181,7 +181,9 @@ def test_the_bulk_file_is_imported_from_epoch_milliseconds():
         "2025-09-30",
         "2026-01-21",
     ]
-    assert "text deadline" in str(report.errors[0]) or "2025-12-31" in str(report.errors[0])
+    assert str(report.errors[0]) == (
+        "record 7 (DIGITAL-2025-BROKEN-01): deadline “2025-12-31” is not a time in milliseconds"
+    )
 
 
 def test_re_importing_the_same_file_changes_nothing():

@@ -118,3 +118,14 @@ def test_unknown_vocabulary_terms_are_reported(users):
     report = import_sheet("clusters", raw, user=users["admin"])
     assert [(p.row, p.column) for p in report.errors] == [(2, "sectors")]
     assert "unknown sectors entry" in report.errors[0].message
+
+
+def test_the_cluster_and_project_exports_use_their_list_filters(client_for):
+    admin = client_for("admin")
+    response = admin.get(reverse("interop:export", args=["clusters", "csv"]) + "?country=FI")
+    countries = {r["country"] for r in rows_of(response.content)}
+    assert countries == {"FI"}
+    everyone = rows_of(export(admin, "clusters"))
+    assert len(everyone) > len(rows_of(response.content))
+    response = admin.get(reverse("interop:export", args=["projects", "csv"]) + "?country=ZZ")
+    assert response.status_code == 400 and "ZZ" in response.content.decode()

@@ -131,7 +131,8 @@ class SpreadsheetImportView(_ImportView):
                 status=413 if isinstance(refused, uploads.UploadTooLarge) else 400,
             )
         except sheets.SheetFileError as error:
-            return Response({"detail": str(error)}, status=400)
+            status = 403 if isinstance(error, sheets.SheetPermissionError) else 400
+            return Response({"detail": str(error)}, status=status)
         body = {
             "record_type": report.record_type,
             "dry_run": report.dry_run,
