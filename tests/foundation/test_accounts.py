@@ -111,7 +111,9 @@ def test_someone_else_cannot_revoke_my_token(client, users):
 
 
 def test_roles_shown_on_account_page(client_for):
-    assert "editor" in client_for("editor").get("/account/").content.decode()
+    editor_page = client_for("editor").get("/account/").content.decode()
+    assert "editor" in editor_page and 'href="/import/"' in editor_page
+    assert 'href="/import/"' not in client_for("member").get("/account/").content.decode()
     html = client_for("admin").get("/account/").content.decode()
     assert "administrator" in html and "Deleted records" in html
 
