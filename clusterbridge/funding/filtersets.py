@@ -43,7 +43,9 @@ class InstrumentFilterSet(django_filters.FilterSet):
     country = CountryFilter(method="filter_country")
     feature = FeatureFilter(method="filter_feature")
     feature_mode = django_filters.ChoiceFilter(
-        choices=FEATURE_MODE_CHOICES, method="filter_nothing", empty_label=None,
+        choices=FEATURE_MODE_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
         label="Instruments must have",
     )
     kind = django_filters.MultipleChoiceFilter(
@@ -53,11 +55,13 @@ class InstrumentFilterSet(django_filters.FilterSet):
         choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
     deadline_after = django_filters.DateFilter(
-        method="filter_deadline_window", label="Deadline from",
+        method="filter_deadline_window",
+        label="Deadline from",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     deadline_before = django_filters.DateFilter(
-        method="filter_deadline_window", label="Deadline until",
+        method="filter_deadline_window",
+        label="Deadline until",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     budget_min = django_filters.NumberFilter(
@@ -67,7 +71,8 @@ class InstrumentFilterSet(django_filters.FilterSet):
         field_name="budget_amount", lookup_expr="lte", label="Budget at most", min_value=0
     )
     include_synthetic = django_filters.BooleanFilter(
-        method="filter_synthetic", widget=forms.CheckboxInput,
+        method="filter_synthetic",
+        widget=forms.CheckboxInput,
         label="Include synthetic test records",
     )
     ordering = django_filters.ChoiceFilter(
@@ -218,12 +223,19 @@ class InstrumentFilterSet(django_filters.FilterSet):
             "country": set(data.get("country") or []),
             "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
         }
-        field_of = {"origin": "origin", "kind": "kind", "country": "country__code",
-                    "status": "status"}
+        field_of = {
+            "origin": "origin",
+            "kind": "kind",
+            "country": "country__code",
+            "status": "status",
+        }
 
         def passes(group, facet):
-            return all(not chosen[other] or group[field_of[other]] in chosen[other]
-                       for other in scalar if other != facet)
+            return all(
+                not chosen[other] or group[field_of[other]] in chosen[other]
+                for other in scalar
+                if other != facet
+            )
 
         counts: dict[str, Counter] = {}
         for facet in scalar:

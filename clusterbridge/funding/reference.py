@@ -21,15 +21,19 @@ def load(*, stdout=None) -> dict[str, int]:
     features = {f.code: f for f in Feature.objects.all()}
     for entry in read_json("funding/instruments.json")["instruments"]:
         values = {
-            "kind": _text(entry.get("kind")), "identifier": entry.get("identifier") or None,
-            "source": _text(entry.get("source")), "origin": entry["origin"],
+            "kind": _text(entry.get("kind")),
+            "identifier": entry.get("identifier") or None,
+            "source": _text(entry.get("source")),
+            "origin": entry["origin"],
             "cover_level": _text(entry.get("cover_level")),
             "country": countries.get(entry.get("country") or ""),
             "link": _text(entry.get("link")),
             "target_organisations": _text(entry.get("target_organisations")),
             "international_funding": _text(entry.get("international_funding")),
             "target_scope": _text(entry.get("target_scope")),
-            "budget_amount": Decimal(str(entry["budget_amount"])) if entry.get("budget_amount") else None,
+            "budget_amount": Decimal(str(entry["budget_amount"]))
+            if entry.get("budget_amount")
+            else None,
             "budget_currency": _text(entry.get("budget_currency")),
             "periodicity": _text(entry.get("periodicity")),
             "opening_date": entry.get("opening_date"),
@@ -42,13 +46,18 @@ def load(*, stdout=None) -> dict[str, int]:
         counts[upsert(Instrument, {"name": entry["name"], "is_synthetic": False}, values, m2m)] += 1
     for entry in read_json("funding/strategic_documents.json")["strategic_documents"]:
         values = {
-            "issuer": _text(entry.get("issuer")), "country": countries.get(entry.get("country") or ""),
-            "link": _text(entry.get("link")), "period": _text(entry.get("period")),
-            "description": _text(entry.get("description")), "notes": _text(entry.get("notes")),
+            "issuer": _text(entry.get("issuer")),
+            "country": countries.get(entry.get("country") or ""),
+            "link": _text(entry.get("link")),
+            "period": _text(entry.get("period")),
+            "description": _text(entry.get("description")),
+            "notes": _text(entry.get("notes")),
             "provenance": entry.get("provenance") or [],
         }
         m2m = {"priorities": [features[c] for c in entry.get("priorities", [])]}
-        counts[upsert(StrategicDocument, {"name": entry["name"], "is_synthetic": False}, values, m2m)] += 1
+        counts[
+            upsert(StrategicDocument, {"name": entry["name"], "is_synthetic": False}, values, m2m)
+        ] += 1
     if stdout:
         stdout.write(f"funding: {dict(counts)}")
     return dict(counts)

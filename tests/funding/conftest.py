@@ -15,7 +15,8 @@ def make_instrument(db):
             name=name, country=Country.objects.get(code=country) if country else None, **fields
         )
         history.save(
-            instrument, user=user,
+            instrument,
+            user=user,
             m2m={"features": list(Feature.objects.filter(code__in=list(features)))},
         )
         return instrument
