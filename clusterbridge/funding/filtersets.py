@@ -12,12 +12,16 @@ from collections import Counter
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from clusterbridge.core.search import search, terms
 from clusterbridge.funding.models import Deadline, Instrument, Status, today
 from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 from clusterbridge.taxonomy.models import Country, Feature
 
+# Documented in the OpenAPI schema as a repeatable code parameter.
+CODE_LIST = serializers.ListField(child=serializers.CharField())
 STATUS_CHOICES = [*Status.choices, ("all", "All")]
 FEATURE_MODE_CHOICES = [("all", "all ticked features"), ("any", "any ticked feature")]
 ORDERING_CHOICES = [
@@ -36,12 +40,23 @@ Through = Instrument.features.through
 
 
 class InstrumentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Free text")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Free text",
+        help_text="Full-text search, every word as a prefix; ranked by relevance.",
+    )
     origin = django_filters.MultipleChoiceFilter(
         choices=Instrument.Origin.choices, widget=forms.CheckboxSelectMultiple
     )
-    country = CountryFilter(method="filter_country")
-    feature = FeatureFilter(method="filter_feature")
+    country = CountryFilter(
+        method="filter_country",
+        help_text="ISO 3166 alpha-2 code; repeat for several (any of them).",
+    )
+    feature = FeatureFilter(
+        method="filter_feature",
+        help_text="Taxonomy code (T1, P3, D2, G5...); repeat for several. An instrument must "
+        "have all of them unless feature_mode=any.",
+    )
     feature_mode = django_filters.ChoiceFilter(
         choices=FEATURE_MODE_CHOICES,
         method="filter_nothing",
@@ -114,9 +129,11 @@ class InstrumentFilterSet(django_filters.FilterSet):
             return queryset
         return search(queryset, value)
 
+    @extend_schema_field(CODE_LIST)
     def filter_country(self, queryset, name, value):
         return queryset.filter(country_id__in=[self.country_ids()[code] for code in value])
 
+    @extend_schema_field(CODE_LIST)
     def filter_feature(self, queryset, name, value):
         # One EXISTS per feature on the (instrument, feature) unique index: the database
         # starts from its most selective filter and checks each candidate's features.
