@@ -12,6 +12,7 @@ from collections import Counter
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -87,7 +88,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
     )
     include_synthetic = django_filters.BooleanFilter(
         method="filter_synthetic",
-        widget=forms.CheckboxInput,
+        widget=BooleanWidget,
         label="Include synthetic test records",
     )
     ordering = django_filters.ChoiceFilter(
