@@ -76,7 +76,7 @@ def search(request):
         {
             "category": category,
             "options": _facet_options(
-                [(f.code, f.label) for f in category.features.all()],
+                [(f.code, f"{f.code} {f.label}") for f in category.features.all()],
                 counts["feature"],
                 selected_features,
             ),
