@@ -12,12 +12,17 @@ from collections import Counter
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django_filters.widgets import BooleanWidget
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from clusterbridge.core.search import search, terms
 from clusterbridge.funding.models import Deadline, Instrument, Status, today
 from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 from clusterbridge.taxonomy.models import Country, Feature
 
+# Documented in the OpenAPI schema as a repeatable code parameter.
+CODE_LIST = serializers.ListField(child=serializers.CharField())
 STATUS_CHOICES = [*Status.choices, ("all", "All")]
 FEATURE_MODE_CHOICES = [("all", "all ticked features"), ("any", "any ticked feature")]
 ORDERING_CHOICES = [
@@ -36,14 +41,27 @@ Through = Instrument.features.through
 
 
 class InstrumentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Free text")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Free text",
+        help_text="Full-text search, every word as a prefix; ranked by relevance.",
+    )
     origin = django_filters.MultipleChoiceFilter(
         choices=Instrument.Origin.choices, widget=forms.CheckboxSelectMultiple
     )
-    country = CountryFilter(method="filter_country")
-    feature = FeatureFilter(method="filter_feature")
+    country = CountryFilter(
+        method="filter_country",
+        help_text="ISO 3166 alpha-2 code; repeat for several (any of them).",
+    )
+    feature = FeatureFilter(
+        method="filter_feature",
+        help_text="Taxonomy code (T1, P3, D2, G5...); repeat for several. An instrument must "
+        "have all of them unless feature_mode=any.",
+    )
     feature_mode = django_filters.ChoiceFilter(
-        choices=FEATURE_MODE_CHOICES, method="filter_nothing", empty_label=None,
+        choices=FEATURE_MODE_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
         label="Instruments must have",
     )
     kind = django_filters.MultipleChoiceFilter(
@@ -53,11 +71,13 @@ class InstrumentFilterSet(django_filters.FilterSet):
         choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
     deadline_after = django_filters.DateFilter(
-        method="filter_deadline_window", label="Deadline from",
+        method="filter_deadline_window",
+        label="Deadline from",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     deadline_before = django_filters.DateFilter(
-        method="filter_deadline_window", label="Deadline until",
+        method="filter_deadline_window",
+        label="Deadline until",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     budget_min = django_filters.NumberFilter(
@@ -67,7 +87,8 @@ class InstrumentFilterSet(django_filters.FilterSet):
         field_name="budget_amount", lookup_expr="lte", label="Budget at most", min_value=0
     )
     include_synthetic = django_filters.BooleanFilter(
-        method="filter_synthetic", widget=forms.CheckboxInput,
+        method="filter_synthetic",
+        widget=BooleanWidget,
         label="Include synthetic test records",
     )
     ordering = django_filters.ChoiceFilter(
@@ -109,9 +130,11 @@ class InstrumentFilterSet(django_filters.FilterSet):
             return queryset
         return search(queryset, value)
 
+    @extend_schema_field(CODE_LIST)
     def filter_country(self, queryset, name, value):
         return queryset.filter(country_id__in=[self.country_ids()[code] for code in value])
 
+    @extend_schema_field(CODE_LIST)
     def filter_feature(self, queryset, name, value):
         # One EXISTS per feature on the (instrument, feature) unique index: the database
         # starts from its most selective filter and checks each candidate's features.
@@ -218,12 +241,19 @@ class InstrumentFilterSet(django_filters.FilterSet):
             "country": set(data.get("country") or []),
             "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
         }
-        field_of = {"origin": "origin", "kind": "kind", "country": "country__code",
-                    "status": "status"}
+        field_of = {
+            "origin": "origin",
+            "kind": "kind",
+            "country": "country__code",
+            "status": "status",
+        }
 
         def passes(group, facet):
-            return all(not chosen[other] or group[field_of[other]] in chosen[other]
-                       for other in scalar if other != facet)
+            return all(
+                not chosen[other] or group[field_of[other]] in chosen[other]
+                for other in scalar
+                if other != facet
+            )
 
         counts: dict[str, Counter] = {}
         for facet in scalar:

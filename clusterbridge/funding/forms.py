@@ -51,22 +51,46 @@ class FeatureCheckboxes(forms.CheckboxSelectMultiple):
 
 class InstrumentForm(forms.ModelForm):
     deadline_dates = DeadlineListField(
-        required=False, label="Deadlines",
+        required=False,
+        label="Deadlines",
         help_text="All cut-off dates, one per line, as YYYY-MM-DD. Leave empty for a "
         "continuous call or a programme without deadline.",
     )
-    country = forms.ModelChoiceField(Country.objects.all(), required=False,
-                                     help_text="Required for national and regional instruments.")
-    link = forms.URLField(max_length=500, required=False, assume_scheme="https",
-                          help_text="The call or programme page, starting with https://")
+    country = forms.ModelChoiceField(
+        Country.objects.all(),
+        required=False,
+        help_text="Required for national and regional instruments.",
+    )
+    link = forms.URLField(
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="The call or programme page, starting with https://",
+    )
 
     class Meta:
         model = Instrument
         fields = [
-            "kind", "name", "identifier", "source", "origin", "cover_level", "country", "link",
-            "target_organisations", "international_funding", "target_scope", "budget_amount",
-            "budget_currency", "periodicity", "opening_date", "deadline_dates", "description",
-            "features", "source_status", "notes",
+            "kind",
+            "name",
+            "identifier",
+            "source",
+            "origin",
+            "cover_level",
+            "country",
+            "link",
+            "target_organisations",
+            "international_funding",
+            "target_scope",
+            "budget_amount",
+            "budget_currency",
+            "periodicity",
+            "opening_date",
+            "deadline_dates",
+            "description",
+            "features",
+            "source_status",
+            "notes",
         ]
         widgets = {
             "opening_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -94,8 +118,16 @@ class StrategicDocumentForm(forms.ModelForm):
 
     class Meta:
         model = StrategicDocument
-        fields = ["name", "issuer", "country", "link", "period", "description", "priorities",
-                  "notes"]
+        fields = [
+            "name",
+            "issuer",
+            "country",
+            "link",
+            "period",
+            "description",
+            "priorities",
+            "notes",
+        ]
         widgets = {"priorities": FeatureCheckboxes, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -17,34 +17,77 @@ from clusterbridge.funding.models import Deadline, Instrument, today
 from clusterbridge.taxonomy.models import Country, Feature
 
 TOPICS = (
-    "cybersecurity", "drones", "robotics", "smart cities", "energy", "health", "mobility",
-    "agrifood", "logistics", "manufacturing", "space", "maritime", "textiles", "tourism",
-    "construction", "water", "circular economy", "creative industries", "defence", "retail",
-    "microelectronics", "quantum", "hydrogen", "batteries", "forestry", "chemicals",
+    "cybersecurity",
+    "drones",
+    "robotics",
+    "smart cities",
+    "energy",
+    "health",
+    "mobility",
+    "agrifood",
+    "logistics",
+    "manufacturing",
+    "space",
+    "maritime",
+    "textiles",
+    "tourism",
+    "construction",
+    "water",
+    "circular economy",
+    "creative industries",
+    "defence",
+    "retail",
+    "microelectronics",
+    "quantum",
+    "hydrogen",
+    "batteries",
+    "forestry",
+    "chemicals",
 )
-CALL_WORDS = ("innovation vouchers", "accelerator", "pilot projects", "cluster cooperation",
-              "research and development", "demonstration", "scale-up support", "export support",
-              "skills partnership", "testing facilities", "cascade funding", "seed grants")
-PREFIXES = ("Regional", "National", "Cross-border", "European", "Open", "Green", "Digital",
-            "Smart", "Resilient", "Joint")
-VOCABULARY = (
-    "support small medium enterprises clusters consortium partners applicants eligible costs "
-    "grant funding rate lump sum prototype pilot validation market uptake deployment "
-    "testing interoperability standards certification security privacy resilience "
-    "artificial intelligence machine learning sensors data platform cloud edge analytics "
-    "detection monitoring situational awareness emergency response critical infrastructure "
-    "municipality region university research organisation laboratory training skills "
-    "internationalisation export matchmaking networking mentoring coaching investment "
-    "venture capital loans guarantees public procurement innovation demonstration "
-    "sustainability energy efficiency emissions climate adaptation circular materials "
-    "manufacturing automation robotics drones satellites navigation imaging visualisation "
-    "simulation digital twin blockchain quantum photonics semiconductors batteries hydrogen "
-    "health wellbeing ageing mobility transport logistics ports maritime agriculture food "
-    "tourism culture creative heritage construction buildings water waste forestry textile "
-    "cooperation collaboration ecosystem value chain supply resilience recovery transition "
-    "startups scaleups incubation acceleration feasibility study business plan intellectual "
-    "property patents licensing open source software hardware integration end users citizens"
-).split()
+CALL_WORDS = (
+    "innovation vouchers",
+    "accelerator",
+    "pilot projects",
+    "cluster cooperation",
+    "research and development",
+    "demonstration",
+    "scale-up support",
+    "export support",
+    "skills partnership",
+    "testing facilities",
+    "cascade funding",
+    "seed grants",
+)
+PREFIXES = (
+    "Regional",
+    "National",
+    "Cross-border",
+    "European",
+    "Open",
+    "Green",
+    "Digital",
+    "Smart",
+    "Resilient",
+    "Joint",
+)
+VOCABULARY = """
+support small medium enterprises clusters consortium partners applicants eligible costs
+grant funding rate lump sum prototype pilot validation market uptake deployment testing
+interoperability standards certification security privacy resilience artificial
+intelligence machine learning sensors data platform cloud edge analytics detection
+monitoring situational awareness emergency response critical infrastructure municipality
+region university research organisation laboratory training skills internationalisation
+export matchmaking networking mentoring coaching investment venture capital loans
+guarantees public procurement innovation demonstration sustainability energy efficiency
+emissions climate adaptation circular materials manufacturing automation robotics drones
+satellites navigation imaging visualisation simulation digital twin blockchain quantum
+photonics semiconductors batteries hydrogen health wellbeing ageing mobility transport
+logistics ports maritime agriculture food tourism culture creative heritage construction
+buildings water waste forestry textile cooperation collaboration ecosystem value chain
+supply resilience recovery transition startups scaleups incubation acceleration
+feasibility study business plan intellectual property patents licensing open source
+software hardware integration end users citizens
+""".split()  # noqa: SIM905 — easier to read and extend as prose
 CURRENCIES = ("EUR", "EUR", "EUR", "DKK", "PLN", "SEK", "CZK")
 
 
@@ -62,8 +105,9 @@ def _sentence(rng: random.Random, words: int) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def generate_instruments(count: int, *, seed: int | None = None, user=None,
-                         batch_size: int = 2000) -> int:
+def generate_instruments(
+    count: int, *, seed: int | None = None, user=None, batch_size: int = 2000
+) -> int:
     """Create `count` synthetic instruments with bulk inserts; one history entry for all."""
     rng = random.Random(seed)
     features = list(Feature.objects.select_related("category").order_by("category__order", "order"))
@@ -89,8 +133,11 @@ def generate_instruments(count: int, *, seed: int | None = None, user=None,
             )
             Through = Instrument.features.through
             Through.objects.bulk_create(
-                [Through(instrument_id=i.pk, feature_id=f.pk)
-                 for i, fs in zip(batch, chosen, strict=True) for f in fs]
+                [
+                    Through(instrument_id=i.pk, feature_id=f.pk)
+                    for i, fs in zip(batch, chosen, strict=True)
+                    for f in fs
+                ]
             )
             first_id = first_id or batch[0].pk
             last_id = batch[-1].pk
@@ -99,10 +146,13 @@ def generate_instruments(count: int, *, seed: int | None = None, user=None,
             # One entry for the batch rather than 100,000: the records are throw-away test
             # data, and the history stays readable. It sits on the first generated record.
             history.record(
-                Instrument.all_objects.get(pk=first_id), Action.IMPORT, user=user, before={},
+                Instrument.all_objects.get(pk=first_id),
+                Action.IMPORT,
+                user=user,
+                before={},
                 after={"generated": made, "seed": seed, "first_id": first_id, "last_id": last_id},
                 message=f"Generated {made} synthetic instruments (ids {first_id}–{last_id}, "
-                        f"seed {seed}).",
+                f"seed {seed}).",
             )
     return made
 
@@ -116,8 +166,9 @@ def _one(rng, by_category, countries, start):
     if kind == Instrument.Kind.CALL and rng.random() < 0.9:
         periodicity = rng.choice([Instrument.Periodicity.ONE_OFF, Instrument.Periodicity.RECURRING])
         cut_offs = rng.choice([1, 1, 1, 2, 3])
-        deadlines = sorted({opening + datetime.timedelta(days=rng.randint(20, 540))
-                            for _ in range(cut_offs)})
+        deadlines = sorted(
+            {opening + datetime.timedelta(days=rng.randint(20, 540)) for _ in range(cut_offs)}
+        )
     else:
         periodicity = Instrument.Periodicity.CONTINUOUS
         deadlines = []
@@ -134,8 +185,11 @@ def _one(rng, by_category, countries, start):
         name=name,
         source=f"{rng.choice(PREFIXES)} {topic} agency",
         origin=Instrument.Origin.NATIONAL if national else Instrument.Origin.INTERNATIONAL,
-        cover_level=(rng.choice([Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL])
-                     if national else Instrument.CoverLevel.EU),
+        cover_level=(
+            rng.choice([Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL])
+            if national
+            else Instrument.CoverLevel.EU
+        ),
         country=rng.choice(countries) if national and countries else None,
         budget_amount=budget,
         budget_currency=rng.choice(CURRENCIES) if budget else "",
@@ -143,8 +197,15 @@ def _one(rng, by_category, countries, start):
         opening_date=opening,
         deadline_dates=[d.isoformat() for d in deadlines],
         description=" ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(3)),
-        target_organisations=rng.choice(["SMEs", "SMEs and research organisations",
-                                         "Cluster organisations", "Start-ups", "Consortia"]),
+        target_organisations=rng.choice(
+            [
+                "SMEs",
+                "SMEs and research organisations",
+                "Cluster organisations",
+                "Start-ups",
+                "Consortia",
+            ]
+        ),
         is_synthetic=True,
     )
     return instrument, features

@@ -78,16 +78,26 @@ class Instrument(TrackedModel):
         RECURRING = "recurring", "Recurring"
         CONTINUOUS = "continuous", "Continuous"
 
-    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True,
-                            help_text="Left empty when the source does not say.")
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind.choices,
+        blank=True,
+        help_text="Left empty when the source does not say.",
+    )
     name = models.CharField(max_length=300)
-    identifier = models.CharField(max_length=120, null=True, blank=True, unique=True,
-                                  help_text="e.g. the EU Funding & Tenders Portal topic id.")
+    identifier = models.CharField(
+        max_length=120,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="e.g. the EU Funding & Tenders Portal topic id.",
+    )
     source = models.CharField("source / funding body", max_length=300, blank=True)
     origin = models.CharField(max_length=16, choices=Origin.choices)
     cover_level = models.CharField(max_length=16, choices=CoverLevel.choices, blank=True)
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="instruments")
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="instruments"
+    )
     link = models.URLField(max_length=500, blank=True)
     target_organisations = models.TextField(blank=True)
     international_funding = models.TextField("international funding possibilities", blank=True)
@@ -96,8 +106,9 @@ class Instrument(TrackedModel):
     budget_currency = models.CharField(max_length=3, blank=True, default="")
     periodicity = models.CharField(max_length=16, choices=Periodicity.choices, blank=True)
     opening_date = models.DateField(null=True, blank=True, db_index=True)
-    deadline_dates = models.JSONField(default=list, blank=True,
-                                      help_text="All cut-off dates (ISO), sorted.")
+    deadline_dates = models.JSONField(
+        default=list, blank=True, help_text="All cut-off dates (ISO), sorted."
+    )
     # Derived from deadline_dates on save: the last cut-off, which decides "closed".
     final_deadline = models.DateField(null=True, blank=True, editable=False, db_index=True)
     description = models.TextField(blank=True)
@@ -105,8 +116,12 @@ class Instrument(TrackedModel):
     # What the source (e.g. the EU portal) says about the status; kept for maintenance.
     source_status = models.CharField(max_length=32, blank=True)
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False,
-                                       help_text="Set by expire_calls once the call has closed.")
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set by expire_calls once the call has closed.",
+    )
     notes = models.TextField(blank=True, help_text="Editorial notes, doubts about the source.")
     is_synthetic = models.BooleanField(default=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
@@ -150,20 +165,30 @@ class Instrument(TrackedModel):
         """Rules shared by the editors' form and the API serializer."""
         super().clean()
         errors = instrument_errors(
-            origin=self.origin, cover_level=self.cover_level, country=self.country_id,
-            opening_date=self.opening_date, deadline_dates=self.deadline_dates,
+            origin=self.origin,
+            cover_level=self.cover_level,
+            country=self.country_id,
+            opening_date=self.opening_date,
+            deadline_dates=self.deadline_dates,
         )
         if errors:
             raise ValidationError(errors)
 
     def prepare_for_save(self) -> None:
         """Normalise derived fields; called by save() and by bulk writers."""
-        dates = sorted({datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []})
+        dates = sorted(
+            {datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []}
+        )
         self.deadline_dates = [d.isoformat() for d in dates]
         self.final_deadline = dates[-1] if dates else None
         self.search_text = build_search_text(
-            self.name, self.identifier, self.source, self.description, self.target_organisations,
-            self.target_scope, self.international_funding,
+            self.name,
+            self.identifier,
+            self.source,
+            self.description,
+            self.target_organisations,
+            self.target_scope,
+            self.international_funding,
         )
 
     def save(self, *args, **kwargs):
@@ -182,15 +207,19 @@ def instrument_errors(*, origin, cover_level, country, opening_date, deadline_da
     """Field → message for an inconsistent instrument (empty when it is consistent)."""
     errors: dict[str, str] = {}
     needs_country = origin == Instrument.Origin.NATIONAL or cover_level in (
-        Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL,
+        Instrument.CoverLevel.NATIONAL,
+        Instrument.CoverLevel.REGIONAL,
     )
     if needs_country and not country:
         errors["country"] = "A national or regional instrument needs its country."
     dates = []
     for value in deadline_dates or []:
         try:
-            dates.append(value if isinstance(value, datetime.date)
-                         else datetime.date.fromisoformat(str(value)))
+            dates.append(
+                value
+                if isinstance(value, datetime.date)
+                else datetime.date.fromisoformat(str(value))
+            )
         except ValueError:
             errors["deadline_dates"] = f"“{value}” is not a date (use YYYY-MM-DD)."
             return errors
@@ -206,7 +235,9 @@ def instrument_errors(*, origin, cover_level, country, opening_date, deadline_da
 class Deadline(models.Model):
     """One cut-off date of an instrument (mirror of Instrument.deadline_dates)."""
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="deadline_rows")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="deadline_rows"
+    )
     date = models.DateField(db_index=True)
 
     class Meta:
@@ -222,9 +253,14 @@ class StrategicDocument(TrackedModel):
 
     name = models.CharField(max_length=300)
     issuer = models.CharField(max_length=300, blank=True)
-    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="strategic_documents",
-                                help_text="Empty for EU-wide or macro-regional documents.")
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="strategic_documents",
+        help_text="Empty for EU-wide or macro-regional documents.",
+    )
     link = models.URLField(max_length=500, blank=True)
     period = models.CharField(max_length=60, blank=True, help_text="e.g. 2021–2027")
     description = models.TextField(blank=True)

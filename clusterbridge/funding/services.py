@@ -46,7 +46,10 @@ def expire_calls(*, on: datetime.date | None = None, user=None) -> list[Instrume
                 continue
             instrument.archived_at = now
             history.record(
-                instrument, Action.EXPIRE, user=user, before=before,
+                instrument,
+                Action.EXPIRE,
+                user=user,
+                before=before,
                 after=history.snapshot(instrument),
                 message=f"Last deadline {instrument.final_deadline} passed.",
             )
@@ -66,9 +69,15 @@ def maintenance_report(*, on: datetime.date | None = None, limit: int = 200) -> 
     """What editors should look at (§4.1: "maintenance of the tools is very critical")."""
     on = on or today()
     real = Instrument.objects.real().select_related("country")
-    soon = real.open(on).filter(
-        deadline_rows__date__gte=on, deadline_rows__date__lte=on + datetime.timedelta(CLOSING_SOON_DAYS)
-    ).distinct().order_by("final_deadline", "name")
+    soon = (
+        real.open(on)
+        .filter(
+            deadline_rows__date__gte=on,
+            deadline_rows__date__lte=on + datetime.timedelta(CLOSING_SOON_DAYS),
+        )
+        .distinct()
+        .order_by("final_deadline", "name")
+    )
     source_current = Q()
     for word in CURRENT_SOURCE_STATUSES:
         source_current |= Q(source_status__iexact=word)

@@ -37,8 +37,15 @@ def _features_by_category(features):
 
 
 def _facet_options(choices, counts, selected):
-    return [{"value": value, "label": label, "count": counts.get(value, 0),
-             "checked": value in selected} for value, label in choices]
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "checked": value in selected,
+        }
+        for value, label in choices
+    ]
 
 
 def search(request):
@@ -66,9 +73,14 @@ def search(request):
         ]
     categories = FeatureCategory.objects.prefetch_related("features").order_by("order")
     feature_groups = [
-        {"category": category, "options": _facet_options(
-            [(f.code, f.label) for f in category.features.all()],
-            counts["feature"], selected_features)}
+        {
+            "category": category,
+            "options": _facet_options(
+                [(f.code, f"{f.code} {f.label}") for f in category.features.all()],
+                counts["feature"],
+                selected_features,
+            ),
+        }
         for category in categories
     ]
     selected_countries = set(data.get("country") or [])
@@ -79,12 +91,15 @@ def search(request):
         "page": page,
         "paginator": paginator,
         "feature_groups": feature_groups,
-        "origin_options": _facet_options(Instrument.Origin.choices, counts["origin"],
-                                         set(data.get("origin") or [])),
-        "kind_options": _facet_options(Instrument.Kind.choices, counts["kind"],
-                                       set(data.get("kind") or [])),
-        "status_options": _facet_options(STATUS_CHOICES, counts["status"],
-                                         {data.get("status", "open")}),
+        "origin_options": _facet_options(
+            Instrument.Origin.choices, counts["origin"], set(data.get("origin") or [])
+        ),
+        "kind_options": _facet_options(
+            Instrument.Kind.choices, counts["kind"], set(data.get("kind") or [])
+        ),
+        "status_options": _facet_options(
+            STATUS_CHOICES, counts["status"], {data.get("status", "open")}
+        ),
         "country_options": _facet_options(country_choices, counts["country"], selected_countries),
         "page_sizes": PAGE_SIZES,
         "page_size": paginator.per_page,
@@ -102,15 +117,20 @@ def instrument_detail(request, pk: int):
         pk=pk,
     )
     on = today()
-    deadlines = [{"date": d, "passed": d < on, "days_left": (d - on).days}
-                 for d in instrument.deadlines]
-    return render(request, "funding/instrument_detail.html", {
-        "instrument": instrument,
-        "status": instrument.status_on(on),
-        "deadlines": deadlines,
-        "feature_groups": _features_by_category(instrument.features.all()),
-        "can_edit": instrument.user_can_change(request.user),
-    })
+    deadlines = [
+        {"date": d, "passed": d < on, "days_left": (d - on).days} for d in instrument.deadlines
+    ]
+    return render(
+        request,
+        "funding/instrument_detail.html",
+        {
+            "instrument": instrument,
+            "status": instrument.status_on(on),
+            "deadlines": deadlines,
+            "feature_groups": _features_by_category(instrument.features.all()),
+            "can_edit": instrument.user_can_change(request.user),
+        },
+    )
 
 
 def _require_editor(request, obj=None):
@@ -134,29 +154,41 @@ def _delete(request, obj, *, noun, fallback):
     _require_editor(request, obj)
     if request.method == "POST":
         history.soft_delete(obj, user=request.user)
-        messages.success(request, f"{noun} “{obj}” deleted. Administrators can restore it "
-                                  "from the trash.")
+        messages.success(
+            request, f"{noun} “{obj}” deleted. Administrators can restore it from the trash."
+        )
         return redirect(fallback)
     return render(request, "funding/confirm_delete.html", {"object": obj, "noun": noun})
 
 
 @login_required
 def instrument_create(request):
-    return _edit(request, form_class=InstrumentForm, instance=None,
-                 template="funding/instrument_form.html", noun="Instrument")
+    return _edit(
+        request,
+        form_class=InstrumentForm,
+        instance=None,
+        template="funding/instrument_form.html",
+        noun="Instrument",
+    )
 
 
 @login_required
 def instrument_edit(request, pk: int):
     instrument = get_object_or_404(Instrument, pk=pk)
-    return _edit(request, form_class=InstrumentForm, instance=instrument,
-                 template="funding/instrument_form.html", noun="Instrument")
+    return _edit(
+        request,
+        form_class=InstrumentForm,
+        instance=instrument,
+        template="funding/instrument_form.html",
+        noun="Instrument",
+    )
 
 
 @login_required
 def instrument_delete(request, pk: int):
-    return _delete(request, get_object_or_404(Instrument, pk=pk), noun="Instrument",
-                   fallback="funding:search")
+    return _delete(
+        request, get_object_or_404(Instrument, pk=pk), noun="Instrument", fallback="funding:search"
+    )
 
 
 @require_POST
@@ -172,48 +204,76 @@ def instrument_reviewed(request, pk: int):
 @login_required
 def maintenance(request):
     _require_editor(request)
-    return render(request, "funding/maintenance.html", {
-        "report": services.maintenance_report(),
-        "closing_soon_days": services.CLOSING_SOON_DAYS,
-        "today": today(),
-    })
+    return render(
+        request,
+        "funding/maintenance.html",
+        {
+            "report": services.maintenance_report(),
+            "closing_soon_days": services.CLOSING_SOON_DAYS,
+            "today": today(),
+        },
+    )
 
 
 # Strategic documents ---------------------------------------------------------------------
 def strategy_list(request):
-    documents = (StrategicDocument.objects.filter(is_synthetic=False).select_related("country")
-                 .prefetch_related("priorities"))
-    return render(request, "funding/strategy_list.html", {
-        "documents": documents, "can_edit": is_editor(request.user)})
+    documents = (
+        StrategicDocument.objects.filter(is_synthetic=False)
+        .select_related("country")
+        .prefetch_related("priorities")
+    )
+    return render(
+        request,
+        "funding/strategy_list.html",
+        {"documents": documents, "can_edit": is_editor(request.user)},
+    )
 
 
 def strategy_detail(request, pk: int):
     document = get_object_or_404(
         StrategicDocument.objects.select_related("country").prefetch_related(
-            Prefetch("priorities", queryset=Feature.objects.select_related("category"))),
+            Prefetch("priorities", queryset=Feature.objects.select_related("category"))
+        ),
         pk=pk,
     )
-    return render(request, "funding/strategy_detail.html", {
-        "document": document,
-        "feature_groups": _features_by_category(document.priorities.all()),
-        "can_edit": document.user_can_change(request.user),
-    })
+    return render(
+        request,
+        "funding/strategy_detail.html",
+        {
+            "document": document,
+            "feature_groups": _features_by_category(document.priorities.all()),
+            "can_edit": document.user_can_change(request.user),
+        },
+    )
 
 
 @login_required
 def strategy_create(request):
-    return _edit(request, form_class=StrategicDocumentForm, instance=None,
-                 template="funding/strategy_form.html", noun="Strategic document")
+    return _edit(
+        request,
+        form_class=StrategicDocumentForm,
+        instance=None,
+        template="funding/strategy_form.html",
+        noun="Strategic document",
+    )
 
 
 @login_required
 def strategy_edit(request, pk: int):
-    return _edit(request, form_class=StrategicDocumentForm,
-                 instance=get_object_or_404(StrategicDocument, pk=pk),
-                 template="funding/strategy_form.html", noun="Strategic document")
+    return _edit(
+        request,
+        form_class=StrategicDocumentForm,
+        instance=get_object_or_404(StrategicDocument, pk=pk),
+        template="funding/strategy_form.html",
+        noun="Strategic document",
+    )
 
 
 @login_required
 def strategy_delete(request, pk: int):
-    return _delete(request, get_object_or_404(StrategicDocument, pk=pk),
-                   noun="Strategic document", fallback="funding:strategy-list")
+    return _delete(
+        request,
+        get_object_or_404(StrategicDocument, pk=pk),
+        noun="Strategic document",
+        fallback="funding:strategy-list",
+    )

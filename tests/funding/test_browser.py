@@ -14,9 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def add(name, codes, country):
-    instrument = Instrument(name=name, origin="national", kind="call",
-                            country=Country.objects.get(code=country),
-                            deadline_dates=["2030-12-31"])
+    instrument = Instrument(
+        name=name,
+        origin="national",
+        kind="call",
+        country=Country.objects.get(code=country),
+        deadline_dates=["2030-12-31"],
+    )
     history.save(instrument, m2m={"features": list(Feature.objects.filter(code__in=codes))})
     return instrument
 
@@ -59,4 +63,6 @@ def test_search_open_edit_deadline_and_leave_the_open_list(page):
     expect(page.get_by_role("heading", name="No instrument matches")).to_be_visible()
     page.locator('input[name="status"][value="closed"]').check()
     page.get_by_role("button", name="Search").click()
-    expect(page.locator(".result-list").get_by_role("link", name="Albatross drone call")).to_be_visible()
+    expect(
+        page.locator(".result-list").get_by_role("link", name="Albatross drone call")
+    ).to_be_visible()

@@ -78,15 +78,22 @@ def test_generated_records_look_like_real_ones():
     word = instruments[0].search_text.split()[-1]
     assert Instrument.objects.filter(is_synthetic=True).count() >= 1
     from clusterbridge.core.search import search
+
     assert search(Instrument.objects.filter(is_synthetic=True), word).exists()
 
 
 def test_generator_is_repeatable_with_a_seed():
     run("generate_instruments", "20", "--seed", "3")
-    first = list(Instrument.objects.filter(is_synthetic=True).order_by("pk")
-                 .values_list("name", "deadline_dates"))
+    first = list(
+        Instrument.objects.filter(is_synthetic=True)
+        .order_by("pk")
+        .values_list("name", "deadline_dates")
+    )
     Instrument.all_objects.filter(is_synthetic=True).delete()
     run("generate_instruments", "20", "--seed", "3")
-    second = list(Instrument.objects.filter(is_synthetic=True).order_by("pk")
-                  .values_list("name", "deadline_dates"))
+    second = list(
+        Instrument.objects.filter(is_synthetic=True)
+        .order_by("pk")
+        .values_list("name", "deadline_dates")
+    )
     assert [n for n, _ in first] == [n for n, _ in second]

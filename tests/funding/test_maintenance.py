@@ -24,20 +24,31 @@ def records(make_instrument):
     long_ago = timezone.now() - datetime.timedelta(days=400)
     stale = make_instrument("Stale programme", kind="programme", features=["G1"])
     Instrument.objects.filter(pk=stale.pk).update(created_at=long_ago)
-    reviewed_long_ago = make_instrument("Reviewed long ago", kind="programme", features=["G1"],
-                                        last_reviewed_at=long_ago)
+    reviewed_long_ago = make_instrument(
+        "Reviewed long ago", kind="programme", features=["G1"], last_reviewed_at=long_ago
+    )
     Instrument.objects.filter(pk=reviewed_long_ago.pk).update(created_at=long_ago)
     return {
-        "soon": make_instrument("Closing soon call", kind="call", features=["T1"],
-                                deadline_dates=["2026-06-20"]),
-        "later": make_instrument("Closing later call", kind="call", features=["T1"],
-                                 deadline_dates=["2026-08-20"]),
-        "stale_source": make_instrument("Closed but open at source", kind="call",
-                                        features=["T1"], deadline_dates=["2026-05-01"],
-                                        source_status="Open"),
-        "closed_ok": make_instrument("Closed and closed at source", kind="call",
-                                     features=["T1"], deadline_dates=["2026-05-01"],
-                                     source_status="closed"),
+        "soon": make_instrument(
+            "Closing soon call", kind="call", features=["T1"], deadline_dates=["2026-06-20"]
+        ),
+        "later": make_instrument(
+            "Closing later call", kind="call", features=["T1"], deadline_dates=["2026-08-20"]
+        ),
+        "stale_source": make_instrument(
+            "Closed but open at source",
+            kind="call",
+            features=["T1"],
+            deadline_dates=["2026-05-01"],
+            source_status="Open",
+        ),
+        "closed_ok": make_instrument(
+            "Closed and closed at source",
+            kind="call",
+            features=["T1"],
+            deadline_dates=["2026-05-01"],
+            source_status="closed",
+        ),
         "stale": stale,
         "reviewed_long_ago": reviewed_long_ago,
         "fresh": make_instrument("Fresh programme", kind="programme", features=["G1"]),
@@ -66,8 +77,12 @@ def test_report_sections(records):
 def test_page_lists_them_and_mark_reviewed_takes_one_off(client_for, records):
     editor = client_for("editor")
     text = editor.get("/funding/maintenance/").content.decode()
-    for name in ("Closing soon call", "Closed but open at source", "Stale programme",
-                 "Bare instrument"):
+    for name in (
+        "Closing soon call",
+        "Closed but open at source",
+        "Stale programme",
+        "Bare instrument",
+    ):
         assert name in text
     stale = records["stale"]
     response = editor.post(f"/funding/{stale.pk}/reviewed/", {"next": "maintenance"})

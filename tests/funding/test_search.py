@@ -30,23 +30,54 @@ def catalogue(make_instrument):
     common = {"description": "Support for quokka projects."}
     return {
         "aurora": make_instrument(
-            "Aurora drone accelerator", features=["T1", "T5", "D2"], country="LT", kind="call",
-            opening_date=datetime.date(2026, 1, 1), deadline_dates=["2026-07-01"],
-            budget_amount=500_000, budget_currency="EUR", **common),
+            "Aurora drone accelerator",
+            features=["T1", "T5", "D2"],
+            country="LT",
+            kind="call",
+            opening_date=datetime.date(2026, 1, 1),
+            deadline_dates=["2026-07-01"],
+            budget_amount=500_000,
+            budget_currency="EUR",
+            **common,
+        ),
         "borealis": make_instrument(
-            "Borealis AI vouchers", features=["T1", "G3"], country="DK", kind="call",
-            deadline_dates=["2026-09-15"], budget_amount=50_000, budget_currency="EUR", **common),
+            "Borealis AI vouchers",
+            features=["T1", "G3"],
+            country="DK",
+            kind="call",
+            deadline_dates=["2026-09-15"],
+            budget_amount=50_000,
+            budget_currency="EUR",
+            **common,
+        ),
         "cirrus": make_instrument(
-            "Cirrus cluster programme", features=["T5", "G3"], kind="programme", **common),
+            "Cirrus cluster programme", features=["T5", "G3"], kind="programme", **common
+        ),
         "delta": make_instrument(
-            "Delta closed call", features=["T1", "T5", "D2"], country="LT", kind="call",
-            deadline_dates=["2026-03-01"], **common),
+            "Delta closed call",
+            features=["T1", "T5", "D2"],
+            country="LT",
+            kind="call",
+            deadline_dates=["2026-03-01"],
+            **common,
+        ),
         "echo": make_instrument(
-            "Echo forthcoming call", features=["T1"], country="LT", kind="call",
-            opening_date=datetime.date(2026, 8, 1), deadline_dates=["2026-10-01"], **common),
+            "Echo forthcoming call",
+            features=["T1"],
+            country="LT",
+            kind="call",
+            opening_date=datetime.date(2026, 8, 1),
+            deadline_dates=["2026-10-01"],
+            **common,
+        ),
         "synthetic": make_instrument(
-            "Synthetic aurora drones", features=["T1", "T5", "D2"], country="LT", kind="call",
-            is_synthetic=True, **common),
+            "Synthetic aurora drones",
+            features=["T1", "T5", "D2"],
+            country="LT",
+            kind="call",
+            is_synthetic=True,
+            **common,
+        ),
     }
 
 
@@ -65,6 +96,9 @@ CASES = [
     ("q=aurora", {"aurora"}),
     ("q=AURORA+accel", {"aurora"}),
     ("q=aurora&include_synthetic=1", {"aurora", "synthetic"}),
+    ("q=aurora&include_synthetic=true", {"aurora", "synthetic"}),
+    ("q=aurora&include_synthetic=0", {"aurora"}),
+    ("q=aurora&include_synthetic=false", {"aurora"}),
     ("origin=international", {"cirrus"}),
     ("origin=national", {"aurora", "borealis"}),
     ("country=LT", {"aurora"}),
@@ -84,8 +118,10 @@ CASES = [
     ("budget_min=100000", {"aurora"}),
     ("budget_max=100000", {"borealis"}),
     ("q=quokka&country=LT&feature=T1&feature=D2&status=all", {"aurora", "delta"}),
-    ("q=quokka&country=LT&feature=T1&feature=D2&status=all&include_synthetic=1",
-     {"aurora", "delta", "synthetic"}),
+    (
+        "q=quokka&country=LT&feature=T1&feature=D2&status=all&include_synthetic=1",
+        {"aurora", "delta", "synthetic"},
+    ),
     ("origin=national&kind=call&budget_max=1000000&feature=T1", {"aurora", "borealis"}),
 ]
 
@@ -100,8 +136,11 @@ def test_each_filter_alone_and_combined(client, catalogue, endpoint, query, expe
 def test_ordering(client, catalogue, endpoint):
     def names(ordering):
         response = client.get(f"{endpoint}?q=quokka&status=all&ordering={ordering}")
-        ids = [r["id"] for r in response.json()["results"]] if "api" in endpoint else [
-            i.pk for i in response.context["page"].object_list]
+        ids = (
+            [r["id"] for r in response.json()["results"]]
+            if "api" in endpoint
+            else [i.pk for i in response.context["page"].object_list]
+        )
         by_id = {i.pk: name for name, i in catalogue.items()}
         return [by_id[pk] for pk in ids]
 
@@ -112,25 +151,32 @@ def test_ordering(client, catalogue, endpoint):
 
 
 def test_relevance_ranks_better_matches_first(client, make_instrument):
-    weak = make_instrument("Generic fund", description="wombat mentioned once among many "
-                           "other words about support for enterprises in the region")
+    weak = make_instrument(
+        "Generic fund",
+        description="wombat mentioned once among many "
+        "other words about support for enterprises in the region",
+    )
     strong = make_instrument("Wombat wombat programme", description="wombat wombat wombat")
     response = client.get("/api/v1/instruments/?q=wombat&ordering=relevance")
     ids = [row["id"] for row in response.json()["results"]]
     assert ids == [strong.pk, weak.pk]
-    assert response.json()["results"][0]["search_rank"] >= response.json()["results"][1][
-        "search_rank"]
+    assert (
+        response.json()["results"][0]["search_rank"] >= response.json()["results"][1]["search_rank"]
+    )
 
 
-@pytest.mark.parametrize(("query", "named"), [
-    ("feature=T1&feature=ZZ9", ["feature", "ZZ9"]),
-    ("feature=Q1,Q2", ["feature", "Q1", "Q2"]),
-    ("country=XX", ["country", "XX"]),
-    ("country=LT&country=QQ", ["country", "QQ"]),
-    ("status=finished", ["status", "finished"]),
-    ("origin=galactic", ["origin", "galactic"]),
-    ("deadline_after=tomorrow", ["deadline_after"]),
-])
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("feature=T1&feature=ZZ9", ["feature", "ZZ9"]),
+        ("feature=Q1,Q2", ["feature", "Q1", "Q2"]),
+        ("country=XX", ["country", "XX"]),
+        ("country=LT&country=QQ", ["country", "QQ"]),
+        ("status=finished", ["status", "finished"]),
+        ("origin=galactic", ["origin", "galactic"]),
+        ("deadline_after=tomorrow", ["deadline_after"]),
+    ],
+)
 def test_api_answers_400_naming_the_bad_value(client, query, named):
     response = client.get(f"/api/v1/instruments/?{query}")
     assert response.status_code == 400
@@ -148,8 +194,9 @@ def test_page_shows_the_error_and_no_results(client, catalogue):
 
 
 def test_query_lives_in_the_url_and_the_form_keeps_it(client, catalogue):
-    response = client.get("/funding/?q=quokka&feature=T1&feature=T5&country=LT&status=all"
-                          "&ordering=name&page_size=20")
+    response = client.get(
+        "/funding/?q=quokka&feature=T1&feature=T5&country=LT&status=all&ordering=name&page_size=20"
+    )
     text = response.content.decode()
     assert 'value="quokka"' in text
     assert 'name="feature" value="T1" checked' in text
@@ -167,8 +214,11 @@ def test_results_show_deadline_days_left_and_matching_features(client, catalogue
     assert "Aurora drone accelerator" in text
     assert "30 days left" in text  # 1 July 2026 seen on 1 June 2026
     assert 'class="matched"><abbr title="Visualisation' in text or 'class="matched"' in text
-    matched = [item["feature"].code for item in
-               response.context["page"].object_list[0].feature_list if item["matched"]]
+    matched = [
+        item["feature"].code
+        for item in response.context["page"].object_list[0].feature_list
+        if item["matched"]
+    ]
     assert matched == ["T5"]
 
 
@@ -189,7 +239,8 @@ def test_pagination_one_to_ten_of_n(client, make_instrument):
 def test_real_catalogue_counts_leave_synthetic_records_out(client, catalogue):
     real = client.get("/api/v1/instruments/?status=all&page_size=1").json()["count"]
     everything = client.get(
-        "/api/v1/instruments/?status=all&include_synthetic=1&page_size=1").json()["count"]
+        "/api/v1/instruments/?status=all&include_synthetic=1&page_size=1"
+    ).json()["count"]
     assert everything == real + 1
 
 
@@ -239,14 +290,21 @@ def test_each_count_is_what_ticking_the_value_gives(catalogue, facet):
     for value, count in counts[facet].items():
         if value in (None, ""):
             continue
-        query = f"{base}&{facet}={value}" if facet != "status" else f"q=quokka&feature=T1&status={value}"
+        query = (
+            f"{base}&{facet}={value}"
+            if facet != "status"
+            else f"q=quokka&feature=T1&status={value}"
+        )
         filterset = InstrumentFilterSet(QueryDict(query))
         assert filterset.qs.count() == count, (facet, value)
 
 
 def test_page_shows_the_counts(client, catalogue):
     text = client.get("/funding/?q=quokka").content.decode()
-    assert 'name="status" value="closed"> Closed <span class="count" aria-label="1 results">(1)' in text
+    assert (
+        'name="status" value="closed"> Closed <span class="count" aria-label="1 results">(1)'
+        in text
+    )
     assert 'value="national"> National <span class="count" aria-label="2 results">(2)' in text
 
 
@@ -261,13 +319,20 @@ def count_queries(client, url) -> int:
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_query_count_is_constant(client, make_instrument, endpoint):
     for number in range(3):
-        make_instrument(f"Kiwi call {number}", features=["T1", "T2"], country="LT",
-                        description="kiwi")
+        make_instrument(
+            f"Kiwi call {number}", features=["T1", "T2"], country="LT", description="kiwi"
+        )
     few = count_queries(client, f"{endpoint}?q=kiwi&feature=T1&feature=T2&country=LT")
     for number in range(25):
-        make_instrument(f"Kiwi more {number}", features=["T1", "T2", "G1", "D1"],
-                        country=["LT", "DK", "FI"][number % 3], description="kiwi")
-    many = count_queries(client, f"{endpoint}?q=kiwi&feature=T1&feature=T2&country=LT"
-                                 "&country=DK&country=FI&page_size=50")
+        make_instrument(
+            f"Kiwi more {number}",
+            features=["T1", "T2", "G1", "D1"],
+            country=["LT", "DK", "FI"][number % 3],
+            description="kiwi",
+        )
+    many = count_queries(
+        client,
+        f"{endpoint}?q=kiwi&feature=T1&feature=T2&country=LT&country=DK&country=FI&page_size=50",
+    )
     assert few == many
     assert many <= 15

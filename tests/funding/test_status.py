@@ -13,19 +13,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def call(make_instrument):
     return make_instrument(
-        "Tern call with two cut-offs", kind="call", features=["T1"],
-        opening_date=datetime.date(2026, 3, 1), deadline_dates=["2026-05-20", "2026-04-10"],
+        "Tern call with two cut-offs",
+        kind="call",
+        features=["T1"],
+        opening_date=datetime.date(2026, 3, 1),
+        deadline_dates=["2026-05-20", "2026-04-10"],
     )
 
 
-@pytest.mark.parametrize(("day", "status", "next_deadline"), [
-    ("2026-02-28", "forthcoming", "2026-04-10"),
-    ("2026-03-01", "open", "2026-04-10"),
-    ("2026-04-10", "open", "2026-04-10"),
-    ("2026-04-11", "open", "2026-05-20"),  # the first cut-off passed, the call stays open
-    ("2026-05-20", "open", "2026-05-20"),  # open all through the last deadline day
-    ("2026-05-21", "closed", None),
-])
+@pytest.mark.parametrize(
+    ("day", "status", "next_deadline"),
+    [
+        ("2026-02-28", "forthcoming", "2026-04-10"),
+        ("2026-03-01", "open", "2026-04-10"),
+        ("2026-04-10", "open", "2026-04-10"),
+        ("2026-04-11", "open", "2026-05-20"),  # the first cut-off passed, the call stays open
+        ("2026-05-20", "open", "2026-05-20"),  # open all through the last deadline day
+        ("2026-05-21", "closed", None),
+    ],
+)
 def test_status_around_the_deadlines(client, call, day, status, next_deadline):
     with time_machine.travel(datetime.datetime.fromisoformat(f"{day}T12:00"), tick=False):
         annotated = Instrument.objects.with_status().get(pk=call.pk)
@@ -48,8 +54,12 @@ def test_deadlines_are_kept_sorted_with_the_last_one_deciding(call):
 
 
 def test_a_continuous_call_without_deadline_stays_open(client, make_instrument):
-    continuous = make_instrument("Petrel continuous call", kind="call", periodicity="continuous",
-                                 opening_date=datetime.date(2020, 1, 1))
+    continuous = make_instrument(
+        "Petrel continuous call",
+        kind="call",
+        periodicity="continuous",
+        opening_date=datetime.date(2020, 1, 1),
+    )
     with time_machine.travel(datetime.datetime(2031, 1, 1, 12, 0), tick=False):
         results = client.get("/api/v1/instruments/?q=petrel").json()["results"]
         assert [r["id"] for r in results] == [continuous.pk]

@@ -14,8 +14,10 @@ from clusterbridge.taxonomy.models import Country, Feature
 class CodeField(serializers.SlugRelatedField):
     """A taxonomy entry by its code; an unknown code is an error that names it."""
 
-    default_error_messages = {"does_not_exist": "Unknown code: {value}.",
-                              "invalid": "Invalid code."}
+    default_error_messages = {
+        "does_not_exist": "Unknown code: {value}.",
+        "invalid": "Invalid code.",
+    }
 
     def __init__(self, model, **kwargs):
         super().__init__(slug_field="code", queryset=model.objects.all(), **kwargs)
@@ -51,8 +53,9 @@ class InstrumentSerializer(HistorySerializer):
     page = serializers.CharField(source="get_absolute_url", read_only=True)
     country = CodeField(Country, allow_null=True, required=False)
     features = CodeField(Feature, many=True, required=False)
-    deadline_dates = serializers.ListField(child=serializers.DateField(), required=False,
-                                           help_text="All cut-off dates, YYYY-MM-DD.")
+    deadline_dates = serializers.ListField(
+        child=serializers.DateField(), required=False, help_text="All cut-off dates, YYYY-MM-DD."
+    )
     status = serializers.SerializerMethodField()
     next_deadline = serializers.SerializerMethodField()
     search_rank = serializers.FloatField(read_only=True, required=False)
@@ -60,15 +63,48 @@ class InstrumentSerializer(HistorySerializer):
     class Meta:
         model = Instrument
         fields = [
-            "id", "url", "page", "kind", "name", "identifier", "source", "origin", "cover_level",
-            "country", "link", "target_organisations", "international_funding", "target_scope",
-            "budget_amount", "budget_currency", "periodicity", "opening_date", "deadline_dates",
-            "final_deadline", "next_deadline", "status", "description", "features",
-            "source_status", "last_reviewed_at", "archived_at", "notes", "provenance",
-            "is_synthetic", "search_rank", "created_at", "updated_at",
+            "id",
+            "url",
+            "page",
+            "kind",
+            "name",
+            "identifier",
+            "source",
+            "origin",
+            "cover_level",
+            "country",
+            "link",
+            "target_organisations",
+            "international_funding",
+            "target_scope",
+            "budget_amount",
+            "budget_currency",
+            "periodicity",
+            "opening_date",
+            "deadline_dates",
+            "final_deadline",
+            "next_deadline",
+            "status",
+            "description",
+            "features",
+            "source_status",
+            "last_reviewed_at",
+            "archived_at",
+            "notes",
+            "provenance",
+            "is_synthetic",
+            "search_rank",
+            "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["final_deadline", "archived_at", "provenance", "is_synthetic",
-                            "created_at", "updated_at"]
+        read_only_fields = [
+            "final_deadline",
+            "archived_at",
+            "provenance",
+            "is_synthetic",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_status(self, obj) -> str:
         return obj.status_on(today())
@@ -96,7 +132,21 @@ class StrategicDocumentSerializer(HistorySerializer):
 
     class Meta:
         model = StrategicDocument
-        fields = ["id", "url", "page", "name", "issuer", "country", "link", "period",
-                  "description", "priorities", "notes", "provenance", "is_synthetic",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "page",
+            "name",
+            "issuer",
+            "country",
+            "link",
+            "period",
+            "description",
+            "priorities",
+            "notes",
+            "provenance",
+            "is_synthetic",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["provenance", "is_synthetic", "created_at", "updated_at"]

@@ -5,8 +5,7 @@ from clusterbridge.funding.api.views import InstrumentViewSet, StrategicDocument
 
 def register(router) -> None:
     router.register("instruments", InstrumentViewSet, basename="instrument")
-    router.register("strategic-documents", StrategicDocumentViewSet,
-                    basename="strategic-document")
+    router.register("strategic-documents", StrategicDocumentViewSet, basename="strategic-document")
 
 
 # Extra (non-viewset) API paths, included under /api/v1/.

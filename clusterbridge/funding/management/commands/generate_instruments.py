@@ -17,5 +17,6 @@ class Command(BaseCommand):
             raise CommandError("N must be zero or more.")
         started = time.perf_counter()
         made = generate_instruments(count, seed=seed)
-        self.stdout.write(f"Generated {made} synthetic instruments in "
-                          f"{time.perf_counter() - started:.1f} s.")
+        self.stdout.write(
+            f"Generated {made} synthetic instruments in {time.perf_counter() - started:.1f} s."
+        )
