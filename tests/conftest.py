@@ -21,6 +21,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference", verbosity=0, stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Several users per test: the production hasher would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db):
     """For transactional tests, which start from an empty database."""

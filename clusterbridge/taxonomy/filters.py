@@ -30,7 +30,8 @@ class CodeListField(forms.Field):
 
     def validate(self, value):
         super().validate(value)
-        unknown = [code for code in value if code not in self.known_codes()]
+        known = self.known_codes() if value else set()
+        unknown = [code for code in value if code not in known]
         if unknown:
             raise forms.ValidationError(
                 f"Unknown {self.noun}: {', '.join(unknown)}.", code="unknown_code"
