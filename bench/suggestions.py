@@ -35,8 +35,11 @@ def evaluate(items, *, use_language: bool):
         language = item["language"] if use_language else None
         # The set labels techniques, processes, development support and general activities;
         # application domains (A…) are not labelled, so they are left out of the score.
-        predicted = {s.code for s in suggest(item["text"], language=language)
-                     if s.code[0] in LABELLED_CATEGORIES}
+        predicted = {
+            s.code
+            for s in suggest(item["text"], language=language)
+            if s.code[0] in LABELLED_CATEGORIES
+        }
         expected = set(item["features"])
         for key in (item["language"], "all"):
             counts[key][0] += len(predicted & expected)

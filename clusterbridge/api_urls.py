@@ -5,8 +5,16 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ("taxonomy", "funding", "projects", "matching", "clusters", "interop", "suggestions",
-            "alerts")
+API_APPS = (
+    "taxonomy",
+    "funding",
+    "projects",
+    "matching",
+    "clusters",
+    "interop",
+    "suggestions",
+    "alerts",
+)
 
 router = DefaultRouter()
 urlpatterns: list = []
