@@ -7,6 +7,7 @@ from importlib import import_module
 from django.utils import timezone
 
 from clusterbridge.interop.sheets import (
+    CellError,
     Column,
     RecordType,
     choice_reader,
@@ -23,6 +24,22 @@ from clusterbridge.interop.sheets import (
     register,
     terms_reader,
 )
+
+
+def read_cluster(text: str, lookups):
+    """A published cluster of the catalogue, by slug or by name (case does not matter)."""
+    if not text:
+        return None
+    from django.db.models import Q
+
+    from clusterbridge.clusters.models import Cluster
+
+    found = list(
+        Cluster.objects.public().filter(Q(slug=text.strip()) | Q(name__iexact=text.strip()))[:2]
+    )
+    if len(found) != 1:
+        raise CellError(f"no single published cluster is called “{text}”")
+    return found[0]
 
 
 @register("instruments")
@@ -246,7 +263,15 @@ def projects() -> RecordType | None:
             ),
             Column("call", "The call that funded it.", "SecurIT Open call 1"),
             Column("supporting_cluster", "Cluster that supported it.", ""),
-            Column("owner_cluster", "Name or slug of the cluster that owns it.", ""),
+            Column(
+                "owner_cluster",
+                "Slug or name of the catalogue cluster that owns it (its managers may change it).",
+                "",
+                read=read_cluster,
+                write=lambda project: (
+                    project.owner_cluster.slug if project.owner_cluster_id else ""
+                ),
+            ),
         ],
     )
 

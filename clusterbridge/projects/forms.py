@@ -1,10 +1,19 @@
 from django import forms
+from django.db.models import Q
 
 from clusterbridge.projects.models import Project
 from clusterbridge.taxonomy.models import Country, Feature
 
 
 class ProjectForm(forms.ModelForm):
+    owner_cluster = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="none (the project is yours)",
+        label="Owner cluster",
+        help_text="A cluster you manage: its managers may then change the project too.",
+    )
+
     country = forms.ModelChoiceField(
         Country.objects.all(), required=False, empty_label="not stated"
     )
@@ -30,3 +39,23 @@ class ProjectForm(forms.ModelForm):
             "supporting_cluster",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from clusterbridge.accounts.roles import is_admin
+        from clusterbridge.clusters.models import Cluster
+        from clusterbridge.projects.models import managed_cluster_ids
+
+        # Only clusters the person manages (administrators: any published cluster), plus the
+        # current owner so that an edit by an editor keeps it.
+        clusters = (
+            Cluster.objects.public()
+            if is_admin(user)
+            else Cluster.objects.filter(
+                pk__in=managed_cluster_ids(user) if user and user.is_authenticated else []
+            )
+        )
+        current = self.instance.owner_cluster_id if self.instance.pk else None
+        self.fields["owner_cluster"].queryset = Cluster.objects.filter(
+            Q(pk__in=clusters.values("pk")) | Q(pk=current)
+        ).order_by("name")

@@ -1,8 +1,8 @@
 """Projects (solutions) described by the feature taxonomy, as in seed 001 §2.1 and Annex 2.
 
-A project belongs to a user (`owner`) or to a cluster. The clusters app is separate, so a
-cluster owner is kept as its name or slug in `owner_cluster` (plain text) until the two are
-linked. A private project is seen only by its owner and by administrators.
+A project belongs to a user (`owner`) and may belong to a cluster (`owner_cluster`), whose
+approved managers then see and change it too. A private project is seen only by its owner,
+its cluster's managers and administrators.
 """
 
 from django.conf import settings
@@ -29,12 +29,22 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", "Private to its owner"
 
 
+def managed_cluster_ids(user):
+    from clusterbridge.clusters.models import ClusterManager
+
+    return ClusterManager.objects.filter(user=user, approved=True).values("cluster_id")
+
+
 class ProjectQuerySet(LiveQuerySet):
     def visible_to(self, user):
         if is_admin(user):
             return self
         if is_member(user):
-            return self.filter(Q(visibility=Visibility.PUBLIC) | Q(owner=user))
+            return self.filter(
+                Q(visibility=Visibility.PUBLIC)
+                | Q(owner=user)
+                | Q(owner_cluster__in=managed_cluster_ids(user))
+            )
         return self.filter(visibility=Visibility.PUBLIC)
 
     def real(self):
@@ -72,11 +82,15 @@ class Project(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="projects",
     )
-    owner_cluster = models.CharField(
-        "owner cluster",
-        max_length=200,
+    owner_cluster = models.ForeignKey(
+        "clusters.Cluster",
+        null=True,
         blank=True,
-        help_text="Name or slug of the cluster that owns the project, when a cluster does.",
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name="owner cluster",
+        help_text="The cluster that owns the project, when a cluster does; its managers may "
+        "change it.",
     )
     visibility = models.CharField(
         max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
@@ -114,7 +128,7 @@ class Project(TrackedModel):
             self.description,
             self.call,
             self.supporting_cluster,
-            self.owner_cluster,
+            self.owner_cluster.name if self.owner_cluster_id else "",
         )
         super().save(*args, **kwargs)
 
@@ -123,15 +137,23 @@ class Project(TrackedModel):
     def user_can_create(cls, user) -> bool:
         return is_member(user)
 
+    def is_owned_by(self, user) -> bool:
+        """The owner, or an approved manager of the owning cluster."""
+        if not is_member(user):
+            return False
+        if self.owner_id == user.pk:
+            return True
+        return bool(self.owner_cluster_id and self.owner_cluster.is_managed_by(user))
+
     def user_can_view(self, user) -> bool:
         if self.visibility == Visibility.PUBLIC or is_admin(user):
             return True
-        return is_member(user) and self.owner_id == user.pk
+        return self.is_owned_by(user)
 
     def user_can_change(self, user) -> bool:
         if not is_member(user) or not self.user_can_view(user):
             return False
-        return self.owner_id == user.pk or is_editor(user)
+        return self.is_owned_by(user) or is_editor(user)
 
     @property
     def is_public(self) -> bool:

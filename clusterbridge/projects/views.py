@@ -77,7 +77,7 @@ def project_detail(request, pk):
 
 
 def _edit(request, project: Project | None):
-    form = ProjectForm(request.POST or None, instance=project)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         if project is None:
             project = services.create(form, user=request.user)

@@ -7,6 +7,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", allow_null=True, default=None)
     features = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    owner_cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Project
