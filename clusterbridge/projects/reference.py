@@ -1,5 +1,6 @@
 """Load the SecurIT projects (seed 001 Figure 1 and Annex 2) from
-clusterbridge/data/projects/securit_projects.json. Reconstruction notes: docs/decisions.md, "Reconstruction of the SecurIT project tables".
+clusterbridge/data/projects/securit_projects.json. Reconstruction notes:
+docs/decisions.md, "Reconstruction of the SecurIT project tables".
 
 Application domains are printed as free text in Annex 2 (line 1070); they are mapped to the
 taxonomy's category-A features by label, and an unknown domain stops the load."""
