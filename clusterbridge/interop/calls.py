@@ -100,21 +100,15 @@ def concrete_snapshot(obj) -> dict[str, Any]:
     }
 
 
-# Suggestions (lights up when the suggestions app is installed) ---------------------------------
+# Suggestions ------------------------------------------------------------------------------------
 def suggestion_text(obj: Instrument) -> str:
     return "\n".join(p for p in (obj.name, obj.target_scope, obj.description) if p)
 
 
 def _suggestions_app():
-    """(engine, FeatureSuggestion) when the suggestions app is installed, else None."""
-    try:
-        engine = import_module("clusterbridge.suggestions.engine")
-        suggestion_models = import_module("clusterbridge.suggestions.models")
-    except ModuleNotFoundError as error:
-        if error.name and error.name.startswith("clusterbridge.suggestions"):
-            return None
-        raise
-    return engine, suggestion_models.FeatureSuggestion
+    """(engine, FeatureSuggestion), imported late: suggestions depends on funding's models."""
+    engine = import_module("clusterbridge.suggestions.engine")
+    return engine, import_module("clusterbridge.suggestions.models").FeatureSuggestion
 
 
 def suggest_features(instruments: Iterable[Instrument], *, user=None) -> int:
@@ -123,11 +117,11 @@ def suggest_features(instruments: Iterable[Instrument], *, user=None) -> int:
     Does what `suggestions.services.suggest_for` does for one record — the engine's
     suggestions minus the features the record has or was already suggested, each written
     with a history entry — for a whole batch in a few queries, since an import can bring
-    thousands of calls. Does nothing when the suggestions app is not installed.
+    thousands of calls.
     """
     app = _suggestions_app()
     objs = [o for o in instruments if o.pk is not None]
-    if app is None or not objs:
+    if not objs:
         return 0
     engine, FeatureSuggestion = app  # noqa: N806
     content_type = ContentType.objects.get_for_model(Instrument)

@@ -149,7 +149,9 @@ def instruments() -> RecordType:
 
 
 def _instrument_filterset():
-    return _optional_class("clusterbridge.funding.filtersets", "InstrumentFilterSet")
+    from clusterbridge.funding.filtersets import InstrumentFilterSet
+
+    return InstrumentFilterSet
 
 
 @register("strategic-documents")
@@ -200,10 +202,7 @@ def strategic_documents() -> RecordType:
 
 @register("projects")
 def projects() -> RecordType | None:
-    try:
-        from clusterbridge.projects.models import Project, Stage, Visibility
-    except ImportError:
-        return None
+    from clusterbridge.projects.models import Project, Stage, Visibility
 
     def set_owner(obj, user) -> None:
         if user is not None and user.is_authenticated:
@@ -221,7 +220,7 @@ def projects() -> RecordType | None:
             .prefetch_related("features")
             .order_by("call", "name", "pk")
         ),
-        filterset=lambda: _optional_class("clusterbridge.projects.filtersets", "ProjectFilterSet"),
+        filterset=lambda: import_module("clusterbridge.projects.filtersets").ProjectFilterSet,
         on_create=set_owner,
         columns=[
             Column(
@@ -278,11 +277,8 @@ def projects() -> RecordType | None:
 
 @register("clusters")
 def clusters() -> RecordType | None:
-    try:
-        from clusterbridge.clusters.models import Cluster, LabelLevel, Status
-    except ImportError:
-        return None
     from clusterbridge.accounts.roles import is_admin
+    from clusterbridge.clusters.models import Cluster, LabelLevel, Status
     from clusterbridge.taxonomy.models import Vocabulary
 
     def visible(user):
@@ -312,7 +308,7 @@ def clusters() -> RecordType | None:
         model=Cluster,
         key_columns=("slug", "name"),
         queryset=visible,
-        filterset=lambda: _optional_class("clusterbridge.clusters.filtersets", "ClusterFilterSet"),
+        filterset=lambda: import_module("clusterbridge.clusters.filtersets").ClusterFilterSet,
         # Cluster profiles are moderated; a bulk import bypasses moderation, so only
         # administrators may run it.
         can_import=lambda user: is_admin(user),
@@ -399,10 +395,3 @@ def mark_cluster_sources(cluster, fields: list[str], user, note: str) -> None:
         if name not in ("field_sources", "slug", "search_text", "size_members"):
             sources[name] = [stamp]
     cluster.field_sources = sources
-
-
-def _optional_class(module: str, name: str):
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None

@@ -3,7 +3,6 @@ and ranked matches with their instruments loaded in one query."""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch
 
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching import engine
@@ -32,11 +31,8 @@ class Result:
         return [(code, self.labels[code]) for code in self.match.missing]
 
     @property
-    def url(self) -> str | None:
-        try:
-            return self.instrument.get_absolute_url()
-        except NoReverseMatch:  # the funding pages are not installed
-            return None
+    def url(self) -> str:
+        return self.instrument.get_absolute_url()
 
     @property
     def explanation(self) -> str:

@@ -1,10 +1,8 @@
-"""Which instruments an alert matches: the funding search's FilterSet or its minimal stand-in
-for saved searches; the matching engine or feature overlap for saved profiles."""
+"""Which instruments an alert matches: the funding search's FilterSet for saved searches, the
+matching engine for saved profiles."""
 
 import datetime
 import sys
-import types
-from dataclasses import dataclass
 
 import pytest
 import time_machine
@@ -72,32 +70,21 @@ def test_profile_without_the_engine_takes_open_eligible_calls_sharing_a_feature(
     assert calls["closed"].pk not in ids and calls["drones"].pk not in ids
 
 
-def test_profile_alert_asks_the_matching_engine_when_installed(users, calls, monkeypatch):
-    asked = []
+def test_profile_alert_is_ranked_by_the_matching_engine(users, calls, day):
+    from clusterbridge.taxonomy.models import Country
 
-    @dataclass(frozen=True)
-    class Profile:
-        features: frozenset
-        country: str | None = None
-        description: str = ""
-
-    @dataclass
-    class Match:
-        instrument_id: int
-        score: float
-
-    def rank(profile, *, on=None, limit=None):
-        asked.append((profile, limit))
-        return [Match(calls["drones"].pk, 0.9)]
-
-    engine = types.ModuleType("clusterbridge.matching.engine")
-    engine.Profile, engine.rank = Profile, rank
-    monkeypatch.setitem(sys.modules, "clusterbridge.matching.engine", engine)
     alert = services.save_alert(
-        SavedSearch(name="P", kind="profile", frequency="daily"),
+        SavedSearch(
+            name="P", kind="profile", frequency="daily", country=Country.objects.get(code="LT")
+        ),
         user=users["member"],
         features=calls["ai_lt"].features.all(),
     )
-    assert names(sources.matching_instruments(alert)) == {"Zephyr drones"}
-    [(profile, limit)] = asked
-    assert profile.features == frozenset({"T1", "D2"}) and limit == sources.PROFILE_LIMIT
+    with time_machine.travel(day, tick=False):
+        ids = sources.profile_instrument_ids(["T1", "D2"], "LT", on=day)
+        found = names(sources.matching_instruments(alert, on=day))
+    # Eligible and open only: the Spanish national call and the closed one are left out,
+    # and the call sharing both features ranks first.
+    assert {"Zephyr AI Lithuania", "Zephyr AI Europe"} <= found
+    assert not found & {"Zephyr AI Spain", "Zephyr AI closed", "Zephyr drones"}
+    assert ids[0] == calls["ai_lt"].pk
