@@ -3,7 +3,6 @@ and ranked matches with their instruments loaded in one query."""
 
 from dataclasses import dataclass
 
-
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching import engine
 from clusterbridge.projects.models import Project
