@@ -16,3 +16,22 @@ def test_sign_in_and_open_the_taxonomy(page):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Taxonomy").click()
     assert page.get_by_role("heading", name="Reference taxonomy").is_visible()
     assert page.get_by_role("cell", name="Quantum Technologies").is_visible()
+
+
+def test_main_pages_load_without_console_errors_or_policy_violations(page):
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    for url in (
+        "/",
+        "/funding/",
+        "/match/?feature=T1&feature=D2",
+        "/projects/",
+        "/clusters/",
+        "/clusters/landscape/",
+        "/taxonomy/",
+        "/api/docs/",
+    ):
+        response = page.goto(url)
+        assert response.status == 200, url
+    assert problems == []
