@@ -51,16 +51,35 @@ class ClusterFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     country = CountryFilter(label="Country")
     region = django_filters.CharFilter(field_name="region", lookup_expr="iexact", label="Region")
-    sector = TermFilter(Vocabulary.SECTORS, "sectors__code", label="Sector")
-    ecosystem = TermFilter(Vocabulary.ECOSYSTEMS, "ecosystems__code", label="Industrial ecosystem")
-    technology = TermFilter(Vocabulary.TECHNOLOGIES, "technologies__code", label="Technology")
-    service = TermFilter(Vocabulary.CLUSTER_SERVICES, "services__code", label="Service offered")
+    # field_name lets the API schema describe each parameter from the model.
+    sector = TermFilter(
+        Vocabulary.SECTORS, "sectors__code", field_name="sectors__code", label="Sector"
+    )
+    ecosystem = TermFilter(
+        Vocabulary.ECOSYSTEMS,
+        "ecosystems__code",
+        field_name="ecosystems__code",
+        label="Industrial ecosystem",
+    )
+    technology = TermFilter(
+        Vocabulary.TECHNOLOGIES,
+        "technologies__code",
+        field_name="technologies__code",
+        label="Technology",
+    )
+    service = TermFilter(
+        Vocabulary.CLUSTER_SERVICES,
+        "services__code",
+        field_name="services__code",
+        label="Service offered",
+    )
     domain = django_filters.CharFilter(method="filter_domain", label="Vertical market / domain")
     label = django_filters.MultipleChoiceFilter(
         choices=LabelLevel.choices, method="filter_label", label="Valid quality label"
     )
     network = CodeListFilter(
         lookup="networks__code",
+        field_name="networks__code",
         known_codes=network_codes,
         noun="network code(s)",
         normalise=str.lower,

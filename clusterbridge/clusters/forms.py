@@ -89,14 +89,6 @@ def _plausible_year(value):
         raise forms.ValidationError("Enter a year between 1800 and 2100.")
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Sent to the person by e-mail.",
-    )
-
-
 class GrantManagerForm(forms.Form):
     user = forms.CharField(label="Username or e-mail of the manager", max_length=254)
     role = forms.ChoiceField(choices=[("owner", "Owner"), ("co-manager", "Co-manager")])

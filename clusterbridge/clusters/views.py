@@ -17,7 +17,6 @@ from clusterbridge.clusters.forms import (
     ClusterForm,
     GrantManagerForm,
     InviteForm,
-    ReasonForm,
 )
 from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, NetworkMembership
 from clusterbridge.taxonomy.models import Term
@@ -275,20 +274,34 @@ def _require_admin(request):
     return None
 
 
+def _shown(value, labels: dict[str, str]) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(labels.get(item, item) for item in value)
+    return str(value)
+
+
 def moderation(request):
     refusal = _require_admin(request)
     if refusal:
         return refusal
-    items = services.moderation_queue()
-    return render(
-        request,
-        "clusters/moderation.html",
-        {
-            "items": items,
-            "reason_form": ReasonForm(),
-            "term_labels": dict(Term.objects.values_list("code", "label")),
-        },
-    )
+    labels = dict(Term.objects.values_list("code", "label"))
+    names = {
+        f.name: str(f.verbose_name)
+        for f in Cluster._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    items = []
+    for kind, time, obj in services.moderation_queue():
+        rows = []
+        if kind == "change":
+            rows = [
+                (names.get(field, field).capitalize(), _shown(old, labels), _shown(new, labels))
+                for field, old, new in obj.diff()
+            ]
+        items.append({"kind": kind, "time": time, "obj": obj, "rows": rows})
+    return render(request, "clusters/moderation.html", {"items": items})
 
 
 _DECISIONS = {

@@ -209,3 +209,23 @@ def test_generated_synthetic_clusters_stay_out_of_the_directory(api, client):
     assert Cluster.objects.filter(is_synthetic=True).count() == 25
     assert api.get("/api/v1/clusters/").json()["count"] == before
     assert f"of {before} clusters" in client.get("/clusters/").content.decode()
+
+
+def test_the_api_schema_documents_the_directory_parameters(client):
+    schema = client.get("/api/schema/?format=json").json()
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/clusters/"]["get"]["parameters"]}
+    assert parameters >= {
+        "q",
+        "country",
+        "region",
+        "sector",
+        "ecosystem",
+        "technology",
+        "domain",
+        "service",
+        "label",
+        "network",
+        "size",
+        "ordering",
+        "page",
+    }
