@@ -7,8 +7,11 @@ import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest, ValidationError
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from clusterbridge.alerts import sources
 
@@ -44,6 +47,10 @@ class SearchFeed(Feed):
     def link(self, obj):
         return "/funding/" + (f"?{obj['query']}" if obj["query"] else "")
 
+    def feed_url(self, obj):
+        # The feed's own address keeps its search (rel="self" must name this very feed).
+        return reverse("alerts:search-feed") + (f"?{obj['query']}" if obj["query"] else "")
+
     def feed_guid(self, obj):
         return settings.SITE_URL.rstrip("/") + self.link(obj)
 
@@ -54,8 +61,9 @@ class SearchFeed(Feed):
         return item.name
 
     def item_description(self, item):
+        # Atom readers render the summary as HTML: the description is text, so escape it.
         deadlines = ", ".join(item.deadline_dates) or "not given"
-        return f"{item.description}\n\nDeadlines: {deadlines}".strip()
+        return linebreaksbr(escape(f"{item.description}\n\nDeadlines: {deadlines}".strip()))
 
     def item_link(self, item):
         return sources.instrument_url(item)

@@ -188,7 +188,7 @@ def due_reminders(today: datetime.date):
     window_end = today + datetime.timedelta(days=REMINDER_DAYS)
     deadlines = (
         Deadline.objects.filter(
-            date__gt=today, date__lte=window_end, instrument__deleted_at__isnull=True
+            date__gte=today, date__lte=window_end, instrument__deleted_at__isnull=True
         )
         .select_related("instrument")
         .order_by("date")

@@ -170,7 +170,8 @@ def _apply_state(obj: models.Model, state: dict[str, Any]) -> dict[str, list]:
             m2m[field.name] = list(related.filter(**lookup))
     for attname, value in state.items():
         field = concrete.get(attname)
-        if field is None or field.primary_key:
+        # Deletion state is never reverted: restoring is the administrators' trash.
+        if field is None or field.primary_key or attname == "deleted_at":
             continue
         setattr(obj, attname, field.to_python(value) if value is not None else None)
     return m2m
@@ -182,6 +183,10 @@ def revert(change: ObjectChange, *, user=None) -> ObjectChange | None:
     obj = change.target
     if obj is None:
         raise ValueError("The record of this change no longer exists.")
+    if getattr(obj, "is_deleted", False):
+        raise PermissionDenied(
+            "This record is deleted: an administrator restores it from the trash."
+        )
     if change.before is None:
         # Reverting a creation removes the record (softly).
         return soft_delete(obj, user=user, message=f"Revert of change #{change.pk}")

@@ -25,7 +25,13 @@ def read_json(relative_path: str) -> Any:
 
 
 def changed_by_people(obj: models.Model) -> bool:
-    return history.history_of(obj).exclude(action=ObjectChange.Action.LOAD).exists()
+    # Entries without a user (loads, expire_calls and other commands) are not people's edits.
+    return (
+        history.history_of(obj)
+        .filter(user__isnull=False)
+        .exclude(action=ObjectChange.Action.LOAD)
+        .exists()
+    )
 
 
 def upsert(

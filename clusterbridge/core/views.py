@@ -2,7 +2,6 @@
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from clusterbridge.accounts.roles import is_admin
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange, TrackedModel
 
@@ -48,6 +48,9 @@ def revert_change(request, pk: int):
     messages.success(
         request, f"Change #{change.pk} was reverted; the revert is itself in the history."
     )
+    obj.refresh_from_db()
+    if obj.is_deleted:  # a creation was reverted: its page is gone
+        return redirect("home")
     fallback = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home"
     return _back(request, fallback)
 
@@ -56,11 +59,20 @@ def _tracked_models():
     return [m for m in apps.get_models() if issubclass(m, TrackedModel)]
 
 
-@staff_member_required
+def _admin_only(request):
+    if not is_admin(request.user):
+        raise PermissionDenied("Only administrators see and restore deleted records.")
+
+
+@login_required
 def trash(request):
+    _admin_only(request)
     sections = []
     for model in _tracked_models():
-        deleted = list(model.all_objects.deleted().order_by("-deleted_at")[:200])
+        related = [f.name for f in model._meta.fields if f.many_to_one]
+        deleted = list(
+            model.all_objects.deleted().select_related(*related).order_by("-deleted_at")[:200]
+        )
         if deleted:
             content_type = ContentType.objects.get_for_model(model)
             sections.append({"model": model._meta, "content_type": content_type, "items": deleted})
@@ -68,15 +80,14 @@ def trash(request):
 
 
 @require_POST
-@staff_member_required
+@login_required
 def restore(request, content_type_id: int, pk: str):
+    _admin_only(request)
     content_type = get_object_or_404(ContentType, pk=content_type_id)
     model = content_type.model_class()
     if model is None or not issubclass(model, TrackedModel):
         raise Http404
     obj = get_object_or_404(model.all_objects.deleted(), pk=pk)
-    if not request.user.is_superuser:
-        raise PermissionDenied("Only administrators restore deleted records.")
     history.restore(obj, user=request.user)
     messages.success(request, f"“{obj}” was restored.")
     return _back(request, "trash")

@@ -270,11 +270,22 @@ class InstrumentFilterSet(django_filters.FilterSet):
         )
         skip = ("feature",) if self.form.cleaned_data.get("feature_mode") == "any" else ()
         within = self.filter_queryset(self.queryset.all(), skip=skip).order_by()
-        counts["feature"] = Counter(
-            {
-                row["features__code"]: row["n"]
-                for row in within.values("features__code").annotate(n=Count("pk"))
-                if row["features__code"]
-            }
-        )
+        counts["feature"] = _count_by_feature(within)
+        ticked = set(self.form.cleaned_data.get("feature") or [])
+        if skip and ticked:
+            # "Any" mode: ticking one more feature adds the instruments that have it but none
+            # of the ticked ones, so its count is the results plus those.
+            outside = _count_by_feature(within.exclude(features__code__in=ticked))
+            for code in set(counts["feature"]) - ticked:
+                counts["feature"][code] = self.total + outside.get(code, 0)
         return counts
+
+
+def _count_by_feature(queryset) -> Counter:
+    return Counter(
+        {
+            row["features__code"]: row["n"]
+            for row in queryset.values("features__code").annotate(n=Count("pk", distinct=True))
+            if row["features__code"]
+        }
+    )

@@ -85,3 +85,17 @@ def test_feeds_refuse_unknown_codes_and_say_which(client, url, code):
     response = client.get(url)
     assert response.status_code == 400
     assert code in response.content.decode()
+
+
+def test_atom_feed_escapes_descriptions_and_names_itself_with_its_search(client, day):
+    call = make_instrument("Zephyr markup call", deadlines=[day + datetime.timedelta(days=9)])
+    call.description = "<img src=x onerror=alert(1)> & <b>bold</b>"
+    call.save()
+    with time_machine.travel(day, tick=False):
+        response = client.get("/funding/feed.atom?q=zephyr+markup")
+    feed = feedparser.parse(response.content)
+    [entry] = feed.entries
+    # A reader renders the HTML summary: the markup must arrive as text, not as elements.
+    assert "<img" not in entry.summary and "&lt;img src=x" in entry.summary
+    self_link = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_link == ["http://testserver/funding/feed.atom?q=zephyr+markup"]

@@ -135,6 +135,16 @@ def test_reminder_exactly_seven_days_before_each_deadline_once(users, smtp, day)
     ]
 
 
+def test_a_call_watched_on_its_deadline_day_still_gets_a_reminder(users, smtp, day):
+    bob = users["member"]
+    with time_machine.travel(at(day), tick=False):
+        call = make_instrument("Zephyr last-day call", deadlines=[day])
+        services.watch(call, user=bob)
+        assert "reminders sent: 1" in run()
+    [message] = smtp.messages
+    assert "Zephyr last-day call" in message["Subject"]
+
+
 def test_no_reminder_after_unwatching(users, smtp, day):
     bob = users["member"]
     deadline = day + datetime.timedelta(days=7)

@@ -1,6 +1,7 @@
 """One append-only history: create, update, delete, restore and revert are recorded."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
@@ -113,3 +114,47 @@ def test_trash_restore_is_for_administrators(client_for, users):
     assert "Visualisation" in page.content.decode()
     client_for("admin").post(url)
     assert Feature.objects.filter(code="T4").exists()
+
+
+def test_an_editor_cannot_undelete_through_revert(users, client_for):
+    from clusterbridge.funding.models import Instrument
+
+    call = Instrument(name="Revert guard call", origin="international")
+    history.save(call, user=users["editor"])
+    deletion = history.soft_delete(call, user=users["editor"])
+    response = client_for("editor").post(f"/history/{deletion.pk}/revert/")
+    assert response.status_code == 403
+    assert Instrument.all_objects.get(pk=call.pk).is_deleted
+    # Reverting an older update of a deleted record does not bring it back either.
+    with pytest.raises(PermissionDenied):
+        history.revert(history.history_of(call).get(action="create"), user=users["admin"])
+    assert Instrument.all_objects.get(pk=call.pk).is_deleted
+
+
+def test_reverting_a_creation_leaves_the_gone_page(users, client_for):
+    from clusterbridge.funding.models import Instrument
+
+    call = Instrument(name="Short-lived call", origin="international")
+    created = history.save(call, user=users["editor"])
+    response = client_for("editor").post(
+        f"/history/{created.pk}/revert/", {"next": f"/funding/{call.pk}/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert Instrument.all_objects.get(pk=call.pk).is_deleted
+
+
+def test_trash_is_for_administrators_only(client_for):
+    assert client_for("admin").get("/trash/").status_code == 200
+    for role in ("member", "editor", "manager"):
+        assert client_for(role).get("/trash/").status_code == 403, role
+
+
+def test_commands_do_not_count_as_peoples_edits(users):
+    from clusterbridge.core.reference import changed_by_people
+
+    feature = Feature.objects.get(code="T7")
+    history.record(feature, "expire", user=None, message="a command")
+    assert not changed_by_people(feature)
+    feature.label = "SLAM (mapping)"
+    history.save(feature, user=users["admin"])
+    assert changed_by_people(feature)
