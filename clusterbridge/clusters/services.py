@@ -298,7 +298,11 @@ def claim(cluster: Cluster, user, message: str = "") -> ClusterManager:
         raise ValidationError("Only a published cluster can be claimed.")
     if cluster.manager_links.filter(user=user).exists():
         raise ValidationError("You already manage or have claimed this cluster.")
-    link = ClusterManager(user=user, cluster=cluster, approved=False)
+    # A rejected claim is a soft-deleted link: claiming again revives it (one link per person).
+    link = ClusterManager.all_objects.filter(cluster=cluster, user=user).first()
+    if link is None:
+        link = ClusterManager(user=user, cluster=cluster)
+    link.deleted_at, link.approved = None, False
     history.save(
         link,
         user=user,

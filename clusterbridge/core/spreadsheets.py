@@ -1,22 +1,29 @@
 """CSV and XLSX output that spreadsheet programs cannot execute (formula injection, OWASP
 "CSV injection"): a text cell starting with = + - @ tab or carriage return is prefixed with
 a quote, so it is shown as text instead of being evaluated (pretix's safe_openpyxl does the
-same). Use `csv_response` / `xlsx_response` for every export."""
+same). Control characters are removed *before* that check: "\x01=HYPERLINK(…)" must not
+slip past it and become a formula once the character is dropped. Every export goes through
+`safe_cell` (`csv_response` / `xlsx_response` here, and the other exporters)."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The characters XLSX cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE); tab, LF, CR stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):
     """The value, with text that a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -37,15 +44,12 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(safe_row(header))
     for row in rows:
-        cells = safe_row(row)
-        # openpyxl refuses control characters; drop them rather than fail the export.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in cells])
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.request_context import current_request_id
-from clusterbridge.funding.models import Deadline, Instrument
+from clusterbridge.funding.models import Deadline, Instrument, today
 from clusterbridge.interop import portal
 from clusterbridge.taxonomy.models import Feature
 
@@ -261,6 +261,8 @@ def import_calls(
         for name, value in values.items():
             setattr(obj, name, value)
         obj.prepare_for_save()
+        if obj.archived_at and obj.final_deadline and obj.final_deadline >= today():
+            obj.archived_at = None  # the deadline was extended: the call is live again
         if concrete_snapshot(obj) == before:
             report.unchanged += 1
             continue
@@ -319,7 +321,9 @@ def _write(
     if to_update:
         for obj, _, _ in to_update:
             obj.updated_at = now
-        columns = sorted(set(fields) | {"final_deadline", "search_text", "updated_at"})
+        columns = sorted(
+            set(fields) | {"final_deadline", "search_text", "updated_at", "archived_at"}
+        )
         Instrument.all_objects.bulk_update([o for o, _, _ in to_update], columns, batch_size=BATCH)
         moved = [o for o, _, changed in to_update if changed]
         for start in range(0, len(moved), BATCH):

@@ -77,6 +77,11 @@ class RecordError(ValueError):
     """One record cannot be read: it is reported and left out."""
 
 
+# A malformed record (wrong types, dates out of range) is reported and left out, whatever
+# the exception it raises while being read; the rest of the file still imports.
+UNREADABLE = (RecordError, ValueError, TypeError, AttributeError, KeyError, OverflowError, OSError)
+
+
 @dataclass
 class PortalTopic:
     position: int  # 1-based place of the record in the file
@@ -369,7 +374,7 @@ def _read_search(pages: list, parsed: PortalFile) -> None:
                     else ""
                 )
                 record_type, topic = _search_topic(result, position)
-            except RecordError as error:
+            except UNREADABLE as error:
                 parsed.errors.append(RecordProblem(position, identifier, str(error)))
                 continue
             if topic is None:
@@ -456,7 +461,7 @@ def _read_bulk(data: dict, parsed: PortalFile) -> None:
         identifier = str(item.get("identifier") or "") if isinstance(item, dict) else ""
         try:
             record_type, topic = _bulk_topic(item, position)
-        except RecordError as error:
+        except UNREADABLE as error:
             parsed.errors.append(RecordProblem(position, identifier, str(error)))
             continue
         if topic is None:

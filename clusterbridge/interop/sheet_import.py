@@ -72,9 +72,15 @@ def _normal_header(name: str) -> str:
     return "_".join(name.strip().casefold().replace("-", " ").split())
 
 
-def _find_existing(record_type: sheets.RecordType, rows, positions: dict[str, int]):
-    """Existing records for the key columns' values, read in chunks: {column: {value: [obj]}}."""
+def _find_existing(record_type: sheets.RecordType, rows, positions: dict[str, int], user=None):
+    """Existing records for the key columns' values, read in chunks: {column: {value: [obj]}}.
+
+    Only records the importer may see count: another person's private project of the same
+    name is neither revealed nor blocks creating one."""
     manager = getattr(record_type.model, "all_objects", record_type.model._default_manager)
+    candidates = manager.all()
+    if hasattr(candidates, "visible_to"):
+        candidates = candidates.visible_to(user)
     found: dict[str, dict[str, list]] = {}
     for column in record_type.key_columns:
         if column not in positions:
@@ -89,7 +95,7 @@ def _find_existing(record_type: sheets.RecordType, rows, positions: dict[str, in
         by_value: dict[str, list] = {}
         for start in range(0, len(values), LOOKUP_CHUNK):
             lookup = {f"{column}__in": values[start : start + LOOKUP_CHUNK]}
-            for obj in manager.filter(**lookup):
+            for obj in candidates.filter(**lookup):
                 by_value.setdefault(getattr(obj, column), []).append(obj)
         found[column] = by_value
     return found
@@ -156,7 +162,7 @@ def import_sheet(
         return report
     rows = [(number, row) for number, row in enumerate(all_rows[1:], start=2) if any(row)]
     report.rows = len(rows)
-    existing = _find_existing(record_type, rows, positions)
+    existing = _find_existing(record_type, rows, positions, user)
     lookups = sheets.Lookups()
     planned: list[_Planned] = []
     seen: dict[tuple[str, str], int] = {}

@@ -352,20 +352,14 @@ def _csv_value(value: Any) -> Any:
 
 def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list[Any]]]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         sheet.append(header)
         for row in rows:
-            # openpyxl refuses control characters; they are dropped rather than fail.
-            sheet.append(
-                [
-                    ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
-                    for v in (guard_cell(c) for c in row)
-                ]
-            )
+            # The guard also drops the control characters XLSX cannot hold.
+            sheet.append([guard_cell(c) for c in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

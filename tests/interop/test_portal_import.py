@@ -350,3 +350,47 @@ def test_several_saved_pages_of_search_results_are_read_as_one_file():
         "errors": 1,
     }
     assert Instrument.objects.filter(identifier=GENAI).count() == 1
+
+
+def _bulk(*items) -> bytes:
+    return json.dumps({"fundingData": {"GrantTenderObj": list(items)}}).encode()
+
+
+def _topic(identifier, **fields):
+    topic = {
+        "type": 1,
+        "identifier": identifier,
+        "title": f"Topic {identifier}",
+        "status": {"id": 31094502, "abbreviation": "Open", "description": "Open"},
+        "plannedOpeningDateLong": 1749679200000,
+        "deadlineDatesLong": [4102444800000],
+    }
+    topic.update(fields)
+    return topic
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"deadlineDatesLong": [1e20]},
+        {"plannedOpeningDateLong": -1e18},
+        {"keywords": 5},
+    ],
+)
+def test_a_record_of_the_wrong_shape_is_reported_and_the_rest_imports(broken):
+    report = run(_bulk(_topic("GOOD-TOPIC-01"), _topic("ODD-TOPIC-02", **broken)))
+    assert Instrument.objects.filter(identifier="GOOD-TOPIC-01").exists()
+    assert not Instrument.all_objects.filter(identifier="ODD-TOPIC-02").exists()
+    assert report.created == 1 and len(report.errors) == 1
+    assert "ODD-TOPIC-02" in str(report.errors[0])
+
+
+def test_an_extended_deadline_brings_an_archived_call_back():
+    from clusterbridge.funding.services import expire_calls
+
+    run(_bulk(_topic("EXTENDED-01", deadlineDatesLong=[1577836800000])))  # 1 January 2020
+    expire_calls()
+    assert Instrument.objects.get(identifier="EXTENDED-01").archived_at is not None
+    run(_bulk(_topic("EXTENDED-01", deadlineDatesLong=[4102444800000])))  # 1 January 2100
+    call = Instrument.objects.get(identifier="EXTENDED-01")
+    assert call.archived_at is None and call.status_on() == "open"

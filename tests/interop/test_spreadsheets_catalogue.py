@@ -129,3 +129,15 @@ def test_the_cluster_and_project_exports_use_their_list_filters(client_for):
     assert len(everyone) > len(rows_of(response.content))
     response = admin.get(reverse("interop:export", args=["projects", "csv"]) + "?country=ZZ")
     assert response.status_code == 400 and "ZZ" in response.content.decode()
+
+
+def test_another_persons_private_project_is_neither_revealed_nor_blocking(users):
+    from clusterbridge.projects.models import Project, Visibility
+    from tests.matching.factories import make_project
+
+    make_project("Hidden twin", ["T1"], owner=users["member"], visibility=Visibility.PRIVATE)
+    report = import_sheet(
+        "projects", b"name,visibility\nHidden twin,public\n", user=users["editor"]
+    )
+    assert report.errors == [] and report.created == 1
+    assert Project.objects.filter(name="Hidden twin").count() == 2

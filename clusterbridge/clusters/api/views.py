@@ -4,7 +4,7 @@ requests, moderation by administrators)."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -138,7 +138,10 @@ class ClusterViewSet(
             request.user,
             services.find_user(request.data.get("user", "")),
             role=role,
-            trusted=bool(request.data.get("trusted", False)),
+            # "false" in a form post is a non-empty string: parse it as a boolean.
+            trusted=serializers.BooleanField().to_internal_value(
+                request.data.get("trusted", False)
+            ),
         )
         return Response(
             {"manager": link.user.get_username(), "role": link.role, "trusted": link.trusted},

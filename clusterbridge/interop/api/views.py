@@ -39,9 +39,9 @@ class _ImportView(APIView):
         return super().dispatch(request, *args, **kwargs)
 
     def read(self, request) -> tuple[bytes, str, bool]:
+        upload = UploadSerializer(data=request.data)  # parses the body: the limit applies here
         if self.size_handler is not None and self.size_handler.exceeded:
             raise uploads.UploadTooLarge(uploads.too_large_message())
-        upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         uploaded = upload.validated_data["file"]
         raw = uploads.read_upload(uploaded, self.size_handler)
