@@ -6,8 +6,15 @@ from collections import Counter
 import django_filters
 from django.db.models import Count, F, Q
 
-from clusterbridge.clusters.models import SIZE_CLASSES, Cluster, LabelLevel, Network, valid_label_q
-from clusterbridge.core.search import fold, search, search_filter
+from clusterbridge.clusters.models import (
+    SIZE_CLASSES,
+    Cluster,
+    LabelLevel,
+    Network,
+    domain_value,
+    valid_label_q,
+)
+from clusterbridge.core.search import search, search_filter
 from clusterbridge.taxonomy.filters import CodeListFilter, TermFilter, country_codes
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
@@ -107,11 +114,11 @@ class ClusterFilterSet(django_filters.FilterSet):
         return search_filter(queryset, value)
 
     def filter_domain(self, queryset, name, value):
-        words = fold(value).strip()
-        if not words:
+        # One whole domain entry, as the "frequent domains" facet lists and counts them.
+        domain = domain_value(value)
+        if not domain:
             return queryset
-        # search_text holds the folded domain words; the JSON list keeps the source spelling.
-        return queryset.filter(Q(domains__icontains=value.strip()) | Q(search_text__contains=words))
+        return queryset.filter(domains_key__contains=f"|{domain}|")
 
     def filter_label(self, queryset, name, value):
         if not value:
@@ -253,7 +260,7 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
     result["region"] = [{"value": r, "label": r, "count": n} for r, n in regions]
     domain_counts: Counter = Counter()
     for domains in Cluster.all_objects.filter(pk__in=ids).values_list("domains", flat=True):
-        domain_counts.update({d.strip().lower() for d in domains or []})
+        domain_counts.update({domain_value(d) for d in domains or []} - {""})
     result["domain"] = [
         {"value": d, "label": d, "count": n}
         for d, n in sorted(domain_counts.items(), key=lambda i: (-i[1], i[0]))[:15]

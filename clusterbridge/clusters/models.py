@@ -61,7 +61,7 @@ SIZE_CLASSES = {
 
 
 # Paths of the directory that a cluster's slug must not take.
-RESERVED_SLUGS = {"register", "moderation", "landscape", "export-csv", "export-xlsx"}
+RESERVED_SLUGS = {"register", "moderation", "landscape"}
 
 
 class ClusterQuerySet(LiveQuerySet):
@@ -86,13 +86,15 @@ class ClusterQuerySet(LiveQuerySet):
     def real(self):
         return self.filter(is_synthetic=False)
 
-    def with_valid_label(self, on: datetime.date | None = None):
-        return self.filter(valid_label_q(on))
 
-    def in_size_class(self, size_class: str):
-        low, high = SIZE_CLASSES[size_class]
-        queryset = self.filter(size_members__gte=low)
-        return queryset.filter(size_members__lte=high) if high else queryset
+def domain_value(text: str) -> str:
+    """A domain as the filter and the facet compare it: folded, trimmed, single-spaced."""
+    return " ".join(fold(text or "").replace("|", " ").split())
+
+
+def domains_key(domains) -> str:
+    values = sorted({domain_value(d) for d in domains or []} - {""})
+    return "|" + "|".join(values) + "|" if values else ""
 
 
 def valid_label_q(on: datetime.date | None = None, prefix: str = "") -> Q:
@@ -138,25 +140,6 @@ class Network(TrackedModel):
 class Cluster(TrackedModel):
     """A cluster organisation. `field_sources` says which document each field came from."""
 
-    # Fields a manager may edit; changes to them on a published record are moderated.
-    EDITABLE_FIELDS = (
-        "name",
-        "region",
-        "city",
-        "description",
-        "mission",
-        "member_benefits",
-        "contact_email",
-        "contact_phone",
-        "contact_form_url",
-        "website",
-        "founding_year",
-        "members_total",
-        "members_sme",
-        "members_large",
-        "members_research",
-        "domains",
-    )
     TERM_FIELDS = {
         "sectors": Vocabulary.SECTORS,
         "ecosystems": Vocabulary.ECOSYSTEMS,
@@ -257,8 +240,12 @@ class Cluster(TrackedModel):
     )
     is_synthetic = models.BooleanField(default=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
+    # The domains, folded and fenced ("|ict|cyber security|"), so that the domain filter
+    # matches whole entries exactly as the domain facet counts them.
+    domains_key = models.TextField(blank=True, editable=False)
 
     objects = ClusterObjectManager()
+    history_exclude = (*TrackedModel.history_exclude, "domains_key")
     all_objects = ClusterQuerySet.as_manager()
 
     class Meta:
@@ -350,6 +337,7 @@ class Cluster(TrackedModel):
             " ".join(self.domains or []),
             " ".join(self.sectors_text or []),
         )
+        self.domains_key = domains_key(self.domains)
 
     def save(self, *args, **kwargs):
         self.prepare_for_save()

@@ -139,3 +139,31 @@ def fulltext_operation(table: str) -> migrations.RunPython:
             schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return migrations.RunPython(forwards, backwards)
+
+
+def ensure_fulltext(using: str = "default", **kwargs) -> None:
+    """Recreate missing SQLite full-text triggers (run after every migrate).
+
+    SQLite cannot alter a column in place: Django rebuilds the table for many schema changes,
+    and the rebuild drops its triggers, so a later migration of a searchable model would
+    silently stop the index from following the table. PostgreSQL keeps its generated column.
+    """
+    from django.apps import apps
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            table = model._meta.db_table
+            if table not in tables or not any(f.name == "search_text" for f in model._meta.fields):
+                continue
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [f"{table}_fts_ai"],
+            )
+            if cursor.fetchone()[0] == 0:
+                for statement in _sqlite_sql(table):
+                    cursor.execute(statement)

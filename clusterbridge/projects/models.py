@@ -128,7 +128,6 @@ class Project(TrackedModel):
             self.description,
             self.call,
             self.supporting_cluster,
-            self.owner_cluster.name if self.owner_cluster_id else "",
         )
         super().save(*args, **kwargs)
 
@@ -136,6 +135,13 @@ class Project(TrackedModel):
     @classmethod
     def user_can_create(cls, user) -> bool:
         return is_member(user)
+
+    @property
+    def public_owner_cluster(self):
+        """The owning cluster when the public may see it (a withdrawn or pending one is not
+        named on the project's page or in the API)."""
+        cluster = self.owner_cluster if self.owner_cluster_id else None
+        return cluster if cluster is not None and cluster.is_visible_to(None) else None
 
     def is_owned_by(self, user) -> bool:
         """The owner, or an approved manager of the owning cluster."""

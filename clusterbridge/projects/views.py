@@ -53,7 +53,9 @@ def project_list(request):
 
 
 def _get_visible(request, pk) -> Project:
-    project = get_object_or_404(Project.objects.select_related("country", "owner"), pk=pk)
+    project = get_object_or_404(
+        Project.objects.real().select_related("country", "owner", "owner_cluster"), pk=pk
+    )
     if not project.user_can_view(request.user):
         raise Http404("No such project.")
     return project

@@ -85,13 +85,19 @@ def _decide(suggestion: FeatureSuggestion, user, status: str) -> None:
     suggestion.decided_at = timezone.now()
 
 
+def live_target(suggestion: FeatureSuggestion):
+    """The suggestion's record; a deleted record takes no decisions until it is restored."""
+    obj = suggestion.target  # generic relations load deleted records too
+    if obj is None or getattr(obj, "is_deleted", False):
+        raise ValidationError("The record of this suggestion no longer exists.")
+    return obj
+
+
 @transaction.atomic
 def accept(suggestion: FeatureSuggestion, user) -> None:
     """Add the suggested feature to the record (through its history) and close the suggestion."""
     suggestion = FeatureSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    obj = suggestion.target
-    if obj is None:
-        raise ValidationError("The record of this suggestion no longer exists.")
+    obj = live_target(suggestion)
     _check(obj, user)
     _decide(suggestion, user, Status.ACCEPTED)
     history.save(suggestion, user=user, action=history.Action.APPROVE)
@@ -109,9 +115,7 @@ def accept(suggestion: FeatureSuggestion, user) -> None:
 @transaction.atomic
 def reject(suggestion: FeatureSuggestion, user) -> None:
     suggestion = FeatureSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    obj = suggestion.target
-    if obj is None:
-        raise ValidationError("The record of this suggestion no longer exists.")
+    obj = live_target(suggestion)
     _check(obj, user)
     _decide(suggestion, user, Status.REJECTED)
     history.save(suggestion, user=user, action=history.Action.REJECT)

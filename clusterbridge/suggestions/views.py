@@ -34,7 +34,10 @@ def suggest(request, content_type_id: int, object_id: str):
     model = content_type.model_class()
     if model is None or not services.supports_suggestions(model):
         raise Http404("This kind of record does not take suggested features.")
-    obj = get_object_or_404(model._default_manager, pk=object_id)
+    try:
+        obj = model._default_manager.get(pk=object_id)
+    except (model.DoesNotExist, ValueError, ValidationError):
+        raise Http404("No such record.") from None
     created = services.suggest_for(obj, user=request.user)
     if created:
         codes = ", ".join(s.feature.code for s in created)
@@ -46,9 +49,10 @@ def suggest(request, content_type_id: int, object_id: str):
 
 def _decide(request, pk: int, action, done: str):
     suggestion = get_object_or_404(FeatureSuggestion, pk=pk)
-    obj = suggestion.target
-    if obj is None:
-        raise Http404("The record of this suggestion no longer exists.")
+    try:
+        obj = services.live_target(suggestion)
+    except ValidationError:
+        raise Http404("The record of this suggestion no longer exists.") from None
     try:
         action(suggestion, request.user)
     except ValidationError as error:

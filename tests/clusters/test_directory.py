@@ -56,7 +56,7 @@ def test_each_facet_filters_alone(api):
     assert len(network) == 6
     region = slugs(api, "region=bavaria")
     assert region and all(Cluster.objects.get(slug=s).region == "Bavaria" for s in region)
-    domain = slugs(api, "domain=railway")
+    domain = slugs(api, "domain=railway technologies")
     assert domain == {"ditecfer"}
 
 
@@ -229,3 +229,14 @@ def test_the_api_schema_documents_the_directory_parameters(client):
         "ordering",
         "page",
     }
+
+
+def test_each_frequent_domain_count_is_what_clicking_it_gives(client, api):
+    facets = {f["name"]: f for f in client.get("/clusters/").context["facets"]}
+    values = facets["domain"]["values"]
+    assert values, "the reference clusters state domains"
+    for value in values:
+        found = slugs(api, f"domain={value['value']}")
+        assert len(found) == value["count"], value
+    # A short word does not match inside other words ("it" in "security").
+    assert slugs(api, "domain=it") <= slugs(api, "q=it")

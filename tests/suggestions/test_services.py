@@ -108,3 +108,24 @@ def test_panel_shows_buttons_only_to_those_who_may_change(call, users):
     # Suggestions are editorial: people who may not change the record don't see them.
     assert "Suggested features" not in render("member")
     assert "Suggested features" not in render("anonymous")
+
+
+def test_a_deleted_record_takes_no_decision(call, users):
+    from django.core.exceptions import ValidationError
+
+    from clusterbridge.core import history
+
+    services.suggest_for(call, user=users["editor"])
+    suggestion = services.pending_for(call).first()
+    history.soft_delete(call, user=users["editor"])
+    with pytest.raises(ValidationError, match="no longer exists"):
+        services.accept(suggestion, users["editor"])
+    call.refresh_from_db()
+    assert suggestion.feature not in call.features.all()
+
+
+def test_a_malformed_record_id_is_a_404(client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Instrument).pk
+    assert client_for("admin").post(f"/suggestions/for/{ct}/abc/").status_code == 404
