@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from clusterbridge.accounts.roles import is_admin
-from clusterbridge.core.models import LiveManager, TrackedModel
+from clusterbridge.core.models import TrackedModel
 
 
 class TaxonomyModel(TrackedModel):
@@ -41,21 +41,10 @@ class FeatureCategory(TaxonomyModel):
         return self.label
 
 
-class FeatureQuerySet(models.QuerySet):
-    def by_codes(self, codes):
-        return self.filter(code__in=list(codes))
-
-
-class FeatureManager(LiveManager.from_queryset(FeatureQuerySet)):
-    pass
-
-
 class Feature(TaxonomyModel):
     """One feature of the taxonomy, e.g. T1 “AI (ML)” in category T “Techniques”."""
 
     category = models.ForeignKey(FeatureCategory, on_delete=models.PROTECT, related_name="features")
-
-    objects = FeatureManager()
 
     class Meta(TaxonomyModel.Meta):
         ordering = ["category__order", "order"]
