@@ -33,29 +33,7 @@ class ClusterForm(forms.ModelForm):
 
     class Meta:
         model = Cluster
-        fields = [
-            "name",
-            "country",
-            "region",
-            "city",
-            "description",
-            "mission",
-            "member_benefits",
-            "contact_email",
-            "contact_phone",
-            "contact_form_url",
-            "website",
-            "founding_year",
-            "members_total",
-            "members_sme",
-            "members_large",
-            "members_research",
-            "domains",
-            "sectors",
-            "ecosystems",
-            "technologies",
-            "services",
-        ]
+        fields = [*Cluster.VALUE_FIELDS, *Cluster.TERM_FIELDS]
         widgets = dict.fromkeys(
             ("sectors", "ecosystems", "technologies", "services"), forms.CheckboxSelectMultiple
         )

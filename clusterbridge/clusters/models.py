@@ -140,6 +140,26 @@ class Network(TrackedModel):
 class Cluster(TrackedModel):
     """A cluster organisation. `field_sources` says which document each field came from."""
 
+    # What a manager or a proposer edits (moderated on a published record), then its terms.
+    VALUE_FIELDS = (
+        "name",
+        "country",
+        "region",
+        "city",
+        "description",
+        "mission",
+        "member_benefits",
+        "contact_email",
+        "contact_phone",
+        "contact_form_url",
+        "website",
+        "founding_year",
+        "members_total",
+        "members_sme",
+        "members_large",
+        "members_research",
+        "domains",
+    )
     TERM_FIELDS = {
         "sectors": Vocabulary.SECTORS,
         "ecosystems": Vocabulary.ECOSYSTEMS,

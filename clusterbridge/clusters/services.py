@@ -18,25 +18,7 @@ from clusterbridge.core import history
 from clusterbridge.taxonomy.models import Country, Term
 
 Action = history.Action
-VALUE_FIELDS = (
-    "name",
-    "country",
-    "region",
-    "city",
-    "description",
-    "mission",
-    "member_benefits",
-    "contact_email",
-    "contact_phone",
-    "contact_form_url",
-    "website",
-    "founding_year",
-    "members_total",
-    "members_sme",
-    "members_large",
-    "members_research",
-    "domains",
-)
+VALUE_FIELDS = Cluster.VALUE_FIELDS
 TERM_FIELDS = tuple(Cluster.TERM_FIELDS)
 
 
