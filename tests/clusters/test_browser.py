@@ -4,6 +4,7 @@ manager, approve the change as administrator and see it published."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from clusterbridge.clusters import services
 from clusterbridge.clusters.models import Cluster
@@ -26,27 +27,29 @@ def test_manager_change_approved_and_published(page):
     ).check()
     page.get_by_role("button", name="Apply filters").first.click()
     assert "country=SE" in page.url and "ecosystem=health" in page.url
-    assert page.get_by_role("heading", name=re.compile(r"of \d+ clusters")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"of \d+ clusters"))).to_be_visible()
     page.get_by_role("link", name="Mobile Heights").click()
-    assert page.get_by_role("heading", name="Mobile Heights", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Mobile Heights", level=1)).to_be_visible()
 
     sign_in(page, "mona")
     page.goto("/clusters/mobile-heights/")
     page.get_by_role("link", name="Edit the profile").click()
     page.get_by_label("Mission").fill("Making southern Sweden a hub of connected technologies.")
     page.get_by_role("button", name="Submit changes").click()
-    assert page.get_by_text("Your changes wait for an administrator's review.").is_visible()
-    assert not page.get_by_text("Making southern Sweden").is_visible()
+    expect(page.get_by_text("Your changes wait for an administrator's review.")).to_be_visible()
+    expect(page.get_by_text("Making southern Sweden")).not_to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "alice")
     page.goto("/clusters/moderation/")
-    assert page.get_by_role(
-        "cell", name="Making southern Sweden a hub of connected technologies."
-    ).is_visible()
+    expect(
+        page.get_by_role("cell", name="Making southern Sweden a hub of connected technologies.")
+    ).to_be_visible()
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_text("Change approved.").is_visible()
+    expect(page.get_by_text("Change approved.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     page.goto("/clusters/mobile-heights/")
-    assert page.get_by_text("Making southern Sweden a hub of connected technologies.").is_visible()
+    expect(
+        page.get_by_text("Making southern Sweden a hub of connected technologies.")
+    ).to_be_visible()

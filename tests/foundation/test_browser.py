@@ -1,6 +1,7 @@
 """A person signs in and reaches the taxonomy page, in Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import make_user, sign_in
 
@@ -12,10 +13,10 @@ def test_sign_in_and_open_the_taxonomy(page):
     page.goto("/")
     page.get_by_role("link", name="Sign in").click()
     sign_in(page, "erin")
-    assert page.get_by_role("link", name="erin").is_visible()
+    expect(page.get_by_role("link", name="erin")).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Taxonomy").click()
-    assert page.get_by_role("heading", name="Reference taxonomy").is_visible()
-    assert page.get_by_role("cell", name="Quantum Technologies").is_visible()
+    expect(page.get_by_role("heading", name="Reference taxonomy")).to_be_visible()
+    expect(page.get_by_role("cell", name="Quantum Technologies")).to_be_visible()
 
 
 def test_main_pages_load_without_console_errors_or_policy_violations(page):

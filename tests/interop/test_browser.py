@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from clusterbridge.accounts.roles import EDITOR_GROUP
 from clusterbridge.core.models import ObjectChange
@@ -24,15 +25,15 @@ def test_upload_preview_and_commit_portal_calls(page):
     page.get_by_label("Portal file").set_input_files(str(DATA / "search_results.json"))
     page.get_by_role("button", name="Check the file").click()
 
-    assert page.get_by_role("heading", name="What the import would do").is_visible()
+    expect(page.get_by_role("heading", name="What the import would do")).to_be_visible()
     assert page.locator("[data-count=created]").inner_text() == "5"
-    assert page.get_by_text("2 × same topic in another language").is_visible()
-    assert page.get_by_role("cell", name="HORIZON-CL3-2025-CS-ECCC-99").is_visible()
+    expect(page.get_by_text("2 × same topic in another language")).to_be_visible()
+    expect(page.get_by_role("cell", name="HORIZON-CL3-2025-CS-ECCC-99")).to_be_visible()
     assert Instrument.all_objects.count() == before
 
     page.get_by_role("button", name="Import these calls").click()
 
-    assert page.get_by_role("heading", name="Imported", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Imported", exact=True)).to_be_visible()
     assert Instrument.all_objects.count() == before + 5
     assert ObjectChange.objects.filter(action="import", user_name="erin").count() == 5
 
@@ -48,8 +49,8 @@ def test_a_spreadsheet_with_problems_is_shown_row_by_row(page, tmp_path):
     page.get_by_label("Spreadsheet").set_input_files(str(sheet))
     page.get_by_role("button", name="Check the file").click()
 
-    assert page.get_by_role("heading", name="Problems found").is_visible()
-    assert page.get_by_role("row", name="2 country").is_visible()
-    assert page.get_by_role("row", name="2 opening_date").is_visible()
+    expect(page.get_by_role("heading", name="Problems found")).to_be_visible()
+    expect(page.get_by_role("row", name="2 country")).to_be_visible()
+    expect(page.get_by_role("row", name="2 opening_date")).to_be_visible()
     assert page.get_by_role("button", name="Import these rows").count() == 0
     assert not Instrument.objects.filter(name="A call").exists()

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.matching.factories import make_instrument
 
@@ -35,7 +36,7 @@ def test_tick_features_read_the_explanation_and_download(page, reference_data):
 
     # The shared address brings back the same ticked profile.
     page.goto(page.url)
-    assert page.get_by_label("Prototype").is_checked()
+    expect(page.get_by_label("Prototype")).to_be_checked()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel (XLSX)").click()
@@ -46,7 +47,7 @@ def test_tick_features_read_the_explanation_and_download(page, reference_data):
     assert rows[1][3] == "AI (ML), Cybersecurity, Prototype"
 
     page.get_by_role("link", name="Match matrix of the projects").click()
-    assert page.get_by_role("heading", name="Match matrix: projects × instruments").is_visible()
+    expect(page.get_by_role("heading", name="Match matrix: projects × instruments")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
     text = download_info.value.path().read_text(encoding="utf-8")
