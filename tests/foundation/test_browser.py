@@ -23,6 +23,7 @@ def test_main_pages_load_without_console_errors_or_policy_violations(page):
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     for url in (
         "/",
         "/funding/",
