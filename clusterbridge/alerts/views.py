@@ -28,10 +28,14 @@ def alert_list(request):
 
 
 def _initial(request) -> dict:
+    """Prefill from the page the person came from: a /funding/ query, or a profile (the
+    features and country of /match/ or of a project)."""
+    name = {"name": request.GET["name"][:200]} if request.GET.get("name") else {}
     if "query" in request.GET:
-        return {"kind": SavedSearch.Kind.SEARCH, "query": request.GET["query"]}
+        return {**name, "kind": SavedSearch.Kind.SEARCH, "query": request.GET["query"]}
     if "feature" in request.GET:
         return {
+            **name,
             "kind": SavedSearch.Kind.PROFILE,
             "features": request.GET.getlist("feature"),
             "country": request.GET.get("country"),

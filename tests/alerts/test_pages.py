@@ -155,3 +155,22 @@ def test_watch_and_unwatch(client_for, users):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/alerts/")
     assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+
+def test_a_project_or_a_match_is_saved_as_a_profile_alert(client_for, users):
+    from tests.matching.factories import make_project
+
+    project = make_project("Alerting drone", ["T13", "D2"], owner=users["member"], country="LT")
+    member = client_for("member")
+    page = member.get(f"/projects/{project.pk}/").content.decode()
+    link = "/alerts/new/?feature=T13&amp;feature=D2&amp;country=LT&amp;name=Alerting+drone"
+    assert link in page
+    form = member.get(link.replace("&amp;", "&")).context["form"]
+    assert form.initial["kind"] == "profile" and form.initial["name"] == "Alerting drone"
+    assert sorted(form.initial["features"]) == ["D2", "T13"] and form.initial["country"] == "LT"
+    match_page = member.get("/match/?feature=T1&feature=D2&country=LT").content.decode()
+    assert "/alerts/new/?feature=T1&amp;feature=D2&amp;country=LT" in match_page
+    assert (
+        "to be e-mailed new calls"
+        in client_for("anonymous").get("/match/?feature=T1").content.decode()
+    )

@@ -36,3 +36,14 @@ def watch_button(context, instrument):
         "request": request,
         "signed_in": bool(user and user.is_authenticated),
     }
+
+
+@register.simple_tag
+def profile_alert_url(features, country=None, name: str = "") -> str:
+    """The alert form prefilled with a solution profile (feature codes, country, a name)."""
+    params = [("feature", getattr(f, "code", f)) for f in features]
+    if country:
+        params.append(("country", getattr(country, "code", country)))
+    if name:
+        params.append(("name", name))
+    return reverse("alerts:create") + "?" + urlencode(params)
