@@ -27,11 +27,13 @@ from clusterbridge.interop.sheets import (
 
 
 def read_cluster(text: str, lookups):
-    """A published cluster of the catalogue, by slug or by name (case does not matter)."""
+    """A published cluster of the catalogue, by slug or by name (case does not matter), that
+    the importer manages (administrators: any), as on the project form."""
     if not text:
         return None
     from django.db.models import Q
 
+    from clusterbridge.accounts.roles import is_admin
     from clusterbridge.clusters.models import Cluster
 
     found = list(
@@ -39,6 +41,8 @@ def read_cluster(text: str, lookups):
     )
     if len(found) != 1:
         raise CellError(f"no single published cluster is called “{text}”")
+    if not (is_admin(lookups.user) or found[0].is_managed_by(lookups.user)):
+        raise CellError(f"you do not manage the cluster “{found[0].name}”")
     return found[0]
 
 

@@ -163,7 +163,7 @@ def import_sheet(
     rows = [(number, row) for number, row in enumerate(all_rows[1:], start=2) if any(row)]
     report.rows = len(rows)
     existing = _find_existing(record_type, rows, positions, user)
-    lookups = sheets.Lookups()
+    lookups = sheets.Lookups(user)
     planned: list[_Planned] = []
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:

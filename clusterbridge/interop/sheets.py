@@ -41,7 +41,8 @@ class CellError(ValueError):
 
 # Lookups shared by a whole import (one query each) --------------------------------------------
 class Lookups:
-    def __init__(self) -> None:
+    def __init__(self, user=None) -> None:
+        self.user = user  # the importer, for readers whose choices depend on who imports
         self._countries: dict[str, Country] | None = None
         self._features: dict[str, Feature] | None = None
         self._terms: dict | None = None

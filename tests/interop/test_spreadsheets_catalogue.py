@@ -141,3 +141,22 @@ def test_another_persons_private_project_is_neither_revealed_nor_blocking(users)
     )
     assert report.errors == [] and report.created == 1
     assert Project.objects.filter(name="Hidden twin").count() == 2
+
+
+def test_a_project_is_given_only_to_a_cluster_its_importer_manages(users):
+    from clusterbridge.clusters import services as cluster_services
+    from clusterbridge.clusters.models import Cluster
+
+    gaia = Cluster.objects.public().get(name__startswith="GAIA")
+    raw = f"name,owner_cluster\nCluster-owned pilot,{gaia.slug}\n".encode()
+    report = import_sheet("projects", raw, user=users["editor"])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "owner_cluster")]
+    assert "do not manage" in report.errors[0].message
+    assert not Project.all_objects.filter(name="Cluster-owned pilot").exists()
+
+    cluster_services.grant_manager(gaia, users["admin"], users["editor"])
+    report = import_sheet("projects", raw, user=users["editor"])
+    assert (
+        report.errors == []
+        and Project.objects.get(name="Cluster-owned pilot").owner_cluster == gaia
+    )
