@@ -46,7 +46,13 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         if field.name in exclude or field.primary_key:
             continue
-        state[field.attname] = _plain(field.value_from_object(obj))
+        value = field.value_from_object(obj)
+        if isinstance(field, models.DecimalField) and value is not None:
+            # 8200000000 in memory and 8200000000.00 read back are the same amount.
+            value = decimal.Decimal(value).quantize(
+                decimal.Decimal(1).scaleb(-field.decimal_places)
+            )
+        state[field.attname] = _plain(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             if field.name in exclude:

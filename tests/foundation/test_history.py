@@ -158,3 +158,13 @@ def test_commands_do_not_count_as_peoples_edits(users):
     feature.label = "SLAM (mapping)"
     history.save(feature, user=users["admin"])
     assert changed_by_people(feature)
+
+
+def test_reloading_the_reference_data_changes_nothing():
+    from django.core.management import call_command
+
+    from clusterbridge.core.models import ObjectChange
+
+    before = ObjectChange.objects.count()
+    call_command("load_reference", stdout=__import__("io").StringIO())
+    assert ObjectChange.objects.count() == before
