@@ -9,7 +9,6 @@ is_synthetic), then measures:
 Run: .venv/bin/python bench/matching.py   (INSTRUMENTS=… PROJECTS=… to change the sizes)
 """
 
-import datetime
 import os
 import random
 import resource
@@ -38,7 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import CommandError, call_command, get_commands  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from clusterbridge.funding.models import Instrument  # noqa: E402
@@ -50,92 +49,11 @@ from clusterbridge.taxonomy.models import Country, Feature  # noqa: E402
 INSTRUMENTS = int(os.environ.get("INSTRUMENTS", 100_000))
 PROJECTS = int(os.environ.get("PROJECTS", 1_000))
 RUNS = 50
-BATCH = 5_000
 rng = random.Random(2024)
 
 
 def say(text: str) -> None:
     print(text, flush=True)
-
-
-def generate_instruments(count: int) -> None:
-    """Synthetic instruments: 2–8 features, national (one country) or international, one to
-    three cut-offs from half a year ago to a year and a half ahead, some not open yet."""
-    features = list(Feature.objects.all())
-    countries = list(
-        Country.objects.filter(
-            code__in=[
-                "AT",
-                "BE",
-                "BG",
-                "CY",
-                "CZ",
-                "DE",
-                "DK",
-                "EE",
-                "ES",
-                "FI",
-                "FR",
-                "GR",
-                "HR",
-                "HU",
-                "IE",
-                "IT",
-                "LT",
-                "LU",
-                "LV",
-                "MT",
-                "NL",
-                "PL",
-                "PT",
-                "RO",
-                "SE",
-                "SI",
-                "SK",
-                "NO",
-            ]
-        )
-    )
-    today = datetime.date.today()
-    through = Instrument.features.through
-    made = 0
-    while made < count:
-        size = min(BATCH, count - made)
-        batch = []
-        for n in range(size):
-            national = rng.random() < 0.7
-            cut_offs = [
-                today + datetime.timedelta(days=rng.randint(-180, 540))
-                for _ in range(rng.randint(0, 3))
-            ]
-            opening = (
-                today + datetime.timedelta(days=rng.randint(1, 90)) if rng.random() < 0.1 else None
-            )
-            instrument = Instrument(
-                name=f"Synthetic call {made + n + 1}",
-                kind=Instrument.Kind.CALL,
-                origin=Instrument.Origin.NATIONAL if national else Instrument.Origin.INTERNATIONAL,
-                cover_level=Instrument.CoverLevel.NATIONAL
-                if national
-                else Instrument.CoverLevel.EU,
-                country=rng.choice(countries) if national else None,
-                deadline_dates=[d.isoformat() for d in cut_offs],
-                opening_date=opening,
-                is_synthetic=True,
-            )
-            instrument.prepare_for_save()
-            batch.append(instrument)
-        with transaction.atomic():
-            created = Instrument.objects.bulk_create(batch)
-            through.objects.bulk_create(
-                [
-                    through(instrument_id=instrument.pk, feature_id=feature.pk)
-                    for instrument in created
-                    for feature in rng.sample(features, rng.randint(2, 8))
-                ],
-                batch_size=20_000,
-            )
-        made += size
 
 
 def generate_projects(count: int) -> list[Project]:
@@ -179,25 +97,8 @@ def main() -> None:
     say(f"database: {connection.vendor}")
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    generated = False
-    if "generate_instruments" in get_commands():
-        # The funding app's generator, when installed; its options may differ, so fall back.
-        try:
-            seconds, _ = timed(
-                lambda: call_command("generate_instruments", str(INSTRUMENTS), verbosity=0)
-            )
-            generated = Instrument.objects.filter(is_synthetic=True).count() >= INSTRUMENTS
-            if generated:
-                say(
-                    f"generated {INSTRUMENTS:,} instruments with generate_instruments in "
-                    f"{seconds:.1f} s"
-                )
-        except (CommandError, TypeError) as error:
-            say(f"generate_instruments could not be used ({error}); generating here")
-    if not generated:
-        missing = INSTRUMENTS - Instrument.objects.filter(is_synthetic=True).count()
-        seconds, _ = timed(lambda: generate_instruments(max(0, missing)))
-        say(f"generated {missing:,} synthetic instruments in {seconds:.1f} s")
+    seconds, _ = timed(lambda: call_command("generate_instruments", str(INSTRUMENTS), verbosity=0))
+    say(f"generated {INSTRUMENTS:,} instruments with generate_instruments in {seconds:.1f} s")
     seconds, projects = timed(lambda: generate_projects(PROJECTS))
     say(f"generated {len(projects):,} synthetic projects in {seconds:.1f} s")
     links = Instrument.features.through.objects.count()
