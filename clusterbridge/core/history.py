@@ -39,8 +39,11 @@ def _m2m_key_field(field: models.ManyToManyField) -> str:
     return "code" if any(f.name == "code" for f in related._meta.fields) else "pk"
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The record as JSON: concrete fields by attname, many-to-many as sorted keys."""
+def snapshot(obj: models.Model, *, with_m2m: bool = True) -> dict[str, Any]:
+    """The record as JSON: concrete fields by attname, many-to-many as sorted keys.
+
+    `with_m2m=False` reads no related rows, for bulk writers that compare thousands of
+    records and never change their many-to-many values."""
     exclude = set(getattr(obj, "history_exclude", ()))
     state: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
@@ -53,7 +56,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
                 decimal.Decimal(1).scaleb(-field.decimal_places)
             )
         state[field.attname] = _plain(value)
-    if obj.pk is not None:
+    if with_m2m and obj.pk is not None:
         for field in obj._meta.many_to_many:
             if field.name in exclude:
                 continue

@@ -7,19 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_admin
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange, TrackedModel
-
-
-def _back(request, fallback: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+from clusterbridge.core.redirects import redirect_back
 
 
 def home(request):
@@ -52,7 +45,7 @@ def revert_change(request, pk: int):
     if obj.is_deleted:  # a creation was reverted: its page is gone
         return redirect("home")
     fallback = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home"
-    return _back(request, fallback)
+    return redirect_back(request, fallback)
 
 
 def _tracked_models():
@@ -90,4 +83,4 @@ def restore(request, content_type_id: int, pk: str):
     obj = get_object_or_404(model.all_objects.deleted(), pk=pk)
     history.restore(obj, user=request.user)
     messages.success(request, f"“{obj}” was restored.")
-    return _back(request, "trash")
+    return redirect_back(request, "trash")

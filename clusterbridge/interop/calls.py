@@ -7,9 +7,7 @@ format provides are written (portal.PORTAL_FIELDS / BULK_FIELDS), so an editor's
 notes, review date and other additions survive every re-import.
 """
 
-import datetime
 import decimal
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.request_context import current_request_id
 from clusterbridge.funding.models import Deadline, Instrument, today
@@ -75,29 +74,11 @@ class CallImportReport:
         return f"{prefix}{self.records} records in the {self.format_label}: {counts}."
 
 
-# History snapshots without per-record queries ------------------------------------------------
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def concrete_snapshot(obj) -> dict[str, Any]:
-    """The record's own columns as history.snapshot writes them. Many-to-many values are
-    left out on purpose: the portal import never changes them, and reading them would cost
-    one query per record."""
-    exclude = set(getattr(obj, "history_exclude", ()))
-    return {
-        f.attname: _plain(f.value_from_object(obj))
-        for f in obj._meta.concrete_fields
-        if not f.primary_key and f.name not in exclude
-    }
+    """The record's own columns as the history writes them. Many-to-many values are left out
+    on purpose: the portal import never changes them, and reading them would cost one query
+    per record."""
+    return history.snapshot(obj, with_m2m=False)
 
 
 # Suggestions ------------------------------------------------------------------------------------

@@ -6,25 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
+from clusterbridge.core.redirects import redirect_back
 from clusterbridge.suggestions import services
 from clusterbridge.suggestions.models import FeatureSuggestion
 
 
 def _back(request, obj):
-    target = request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    try:
-        return redirect(obj.get_absolute_url())
-    except (AttributeError, NoReverseMatch):  # a record without a page of its own
-        return redirect("home")
+    # A record without a page of its own sends the person home.
+    return redirect_back(request, obj if hasattr(obj, "get_absolute_url") else "home")
 
 
 @require_POST

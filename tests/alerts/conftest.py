@@ -93,9 +93,3 @@ def make_call():
 @pytest.fixture
 def day():
     return datetime.date(2031, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The role users are made for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,11 +4,6 @@ from clusterbridge.clusters import services
 from clusterbridge.clusters.models import Cluster
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def mobile_heights(db):
     return Cluster.objects.get(slug="mobile-heights")

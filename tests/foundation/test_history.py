@@ -168,3 +168,13 @@ def test_reloading_the_reference_data_changes_nothing():
     before = ObjectChange.objects.count()
     call_command("load_reference", stdout=__import__("io").StringIO())
     assert ObjectChange.objects.count() == before
+
+
+def test_revert_never_sends_the_person_to_another_site(users, client_for):
+    feature = Feature.objects.get(code="T8")
+    feature.label = "CBRN sensing"
+    change = history.save(feature, user=users["admin"])
+    response = client_for("admin").post(
+        f"/history/{change.pk}/revert/", {"next": "https://evil.example/phish"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/taxonomy/#T8"

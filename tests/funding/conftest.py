@@ -5,12 +5,6 @@ from clusterbridge.funding.models import Instrument
 from clusterbridge.taxonomy.models import Country, Feature
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Five users per test: a slow hasher would dominate the run time of this folder."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_instrument(db):
     """make_instrument(name, features=[codes], country="LT", **fields) → saved through history."""
