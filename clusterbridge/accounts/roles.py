@@ -43,3 +43,25 @@ def role_names(user) -> list[str]:
     if is_admin(user):
         names.append("administrator")
     return names
+
+
+def is_verified(user) -> bool:
+    """A signed-in person who may act towards others: post, register a cluster or an
+    organisation, message anyone. Browsing and saving searches need only `is_member`.
+
+    Administrators are trusted; everyone else needs a verified e-mail address (the
+    accounts app records verification when sign-up with e-mail confirmation is in place;
+    until then every signed-in member counts as verified)."""
+    if not is_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    from django.apps import apps
+
+    if not apps.is_installed("allauth.account"):
+        return True
+    cached = getattr(user, "_clusterbridge_verified", None)
+    if cached is None:
+        cached = user.emailaddress_set.filter(verified=True).exists()
+        user._clusterbridge_verified = cached
+    return cached
