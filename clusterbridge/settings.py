@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
+    "clusterbridge.notifications",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,8 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ClusterBridge <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notifications that are not urgent wait this long, so several go out as one digest.
+NOTIFICATION_DIGEST_MINUTES = env_int("NOTIFICATION_DIGEST_MINUTES", 60, minimum=0)
 
 # Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -24,6 +24,7 @@ urlpatterns = [
     # suggestions (/suggestions/) and alerts (/alerts/, /funding/feed.atom, /funding/deadlines.ics)
     path("", include("clusterbridge.suggestions.urls")),
     path("", include("clusterbridge.alerts.urls")),
+    path("notifications/", include("clusterbridge.notifications.urls")),
     path("api/v1/", include("clusterbridge.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
