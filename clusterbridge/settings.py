@@ -191,6 +191,7 @@ ACCOUNT_ADAPTER = "clusterbridge.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "clusterbridge.accounts.forms.LoginForm",
     "signup": "clusterbridge.accounts.forms.SignupForm",
+    "add_email": "clusterbridge.accounts.forms.AddEmailForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
@@ -204,6 +205,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ClusterBridge] "
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "root", "deleted-user", "clusterbridge"]
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Before two-factor settings change: the password, or a code of the authenticator app
+# (no sign-in codes by e-mail: the site has no sign-in by e-mail code either).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 # Failed sign-ins (accounts/lockout.py): one (account, address) pair is locked after
 # LOGIN_FAILURE_LIMIT failures, so nobody can lock someone else's account from elsewhere;

@@ -1,6 +1,7 @@
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from django import forms
+from django.contrib.auth import password_validation
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -26,9 +27,20 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields[
             "username"
         ].help_text = "Shown beside what you contribute. Letters, digits and @ . + - _ only."
+        # The validators' rules as one sentence each (their HTML list does not fit in a hint).
+        self.fields["password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
         self.fields["password2"].label = "Password again"
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
 class TokenForm(forms.Form):

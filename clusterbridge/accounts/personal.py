@@ -93,7 +93,7 @@ def register() -> None:
     dashboard.register(
         dashboard.Panel(
             key="tools",
-            title="Editorial tools",
+            title="Tools for editors and administrators",
             order=5,
             template="accounts/panels/tools.html",
             context=tools_panel,

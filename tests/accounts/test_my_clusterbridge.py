@@ -39,7 +39,7 @@ def test_it_shows_a_clear_start_to_a_new_member(client):
 
 def test_editors_and_administrators_get_their_tools(client_for):
     member = client_for("member").get("/account/").content.decode()
-    assert "Editorial tools" not in member and 'href="/import/"' not in member
+    assert "Tools for editors" not in member and 'href="/import/"' not in member
     editor = client_for("editor").get("/account/").content.decode()
     assert 'href="/import/"' in editor and 'href="/funding/maintenance/"' in editor
     assert 'href="/clusters/moderation/"' not in editor and 'href="/trash/"' not in editor
