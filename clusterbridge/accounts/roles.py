@@ -68,6 +68,20 @@ def is_verified(user) -> bool:
     return cached
 
 
+def can_receive_mail(user) -> bool:
+    """Automatic e-mails (alert digests, deadline reminders) go only to a confirmed address:
+    anyone can sign up with someone else's address."""
+    if not getattr(user, "email", ""):
+        return False
+    from django.apps import apps
+
+    if not apps.is_installed("allauth.account"):
+        return True
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
 class VerificationRequired(PermissionDenied):
     """Raised by a write that acts towards others when the person's e-mail address is not
     confirmed yet. Pages answer it with a page that offers to resend the confirmation
