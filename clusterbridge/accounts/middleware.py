@@ -2,7 +2,8 @@
 
 - editors and administrators without two-factor authentication are sent to set it up
   before any other page (the admin site and the API included); only the account
-  pages that lead there (e-mail confirmation, two-factor set-up, sign-out) stay open;
+  pages that lead there (e-mail confirmation, two-factor set-up, sign-out) and those of
+  their own data (download, delete) stay open;
 - a write refused because the person's e-mail address is not confirmed yet
   (`roles.VerificationRequired`) answers with a page that says so and offers to resend
   the confirmation e-mail, rather than a bare "forbidden".
@@ -22,8 +23,19 @@ TWO_FACTOR_MESSAGE = (
     "Your account has editor or administrator rights: set up two-factor authentication "
     "to use them. Until then only your account settings are open."
 )
-# Pages an editor or administrator without two-factor authentication may still open.
-OPEN_URL_NAMES = frozenset({"login", "logout", "signup", "password_change", "password_reset"})
+# Pages an editor or administrator without two-factor authentication may still open: what
+# leads to the set-up, and their rights over their own data.
+OPEN_URL_NAMES = frozenset(
+    {
+        "login",
+        "logout",
+        "signup",
+        "password_change",
+        "password_reset",
+        "account-data",
+        "account-delete",
+    }
+)
 OPEN_URL_PREFIXES = ("account_", "mfa_")
 
 

@@ -48,6 +48,7 @@ def test_an_editor_without_it_is_sent_to_set_it_up_before_editor_pages(client):
     # What leads there stays open: e-mail addresses, two-factor pages, sign-out.
     assert client.get("/account/email/").status_code == 200
     assert client.get("/account/2fa/").status_code == 200
+    assert client.get("/account/data.json").status_code == 200
     assert client.post("/account/logout/").status_code == 302
 
 
