@@ -7,7 +7,6 @@ Two modes:
 """
 
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,7 +66,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "csp",
     "clusterbridge.core",
     "clusterbridge.accounts",
@@ -93,7 +94,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "clusterbridge.accounts.middleware.TwoFactorRequiredMiddleware",
+    "clusterbridge.accounts.middleware.VerificationRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "clusterbridge.urls"
@@ -169,9 +172,11 @@ else:
     }
 
 # Accounts ---------------------------------------------------------------------------------
+# Sign-up, sign-in (by e-mail or user name), e-mail addresses, password reset and two-factor
+# authentication are django-allauth's (see docs/decisions.md, "Accounts").
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,17 +185,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "profile"
 LOGOUT_REDIRECT_URL = "home"
 
-# Failed sign-ins: locked per account and, separately, per address.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+ACCOUNT_ADAPTER = "clusterbridge.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "clusterbridge.accounts.forms.LoginForm",
+    "signup": "clusterbridge.accounts.forms.SignupForm",
+    "add_email": "clusterbridge.accounts.forms.AddEmailForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# "optional": a new account may sign in and browse before its address is confirmed; acting
+# towards others waits for it (roles.is_verified).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
+ACCOUNT_MAX_EMAIL_ADDRESSES = 5
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ClusterBridge] "
+ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "root", "deleted-user", "clusterbridge"]
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Before two-factor settings change: the password, or a code of the authenticator app
+# (no sign-in codes by e-mail: the site has no sign-in by e-mail code either).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+
+# Failed sign-ins (accounts/lockout.py): one (account, address) pair is locked after
+# LOGIN_FAILURE_LIMIT failures, so nobody can lock someone else's account from elsewhere;
+# one address is locked for everyone after LOGIN_ADDRESS_FAILURE_LIMIT failures (password
+# spraying). Counted in the shared cache, over a sliding window of LOGIN_LOCKOUT_MINUTES.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+_lockout_window = f"{LOGIN_LOCKOUT_MINUTES * 60}s"
+ACCOUNT_RATE_LIMITS = {
+    # allauth's own per-login and per-address counter is replaced by the two below.
+    "login_failed": None,
+    "clusterbridge_login_pair": f"{LOGIN_FAILURE_LIMIT}/{_lockout_window}/key",
+    "clusterbridge_login_address": f"{LOGIN_ADDRESS_FAILURE_LIMIT}/{_lockout_window}/ip",
+}
+# Behind a reverse proxy the client's address is the last one it appends to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else 0
+
+MFA_ADAPTER = "clusterbridge.accounts.adapter.TwoFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "ClusterBridge"
 
 # Mail -----------------------------------------------------------------------------------
 _email = dj_email_url.parse(env_str("EMAIL_URL", "console:") or "console:")
@@ -231,6 +270,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 
 # Security ---------------------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", not EMBEDDED)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"  # links in account e-mails
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

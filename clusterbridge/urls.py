@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 admin.site.site_header = "ClusterBridge administration"
 admin.site.site_title = "ClusterBridge"
+# The admin signs in through the site's sign-in (lock-out rule, two-factor authentication).
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Swagger UI styles itself inline; only its page gets that allowance.
 api_docs = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(

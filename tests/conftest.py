@@ -36,18 +36,61 @@ def reference_data(db):
         call_command("load_reference", verbosity=0, stdout=io.StringIO())
 
 
-def make_user(username: str, *, groups=(), superuser=False, email=None):
+# The authenticator secret of every test user with two-factor authentication.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_user(
+    username: str,
+    *,
+    groups=(),
+    superuser=False,
+    email=None,
+    verified: bool = True,
+    two_factor: bool | None = None,
+):
+    """A user whose e-mail address is confirmed (allauth's primary EmailAddress), unless
+    `verified=False`. Editors and administrators get two-factor authentication (an
+    authenticator app with TOTP_SECRET and recovery codes), as the site requires of
+    them, unless `two_factor=False`; `two_factor=True` gives it to anyone."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
     User = get_user_model()
+    address = email or f"{username}@example.org"
     user = User.objects.create_user(
-        username,
-        email or f"{username}@example.org",
-        PASSWORD,
-        is_staff=superuser,
-        is_superuser=superuser,
+        username, address, PASSWORD, is_staff=superuser, is_superuser=superuser
     )
+    EmailAddress.objects.create(user=user, email=address.lower(), verified=verified, primary=True)
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
+    if two_factor is None:
+        two_factor = superuser or EDITOR_GROUP in groups
+    if two_factor:
+        TOTP.activate(user, TOTP_SECRET)
+        RecoveryCodes.activate(user)
     return user
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    """The code an authenticator app with `secret` shows now (or at time `at`)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def recovery_code(username: str) -> str:
+    """An unused recovery code of the user (used by sign_in: unlike a TOTP code it cannot
+    expire between reading and typing, and each sign-in uses a fresh one)."""
+    from allauth.mfa.models import Authenticator
+
+    codes = Authenticator.objects.get(
+        user__username=username, type=Authenticator.Type.RECOVERY_CODES
+    )
+    return codes.wrap().get_unused_codes()[0]
 
 
 @pytest.fixture
@@ -130,7 +173,18 @@ def page(browser, live_server, reference_data):
 
 
 def sign_in(page, username: str, password: str = PASSWORD):
+    """Sign in by user name (or e-mail address); answers the two-factor step with a
+    recovery code when the account has two-factor authentication."""
     page.goto("/account/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/account/2fa/authenticate/" in page.url:
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        user = get_user_model().objects.get(Q(username=username) | Q(email__iexact=username))
+        page.get_by_label("Code").fill(recovery_code(user.get_username()))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()

@@ -5,3 +5,8 @@ class AlertsConfig(AppConfig):
     name = "clusterbridge.alerts"
     label = "alerts"
     verbose_name = "Saved searches, alerts and feeds"
+
+    def ready(self):
+        from clusterbridge.alerts import personal
+
+        personal.register()

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from clusterbridge.accounts.roles import can_receive_mail
 from clusterbridge.alerts import sources
 from clusterbridge.alerts.models import SavedSearch, SentItem, SentReminder, WatchedCall
 from clusterbridge.core import history
@@ -114,8 +115,8 @@ def send_digest(alert: SavedSearch, now: datetime.datetime) -> int:
         .order_by("final_deadline", "name", "pk")
         .select_related("country")
     )
-    if not new or not alert.owner.email:
-        return 0
+    if not new or not can_receive_mail(alert.owner):
+        return 0  # nothing is marked sent: the next digest after confirmation lists it
     with transaction.atomic():
         SentItem.objects.bulk_create(
             [SentItem(alert=alert, instrument=i, sent_at=now) for i in new]
@@ -237,7 +238,7 @@ def send_due_reminders(
     today = today or timezone.localdate()
     report = report or RunReport()
     for watch, deadline in due_reminders(today):
-        if not watch.owner.email:
+        if not can_receive_mail(watch.owner):
             continue
         try:
             send_reminder(watch, deadline, today)

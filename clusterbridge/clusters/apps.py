@@ -5,3 +5,8 @@ class ClustersConfig(AppConfig):
     name = "clusterbridge.clusters"
     label = "clusters"
     verbose_name = "Cluster catalogue"
+
+    def ready(self):
+        from clusterbridge.clusters import personal
+
+        personal.register()

@@ -12,12 +12,20 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clusterbridge.accounts.roles import CLUSTER_MANAGER_GROUP, is_admin, is_member
+from clusterbridge.accounts.roles import (
+    CLUSTER_MANAGER_GROUP,
+    is_admin,
+    is_member,
+    require_verified,
+)
 from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, Status
 from clusterbridge.core import history
 from clusterbridge.taxonomy.models import Country, Term
 
 Action = history.Action
+# What an unconfirmed account is told it cannot do yet (roles.require_verified).
+REGISTER = "register a cluster"
+CHANGE = "change a cluster's profile"
 VALUE_FIELDS = Cluster.VALUE_FIELDS
 TERM_FIELDS = tuple(Cluster.TERM_FIELDS)
 
@@ -103,6 +111,7 @@ def propose(user, values: dict) -> Cluster:
     """A signed-in person proposes a new cluster; it is pending and invisible to the public."""
     if not is_member(user):
         raise PermissionDenied("Sign in to propose a cluster.")
+    require_verified(user, REGISTER)
     cluster = Cluster(status=Status.PENDING, submitted_by=user)
     m2m = _apply(cluster, values)
     _mark_sources(
@@ -118,6 +127,7 @@ def resubmit(cluster: Cluster, user) -> Cluster:
     """The proposer sends a rejected (draft) registration back for review."""
     if not cluster.is_own_registration(user) and not is_admin(user):
         raise PermissionDenied("Only its proposer may resubmit this registration.")
+    require_verified(user, REGISTER)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
     if cluster.status != Status.DRAFT:
         raise ValidationError("Only a draft registration can be resubmitted.")
@@ -180,6 +190,7 @@ def submit_change(cluster: Cluster, user, values: dict) -> ChangeRequest | None:
     unless the manager is trusted (or an administrator): then they apply at once."""
     if not cluster.user_can_change(user):
         raise PermissionDenied("You do not manage this cluster.")
+    require_verified(user, CHANGE)
     current = cluster_values(cluster)
     changes = {name: value for name, value in values.items() if current.get(name) != value}
     if not changes:
@@ -276,6 +287,7 @@ def claim(cluster: Cluster, user, message: str = "") -> ClusterManager:
     """A person asks to manage a published profile; an administrator decides."""
     if not is_member(user):
         raise PermissionDenied("Sign in to claim a cluster.")
+    require_verified(user, "claim a cluster")
     if cluster.status != Status.PUBLISHED:
         raise ValidationError("Only a published cluster can be claimed.")
     if cluster.manager_links.filter(user=user).exists():
@@ -342,6 +354,7 @@ def invite(cluster: Cluster, user, colleague) -> ClusterManager:
     """A manager adds a colleague (who has an account) as co-manager of their cluster."""
     if not cluster.user_can_change(user):
         raise PermissionDenied("You do not manage this cluster.")
+    require_verified(user, "add a co-manager")
     if ClusterManager.all_objects.filter(cluster=cluster, user=colleague, deleted_at=None).exists():
         raise ValidationError({"user": f"{colleague.get_username()} already manages this cluster."})
     link = ClusterManager.all_objects.filter(

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clusterbridge.accounts.roles import is_admin
+from clusterbridge.accounts.roles import is_admin, require_verified
 from clusterbridge.clusters import exports, landscape, services
 from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
 from clusterbridge.clusters.forms import (
@@ -159,6 +159,7 @@ def landscape_page(request):
 # Registration and edits ---------------------------------------------------------------------
 @login_required
 def propose(request):
+    require_verified(request.user, services.REGISTER)  # before the form is filled in
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cluster = services.propose(request.user, services.form_values(form.cleaned_data))
@@ -174,6 +175,7 @@ def edit(request, slug: str):
     cluster = _visible_cluster(request, slug)
     if not cluster.user_can_change(request.user):
         raise PermissionDenied
+    require_verified(request.user, services.CHANGE)
     form = ClusterForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
         values = services.form_values(form.cleaned_data)

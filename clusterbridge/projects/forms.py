@@ -1,7 +1,8 @@
 from django import forms
 from django.db.models import Q
 
-from clusterbridge.projects.models import Project
+from clusterbridge.accounts.roles import is_member, is_verified
+from clusterbridge.projects.models import Project, Visibility
 from clusterbridge.taxonomy.models import Country, Feature
 
 
@@ -42,6 +43,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         from clusterbridge.accounts.roles import is_admin
         from clusterbridge.clusters.models import Cluster
         from clusterbridge.projects.models import managed_cluster_ids
@@ -59,3 +61,11 @@ class ProjectForm(forms.ModelForm):
         self.fields["owner_cluster"].queryset = Cluster.objects.filter(
             Q(pk__in=clusters.values("pk")) | Q(pk=current)
         ).order_by("name")
+
+    def clean_visibility(self):
+        visibility = self.cleaned_data["visibility"]
+        if visibility == Visibility.PUBLIC and is_member(self.user) and not is_verified(self.user):
+            raise forms.ValidationError(
+                "Confirm your e-mail address to publish a project; keep it private until then."
+            )
+        return visibility

@@ -3,14 +3,24 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from clusterbridge.accounts.roles import require_verified
 from clusterbridge.core import history
-from clusterbridge.projects.models import Project
+from clusterbridge.projects.models import Project, Visibility
+
+PUBLISH = "publish a project"
+
+
+def _check_publishing(form, user) -> None:
+    """A public project speaks to others: an unconfirmed account keeps its projects private."""
+    if form.instance.visibility == Visibility.PUBLIC:
+        require_verified(user, PUBLISH)
 
 
 @transaction.atomic
 def create(form, *, user) -> Project:
     if not Project.user_can_create(user):
         raise PermissionDenied("Sign in to add a project.")
+    _check_publishing(form, user)
     project = form.save(commit=False)
     project.owner = user
     history.save_form(form, user=user, message="Project added")
@@ -20,6 +30,7 @@ def create(form, *, user) -> Project:
 @transaction.atomic
 def update(form, *, user) -> Project:
     history.check_can_change(Project.objects.get(pk=form.instance.pk), user)
+    _check_publishing(form, user)
     history.save_form(form, user=user)
     return form.instance
 

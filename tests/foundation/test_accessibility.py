@@ -18,7 +18,8 @@ PUBLIC_PAGES = [
     "/clusters/landscape/",
     "/taxonomy/",
     "/account/login/",
-    "/account/password_reset/",
+    "/account/signup/",
+    "/account/password/reset/",
 ]
 EDITOR_PAGES = [
     "/funding/new/",
@@ -30,6 +31,11 @@ EDITOR_PAGES = [
     "/import/calls/",
     "/alerts/new/",
     "/account/tokens/",
+    "/account/",
+    "/account/email/",
+    "/account/password/change/",
+    "/account/2fa/",
+    "/account/delete/",
 ]
 
 

@@ -44,7 +44,7 @@ def test_ensure_admin_uses_the_given_password(monkeypatch, settings, tmp_path, c
     monkeypatch.setenv("CLUSTERBRIDGE_ADMIN_PASSWORD", "given admin passphrase 1")
     call_command("ensure_admin")
     response = client.post(
-        "/account/login/", {"username": "admin", "password": "given admin passphrase 1"}
+        "/account/login/", {"login": "admin", "password": "given admin passphrase 1"}
     )
     assert response.status_code == 302
     assert not (tmp_path / "admin_password").exists()
