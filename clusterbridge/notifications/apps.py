@@ -16,7 +16,7 @@ class NotificationsConfig(AppConfig):
                 title="Notifications",
                 template="notifications/_account_panel.html",
                 context=panels.account_panel,
-                order=15,
+                order=80,
             )
         )
         dashboard.register_personal_data(
