@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clusterbridge.projects",
     "clusterbridge.matching",
     "clusterbridge.clusters",
+    "clusterbridge.organisations",
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
@@ -301,6 +302,12 @@ MAIN_NAV = [
         "Clusters",
         "The directory of cluster organisations across Europe, "
         "with their sectors, ecosystems, services and labels.",
+    ),
+    (
+        "organisations:directory",
+        "Organisations",
+        "Companies, research organisations and public bodies on ClusterBridge: what they "
+        "do, where, and the clusters they belong to.",
     ),
     (
         "taxonomy:index",
