@@ -38,6 +38,9 @@ class OrganisationForm(forms.ModelForm):
         self.fields["size"].choices = [("", "not stated"), *self.fields["size"].choices[1:]]
         self.fields["features"].queryset = Feature.objects.all()
         self.fields["features"].choices = grouped_feature_choices()
+        if self.instance.country_id:
+            # The choices are codes; the model's initial value would be the id.
+            self.initial["country"] = self.instance.country.code
         for name, vocabulary in Organisation.TERM_FIELDS.items():
             self.fields[name].queryset = Term.objects.filter(vocabulary=vocabulary)
             self.fields[name].to_field_name = "code"
