@@ -71,7 +71,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         choices=ORDERING_CHOICES,
         method="filter_nothing",
         label="Sort by",
-        empty_label="Name (relevance when searching)",
+        empty_label="Relevance, else name",
     )
 
     class Meta:

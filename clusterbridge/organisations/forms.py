@@ -36,6 +36,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["size"].choices = [("", "not stated"), *self.fields["size"].choices[1:]]
+        self.fields["type"].choices = [("", "choose a type"), *self.fields["type"].choices[1:]]
         self.fields["features"].queryset = Feature.objects.all()
         self.fields["features"].choices = grouped_feature_choices()
         if self.instance.country_id:

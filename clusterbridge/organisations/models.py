@@ -63,7 +63,7 @@ class Organisation(TrackedModel):
     # many-to-many fields with the vocabulary each draws from.
     VALUE_FIELDS = ("name", "type", "country", "region", "website", "description", "size")
     TERM_FIELDS = {"ecosystems": Vocabulary.ECOSYSTEMS, "sectors": Vocabulary.SECTORS}
-    M2M_FIELDS = ("features", *TERM_FIELDS)
+    M2M_FIELDS = (*TERM_FIELDS, "features")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)

@@ -86,7 +86,7 @@ def owners(organisation: Organisation) -> list:
     ]
 
 
-def _owner_count(organisation: Organisation) -> int:
+def owner_count(organisation: Organisation) -> int:
     return organisation.memberships.filter(role=Role.OWNER, status=MemberStatus.ACTIVE).count()
 
 
@@ -259,7 +259,7 @@ def set_role(membership: Membership, user, role: str) -> Membership:
     membership = _active_member(membership, user)
     if membership.role == role:
         return membership
-    if membership.role == Role.OWNER and _owner_count(membership.organisation) <= 1:
+    if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
         raise ValidationError("An organisation keeps at least one owner.")
     membership.role = role
     words = "Made an owner" if role == Role.OWNER else "Made a member (no longer an owner)"
@@ -282,7 +282,7 @@ def remove_member(membership: Membership, user) -> None:
     membership = _active_member(membership, user)
     if membership.user_id == user.pk:
         raise ValidationError("To leave the organisation yourself, use “Leave”.")
-    if membership.role == Role.OWNER and _owner_count(membership.organisation) <= 1:
+    if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
         raise ValidationError("An organisation keeps at least one owner.")
     history.soft_delete(membership, user=user, message="Removed by an owner")
     organisation = membership.organisation
@@ -308,7 +308,7 @@ def leave(organisation: Organisation, user) -> None:
     )
     if membership is None:
         raise ValidationError(f"You are not a member of {organisation.name}.")
-    if membership.is_active_owner and _owner_count(organisation) <= 1:
+    if membership.is_active_owner and owner_count(organisation) <= 1:
         raise ValidationError(
             "You are the last owner: make another member an owner first, or delete the "
             "organisation."

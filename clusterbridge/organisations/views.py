@@ -135,6 +135,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_member": is_member,
             "can_manage": can_manage,
             "can_join": own is None and roles.is_verified(user),
+            "last_owner": own is not None
+            and own.is_active_owner
+            and services.owner_count(organisation) == 1,
             "pending_count": (
                 organisation.memberships.filter(status=Membership.Status.PENDING).count()
                 if can_manage
@@ -282,7 +285,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 def clusters(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's cluster memberships, and the form to ask for one more."""
     organisation = _owned(request, slug)
-    form = ClusterRequestForm(request.POST or None)
+    # ?cluster=<slug>: the link "Ask to list …" on a cluster's profile preselects it.
+    form = ClusterRequestForm(request.POST or None, initial={"cluster": request.GET.get("cluster")})
     if request.method == "POST" and form.is_valid():
         try:
             link = services.request_cluster_membership(
