@@ -42,7 +42,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
     clusters = serializers.SerializerMethodField(
         help_text="Slugs of the clusters that list this organisation publicly."
     )
-    search_rank = serializers.FloatField(read_only=True, required=False)
 
     class Meta:
         model = Organisation
@@ -62,7 +61,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "sectors",
             "clusters",
             "is_synthetic",
-            "search_rank",
             "created_at",
             "updated_at",
         ]
