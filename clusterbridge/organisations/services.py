@@ -6,6 +6,7 @@ Mail goes out once the transaction has committed (`on_commit`, robust): a change
 rolled back sends nothing, and a mail server that fails does not undo the change.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,7 +32,9 @@ Action = history.Action
 Role = Membership.Role
 MemberStatus = Membership.Status
 LinkStatus = ClusterMembership.Status
-TEXT_FIELDS = ("name", "region", "description")
+# A declined request can be made again after this long: the other side is not mailed about
+# the same request every few minutes.
+ASK_AGAIN_AFTER = datetime.timedelta(days=7)
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -56,6 +59,15 @@ def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
         return CONTROL_CHARACTERS.sub("", value).strip()
     return value
+
+
+def _check_cooldown(decided_at: datetime.datetime | None) -> None:
+    if decided_at is None:
+        return
+    again = decided_at + ASK_AGAIN_AFTER
+    if timezone.now() < again:
+        day = timezone.localtime(again).date().isoformat()
+        raise ValidationError(f"Your last request was declined; you can ask again from {day}.")
 
 
 def _require_verified(user, doing: str) -> None:
@@ -181,6 +193,8 @@ def request_to_join(organisation: Organisation, user, message: str = "") -> Memb
             raise ValidationError(f"You are already a member of {organisation.name}.")
         if membership.status == MemberStatus.PENDING:
             raise ValidationError("Your request is already waiting for the owners.")
+        if membership.status == MemberStatus.DECLINED:
+            _check_cooldown(membership.decided_at)
     membership = membership or Membership(organisation=organisation, user=user)
     membership.deleted_at = None
     membership.role, membership.status = Role.MEMBER, MemberStatus.PENDING
@@ -346,6 +360,11 @@ def request_cluster_membership(
             raise ValidationError({"cluster": f"{organisation.name} is already a member."})
         if link.status == LinkStatus.PENDING:
             raise ValidationError({"cluster": "This request already waits for the cluster."})
+        if link.status == LinkStatus.DECLINED:
+            try:
+                _check_cooldown(link.decided_at)
+            except ValidationError as error:
+                raise ValidationError({"cluster": error.messages}) from None
     link = link or ClusterMembership(organisation=organisation, cluster=cluster)
     link.deleted_at = None
     link.status = LinkStatus.PENDING

@@ -1,9 +1,13 @@
 """The service functions every page and API call goes through: who may do what, what is
 validated, what the history records and who is mailed."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from clusterbridge.core.history import history_of
 from clusterbridge.organisations import services
@@ -103,10 +107,13 @@ def test_join_request_mails_the_owners_and_the_decision_mails_the_requester(
     assert mail.outbox[1].to == ["mona@example.org"]
     assert "We do not know you." in mail.outbox[1].body
     assert membership("mona").status == "declined"
-    # A declined person may ask again; an approval makes them a member.
-    again = services.request_to_join(acme(), users["manager"])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.approve_request(again, users["owner"])
+    # A declined person may ask again after a week; an approval makes them a member.
+    with pytest.raises(ValidationError, match="you can ask again from"):
+        services.request_to_join(acme(), users["manager"])
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        again = services.request_to_join(acme(), users["manager"])
+        with django_capture_on_commit_callbacks(execute=True):
+            services.approve_request(again, users["owner"])
     assert membership("mona").status == "active"
     assert "approved" in mail.outbox[-1].body
     assert [c.action for c in history_of(again)][:4] == ["approve", "submit", "reject", "submit"]
@@ -243,10 +250,15 @@ def test_decline_needs_a_reason_which_is_mailed(users, django_capture_on_commit_
         services.decline_cluster_membership(link, users["manager"], "Not a member of ours.")
     assert "Not a member of ours." in mail.outbox[-1].body
     assert ClusterMembership.objects.get().status == "declined"
-    # Asking again revives the same row.
-    again = services.request_cluster_membership(
-        acme(), users["owner"], mobile_heights(), show_publicly=True
-    )
+    # Asking again, a week later, revives the same row.
+    with pytest.raises(ValidationError, match="you can ask again from"):
+        services.request_cluster_membership(
+            acme(), users["owner"], mobile_heights(), show_publicly=True
+        )
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        again = services.request_cluster_membership(
+            acme(), users["owner"], mobile_heights(), show_publicly=True
+        )
     assert again.pk == link.pk and again.status == "pending" and again.reason == ""
 
 
