@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts import roles
@@ -134,7 +135,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "own": own,
             "is_member": is_member,
             "can_manage": can_manage,
-            "can_join": own is None and roles.is_verified(user),
+            "can_join": roles.is_verified(user) and (own is None or _may_ask_again(own)),
             "last_owner": own is not None
             and own.is_active_owner
             and services.owner_count(organisation) == 1,
@@ -145,6 +146,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "join_form": JoinForm(),
         },
+    )
+
+
+def _may_ask_again(own: Membership) -> bool:
+    return own.status == Membership.Status.DECLINED and (
+        own.decided_at is None or own.decided_at + services.ASK_AGAIN_AFTER <= timezone.now()
     )
 
 

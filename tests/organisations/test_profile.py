@@ -227,3 +227,19 @@ def test_an_owner_reverts_an_edit_through_the_history(users, client_for):
     response = client_for("owner").post(f"/history/{change.pk}/revert/")
     assert response.status_code == 302
     assert acme().region == "Skåne" and history_of(acme()).first().action == "revert"
+
+
+def test_a_declined_person_sees_when_they_can_ask_again(users, client_for):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    request = services.request_to_join(acme(), users["manager"])
+    services.decline_request(request, users["owner"])
+    html = html_for(client_for, "manager")
+    assert "you can ask again a week after the decision" in html
+    assert "Ask to join" not in html
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        html = html_for(client_for, "manager")
+    assert "Your last request was declined." in html and "Ask to join" in html
