@@ -56,9 +56,9 @@ class OrganisationViewSet(
         queryset = (
             Organisation.objects.select_related("country")
             .prefetch_related(
-                Prefetch("features", queryset=Feature.objects.only("code").order_by()),
-                Prefetch("ecosystems", queryset=Term.objects.only("code").order_by()),
-                Prefetch("sectors", queryset=Term.objects.only("code").order_by()),
+                Prefetch("features", queryset=Feature.objects.only("code").order_by("code")),
+                Prefetch("ecosystems", queryset=Term.objects.only("code").order_by("code")),
+                Prefetch("sectors", queryset=Term.objects.only("code").order_by("code")),
                 Prefetch(
                     "cluster_links",
                     queryset=ClusterMembership.objects.shown().select_related("cluster"),
@@ -95,9 +95,6 @@ class OrganisationViewSet(
         serializer.is_valid(raise_exception=True)
         organisation = services.update_organisation(organisation, request.user, serializer.values())
         return Response(self.get_serializer(self._reloaded(organisation)).data)
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
         services.delete_organisation(self._organisation(), request.user)
@@ -261,9 +258,6 @@ class ClusterMembershipViewSet(
         return Response(self.get_serializer(link).data)
 
     @extend_schema(request=VisibilitySerializer, responses={200: ClusterMembershipSerializer})
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
     def destroy(self, request, *args, **kwargs):
         services.end_cluster_membership(self.get_object(), request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
