@@ -280,6 +280,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "clusterbridge.organisations.models.Membership.Status",
+        "ClusterMembershipStatusEnum": (
+            "clusterbridge.organisations.models.ClusterMembership.Status"
+        ),
+    },
 }
 
 # Main navigation: (url name, label, what the section offers), in order.

@@ -128,8 +128,10 @@ def _validate(organisation: Organisation, m2m: dict[str, list]) -> None:
             errors.setdefault(name, []).append(f"Not in this vocabulary: {', '.join(wrong)}.")
     key = normalise_name(organisation.name)
     if key and "name" not in errors:
-        others = Organisation.objects.exclude(pk=organisation.pk).filter(
-            country_id=organisation.country_id
+        others = (
+            Organisation.objects.real()
+            .exclude(pk=organisation.pk)
+            .filter(country_id=organisation.country_id)
         )
         clash = next(
             (o for o in others.only("name", "slug") if normalise_name(o.name) == key), None
