@@ -135,7 +135,19 @@ def _grouped(ids, *fields: str) -> list[tuple]:
         Organisation.all_objects.filter(pk__in=ids)
         .exclude(**{fields[0]: None})
         .values_list(*fields)
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _linked(ids, relation: str, *fields: str) -> list[tuple]:
+    """The same for a many-to-many relation, counted on its link table (one row per
+    organisation and value, so no DISTINCT and no subquery per row)."""
+    through = getattr(Organisation, relation).through
+    return list(
+        through.objects.filter(organisation_id__in=ids)
+        .values_list(*fields)
+        .annotate(n=Count("organisation_id"))
         .order_by()
     )
 
@@ -165,13 +177,18 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
         ),
     }
     for name, relation in (("ecosystem", "ecosystems"), ("sector", "sectors")):
-        rows = _grouped(ids, f"{relation}__code", f"{relation}__label", f"{relation}__order")
+        rows = _linked(ids, relation, "term__code", "term__label", "term__order")
         result[name] = [
             {"value": code, "label": label, "count": n}
             for code, label, _, n in sorted(rows, key=lambda row: (row[2], row[1]))
         ]
-    rows = _grouped(
-        ids, "features__code", "features__label", "features__category__order", "features__order"
+    rows = _linked(
+        ids,
+        "features",
+        "feature__code",
+        "feature__label",
+        "feature__category__order",
+        "feature__order",
     )
     result["feature"] = [
         {"value": code, "label": f"{code} {label}", "count": n}
