@@ -11,6 +11,7 @@ API_APPS = (
     "projects",
     "matching",
     "clusters",
+    "organisations",
     "interop",
     "suggestions",
     "alerts",

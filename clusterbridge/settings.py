@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "clusterbridge.projects",
     "clusterbridge.matching",
     "clusterbridge.clusters",
+    "clusterbridge.organisations",
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
@@ -322,6 +323,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "clusterbridge.organisations.models.Membership.Status",
+        "ClusterMembershipStatusEnum": (
+            "clusterbridge.organisations.models.ClusterMembership.Status"
+        ),
+    },
 }
 
 # Main navigation: (url name, label, what the section offers), in order.
@@ -344,6 +352,12 @@ MAIN_NAV = [
         "Clusters",
         "The directory of cluster organisations across Europe, "
         "with their sectors, ecosystems, services and labels.",
+    ),
+    (
+        "organisations:directory",
+        "Organisations",
+        "Companies, research organisations and public bodies on ClusterBridge: what they "
+        "do, where, and the clusters they belong to.",
     ),
     (
         "taxonomy:index",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("funding/", include("clusterbridge.funding.urls")),
     path("projects/", include("clusterbridge.projects.urls")),
     path("clusters/", include("clusterbridge.clusters.urls")),
+    path("organisations/", include("clusterbridge.organisations.urls")),
     # matching (/match/) and interop (/import/, /export/) own their prefixes.
     path("", include("clusterbridge.matching.urls")),
     path("", include("clusterbridge.interop.urls")),

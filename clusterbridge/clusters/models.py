@@ -65,20 +65,6 @@ RESERVED_SLUGS = {"register", "moderation", "landscape"}
 
 
 class ClusterQuerySet(LiveQuerySet):
-    _count_from = None
-
-    def counted_by(self, plain):
-        """This (ranked) queryset counted as `plain`: the same rows without the full-text
-        join, which SQLite counts far faster. Kept on this instance only (paginators count
-        the queryset they were given)."""
-        self._count_from = plain
-        return self
-
-    def count(self):
-        if self._count_from is not None:
-            return self._count_from.count()
-        return super().count()
-
     def public(self):
         """What anyone may see: published, real records."""
         return self.filter(status=Status.PUBLISHED, is_synthetic=False)
