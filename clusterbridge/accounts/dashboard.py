@@ -59,7 +59,9 @@ def register_personal_data(
 
 
 def panels_for(request: HttpRequest) -> list[tuple[Panel, dict]]:
-    """The panels this person sees, in order, each with its context."""
+    """The panels this person sees, in order, each with its context (none when signed out)."""
+    if not request.user.is_authenticated:
+        return []
     shown = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
         context = panel.context(request)

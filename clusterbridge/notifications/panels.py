@@ -6,6 +6,8 @@ from clusterbridge.notifications.models import Notification
 
 
 def account_panel(request: HttpRequest) -> dict | None:
+    if not request.user.is_authenticated:
+        return None
     mine = Notification.objects.filter(recipient=request.user)
     return {
         "unread": mine.filter(read_at__isnull=True).count(),

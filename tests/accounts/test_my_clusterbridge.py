@@ -16,6 +16,7 @@ def test_it_shows_what_the_person_has_in_every_app(client_for, users):
     assert response.status_code == 200 and "<h1>My ClusterBridge</h1>" in html
     titles = [panel.title for panel, _ in response.context["panels"]]
     assert titles == [
+        "My organisations",
         "My clusters",
         "Saved searches and alerts",
         "Watched calls",
@@ -61,7 +62,7 @@ def test_the_query_count_does_not_grow_with_what_the_person_has(
     with CaptureQueriesContext(connection) as few:
         client.get("/account/")
     give_a_bit_of_everything(users["member"], users["admin"], n=4)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(18):
         client.get("/account/")
     with CaptureQueriesContext(connection) as many:
         client.get("/account/")
