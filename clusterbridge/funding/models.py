@@ -161,6 +161,38 @@ class Instrument(TrackedModel):
             return Status.CLOSED
         return Status.OPEN
 
+    # Eligibility ----------------------------------------------------------------------------
+    @property
+    def is_country_specific(self) -> bool:
+        """National and regional instruments are for applicants of their own country."""
+        return bool(self.country_id) and (
+            self.origin == self.Origin.NATIONAL
+            or self.cover_level in (self.CoverLevel.NATIONAL, self.CoverLevel.REGIONAL)
+        )
+
+    def eligibility(self, for_country: Country | None = None) -> str:
+        """Whom the instrument is open to, in one phrase for result cards and the detail
+        page ("EU-wide", "Only for applicants from Denmark"). `for_country` is the country
+        the person searches from, when they chose one: the phrase then answers for it.
+
+        Derived from origin, cover level and country only: the source documents do not
+        state eligibility rules beyond these, so nothing finer is claimed."""
+        if self.is_country_specific:
+            where = self.country.label
+            if self.cover_level == self.CoverLevel.REGIONAL:
+                where = f"a region of {where}"
+            if for_country is not None and for_country.pk == self.country_id:
+                return f"Open to applicants from {where}"
+            return f"Only for applicants from {where}"
+        if self.origin == self.Origin.NATIONAL:
+            return "National; the country is not recorded"
+        scope = "EU-wide" if self.cover_level == self.CoverLevel.EU else "International"
+        if for_country is None:
+            return scope
+        if scope == "EU-wide" and "EU" in (for_country.groups or []):
+            return f"EU-wide: open to applicants from {for_country.label}"
+        return f"{scope}: check at the source whether applicants from {for_country.label} may apply"
+
     def clean(self) -> None:
         """Rules shared by the editors' form and the API serializer."""
         super().clean()

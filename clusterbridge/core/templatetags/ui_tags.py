@@ -1,0 +1,29 @@
+"""Template helpers every page may use: citing a source document by its title, and
+including a template another app may or may not provide."""
+
+from django import template
+from django.template.loader import get_template
+
+from clusterbridge.core.sources import cite
+
+register = template.Library()
+
+
+@register.inclusion_tag("partials/citation.html")
+def citation(place: dict):
+    """`{% citation p %}` for one provenance entry: the document's title and the lines,
+    with the file name as the hover text (it stays in the API and the exports)."""
+    return {"citation": cite(place)}
+
+
+@register.simple_tag(takes_context=True)
+def optional_include(context, template_name: str, **extra) -> str:
+    """Render `template_name` with the current context (plus `extra`) when some app provides
+    it, else nothing. Lets a page leave a place for a feature that another app brings
+    (e.g. the shortlist's `shortlist/_toggle.html` on result cards) without depending on it."""
+    try:
+        included = get_template(template_name)
+    except template.TemplateDoesNotExist:
+        return ""
+    with context.push(**extra):
+        return included.render(context.flatten(), context.get("request"))
