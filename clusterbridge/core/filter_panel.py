@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from django.db.models import Count
 from django.forms import BoundField
 from django.http import HttpRequest, QueryDict
 from django.utils.text import slugify
@@ -34,6 +35,7 @@ class Option:
     label: str
     count: int | None = None
     checked: bool = False
+    url: str = ""  # set by the panel for a facet of links
 
 
 @dataclass
@@ -44,7 +46,8 @@ class Facet:
     shown for it); `unfiltered` is the value meaning "no restriction" (e.g. status=all),
     offered as a way out when the results are empty. `folded` groups (long taxonomies) are
     a `<details>` that opens by itself when one of its values is ticked; `long` groups
-    scroll inside themselves.
+    scroll inside themselves. `links` groups are quick picks for a parameter a plain field
+    of the panel holds (e.g. frequent values of a free-text filter): links, not inputs.
     """
 
     name: str
@@ -56,6 +59,7 @@ class Facet:
     folded: bool = False
     long: bool = False
     empty_text: str = ""
+    links: bool = False
     key: str = ""  # unique id of the group when several facets share a parameter
     kind: Literal["facet"] = "facet"
 
@@ -129,6 +133,12 @@ class FilterPanel:
         self.action = self.action or self.request.path
         self.query = self.request.GET.copy()
         self.query.pop("page", None)
+        for facet in self.facets:
+            if facet.links:
+                for option in facet.options:
+                    query = self.query.copy()
+                    query[facet.name] = option.value
+                    option.url = self._url(query)
 
     # What the page shows ---------------------------------------------------------------
     @property
@@ -141,7 +151,7 @@ class FilterPanel:
 
     @property
     def rendered_names(self) -> set[str]:
-        names = {facet.name for facet in self.facets}
+        names = {facet.name for facet in self.facets if not facet.links}
         for section in self.sections:
             if isinstance(section, Fields):
                 names.update(bound.html_name for bound in section.fields)
@@ -175,7 +185,7 @@ class FilterPanel:
         chips = []
         for section in self.sections:
             if isinstance(section, Facet):
-                for option in section.ticked:
+                for option in [] if section.links else section.ticked:
                     if not section.multiple and option.value == section.default:
                         continue
                     chips.append(
@@ -206,7 +216,7 @@ class FilterPanel:
         candidates: list[tuple[str, QueryDict]] = []
         for section in self.sections:
             if isinstance(section, Facet):
-                for option in section.ticked:
+                for option in [] if section.links else section.ticked:
                     if section.multiple:
                         candidates.append(
                             (
@@ -273,6 +283,50 @@ def _shown_value(bound: BoundField) -> str:
     return str(value)
 
 
+def other_filter_counts(
+    make_filterset: Callable[[QueryDict], object],
+    query: QueryDict,
+    fields: dict[str, str],
+    labels: dict[str, str] | None = None,
+) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """Counts of single-valued facets, each with every *other* filter applied (what ticking
+    a value would give), in one grouped query.
+
+    `fields` maps each facet's parameter to the path of its value (`"country__code"`,
+    `"stage"`); a facet's ticked values match any of them. `labels` maps a facet to the path
+    of its values' labels (`"country__label"`), read in the same query.
+    `make_filterset(query)` returns the list's FilterSet for a query (its `.qs` is
+    filtered). Returns the counts per facet and the labels of the values seen."""
+    labels = labels or {}
+    base_query = query.copy()
+    for name in fields:
+        base_query.pop(name, None)
+    base = make_filterset(base_query).qs.order_by()
+    paths = [*fields.values(), *labels.values()]
+    groups = list(base.values(*paths).annotate(n=Count("pk", distinct=True)))
+    chosen = {
+        name: {p.strip().lower() for item in query.getlist(name) for p in item.split(",") if p}
+        for name in fields
+    }
+    counts: dict[str, dict[str, int]] = {name: {} for name in fields}
+    names: dict[str, str] = {}
+    for group in groups:
+        for name, path in fields.items():
+            if group[path] in (None, ""):
+                continue
+            value = str(group[path])
+            if name in labels:
+                names[value] = str(group[labels[name]])
+            others = all(
+                not chosen[other] or str(group[other_path]).lower() in chosen[other]
+                for other, other_path in fields.items()
+                if other != name
+            )
+            if others:
+                counts[name][value] = counts[name].get(value, 0) + group["n"]
+    return counts, names
+
+
 def options(
     choices: Iterable[tuple[str, str]],
     counts: dict | None = None,
@@ -321,5 +375,6 @@ __all__: Sequence[str] = [
     "Relaxation",
     "field_errors",
     "options",
+    "other_filter_counts",
     "selected",
 ]

@@ -1,6 +1,8 @@
 """Funding pages: the public search, instrument and strategy pages, editors' forms and the
 maintenance page. The query logic lives in InstrumentFilterSet and the services."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,22 @@ from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_editor
 from clusterbridge.core import history
-from clusterbridge.core.filter_panel import Facet, Fields, FilterPanel, field_errors, options
+from clusterbridge.core.filter_panel import (
+    Facet,
+    Fields,
+    FilterPanel,
+    field_errors,
+    options,
+    other_filter_counts,
+    selected,
+)
 from clusterbridge.funding import services
-from clusterbridge.funding.filtersets import DEFAULTS, STATUS_CHOICES, InstrumentFilterSet
+from clusterbridge.funding.filtersets import (
+    DEFAULTS,
+    STATUS_CHOICES,
+    InstrumentFilterSet,
+    StrategicDocumentFilterSet,
+)
 from clusterbridge.funding.forms import InstrumentForm, StrategicDocumentForm
 from clusterbridge.funding.models import Instrument, StrategicDocument, today
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
@@ -284,16 +299,78 @@ def maintenance(request):
 
 
 # Strategic documents ---------------------------------------------------------------------
+def _strategy_queryset():
+    return StrategicDocument.objects.filter(is_synthetic=False).select_related("country")
+
+
 def strategy_list(request):
-    documents = (
-        StrategicDocument.objects.filter(is_synthetic=False)
-        .select_related("country")
-        .prefetch_related("priorities")
+    filterset = StrategicDocumentFilterSet(request.GET, queryset=_strategy_queryset())
+    valid = filterset.is_valid()
+    documents = list(
+        (filterset.qs if valid else _strategy_queryset().none()).prefetch_related(
+            Prefetch("priorities", queryset=Feature.objects.select_related("category"))
+        )
+    )
+
+    def make(query):
+        return StrategicDocumentFilterSet(query, queryset=_strategy_queryset())
+
+    counts, names = (
+        other_filter_counts(
+            make, request.GET, {"country": "country__code"}, {"country": "country__label"}
+        )
+        if valid
+        else ({}, {})
+    )
+    # Priorities: a document must have every ticked one, so each count is within the results.
+    by_priority = Counter(f.code for document in documents for f in document.priorities.all())
+    sections: list = [
+        Fields("", [filterset.form["q"]]),
+        Facet(
+            "country",
+            "Country",
+            options(
+                sorted(names.items(), key=lambda item: item[1]),
+                counts.get("country"),
+                selected(request, "country"),
+            ),
+            empty_text="No national document among these results.",
+        ),
+    ]
+    for category in FeatureCategory.objects.prefetch_related("features").order_by("order"):
+        sections.append(
+            Facet(
+                "priority",
+                category.label,
+                options(
+                    [(f.code, f.label) for f in category.features.all()],
+                    by_priority,
+                    selected(request, "priority"),
+                    hide_empty=True,
+                ),
+                folded=True,
+                key=f"priority-{category.code}",
+                empty_text="No document among these results has one.",
+            )
+        )
+    panel = FilterPanel(
+        request,
+        sections,
+        total=len(documents),
+        label="Filter strategic documents",
+        noun=("document", "documents"),
+        errors=field_errors(filterset.form),
+        count=lambda query: make(query).qs.count(),
     )
     return render(
         request,
         "funding/strategy_list.html",
-        {"documents": documents, "can_edit": is_editor(request.user)},
+        {
+            "documents": documents,
+            "panel": panel,
+            "ticked": set(selected(request, "priority")),
+            "can_edit": is_editor(request.user),
+        },
     )
 
 

@@ -2,10 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from clusterbridge.core.filter_panel import (
+    Facet,
+    Fields,
+    FilterPanel,
+    field_errors,
+    options,
+    other_filter_counts,
+    selected,
+)
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.projects import services
@@ -13,7 +22,7 @@ from clusterbridge.projects.exports import export
 from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, ProjectFilterSet
 from clusterbridge.projects.forms import ProjectForm
 from clusterbridge.projects.matrices import instrument_matrix, project_matrix
-from clusterbridge.projects.models import Project
+from clusterbridge.projects.models import Project, Stage
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 
@@ -25,6 +34,92 @@ def feature_groups():
     """Feature categories with their features, for grouped checkboxes."""
     return FeatureCategory.objects.prefetch_related(
         Prefetch("features", queryset=Feature.objects.order_by("order"))
+    )
+
+
+# Single-valued facets of the projects list and the path of their value.
+PROJECT_FACETS = {"country": "country__code", "stage": "stage", "call": "call"}
+
+
+def _project_panel(request, filterset, total: int) -> FilterPanel:
+    form = filterset.form
+
+    def make(query):
+        return ProjectFilterSet(query, queryset=visible_projects(request.user))
+
+    valid = filterset.is_valid()
+    counts, names = (
+        other_filter_counts(make, request.GET, PROJECT_FACETS, {"country": "country__label"})
+        if valid
+        else ({}, {})
+    )
+    # Features: projects must have every ticked one, so each count is within the results.
+    by_feature = (
+        dict(
+            filterset.qs.order_by()
+            .values_list("features__code")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("features__code", "n")
+        )
+        if valid
+        else {}
+    )
+    # A ticked country no project has any more is still named.
+    missing = set(selected(request, "country")) - names.keys()
+    names.update(Country.objects.filter(code__in=missing).values_list("code", "label"))
+    countries = sorted(names.items(), key=lambda item: item[1])
+    calls = sorted(counts.get("call", {}).keys() | set(selected(request, "call")), key=str.lower)
+    sections: list = [
+        Fields("", [form["q"]]),
+        Facet(
+            "country",
+            "Country",
+            options(countries, counts.get("country"), selected(request, "country")),
+            long=len(countries) > 8,
+        ),
+        Facet(
+            "stage",
+            "Stage",
+            options(
+                [("", "Any stage"), *Stage.choices],
+                {"": total, **counts.get("stage", {})},
+                [request.GET.get("stage", "")],
+            ),
+            multiple=False,
+        ),
+        Facet(
+            "call",
+            "Call",
+            options(
+                [("", "Any call"), *[(c, c) for c in calls]],
+                {"": total, **counts.get("call", {})},
+                [request.GET.get("call", "")],
+            ),
+            multiple=False,
+        ),
+    ]
+    for category in feature_groups():
+        sections.append(
+            Facet(
+                "feature",
+                category.label,
+                options(
+                    [(f.code, f.label) for f in category.features.all()],
+                    by_feature,
+                    selected(request, "feature"),
+                ),
+                folded=True,
+                key=f"feature-{category.code}",
+            )
+        )
+    return FilterPanel(
+        request,
+        sections,
+        total=total,
+        label="Filter projects",
+        noun=("project", "projects"),
+        errors=field_errors(form),
+        count=lambda query: make(query).qs.count(),
     )
 
 
@@ -42,12 +137,10 @@ def project_list(request):
         {
             "filterset": filterset,
             "page": page,
+            "panel": _project_panel(request, filterset, page.paginator.count),
             "query": query.urlencode(),
             "can_create": Project.user_can_create(request.user),
-            "categories": feature_groups(),
-            "countries": Country.objects.all(),
-            "checked": set(request.GET.getlist("feature")),
-            "chosen_countries": set(request.GET.getlist("country")),
+            "panel_features": set(selected(request, "feature")),
         },
     )
 
