@@ -22,8 +22,8 @@ from django.forms import BoundField
 from django.http import HttpRequest, QueryDict
 from django.utils.text import slugify
 
-# Parameters that change how results are shown, never which: no chip, no "without it".
-PRESENTATION = frozenset({"page", "page_size", "ordering", "format"})
+# Parameters a new filtering drops: it starts at the first page, on the page (no download).
+DROPPED = frozenset({"page", "format"})
 
 
 @dataclass
@@ -165,7 +165,7 @@ class FilterPanel:
         return [
             (name, value)
             for name, values in self.query.lists()
-            if name not in shown and name not in PRESENTATION
+            if name not in shown and name not in DROPPED
             for value in values
         ]
 

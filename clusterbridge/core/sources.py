@@ -28,15 +28,18 @@ def titles() -> dict[str, dict]:
     return read_json("sources.json")["documents"]
 
 
-def title_of(document: str) -> str:
-    """The document's title; a name not in the list (an import, a person) as it is."""
+def title_of(document: str, *, short: bool = False) -> str:
+    """The document's title (or its short name, for tables that repeat it); a name not in
+    the list (an import, a person) as it is."""
     entry = titles().get(document)
-    return entry["title"] if entry else document
+    if not entry:
+        return document
+    return entry["short"] if short else entry["title"]
 
 
-def cite(place: dict) -> Citation:
+def cite(place: dict, *, short: bool = False) -> Citation:
     """A provenance entry ({"document": ..., "lines": [a, b]}) as a citation."""
     document = str(place.get("document") or "")
     lines = place.get("lines")
     span = (int(lines[0]), int(lines[-1])) if lines else None
-    return Citation(document, title_of(document), span)
+    return Citation(document, title_of(document, short=short), span)

@@ -9,7 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +53,20 @@ class InstrumentQuerySet(LiveQuerySet):
 
     def real(self):
         return self.filter(is_synthetic=False)
+
+    def closing_within(self, days: int, on: datetime.date | None = None):
+        """Open instruments with a deadline in the next `days` days, annotated with that
+        deadline (`closes_on`), soonest first."""
+        on = on or today()
+        window = Q(
+            deadline_rows__date__gte=on, deadline_rows__date__lte=on + datetime.timedelta(days)
+        )
+        return (
+            self.open(on)
+            .filter(window)
+            .annotate(closes_on=Min("deadline_rows__date", filter=window))
+            .order_by("closes_on", "name", "pk")
+        )
 
 
 class InstrumentManager(LiveManager.from_queryset(InstrumentQuerySet)):

@@ -1,7 +1,9 @@
 """Funding pages: the public search, instrument and strategy pages, editors' forms and the
 maintenance page. The query logic lives in InstrumentFilterSet and the services."""
 
+import datetime
 from collections import Counter
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_editor
@@ -192,6 +195,60 @@ def search(request):
     return render(request, "funding/search.html", context)
 
 
+HOME_CLOSING_DAYS = 30
+HOME_CLOSING_SHOWN = 6
+
+
+def home_section(request) -> dict:
+    """The home page's way into the funding search: a search box, how many calls are open,
+    and those closing in the next 30 days."""
+    on = today()
+    real = Instrument.objects.real()
+    closing = real.closing_within(HOME_CLOSING_DAYS, on).select_related("country")
+    until = on + datetime.timedelta(days=HOME_CLOSING_DAYS)
+    return {
+        "open_count": real.open(on).count(),
+        "closing": [
+            {"instrument": i, "days_left": (i.closes_on - on).days}
+            for i in closing[:HOME_CLOSING_SHOWN]
+        ],
+        "closing_count": closing.count(),
+        "closing_url": f"{reverse('funding:search')}?"
+        + urlencode(
+            {
+                "deadline_after": on.isoformat(),
+                "deadline_before": until.isoformat(),
+                "ordering": "deadline",
+            }
+        ),
+        "days": HOME_CLOSING_DAYS,
+    }
+
+
+# The facts of a call's page, in page order, named as the not-stated line names them.
+STATED_FACTS = (
+    ("kind", "kind"),
+    ("source", "funding body"),
+    ("cover_level", "cover level"),
+    ("link", "link"),
+    ("target_organisations", "target organisations"),
+    ("international_funding", "international funding possibilities"),
+    ("target_scope", "target scope"),
+    ("budget_amount", "budget"),
+    ("periodicity", "periodicity"),
+    ("opening_date", "opening date"),
+    ("deadline_dates", "deadlines"),
+)
+
+
+STRATEGY_FACTS = (("issuer", "issuer"), ("period", "period"), ("link", "link"))
+
+
+def _not_stated(record, facts=STATED_FACTS) -> list[str]:
+    """The facts the record leaves empty, said once in one line instead of one by one."""
+    return [label for name, label in facts if getattr(record, name) in (None, "", [])]
+
+
 def instrument_detail(request, pk: int):
     instrument = get_object_or_404(
         Instrument.objects.select_related("country").prefetch_related(
@@ -210,6 +267,7 @@ def instrument_detail(request, pk: int):
             "instrument": instrument,
             "status": instrument.status_on(on),
             "deadlines": deadlines,
+            "not_stated": _not_stated(instrument),
             "feature_groups": _features_by_category(instrument.features.all()),
             "can_edit": instrument.user_can_change(request.user),
         },
@@ -386,6 +444,7 @@ def strategy_detail(request, pk: int):
         "funding/strategy_detail.html",
         {
             "document": document,
+            "not_stated": _not_stated(document, STRATEGY_FACTS),
             "feature_groups": _features_by_category(document.priorities.all()),
             "can_edit": document.user_can_change(request.user),
         },

@@ -21,7 +21,7 @@ from clusterbridge.projects import services
 from clusterbridge.projects.exports import export
 from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, ProjectFilterSet
 from clusterbridge.projects.forms import ProjectForm
-from clusterbridge.projects.matrices import instrument_matrix, project_matrix
+from clusterbridge.projects.matrices import all_features, instrument_matrix, project_matrix
 from clusterbridge.projects.models import Project, Stage
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
@@ -41,7 +41,29 @@ def feature_groups():
 PROJECT_FACETS = {"country": "country__code", "stage": "stage", "call": "call"}
 
 
-def _project_panel(request, filterset, total: int) -> FilterPanel:
+def _by_category(features: list[Feature]) -> list[tuple[FeatureCategory, list[Feature]]]:
+    groups: dict = {}
+    for feature in features:
+        groups.setdefault(feature.category, []).append(feature)
+    return list(groups.items())
+
+
+def _feature_facets(request, counts, features: list[Feature], name: str = "feature") -> list:
+    """One folded facet of features per category (labels, never bare codes)."""
+    return [
+        Facet(
+            name,
+            category.label,
+            options([(f.code, f.label) for f in members], counts, selected(request, name)),
+            folded=True,
+            key=f"{name}-{category.code}",
+        )
+        for category, members in _by_category(features)
+    ]
+
+
+def _project_sections(request, filterset, total: int, features: list[Feature]) -> list:
+    """The filters of projects, shared by the list and the projects × features matrix."""
     form = filterset.form
 
     def make(query):
@@ -69,13 +91,17 @@ def _project_panel(request, filterset, total: int) -> FilterPanel:
     names.update(Country.objects.filter(code__in=missing).values_list("code", "label"))
     countries = sorted(names.items(), key=lambda item: item[1])
     calls = sorted(counts.get("call", {}).keys() | set(selected(request, "call")), key=str.lower)
-    sections: list = [
+    return [
         Fields("", [form["q"]]),
         Facet(
-            "country",
-            "Country",
-            options(countries, counts.get("country"), selected(request, "country")),
-            long=len(countries) > 8,
+            "call",
+            "Call",
+            options(
+                [("", "Any call"), *[(c, c) for c in calls]],
+                {"": total, **counts.get("call", {})},
+                [request.GET.get("call", "")],
+            ),
+            multiple=False,
         ),
         Facet(
             "stage",
@@ -88,37 +114,23 @@ def _project_panel(request, filterset, total: int) -> FilterPanel:
             multiple=False,
         ),
         Facet(
-            "call",
-            "Call",
-            options(
-                [("", "Any call"), *[(c, c) for c in calls]],
-                {"": total, **counts.get("call", {})},
-                [request.GET.get("call", "")],
-            ),
-            multiple=False,
+            "country",
+            "Country",
+            options(countries, counts.get("country"), selected(request, "country")),
+            long=len(countries) > 8,
         ),
+        *_feature_facets(request, by_feature, features),
     ]
-    for category in feature_groups():
-        sections.append(
-            Facet(
-                "feature",
-                category.label,
-                options(
-                    [(f.code, f.label) for f in category.features.all()],
-                    by_feature,
-                    selected(request, "feature"),
-                ),
-                folded=True,
-                key=f"feature-{category.code}",
-            )
-        )
+
+
+def _make_panel(request, filterset, sections, total: int, noun, label, make) -> FilterPanel:
     return FilterPanel(
         request,
         sections,
         total=total,
-        label="Filter projects",
-        noun=("project", "projects"),
-        errors=field_errors(form),
+        label=label,
+        noun=noun,
+        errors=field_errors(filterset.form),
         count=lambda query: make(query).qs.count(),
     )
 
@@ -137,7 +149,15 @@ def project_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "panel": _project_panel(request, filterset, page.paginator.count),
+            "panel": _make_panel(
+                request,
+                filterset,
+                _project_sections(request, filterset, page.paginator.count, all_features()),
+                page.paginator.count,
+                ("project", "projects"),
+                "Filter projects",
+                lambda query: ProjectFilterSet(query, queryset=visible_projects(request.user)),
+            ),
             "query": query.urlencode(),
             "can_create": Project.user_can_create(request.user),
             "panel_features": set(selected(request, "feature")),
@@ -221,42 +241,130 @@ def project_delete(request, pk):
     return render(request, "projects/delete.html", {"project": project})
 
 
-def matrix(request):
-    """Projects × features (seed 001 figure 1, Annex 2); ?format=csv|xlsx downloads it."""
-    filterset = ProjectFilterSet(request.GET, queryset=visible_projects(request.user))
-    table = project_matrix(filterset.qs)
-    download = export(table, request.GET.get("format", ""), "projects-features")
-    return download or render(
+def _row_sections(request, features: list[Feature]) -> list:
+    """The rows of a matrix: which feature categories, and whether empty rows show."""
+    categories = [(c.code, c.label) for c, _ in _by_category(features)]
+    return [
+        Facet(
+            "category",
+            "Rows: feature categories",
+            options(categories, None, selected(request, "category")),
+        ),
+        Facet(
+            "used",
+            "Rows",
+            options([("1", "Only features some column has")], None, selected(request, "used")),
+        ),
+    ]
+
+
+def _matrix_page(request, *, filterset, build, column_sections, heading, noun, filename, make):
+    """A matrix page (or its download): columns chosen by the list's filters, rows by
+    feature category; a table with a sticky header row and first column, and one card per
+    column on a phone."""
+    features = all_features()
+    valid = filterset.is_valid()
+    matrix = build(
+        filterset.qs if valid else filterset.queryset.none(),
+        categories=selected(request, "category"),
+        only_used=request.GET.get("used") == "1",
+        features=features,
+    )
+    download = export(matrix.table(), request.GET.get("format", ""), filename)
+    if download:
+        return download
+    total = len(matrix.columns)
+    sections = [*column_sections(total, features), *_row_sections(request, features)]
+    view = request.GET.get("view", "")
+    return render(
         request,
         "projects/matrix.html",
         {
-            "table": table,
+            "matrix": matrix,
             "filterset": filterset,
-            "heading": "Projects × features",
-            "query": request.GET.urlencode(),
+            "heading": heading,
+            "panel": _make_panel(
+                request, filterset, sections, total, noun, f"Filter the {heading} matrix", make
+            ),
+            "view": view if view in ("list", "table") else "auto",
             "export_query": _export_query(request),
         },
     )
 
 
+def matrix(request):
+    """Projects × features (seed 001 figure 1, Annex 2); ?format=csv|xlsx downloads it."""
+    filterset = ProjectFilterSet(request.GET, queryset=visible_projects(request.user))
+    return _matrix_page(
+        request,
+        filterset=filterset,
+        build=project_matrix,
+        column_sections=lambda total, features: _project_sections(
+            request, filterset, total, features
+        ),
+        heading="Projects × features",
+        noun=("project", "projects"),
+        filename="projects-features",
+        make=lambda query: ProjectFilterSet(query, queryset=visible_projects(request.user)),
+    )
+
+
+def _instrument_sections(request, filterset, total: int, features: list[Feature]) -> list:
+    def make(query):
+        return InstrumentMatrixFilterSet(query, queryset=Instrument.objects.real())
+
+    counts, names = (
+        other_filter_counts(
+            make,
+            request.GET,
+            {"country": "country__code", "origin": "origin"},
+            {"country": "country__label"},
+        )
+        if filterset.is_valid()
+        else ({}, {})
+    )
+    missing = set(selected(request, "country")) - names.keys()
+    names.update(Country.objects.filter(code__in=missing).values_list("code", "label"))
+    return [
+        Facet(
+            "origin",
+            "Origin",
+            options(
+                [("", "Any origin"), *Instrument.Origin.choices],
+                {"": total, **counts.get("origin", {})},
+                [request.GET.get("origin", "")],
+            ),
+            multiple=False,
+        ),
+        Facet(
+            "country",
+            "Country",
+            options(
+                sorted(names.items(), key=lambda item: item[1]),
+                counts.get("country"),
+                selected(request, "country"),
+            ),
+            long=len(names) > 8,
+        ),
+        # Instruments having any of the ticked features (no count: ticking widens the list).
+        *_feature_facets(request, None, features),
+    ]
+
+
 def instrument_features_matrix(request):
     """Instruments × features (seed 001 figure 2); ?format=csv|xlsx downloads it."""
     filterset = InstrumentMatrixFilterSet(request.GET, queryset=Instrument.objects.real())
-    table = instrument_matrix(filterset.qs)
-    download = export(table, request.GET.get("format", ""), "instruments-features")
-    return download or render(
+    return _matrix_page(
         request,
-        "projects/matrix.html",
-        {
-            "table": table,
-            "filterset": filterset,
-            "heading": "Funding instruments × features",
-            "export_query": _export_query(request),
-            "countries": Country.objects.all(),
-            "chosen_countries": set(request.GET.getlist("country")),
-            "origin_choices": Instrument.Origin.choices,
-            "origin": request.GET.get("origin", ""),
-        },
+        filterset=filterset,
+        build=instrument_matrix,
+        column_sections=lambda total, features: _instrument_sections(
+            request, filterset, total, features
+        ),
+        heading="Funding instruments × features",
+        noun=("instrument", "instruments"),
+        filename="instruments-features",
+        make=lambda query: InstrumentMatrixFilterSet(query, queryset=Instrument.objects.real()),
     )
 
 
