@@ -20,6 +20,7 @@ CONTEXT = "#fafafa"
 # Labels longer than this are shortened on the chart; the full label stays in the link's
 # title and in the table under the chart.
 LABEL_CHARACTERS = 48
+BAR_SHARE = 85  # % of the track the longest bar takes
 
 
 def _link(**params) -> str:
@@ -36,6 +37,8 @@ def bar_chart(items: list[dict], parameter: str, title: str, empty_text: str) ->
         dict(
             item,
             percent=round(100 * item["count"] / top, 1) if top else 0,
+            # The bar's share of its track; the rest keeps room for the count beside it.
+            bar_width=round(BAR_SHARE * item["count"] / top, 1) if top else 0,
             short_label=_shorten(item["label"]),
             url=_link(**{parameter: item["value"]}),
         )

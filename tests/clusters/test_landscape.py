@@ -100,6 +100,7 @@ def test_bars_are_html_text_with_long_labels_shortened_and_given_in_full():
     )
     digital, other = chart["bars"]
     assert digital["percent"] == 100 and other["percent"] == 10
+    assert digital["bar_width"] == 85 and other["bar_width"] == 8.5
     assert other["short_label"].endswith("…") and len(other["short_label"]) <= 48
     assert long.startswith(other["short_label"][:-1])
 
@@ -107,4 +108,4 @@ def test_bars_are_html_text_with_long_labels_shortened_and_given_in_full():
 def test_chart_labels_are_text_with_the_full_label_as_title(html):
     assert '<ol class="bar-chart">' in html and "<text " not in html
     assert '<span class="bar-label">Digital</span>' in html
-    assert '<rect width="100.0%" height="100%"/>' in html
+    assert '<svg class="bar" width="85.0%" aria-hidden="true"' in html
