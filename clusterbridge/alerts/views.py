@@ -4,27 +4,98 @@ answered with 404), the watch buttons, and the Atom and iCalendar feeds of any f
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clusterbridge.alerts import feeds, services
+from clusterbridge.alerts.filtersets import SavedSearchFilterSet
 from clusterbridge.alerts.forms import SavedSearchForm
-from clusterbridge.alerts.models import SavedSearch, WatchedCall
+from clusterbridge.alerts.models import Frequency, SavedSearch, WatchedCall
+from clusterbridge.core.filter_panel import (
+    Facet,
+    Fields,
+    FilterPanel,
+    field_errors,
+    options,
+    other_filter_counts,
+    selected,
+)
 from clusterbridge.funding.models import Instrument
+from clusterbridge.taxonomy.models import Country, Feature
+
+
+def _own_alerts(user):
+    return SavedSearch.objects.filter(owner=user).select_related("country")
+
+
+def _readable_query(query: str, features: dict[str, str], countries: dict[str, str]) -> str:
+    """A saved /funding/ query as a person reads it: labels, not codes."""
+    params = QueryDict(query)
+    parts = []
+    if params.get("q"):
+        parts.append(f"“{params['q']}”")
+    for name, labels, title in (
+        ("feature", features, "Features"),
+        ("country", countries, "Country"),
+    ):
+        codes = [c.strip().upper() for v in params.getlist(name) for c in v.split(",") if c.strip()]
+        if codes:
+            parts.append(f"{title}: " + ", ".join(labels.get(c, c) for c in codes))
+    for name in ("origin", "kind", "status"):
+        if params.getlist(name):
+            parts.append(f"{name.capitalize()}: " + ", ".join(params.getlist(name)))
+    return " · ".join(parts) or "All open calls"
 
 
 @login_required
 def alert_list(request):
-    alerts = (
-        SavedSearch.objects.filter(owner=request.user)
-        .select_related("country")
-        .prefetch_related("features")
+    filterset = SavedSearchFilterSet(request.GET, queryset=_own_alerts(request.user))
+    valid = filterset.is_valid()
+    alerts = list(
+        (filterset.qs if valid else SavedSearch.objects.none()).prefetch_related("features")
+    )
+    features = dict(Feature.objects.values_list("code", "label"))
+    countries = dict(Country.objects.values_list("code", "label"))
+    for alert in alerts:
+        if alert.kind == SavedSearch.Kind.SEARCH:
+            alert.readable = _readable_query(alert.query, features, countries)
+
+    def make(query):
+        return SavedSearchFilterSet(query, queryset=_own_alerts(request.user))
+
+    counts, _ = (
+        other_filter_counts(make, request.GET, {"kind": "kind", "frequency": "frequency"})
+        if valid
+        else ({}, {})
+    )
+    panel = FilterPanel(
+        request,
+        [
+            Fields("", [filterset.form["q"]]),
+            Facet(
+                "kind",
+                "Follows",
+                options(SavedSearch.Kind.choices, counts.get("kind"), selected(request, "kind")),
+            ),
+            Facet(
+                "frequency",
+                "E-mail",
+                options(Frequency.choices, counts.get("frequency"), selected(request, "frequency")),
+            ),
+        ],
+        total=len(alerts),
+        label="Filter my alerts",
+        noun=("alert", "alerts"),
+        errors=field_errors(filterset.form),
+        count=lambda query: make(query).qs.count(),
     )
     watches = WatchedCall.objects.filter(owner=request.user).select_related(
         "instrument", "instrument__country"
     )
-    return render(request, "alerts/list.html", {"alerts": alerts, "watches": watches})
+    return render(
+        request, "alerts/list.html", {"alerts": alerts, "watches": watches, "panel": panel}
+    )
 
 
 def _initial(request) -> dict:

@@ -17,39 +17,48 @@ from clusterbridge.taxonomy.models import Country
 SHADES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NO_CLUSTER = "#f0f0f0"
 CONTEXT = "#fafafa"
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 22, 6, 260, 320
+# Labels longer than this are shortened on the chart; the full label stays in the link's
+# title and in the table under the chart.
+LABEL_CHARACTERS = 48
+BAR_SHARE = 85  # % of the track the longest bar takes
 
 
 def _link(**params) -> str:
     return reverse("clusters:directory") + "?" + urlencode(params)
 
 
-def bar_chart(items: list[dict], parameter: str, title: str) -> dict:
-    """Geometry of a horizontal bar chart: each bar links to the filtered directory."""
-    top = max((item["count"] for item in items), default=0) or 1
-    bars = []
-    for index, item in enumerate(items):
-        y = index * (BAR_HEIGHT + BAR_GAP)
-        width = round(BAR_WIDTH * item["count"] / top, 1)
-        bars.append(
-            dict(
-                item,
-                y=y,
-                text_y=y + BAR_HEIGHT * 0.7,
-                width=max(width, 1),
-                count_x=LABEL_WIDTH + width + 6,
-                url=_link(**{parameter: item["value"]}),
-            )
+def bar_chart(items: list[dict], parameter: str, title: str, empty_text: str) -> dict:
+    """A horizontal bar chart drawn in HTML: each bar's length is a share of the longest
+    (a percentage, so the chart fits any screen while its text keeps the page's size),
+    and each bar links to the directory filtered by its value. A chart whose counts are
+    all zero is `empty` and says `empty_text` instead of drawing zeros."""
+    top = max((item["count"] for item in items), default=0)
+    bars = [
+        dict(
+            item,
+            percent=round(100 * item["count"] / top, 1) if top else 0,
+            # The bar's share of its track; the rest keeps room for the count beside it.
+            bar_width=round(BAR_SHARE * item["count"] / top, 1) if top else 0,
+            short_label=_shorten(item["label"]),
+            url=_link(**{parameter: item["value"]}),
         )
+        for item in items
+    ]
     return {
         "title": title,
         "bars": bars,
         "parameter": parameter,
-        "height": max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP),
-        "width": LABEL_WIDTH + BAR_WIDTH + 60,
-        "label_width": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
+        "empty": top == 0,
+        "empty_text": empty_text,
+        # The table under the chart also counts expired labels: kept when those exist.
+        "has_table": any(item.get(k) for item in items for k in ("count", "expired", "unknown")),
     }
+
+
+def _shorten(label: str) -> str:
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[: LABEL_CHARACTERS - 1].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
 
 
 # Doubling bands (1, 2–3, 4–7, 8–15, 16+): a few countries with many clusters would
@@ -122,9 +131,19 @@ def build() -> dict:
     return {
         "total": public.count(),
         "charts": [
-            bar_chart(by_country, "country", "Clusters per country"),
-            bar_chart(by_ecosystem, "ecosystem", "Clusters per industrial ecosystem"),
-            bar_chart(labels, "label", "Clusters with a valid quality label"),
+            bar_chart(by_country, "country", "Clusters per country", "No published cluster yet."),
+            bar_chart(
+                by_ecosystem,
+                "ecosystem",
+                "Clusters per industrial ecosystem",
+                "No published cluster is classified by industrial ecosystem yet.",
+            ),
+            bar_chart(
+                labels,
+                "label",
+                "Clusters with a valid quality label",
+                "No published cluster holds a valid quality label.",
+            ),
         ],
         "labels": labels,
         "map": europe_map({item["value"]: item["count"] for item in counts["country"]}),

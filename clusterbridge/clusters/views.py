@@ -18,8 +18,23 @@ from clusterbridge.clusters.forms import (
     GrantManagerForm,
     InviteForm,
 )
-from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, NetworkMembership
-from clusterbridge.taxonomy.models import Term
+from clusterbridge.clusters.models import (
+    ChangeRequest,
+    Cluster,
+    ClusterManager,
+    LabelLevel,
+    Network,
+    NetworkMembership,
+)
+from clusterbridge.core.filter_panel import (
+    Facet,
+    Fields,
+    FilterPanel,
+    Option,
+    field_errors,
+    selected,
+)
+from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
 PAGE_SIZE = 20
 FACET_ORDER = (
@@ -45,33 +60,92 @@ def _filtered(request):
     return filterset, (filterset.qs if filterset.is_valid() else directory_queryset().none())
 
 
+# Facets shown as one choice among several (the filter takes one value).
+SINGLE_VALUE = {"region"}
+
+
+def _labels(facet: str, codes: list[str]) -> dict[str, str]:
+    """Labels of ticked values that no result has (so they are not among the counts)."""
+    if facet == "country":
+        return dict(Country.objects.filter(code__in=codes).values_list("code", "label"))
+    if facet == "network":
+        return dict(Network.objects.filter(code__in=codes).values_list("code", "name"))
+    if facet == "label":
+        return {k: str(v) for k, v in LabelLevel.choices}
+    vocabulary = {
+        "sector": Vocabulary.SECTORS,
+        "ecosystem": Vocabulary.ECOSYSTEMS,
+        "technology": Vocabulary.TECHNOLOGIES,
+        "service": Vocabulary.CLUSTER_SERVICES,
+    }.get(facet)
+    if vocabulary is None:
+        return {}
+    terms = Term.objects.filter(vocabulary=vocabulary, code__in=codes)
+    return dict(terms.values_list("code", "label"))
+
+
+def _directory_panel(request, filterset, counts, total: int) -> FilterPanel:
+    form = filterset.form
+    form.fields["q"].widget.input_type = "search"
+    form.fields["domain"].help_text = "Words the clusters use, e.g. “cyber security”."
+    sections: list = [Fields("", [form["q"], form["domain"]])]
+    for name in FACET_ORDER:
+        chosen = selected(request, name)
+        facet_options = [
+            Option(v["value"], v["label"], v["count"], v["value"] in chosen)
+            for v in counts.get(name, [])
+        ]
+        # A ticked value stays listed (to untick it) even when nothing has it any more.
+        listed = {o.value for o in facet_options}
+        missing = [v for v in chosen if v not in listed]
+        if missing:
+            names = _labels(name, missing)
+            facet_options += [Option(v, names.get(v, v), 0, True) for v in missing]
+        if not facet_options:
+            continue
+        if name == "domain":
+            # Quick picks for the free-text domain field above.
+            sections.append(Facet(name, "Frequent domains", facet_options, links=True, long=True))
+            continue
+        sections.append(
+            Facet(
+                name,
+                str(filterset.filters[name].label),
+                facet_options,
+                multiple=name not in SINGLE_VALUE,
+                long=len(facet_options) > 8,
+            )
+        )
+    sections.append(Fields("", [form["ordering"]], chips=False))
+    return FilterPanel(
+        request,
+        sections,
+        total=total,
+        label="Filter clusters",
+        noun=("cluster", "clusters"),
+        errors=field_errors(form) if filterset.is_bound else {},
+        count=lambda query: ClusterFilterSet(query, queryset=directory_queryset()).qs.count(),
+    )
+
+
 def directory(request):
     filterset, queryset = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = (
         facets(filterset.filtered, searching=filterset.searching) if filterset.is_valid() else {}
     )
-    selected = {name: request.GET.getlist(name) for name in FACET_ORDER}
-    facet_list = [
-        {
-            "name": name,
-            "label": filterset.filters[name].label,
-            "values": [dict(v, checked=v["value"] in selected[name]) for v in counts.get(name, [])],
-        }
-        for name in FACET_ORDER
-    ]
     query = request.GET.copy()
     query.pop("page", None)
+    panel = _directory_panel(request, filterset, counts, page.paginator.count)
     return render(
         request,
         "clusters/directory.html",
         {
             "filterset": filterset,
             "page": page,
-            "facets": facet_list,
+            "panel": panel,
             "query": query.urlencode(),
             "total": page.paginator.count,
-            "ordering_choices": filterset.filters["ordering"].field.choices,
         },
     )
 

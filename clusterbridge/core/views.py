@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_admin
 from clusterbridge.core import history
+from clusterbridge.core import home as home_sections
 from clusterbridge.core.models import ObjectChange, TrackedModel
 from clusterbridge.core.redirects import redirect_back
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"sections": home_sections.sections_for(request)})
 
 
 @login_required

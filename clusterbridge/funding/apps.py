@@ -5,3 +5,13 @@ class FundingConfig(AppConfig):
     name = "clusterbridge.funding"
     label = "funding"
     verbose_name = "Funding instruments"
+
+    def ready(self):
+        from clusterbridge.core import home
+        from clusterbridge.funding.views import home_section
+
+        home.register(
+            home.Section(
+                key="funding", order=10, template="funding/_home.html", context=home_section
+            )
+        )

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusterbridge.core.search import search, terms
-from clusterbridge.funding.models import Deadline, Instrument, Status, today
+from clusterbridge.funding.models import Deadline, Instrument, Status, StrategicDocument, today
 from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 from clusterbridge.taxonomy.models import Country, Feature
 
@@ -289,3 +289,34 @@ def _count_by_feature(queryset) -> Counter:
             if row["features__code"]
         }
     )
+
+
+class StrategicDocumentFilterSet(django_filters.FilterSet):
+    """Strategic documents, shared by /funding/strategies/ and /api/v1/strategic-documents/."""
+
+    q = django_filters.CharFilter(
+        method="filter_q", label="Free text", help_text="Words of the name, issuer or description."
+    )
+    country = CountryFilter(
+        field_name="country__code",
+        label="Country",
+        help_text="ISO 3166 alpha-2 code; repeat for several (any of them).",
+    )
+    priority = FeatureFilter(
+        lookup="priorities__code",
+        field_name="priorities__code",
+        conjoined=True,
+        label="Priorities (all of)",
+        help_text="Taxonomy code; repeat for several: a document must have all of them.",
+    )
+
+    class Meta:
+        model = StrategicDocument
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(issuer__icontains=word) | Q(description__icontains=word)
+            )
+        return queryset

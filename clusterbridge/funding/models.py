@@ -9,7 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +53,20 @@ class InstrumentQuerySet(LiveQuerySet):
 
     def real(self):
         return self.filter(is_synthetic=False)
+
+    def closing_within(self, days: int, on: datetime.date | None = None):
+        """Open instruments with a deadline in the next `days` days, annotated with that
+        deadline (`closes_on`), soonest first."""
+        on = on or today()
+        window = Q(
+            deadline_rows__date__gte=on, deadline_rows__date__lte=on + datetime.timedelta(days)
+        )
+        return (
+            self.open(on)
+            .filter(window)
+            .annotate(closes_on=Min("deadline_rows__date", filter=window))
+            .order_by("closes_on", "name", "pk")
+        )
 
 
 class InstrumentManager(LiveManager.from_queryset(InstrumentQuerySet)):
@@ -160,6 +174,38 @@ class Instrument(TrackedModel):
         if self.final_deadline and self.final_deadline < on:
             return Status.CLOSED
         return Status.OPEN
+
+    # Eligibility ----------------------------------------------------------------------------
+    @property
+    def is_country_specific(self) -> bool:
+        """National and regional instruments are for applicants of their own country."""
+        return bool(self.country_id) and (
+            self.origin == self.Origin.NATIONAL
+            or self.cover_level in (self.CoverLevel.NATIONAL, self.CoverLevel.REGIONAL)
+        )
+
+    def eligibility(self, for_country: Country | None = None) -> str:
+        """Whom the instrument is open to, in one phrase for result cards and the detail
+        page ("EU-wide", "Only for applicants from Denmark"). `for_country` is the country
+        the person searches from, when they chose one: the phrase then answers for it.
+
+        Derived from origin, cover level and country only: the source documents do not
+        state eligibility rules beyond these, so nothing finer is claimed."""
+        if self.is_country_specific:
+            where = self.country.label
+            if self.cover_level == self.CoverLevel.REGIONAL:
+                where = f"a region of {where}"
+            if for_country is not None and for_country.pk == self.country_id:
+                return f"Open to applicants from {where}"
+            return f"Only for applicants from {where}"
+        if self.origin == self.Origin.NATIONAL:
+            return "National; the country is not recorded"
+        scope = "EU-wide" if self.cover_level == self.CoverLevel.EU else "International"
+        if for_country is None:
+            return scope
+        if scope == "EU-wide" and "EU" in (for_country.groups or []):
+            return f"EU-wide: open to applicants from {for_country.label}"
+        return f"{scope}: check at the source whether applicants from {for_country.label} may apply"
 
     def clean(self) -> None:
         """Rules shared by the editors' form and the API serializer."""

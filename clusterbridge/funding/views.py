@@ -1,21 +1,41 @@
 """Funding pages: the public search, instrument and strategy pages, editors' forms and the
 maintenance page. The query logic lives in InstrumentFilterSet and the services."""
 
+import datetime
+from collections import Counter
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_editor
 from clusterbridge.core import history
+from clusterbridge.core.filter_panel import (
+    Facet,
+    Fields,
+    FilterPanel,
+    field_errors,
+    options,
+    other_filter_counts,
+    selected,
+)
 from clusterbridge.funding import services
-from clusterbridge.funding.filtersets import STATUS_CHOICES, InstrumentFilterSet
+from clusterbridge.funding.filtersets import (
+    DEFAULTS,
+    STATUS_CHOICES,
+    InstrumentFilterSet,
+    StrategicDocumentFilterSet,
+)
 from clusterbridge.funding.forms import InstrumentForm, StrategicDocumentForm
 from clusterbridge.funding.models import Instrument, StrategicDocument, today
-from clusterbridge.taxonomy.models import Feature, FeatureCategory
+from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 PAGE_SIZES = (10, 20, 50, 100)
 
@@ -36,16 +56,110 @@ def _features_by_category(features):
     return list(groups.items())
 
 
-def _facet_options(choices, counts, selected):
-    return [
-        {
-            "value": value,
-            "label": label,
-            "count": counts.get(value, 0),
-            "checked": value in selected,
-        }
-        for value, label in choices
+class PageSizeForm(forms.Form):
+    """The page's own presentation choice (not a filter, not in the API)."""
+
+    page_size = forms.TypedChoiceField(
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        label="Results per page",
+    )
+
+
+# Features shown on a result card besides those shared with the query.
+CARD_FEATURES = 5
+
+
+def _card(instrument: Instrument, on, selected_features: set[str]) -> Instrument:
+    """What a result card shows, computed once per instrument of the page."""
+    instrument.upcoming = instrument.next_deadline(on)
+    instrument.days_left = (instrument.upcoming - on).days if instrument.upcoming else None
+    instrument.status = instrument.status_on(on)
+    features = sorted(instrument.features.all(), key=lambda f: (f.category.order, f.order))
+    shared = [f for f in features if f.code in selected_features]
+    others = [f for f in features if f.code not in selected_features]
+    instrument.feature_list = [{"feature": f, "matched": True} for f in shared] + [
+        {"feature": f, "matched": False} for f in others[:CARD_FEATURES]
     ]
+    instrument.more_features = max(0, len(others) - CARD_FEATURES)
+    return instrument
+
+
+def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterPanel:
+    form = filterset.form
+    form.fields["q"].widget.input_type = "search"
+    form.fields["q"].widget.attrs["placeholder"] = "e.g. cluster, drone, Denmark"
+    selected_features = set(data.get("feature") or [])
+    # A ticked country without results is still named, not shown as its code.
+    labels = dict(filterset.country_labels)
+    labels.update({code: country.label for code, country in chosen_countries.items()})
+    countries = sorted(labels.items(), key=lambda item: item[1])
+    sections = [
+        Fields("", [form["q"]]),
+        Facet(
+            "status",
+            "Status",
+            options(STATUS_CHOICES, counts["status"], [data.get("status") or "open"]),
+            multiple=False,
+            default="open",
+            unfiltered="all",
+        ),
+        Facet(
+            "origin",
+            "Origin",
+            options(Instrument.Origin.choices, counts["origin"], data.get("origin") or []),
+        ),
+        Facet(
+            "kind", "Kind", options(Instrument.Kind.choices, counts["kind"], data.get("kind") or [])
+        ),
+        Facet(
+            "country",
+            "Country",
+            options(countries, counts["country"], data.get("country") or []),
+            long=True,
+            empty_text="No national instrument among these results.",
+        ),
+        Fields("", [form["feature_mode"]], chips=False),
+    ]
+    for category in FeatureCategory.objects.prefetch_related("features").order_by("order"):
+        sections.append(
+            Facet(
+                "feature",
+                category.label,
+                options(
+                    [(f.code, f.label) for f in category.features.all()],
+                    counts["feature"],
+                    selected_features,
+                ),
+                folded=True,
+                key=f"feature-{category.code}",
+            )
+        )
+    page_size = PageSizeForm(request.GET)
+    sections += [
+        Fields("Deadline window", [form["deadline_after"], form["deadline_before"]]),
+        Fields("Budget", [form["budget_min"], form["budget_max"]]),
+        Fields("", [form["ordering"], page_size["page_size"]], chips=False),
+        Facet(
+            "include_synthetic",
+            "Test data",
+            options(
+                [("true", "Include synthetic test records")],
+                selected=["true"] if data.get("include_synthetic") else [],
+            ),
+        ),
+    ]
+    return FilterPanel(
+        request,
+        sections,
+        total=filterset.total,
+        label="Filter funding instruments",
+        noun=("instrument", "instruments"),
+        errors=field_errors(form),
+        count=lambda query: InstrumentFilterSet(query, request=request).qs.count(),
+        defaults={**DEFAULTS, "page_size": str(PAGE_SIZES[0])},
+    )
 
 
 def search(request):
@@ -64,49 +178,75 @@ def search(request):
     page = paginator.get_page(request.GET.get("page"))
     on = today()
     for instrument in page.object_list:
-        instrument.upcoming = instrument.next_deadline(on)
-        instrument.days_left = (instrument.upcoming - on).days if instrument.upcoming else None
-        instrument.status = instrument.status_on(on)
-        instrument.feature_list = [
-            {"feature": f, "matched": f.code in selected_features}
-            for f in sorted(instrument.features.all(), key=lambda f: (f.category.order, f.order))
-        ]
-    categories = FeatureCategory.objects.prefetch_related("features").order_by("order")
-    feature_groups = [
-        {
-            "category": category,
-            "options": _facet_options(
-                [(f.code, f"{f.code} {f.label}") for f in category.features.all()],
-                counts["feature"],
-                selected_features,
-            ),
-        }
-        for category in categories
-    ]
-    selected_countries = set(data.get("country") or [])
-    country_choices = sorted(filterset.country_labels.items(), key=lambda item: item[1])
+        _card(instrument, on, selected_features)
+    chosen = {c.code: c for c in Country.objects.filter(code__in=data.get("country") or [])}
+    # Eligibility on the cards answers for the country searched from, when there is one.
+    for_country = next(iter(chosen.values())) if len(chosen) == 1 else None
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
         "paginator": paginator,
-        "feature_groups": feature_groups,
-        "origin_options": _facet_options(
-            Instrument.Origin.choices, counts["origin"], set(data.get("origin") or [])
-        ),
-        "kind_options": _facet_options(
-            Instrument.Kind.choices, counts["kind"], set(data.get("kind") or [])
-        ),
-        "status_options": _facet_options(
-            STATUS_CHOICES, counts["status"], {data.get("status", "open")}
-        ),
-        "country_options": _facet_options(country_choices, counts["country"], selected_countries),
-        "page_sizes": PAGE_SIZES,
-        "page_size": paginator.per_page,
+        "panel": _search_panel(request, filterset, counts, data, chosen),
+        "for_country": for_country,
         "selected_features": selected_features,
         "can_edit": is_editor(request.user),
     }
     return render(request, "funding/search.html", context)
+
+
+HOME_CLOSING_DAYS = 30
+HOME_CLOSING_SHOWN = 6
+
+
+def home_section(request) -> dict:
+    """The home page's way into the funding search: a search box, how many calls are open,
+    and those closing in the next 30 days."""
+    on = today()
+    real = Instrument.objects.real()
+    closing = real.closing_within(HOME_CLOSING_DAYS, on).select_related("country")
+    until = on + datetime.timedelta(days=HOME_CLOSING_DAYS)
+    return {
+        "open_count": real.open(on).count(),
+        "closing": [
+            {"instrument": i, "days_left": (i.closes_on - on).days}
+            for i in closing[:HOME_CLOSING_SHOWN]
+        ],
+        "closing_count": closing.count(),
+        "closing_url": f"{reverse('funding:search')}?"
+        + urlencode(
+            {
+                "deadline_after": on.isoformat(),
+                "deadline_before": until.isoformat(),
+                "ordering": "deadline",
+            }
+        ),
+        "days": HOME_CLOSING_DAYS,
+    }
+
+
+# The facts of a call's page, in page order, named as the not-stated line names them.
+STATED_FACTS = (
+    ("kind", "kind"),
+    ("source", "funding body"),
+    ("cover_level", "cover level"),
+    ("link", "link"),
+    ("target_organisations", "target organisations"),
+    ("international_funding", "international funding possibilities"),
+    ("target_scope", "target scope"),
+    ("budget_amount", "budget"),
+    ("periodicity", "periodicity"),
+    ("opening_date", "opening date"),
+    ("deadline_dates", "deadlines"),
+)
+
+
+STRATEGY_FACTS = (("issuer", "issuer"), ("period", "period"), ("link", "link"))
+
+
+def _not_stated(record, facts=STATED_FACTS) -> list[str]:
+    """The facts the record leaves empty, said once in one line instead of one by one."""
+    return [label for name, label in facts if getattr(record, name) in (None, "", [])]
 
 
 def instrument_detail(request, pk: int):
@@ -127,6 +267,7 @@ def instrument_detail(request, pk: int):
             "instrument": instrument,
             "status": instrument.status_on(on),
             "deadlines": deadlines,
+            "not_stated": _not_stated(instrument),
             "feature_groups": _features_by_category(instrument.features.all()),
             "can_edit": instrument.user_can_change(request.user),
         },
@@ -216,16 +357,78 @@ def maintenance(request):
 
 
 # Strategic documents ---------------------------------------------------------------------
+def _strategy_queryset():
+    return StrategicDocument.objects.filter(is_synthetic=False).select_related("country")
+
+
 def strategy_list(request):
-    documents = (
-        StrategicDocument.objects.filter(is_synthetic=False)
-        .select_related("country")
-        .prefetch_related("priorities")
+    filterset = StrategicDocumentFilterSet(request.GET, queryset=_strategy_queryset())
+    valid = filterset.is_valid()
+    documents = list(
+        (filterset.qs if valid else _strategy_queryset().none()).prefetch_related(
+            Prefetch("priorities", queryset=Feature.objects.select_related("category"))
+        )
+    )
+
+    def make(query):
+        return StrategicDocumentFilterSet(query, queryset=_strategy_queryset())
+
+    counts, names = (
+        other_filter_counts(
+            make, request.GET, {"country": "country__code"}, {"country": "country__label"}
+        )
+        if valid
+        else ({}, {})
+    )
+    # Priorities: a document must have every ticked one, so each count is within the results.
+    by_priority = Counter(f.code for document in documents for f in document.priorities.all())
+    sections: list = [
+        Fields("", [filterset.form["q"]]),
+        Facet(
+            "country",
+            "Country",
+            options(
+                sorted(names.items(), key=lambda item: item[1]),
+                counts.get("country"),
+                selected(request, "country"),
+            ),
+            empty_text="No national document among these results.",
+        ),
+    ]
+    for category in FeatureCategory.objects.prefetch_related("features").order_by("order"):
+        sections.append(
+            Facet(
+                "priority",
+                category.label,
+                options(
+                    [(f.code, f.label) for f in category.features.all()],
+                    by_priority,
+                    selected(request, "priority"),
+                    hide_empty=True,
+                ),
+                folded=True,
+                key=f"priority-{category.code}",
+                empty_text="No document among these results has one.",
+            )
+        )
+    panel = FilterPanel(
+        request,
+        sections,
+        total=len(documents),
+        label="Filter strategic documents",
+        noun=("document", "documents"),
+        errors=field_errors(filterset.form),
+        count=lambda query: make(query).qs.count(),
     )
     return render(
         request,
         "funding/strategy_list.html",
-        {"documents": documents, "can_edit": is_editor(request.user)},
+        {
+            "documents": documents,
+            "panel": panel,
+            "ticked": set(selected(request, "priority")),
+            "can_edit": is_editor(request.user),
+        },
     )
 
 
@@ -241,6 +444,7 @@ def strategy_detail(request, pk: int):
         "funding/strategy_detail.html",
         {
             "document": document,
+            "not_stated": _not_stated(document, STRATEGY_FACTS),
             "feature_groups": _features_by_category(document.priorities.all()),
             "can_edit": document.user_can_change(request.user),
         },

@@ -11,7 +11,7 @@ from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 
 class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_text", label="Text", widget=forms.TextInput(attrs={"type": "search"})
+        method="filter_text", label="Free text", widget=forms.TextInput(attrs={"type": "search"})
     )
     feature = FeatureFilter(conjoined=True, field_name="features__code", label="Features (all of)")
     country = CountryFilter(field_name="country__code", label="Country")

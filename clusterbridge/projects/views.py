@@ -2,18 +2,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from clusterbridge.core.filter_panel import (
+    Facet,
+    Fields,
+    FilterPanel,
+    field_errors,
+    options,
+    other_filter_counts,
+    selected,
+)
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.projects import services
 from clusterbridge.projects.exports import export
 from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, ProjectFilterSet
 from clusterbridge.projects.forms import ProjectForm
-from clusterbridge.projects.matrices import instrument_matrix, project_matrix
-from clusterbridge.projects.models import Project
+from clusterbridge.projects.matrices import all_features, instrument_matrix, project_matrix
+from clusterbridge.projects.models import Project, Stage
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 
@@ -25,6 +34,104 @@ def feature_groups():
     """Feature categories with their features, for grouped checkboxes."""
     return FeatureCategory.objects.prefetch_related(
         Prefetch("features", queryset=Feature.objects.order_by("order"))
+    )
+
+
+# Single-valued facets of the projects list and the path of their value.
+PROJECT_FACETS = {"country": "country__code", "stage": "stage", "call": "call"}
+
+
+def _by_category(features: list[Feature]) -> list[tuple[FeatureCategory, list[Feature]]]:
+    groups: dict = {}
+    for feature in features:
+        groups.setdefault(feature.category, []).append(feature)
+    return list(groups.items())
+
+
+def _feature_facets(request, counts, features: list[Feature], name: str = "feature") -> list:
+    """One folded facet of features per category (labels, never bare codes)."""
+    return [
+        Facet(
+            name,
+            category.label,
+            options([(f.code, f.label) for f in members], counts, selected(request, name)),
+            folded=True,
+            key=f"{name}-{category.code}",
+        )
+        for category, members in _by_category(features)
+    ]
+
+
+def _project_sections(request, filterset, total: int, features: list[Feature]) -> list:
+    """The filters of projects, shared by the list and the projects × features matrix."""
+    form = filterset.form
+
+    def make(query):
+        return ProjectFilterSet(query, queryset=visible_projects(request.user))
+
+    valid = filterset.is_valid()
+    counts, names = (
+        other_filter_counts(make, request.GET, PROJECT_FACETS, {"country": "country__label"})
+        if valid
+        else ({}, {})
+    )
+    # Features: projects must have every ticked one, so each count is within the results.
+    by_feature = (
+        dict(
+            filterset.qs.order_by()
+            .values_list("features__code")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("features__code", "n")
+        )
+        if valid
+        else {}
+    )
+    # A ticked country no project has any more is still named.
+    missing = set(selected(request, "country")) - names.keys()
+    names.update(Country.objects.filter(code__in=missing).values_list("code", "label"))
+    countries = sorted(names.items(), key=lambda item: item[1])
+    calls = sorted(counts.get("call", {}).keys() | set(selected(request, "call")), key=str.lower)
+    return [
+        Fields("", [form["q"]]),
+        Facet(
+            "call",
+            "Call",
+            options(
+                [("", "Any call"), *[(c, c) for c in calls]],
+                {"": total, **counts.get("call", {})},
+                [request.GET.get("call", "")],
+            ),
+            multiple=False,
+        ),
+        Facet(
+            "stage",
+            "Stage",
+            options(
+                [("", "Any stage"), *Stage.choices],
+                {"": total, **counts.get("stage", {})},
+                [request.GET.get("stage", "")],
+            ),
+            multiple=False,
+        ),
+        Facet(
+            "country",
+            "Country",
+            options(countries, counts.get("country"), selected(request, "country")),
+            long=len(countries) > 8,
+        ),
+        *_feature_facets(request, by_feature, features),
+    ]
+
+
+def _make_panel(request, filterset, sections, total: int, noun, label, make) -> FilterPanel:
+    return FilterPanel(
+        request,
+        sections,
+        total=total,
+        label=label,
+        noun=noun,
+        errors=field_errors(filterset.form),
+        count=lambda query: make(query).qs.count(),
     )
 
 
@@ -42,12 +149,18 @@ def project_list(request):
         {
             "filterset": filterset,
             "page": page,
+            "panel": _make_panel(
+                request,
+                filterset,
+                _project_sections(request, filterset, page.paginator.count, all_features()),
+                page.paginator.count,
+                ("project", "projects"),
+                "Filter projects",
+                lambda query: ProjectFilterSet(query, queryset=visible_projects(request.user)),
+            ),
             "query": query.urlencode(),
             "can_create": Project.user_can_create(request.user),
-            "categories": feature_groups(),
-            "countries": Country.objects.all(),
-            "checked": set(request.GET.getlist("feature")),
-            "chosen_countries": set(request.GET.getlist("country")),
+            "panel_features": set(selected(request, "feature")),
         },
     )
 
@@ -128,42 +241,130 @@ def project_delete(request, pk):
     return render(request, "projects/delete.html", {"project": project})
 
 
-def matrix(request):
-    """Projects × features (seed 001 figure 1, Annex 2); ?format=csv|xlsx downloads it."""
-    filterset = ProjectFilterSet(request.GET, queryset=visible_projects(request.user))
-    table = project_matrix(filterset.qs)
-    download = export(table, request.GET.get("format", ""), "projects-features")
-    return download or render(
+def _row_sections(request, features: list[Feature]) -> list:
+    """The rows of a matrix: which feature categories, and whether empty rows show."""
+    categories = [(c.code, c.label) for c, _ in _by_category(features)]
+    return [
+        Facet(
+            "category",
+            "Rows: feature categories",
+            options(categories, None, selected(request, "category")),
+        ),
+        Facet(
+            "used",
+            "Rows",
+            options([("1", "Only features some column has")], None, selected(request, "used")),
+        ),
+    ]
+
+
+def _matrix_page(request, *, filterset, build, column_sections, heading, noun, filename, make):
+    """A matrix page (or its download): columns chosen by the list's filters, rows by
+    feature category; a table with a sticky header row and first column, and one card per
+    column on a phone."""
+    features = all_features()
+    valid = filterset.is_valid()
+    matrix = build(
+        filterset.qs if valid else filterset.queryset.none(),
+        categories=selected(request, "category"),
+        only_used=request.GET.get("used") == "1",
+        features=features,
+    )
+    download = export(matrix.table(), request.GET.get("format", ""), filename)
+    if download:
+        return download
+    total = len(matrix.columns)
+    sections = [*column_sections(total, features), *_row_sections(request, features)]
+    view = request.GET.get("view", "")
+    return render(
         request,
         "projects/matrix.html",
         {
-            "table": table,
+            "matrix": matrix,
             "filterset": filterset,
-            "heading": "Projects × features",
-            "query": request.GET.urlencode(),
+            "heading": heading,
+            "panel": _make_panel(
+                request, filterset, sections, total, noun, f"Filter the {heading} matrix", make
+            ),
+            "view": view if view in ("list", "table") else "auto",
             "export_query": _export_query(request),
         },
     )
 
 
+def matrix(request):
+    """Projects × features (seed 001 figure 1, Annex 2); ?format=csv|xlsx downloads it."""
+    filterset = ProjectFilterSet(request.GET, queryset=visible_projects(request.user))
+    return _matrix_page(
+        request,
+        filterset=filterset,
+        build=project_matrix,
+        column_sections=lambda total, features: _project_sections(
+            request, filterset, total, features
+        ),
+        heading="Projects × features",
+        noun=("project", "projects"),
+        filename="projects-features",
+        make=lambda query: ProjectFilterSet(query, queryset=visible_projects(request.user)),
+    )
+
+
+def _instrument_sections(request, filterset, total: int, features: list[Feature]) -> list:
+    def make(query):
+        return InstrumentMatrixFilterSet(query, queryset=Instrument.objects.real())
+
+    counts, names = (
+        other_filter_counts(
+            make,
+            request.GET,
+            {"country": "country__code", "origin": "origin"},
+            {"country": "country__label"},
+        )
+        if filterset.is_valid()
+        else ({}, {})
+    )
+    missing = set(selected(request, "country")) - names.keys()
+    names.update(Country.objects.filter(code__in=missing).values_list("code", "label"))
+    return [
+        Facet(
+            "origin",
+            "Origin",
+            options(
+                [("", "Any origin"), *Instrument.Origin.choices],
+                {"": total, **counts.get("origin", {})},
+                [request.GET.get("origin", "")],
+            ),
+            multiple=False,
+        ),
+        Facet(
+            "country",
+            "Country",
+            options(
+                sorted(names.items(), key=lambda item: item[1]),
+                counts.get("country"),
+                selected(request, "country"),
+            ),
+            long=len(names) > 8,
+        ),
+        # Instruments having any of the ticked features (no count: ticking widens the list).
+        *_feature_facets(request, None, features),
+    ]
+
+
 def instrument_features_matrix(request):
     """Instruments × features (seed 001 figure 2); ?format=csv|xlsx downloads it."""
     filterset = InstrumentMatrixFilterSet(request.GET, queryset=Instrument.objects.real())
-    table = instrument_matrix(filterset.qs)
-    download = export(table, request.GET.get("format", ""), "instruments-features")
-    return download or render(
+    return _matrix_page(
         request,
-        "projects/matrix.html",
-        {
-            "table": table,
-            "filterset": filterset,
-            "heading": "Funding instruments × features",
-            "export_query": _export_query(request),
-            "countries": Country.objects.all(),
-            "chosen_countries": set(request.GET.getlist("country")),
-            "origin_choices": Instrument.Origin.choices,
-            "origin": request.GET.get("origin", ""),
-        },
+        filterset=filterset,
+        build=instrument_matrix,
+        column_sections=lambda total, features: _instrument_sections(
+            request, filterset, total, features
+        ),
+        heading="Funding instruments × features",
+        noun=("instrument", "instruments"),
+        filename="instruments-features",
+        make=lambda query: InstrumentMatrixFilterSet(query, queryset=Instrument.objects.real()),
     )
 
 

@@ -174,3 +174,21 @@ def test_a_project_or_a_match_is_saved_as_a_profile_alert(client_for, users):
         "to be e-mailed new calls"
         in client_for("anonymous").get("/match/?feature=T1").content.decode()
     )
+
+
+def test_my_alerts_are_filtered_and_read_with_labels(client_for, users):
+    services.save_alert(
+        SavedSearch(name="Drones", query="q=drone&feature=T13&country=LT", frequency="weekly"),
+        user=users["member"],
+    )
+    services.save_alert(
+        SavedSearch(name="Quiet", query="q=x", frequency="never"), user=users["member"]
+    )
+    client = client_for("member")
+    html = client.get("/alerts/").content.decode()
+    # The saved query as a person reads it: labels, not codes.
+    assert "“drone” · Features: UAVs, Drones · Country: Lithuania" in html
+    assert 'name="frequency" value="weekly"> Weekly digest <span class="count"' in html
+    html = client.get("/alerts/", {"frequency": "never"}).content.decode()
+    assert "Quiet" in html and "Drones" not in html
+    assert "E-mail: No e-mail" in html  # the chip

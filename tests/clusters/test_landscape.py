@@ -66,3 +66,46 @@ def test_synthetic_clusters_are_not_counted(client, users):
         re.search(r"Sweden: (\d+)", before)[1]
         == re.search(r"Sweden: (\d+)", client.get("/clusters/landscape/").content.decode())[1]
     )
+
+
+def test_an_empty_chart_says_so_instead_of_drawing_zeros():
+    from clusterbridge.clusters.landscape import bar_chart
+
+    items = [{"value": "gold", "label": "Gold", "count": 0, "expired": 2, "unknown": 0}]
+    chart = bar_chart(items, "label", "Clusters with a valid quality label", "None is valid.")
+    assert chart["empty"] and chart["has_table"]  # the expired ones stay in the table
+    chart = bar_chart([], "ecosystem", "Clusters per ecosystem", "Nothing yet.")
+    assert chart["empty"] and not chart["has_table"]
+
+
+def test_empty_label_chart_on_the_page(client):
+    Cluster.objects.update(label_level="")
+    html = client.get("/clusters/landscape/").content.decode()
+    assert '<p class="chart-empty">No published cluster holds a valid quality label.</p>' in html
+    assert 'href="/clusters/?label=gold"' not in html
+
+
+def test_bars_are_html_text_with_long_labels_shortened_and_given_in_full():
+    from clusterbridge.clusters.landscape import bar_chart
+
+    long = "Proximity, Social Economy & Civil Security and a great many other words besides"
+    chart = bar_chart(
+        [
+            {"value": "a", "label": "Digital", "count": 50},
+            {"value": "b", "label": long, "count": 5},
+        ],
+        "ecosystem",
+        "Per ecosystem",
+        "",
+    )
+    digital, other = chart["bars"]
+    assert digital["percent"] == 100 and other["percent"] == 10
+    assert digital["bar_width"] == 85 and other["bar_width"] == 8.5
+    assert other["short_label"].endswith("…") and len(other["short_label"]) <= 48
+    assert long.startswith(other["short_label"][:-1])
+
+
+def test_chart_labels_are_text_with_the_full_label_as_title(html):
+    assert '<ol class="bar-chart">' in html and "<text " not in html
+    assert '<span class="bar-label">Digital</span>' in html
+    assert '<svg class="bar" width="85.0%" aria-hidden="true"' in html

@@ -99,7 +99,10 @@ def test_a_managers_change_waits_then_rejection_leaves_the_profile_unchanged(
     alice = client_for("admin")
     queue = alice.get("/clusters/moderation/").content.decode()
     assert "A new description." in queue and "Members total" in queue  # the difference
-    assert '<td class="old">Digital; Health</td><td class="new">Digital</td>' in queue
+    assert (
+        '<td class="old" data-label="Now">Digital; Health</td>'
+        '<td class="new" data-label="Proposed">Digital</td>'
+    ) in queue
     alice.post(f"/clusters/moderation/change/{change.pk}/reject/", {"reason": "Not sourced."})
     change.refresh_from_db()
     managed.refresh_from_db()

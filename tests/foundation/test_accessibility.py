@@ -14,6 +14,12 @@ PUBLIC_PAGES = [
     "/match/?feature=T1&feature=D2",
     "/projects/",
     "/projects/matrix/",
+    "/projects/matrix/?view=list&category=T&used=1",
+    "/projects/instrument-matrix/",
+    "/funding/?q=nosuchwordanywhere&country=DK",
+    "/funding/?feature=T1&feature=T2&status=all&origin=national",
+    "/clusters/?country=SE&ecosystem=health",
+    "/clusters/mobile-heights/",
     "/clusters/",
     "/clusters/landscape/",
     "/taxonomy/",
@@ -94,6 +100,29 @@ def test_public_pages(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     check(response.content.decode(), url)
+
+
+@pytest.mark.parametrize("model", ["instrument", "strategy", "project"])
+def test_detail_pages(client, model):
+    from clusterbridge.funding.models import Instrument, StrategicDocument
+    from clusterbridge.projects.models import Project
+
+    records = {
+        "instrument": Instrument.objects.real(),
+        "strategy": StrategicDocument.objects.filter(is_synthetic=False),
+        "project": Project.objects.real().filter(visibility="public"),
+    }
+    url = records[model].first().get_absolute_url()
+    response = client.get(url)
+    assert response.status_code == 200, url
+    check(response.content.decode(), url)
+
+
+def test_member_pages(client_for):
+    for url in ("/alerts/", "/alerts/?kind=search", "/account/"):
+        response = client_for("member").get(url)
+        assert response.status_code == 200, url
+        check(response.content.decode(), url)
 
 
 @pytest.mark.parametrize("url", EDITOR_PAGES)

@@ -64,7 +64,12 @@ def test_taxonomy_page_lists_every_category(client, django_assert_max_num_querie
         "Countries",
     ):
         assert label in html
-    assert "Quantum Technologies" in html and "001_64a1a149fb9beb97.txt L981–981" in html
+    # The source is named by its title, the file name kept as the hover text.
+    assert "Quantum Technologies" in html
+    assert (
+        '<cite class="citation" title="001_64a1a149fb9beb97.txt">SecurIT D2.5</cite>, line 981'
+        in html
+    )
 
 
 def test_features_api_returns_code_label_category(client):

@@ -264,3 +264,20 @@ def test_api_strategic_documents(api_client_for):
         "/api/v1/strategic-documents/", {"name": "X", "priorities": ["NOPE"]}, format="json"
     )
     assert response.status_code == 400 and "NOPE" in str(response.json()["priorities"])
+
+
+def test_strategic_documents_are_filtered_alike_on_the_page_and_in_the_api(client):
+    lithuanian = set(
+        StrategicDocument.objects.filter(country__code="LT", is_synthetic=False).values_list(
+            "name", flat=True
+        )
+    )
+    assert lithuanian
+    api = client.get("/api/v1/strategic-documents/", {"country": "LT", "page_size": 100}).json()
+    assert {d["name"] for d in api["results"]} == lithuanian
+    page = client.get("/funding/strategies/", {"country": "LT"})
+    assert {d.name for d in page.context["documents"]} == lithuanian
+    html = page.content.decode()
+    assert "Country: Lithuania" in html and f"{len(lithuanian)} document" in html
+    response = client.get("/api/v1/strategic-documents/", {"priority": "QQ9"})
+    assert response.status_code == 400 and "QQ9" in str(response.json())

@@ -10,12 +10,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_search_page_offers_save_feeds_and_downloads_with_the_same_query(client):
-    html = client.get("/funding/", {"feature": "T1", "country": "LT"}).content.decode()
-    assert 'href="/alerts/new/?query=feature%3DT1%26country%3DLT"' in html
-    assert 'href="/funding/feed.atom?feature=T1&amp;country=LT"' in html
-    assert 'href="/funding/deadlines.ics?feature=T1&amp;country=LT"' in html
-    assert 'href="/export/instruments.csv?feature=T1&amp;country=LT"' in html
+    html = client.get("/funding/", {"origin": "national", "country": "LT"}).content.decode()
+    assert 'href="/alerts/new/?query=origin%3Dnational%26country%3DLT"' in html
+    assert 'href="/funding/feed.atom?origin=national&amp;country=LT"' in html
+    assert 'href="/funding/deadlines.ics?origin=national&amp;country=LT"' in html
+    assert 'href="/export/instruments.csv?origin=national&amp;country=LT"' in html
     assert 'href="/import/"' not in html
+
+
+def test_nothing_to_save_or_download_when_nothing_matches(client):
+    html = client.get("/funding/", {"q": "nosuchwordanywhere"}).content.decode()
+    assert "No instrument matches" in html
+    assert "/alerts/new/?query=" not in html
+    assert "/export/instruments.csv" not in html
 
 
 def test_editors_find_the_import_page_from_the_search(client_for):

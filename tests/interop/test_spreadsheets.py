@@ -283,7 +283,8 @@ def test_the_spreadsheet_page_shows_problems_with_row_and_column(client_for):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Problems found" in page and "<td>2</td><td>country</td>" in page
+    assert "Problems found" in page
+    assert '<td data-label="Row">2</td><td data-label="Column">country</td>' in page
     assert "unknown country" in page and not response.context.get("commit_form")
 
 

@@ -48,7 +48,7 @@ def test_projects_matrix_page_shows_the_same_table(client):
     response = client.get("/projects/matrix/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "SECURVERSE" in html and "T7 SLAM" in html
+    assert "SECURVERSE" in html and '<th scope="row">SLAM <span class="row-count">' in html
     assert "format=xlsx" in html and "format=csv" in html
 
 
@@ -103,3 +103,52 @@ def test_instrument_matrix_filters_by_country_and_origin(client):
     )
     assert "Lithuanian vouchers" in rows[0] and "Danish vouchers" not in rows[0]
     assert set(next(r for r in rows if r[1] == "Country")[2:]) == {"Lithuania"}
+
+
+def test_matrix_rows_by_feature_category_and_columns_by_call(client):
+    html = client.get(
+        "/projects/matrix/", {"category": "T", "call": "SecurIT Open call 1"}
+    ).content.decode()
+    assert "21 projects × " in html
+    assert '<th scope="row">AI (ML) <span class="row-count">' in html
+    assert '<th scope="row">Prototype <span' not in html  # development support rows left out
+    assert "Rows: feature categories: Techniques" in html  # the chip, by label
+    assert "Call: SecurIT Open call 1" in html
+    # The download follows the same rows and columns.
+    rows = parse_csv(
+        client.get(
+            "/projects/matrix/",
+            {"category": "T", "call": "SecurIT Open call 1", "format": "csv"},
+        )
+    )
+    labels = [r[1] for r in rows[4:]]
+    assert labels and all(label.startswith("T") for label in labels)
+    assert len(rows[0]) == 2 + 21
+
+
+def test_matrix_can_leave_out_features_no_column_has(client):
+    all_rows = client.get("/projects/matrix/", {"call": "SecurIT Open call 2"}).context["matrix"]
+    used = client.get("/projects/matrix/", {"call": "SecurIT Open call 2", "used": "1"}).context[
+        "matrix"
+    ]
+    assert len(used.rows) < len(all_rows.rows)
+    assert all(row.count for row in used.rows)
+
+
+def test_matrix_shows_dots_and_a_list_per_project(client):
+    html = client.get("/projects/matrix/", {"view": "list"}).content.decode()
+    assert 'class="list-results matrix-results view-list"' in html
+    dot = '<span aria-hidden="true">●</span><span class="visually-hidden">yes</span>'
+    assert f'<td class="y">{dot}</td>' in html
+    assert ">Y<" not in html
+    # The list: each project with its features by category, by label.
+    assert '<dl class="matrix-features"><dt>Techniques</dt>' in html
+
+
+def test_instrument_matrix_filters_columns_by_origin_with_counts(client):
+    make_instrument("Lithuanian vouchers", ["D2"], origin="national", country="LT")
+    response = client.get("/projects/instrument-matrix/", {"origin": "national"})
+    html = response.content.decode()
+    assert "Lithuanian vouchers" in html
+    assert 'name="origin" value="national" checked> National' in html
+    assert "Origin: National" in html

@@ -105,8 +105,8 @@ def test_a_member_adds_a_project_and_sees_its_matches(client_for):
 
 def test_the_list_page_offers_country_and_feature_filters(client):
     text = client.get("/projects/", {"feature": "T11", "country": "FR"}).content.decode()
-    assert '<option value="FR" selected>France</option>' in text
-    assert 'value="T11" id="feature-T11" checked' in text
+    assert 'name="country" value="FR" checked> France' in text
+    assert 'name="feature" value="T11" checked> Biometry' in text
     assert 'name="feature" value="A4"' in text
 
 
@@ -118,3 +118,12 @@ def test_synthetic_projects_stay_out_of_the_catalogue(client):
     assert "Generated project" not in client.get("/projects/matrix/").content.decode()
     names = [p["name"] for p in client.get("/api/v1/projects/?page_size=200").json()["results"]]
     assert "Generated project" not in names and "DIAC" in names
+
+
+def test_doubts_about_the_source_are_for_editors(client_for):
+    from clusterbridge.projects.models import Project
+
+    project = Project.objects.exclude(source_doubts=[]).filter(visibility="public").first()
+    url = f"/projects/{project.pk}/"
+    assert "Doubts about the source" not in client_for("anonymous").get(url).content.decode()
+    assert "Doubts about the source" in client_for("editor").get(url).content.decode()

@@ -4,7 +4,7 @@ from rest_framework import viewsets
 from clusterbridge.core import history
 from clusterbridge.core.permissions import ModelPolicy
 from clusterbridge.funding.api.serializers import InstrumentSerializer, StrategicDocumentSerializer
-from clusterbridge.funding.filtersets import InstrumentFilterSet
+from clusterbridge.funding.filtersets import InstrumentFilterSet, StrategicDocumentFilterSet
 from clusterbridge.funding.models import Instrument, StrategicDocument
 from clusterbridge.taxonomy.models import Feature
 
@@ -35,9 +35,11 @@ class InstrumentViewSet(viewsets.ModelViewSet):
 
 
 class StrategicDocumentViewSet(viewsets.ModelViewSet):
-    """Strategic documents (e.g. national cybersecurity strategies) and their priorities."""
+    """Strategic documents (e.g. national cybersecurity strategies) and their priorities.
+    The list takes the same filters as the page `/funding/strategies/`: q, country, priority."""
 
     serializer_class = StrategicDocumentSerializer
+    filterset_class = StrategicDocumentFilterSet
     permission_classes = [ModelPolicy]
 
     def get_queryset(self):

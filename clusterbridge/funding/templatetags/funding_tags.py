@@ -20,3 +20,26 @@ def days_word(days: int) -> str:
     if days == 0:
         return "closes today"
     return f"{days} day{'s' if days != 1 else ''} left"
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The readable name of any status value, including values added later."""
+    from clusterbridge.funding.models import Status
+
+    labels = dict(Status.choices)
+    return str(labels.get(value, str(value).replace("-", " ").replace("_", " ").capitalize()))
+
+
+@register.simple_tag
+def eligibility(instrument, for_country=None) -> str:
+    return instrument.eligibility(for_country)
+
+
+@register.filter
+def budget(instrument) -> str:
+    """“500,000 EUR”; empty when the source gives no amount."""
+    if instrument.budget_amount is None:
+        return ""
+    amount = f"{instrument.budget_amount:,.0f}"
+    return f"{amount} {instrument.budget_currency}".strip()
