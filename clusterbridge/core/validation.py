@@ -74,10 +74,20 @@ def field_errors(obj: models.Model, exclude: set[str]) -> dict[str, list[str]]:
             if cleaned != value:
                 setattr(obj, field.attname, cleaned)
                 value = cleaned
-        if isinstance(field, models.TextField) and field.max_length is None:
-            if isinstance(value, str) and len(value) > TEXT_MAX_LENGTH:
-                errors.setdefault(field.name, []).append(text_too_long_message(len(value)))
-        elif isinstance(field, models.DateField | models.DateTimeField) and field.editable:
-            if isinstance(value, datetime.date) and not date_in_range(value):
-                errors.setdefault(field.name, []).append(date_range_message())
+        too_long = (
+            isinstance(field, models.TextField)
+            and field.max_length is None
+            and isinstance(value, str)
+            and len(value) > TEXT_MAX_LENGTH
+        )
+        out_of_range = (
+            isinstance(field, models.DateField)  # DateTimeField is one too
+            and field.editable
+            and isinstance(value, datetime.date)
+            and not date_in_range(value)
+        )
+        if too_long:
+            errors.setdefault(field.name, []).append(text_too_long_message(len(value)))
+        elif out_of_range:
+            errors.setdefault(field.name, []).append(date_range_message())
     return errors
