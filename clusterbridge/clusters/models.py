@@ -368,6 +368,19 @@ class Cluster(TrackedModel):
         )
         self.domains_key = domains_key(self.domains)
 
+    def clean(self) -> None:
+        """One listed cluster per name (accents, case and punctuation aside): the form, the
+        API and the importers refuse a second one with this message."""
+        super().clean()
+        key = normalise_name(self.name)
+        stored = Cluster.all_objects.filter(pk=self.pk).values_list("name", flat=True).first()
+        if not key or (stored is not None and normalise_name(stored) == key):
+            return
+        listed = Cluster.objects.filter(status__in=[Status.PUBLISHED, Status.PENDING])
+        for other in listed.exclude(pk=self.pk).values_list("name", flat=True):
+            if normalise_name(other) == key:
+                raise ValidationError({"name": f"A cluster named “{other}” is already listed."})
+
     def save(self, *args, **kwargs):
         self.prepare_for_save()
         super().save(*args, **kwargs)

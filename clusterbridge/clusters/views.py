@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,14 @@ from clusterbridge.clusters.forms import (
     GrantManagerForm,
     InviteForm,
 )
-from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, NetworkMembership
+from clusterbridge.clusters.models import (
+    ChangeRequest,
+    Cluster,
+    ClusterManager,
+    NetworkMembership,
+    Status,
+)
+from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.taxonomy.models import Term
 
 PAGE_SIZE = 20
@@ -161,12 +168,24 @@ def landscape_page(request):
 def propose(request):
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cluster = services.propose(request.user, services.form_values(form.cleaned_data))
-        messages.success(
-            request, "Thank you: your cluster is waiting for an administrator's review."
-        )
-        return redirect(cluster.get_absolute_url())
+        result = save_or_conflict(request, form, services.clusters)
+        if result is not None:
+            messages.success(
+                request, "Thank you: your cluster is waiting for an administrator's review."
+            )
+            return redirect(result.obj.get_absolute_url())
     return render(request, "clusters/form.html", {"form": form, "title": "Register a cluster"})
+
+
+def _edited_message(result) -> str:
+    """What happened to the person's edit, in the cluster's own terms."""
+    if result.waiting_for_review:
+        return "Your changes wait for an administrator's review."
+    if result.obj.status == Status.PUBLISHED:
+        return "Your changes are published."
+    if result.obj.status == Status.PENDING:
+        return "Your changes are saved; the registration still waits for an administrator's review."
+    return "Your changes are saved; the profile is not public."
 
 
 @login_required
@@ -176,18 +195,16 @@ def edit(request, slug: str):
         raise PermissionDenied
     form = ClusterForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
-        values = services.form_values(form.cleaned_data)
-        cluster.refresh_from_db()  # the form wrote its values on the instance
-        try:
-            change = services.submit_change(cluster, request.user, values)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if change is None:
-                messages.success(request, "Your changes are published.")
-            else:
-                messages.success(request, "Your changes wait for an administrator's review.")
-            return redirect(cluster.get_absolute_url())
+        result = save_or_conflict(
+            request, form, services.clusters, obj=cluster, cancel_url=request.path
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None and not (result.changed or result.waiting_for_review):
+            form.add_error(None, "Nothing was changed.")
+        elif result is not None:
+            messages.success(request, _edited_message(result))
+            return redirect(result.obj.get_absolute_url())
     return render(
         request,
         "clusters/form.html",

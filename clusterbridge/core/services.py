@@ -145,9 +145,10 @@ class ModelService(Generic[M]):
     def initialise(self, obj: M, user) -> None:
         """Fill what a new record needs beyond the values given (e.g. its owner)."""
 
-    def prepare(self, obj: M, user, changed: set[str], *, note: str = "") -> None:
+    def prepare(self, obj: M, user, changed: set[str], *, note: str = "", author=None) -> None:
         """Adjust a record about to be written, knowing which fields change (e.g. record
-        where a value came from). `note` says by what means (an import, a revert...)."""
+        where a value came from). `note` says by what means (an import, a revert...);
+        `author` is the person the values come from when not the writer (a reviewed change)."""
 
     # Values -------------------------------------------------------------------------------
     def assign(self, obj: M, values: Values) -> dict[str, list]:
@@ -167,6 +168,23 @@ class ModelService(Generic[M]):
             else:
                 setattr(obj, model_field.name, value)
         return m2m
+
+    def differences(self, obj: M, values: Values) -> Values:
+        """The values that differ from the record's (without changing it)."""
+        changed: Values = {}
+        for name, value in values.items():
+            model_field = obj._meta.get_field(name)
+            if model_field.many_to_many:
+                current = _pks(getattr(obj, model_field.name).all()) if obj.pk else set()
+                if current != _pks(value or []):
+                    changed[name] = value
+                continue
+            new = value.pk if isinstance(value, models.Model) else value
+            if not model_field.is_relation and new is not None:
+                new = model_field.to_python(new)
+            if getattr(obj, model_field.attname) != new:
+                changed[name] = value
+        return changed
 
     @staticmethod
     def columns(obj: models.Model) -> dict[str, Any]:
@@ -210,7 +228,13 @@ class ModelService(Generic[M]):
 
     @transaction.atomic
     def create(
-        self, user, values: Values, *, message: str = "", action: str | None = None
+        self,
+        user,
+        values: Values,
+        *,
+        message: str = "",
+        action: str | None = None,
+        note: str = "",
     ) -> WriteResult[M]:
         self.require(
             self.can_create(user), f"You may not add {self.model._meta.verbose_name_plural}."
@@ -219,7 +243,7 @@ class ModelService(Generic[M]):
         self.initialise(obj, user)
         m2m = self.assign(obj, values)
         changed = {n for n, v in values.items() if v not in (None, "", [], {})}
-        self.prepare(obj, user, changed)
+        self.prepare(obj, user, changed, note=note)
         self._prepare_for_save(obj)
         self.validate(obj)
         change = self._write(obj, None, user=user, m2m=m2m, action=action, message=message)
@@ -259,6 +283,7 @@ class ModelService(Generic[M]):
         message: str = "",
         action: str | None = None,
         note: str = "",
+        author=None,
     ) -> WriteResult[M]:
         """Apply permitted values to the locked record. Overridden where a write may have
         to wait for review instead (clusters)."""
@@ -268,7 +293,7 @@ class ModelService(Generic[M]):
         changed = self._changed_columns(obj, columns_before) | set(m2m)
         if not changed:
             return WriteResult(obj)
-        self.prepare(obj, user, self._names(obj, changed), note=note)
+        self.prepare(obj, user, self._names(obj, changed), note=note, author=author)
         self._prepare_for_save(obj)
         columns = sorted(self._changed_columns(obj, columns_before))
         self.validate(obj, fields=self._names(obj, set(columns)))
@@ -341,8 +366,12 @@ class ModelService(Generic[M]):
         )
 
     def values_from_state(self, obj: M, state: dict[str, Any]) -> Values:
-        """The values of a history snapshot that a revert may bring back."""
-        skipped = {"deleted_at", "version", *self.revert_exclude}
+        """The values of a history snapshot that a revert may bring back: not derived or
+        action-owned fields (not editable: recomputed, or set by actions of their own)."""
+        skipped = {
+            *(f.name for f in obj._meta.concrete_fields if not f.editable),
+            *self.revert_exclude,
+        }
         values: Values = {}
         concrete = {f.attname: f for f in obj._meta.concrete_fields}
         for model_field in obj._meta.many_to_many:

@@ -180,6 +180,9 @@ class Instrument(TrackedModel):
 
     def prepare_for_save(self) -> None:
         """Normalise derived fields; called by save() and by bulk writers."""
+        # An empty identifier is no identifier (the column is unique where it is set).
+        self.identifier = (self.identifier or "").strip() or None
+        self.budget_currency = (self.budget_currency or "").strip().upper()
         try:
             dates = sorted(
                 {datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []}
