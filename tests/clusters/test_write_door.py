@@ -36,9 +36,7 @@ def test_a_trusted_manager_does_not_republish_by_reverting_either(client_for, us
     assert managed.status == Status.WITHDRAWN
 
 
-def test_a_manager_cannot_delete_a_published_profile_by_reverting_its_creation(
-    client_for, managed
-):
+def test_a_manager_cannot_delete_a_published_profile_by_reverting_its_creation(client_for, managed):
     creation = history.history_of(managed).filter(before__isnull=True).get()
     response = client_for("manager").post(f"/history/{creation.pk}/revert/")
     assert response.status_code == 403
