@@ -102,19 +102,22 @@ def test_two_concurrent_patches_of_different_fields_keep_both(reference_data, us
     _, key = ApiToken.issue(users_tx, "concurrency")
     instrument = Instrument.objects.create(name="Concurrent call", origin="international")
     lost = 0
+
+    def patch(barrier, statuses, field: str, value: str) -> None:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        barrier.wait()
+        statuses.append(api.patch(url(instrument), {field: value}, format="json").status_code)
+        connection.close()
+
     for round_number in range(20):
         barrier = threading.Barrier(2)
         statuses: list[int] = []
-
-        def patch(field: str, value: str) -> None:
-            api = APIClient()
-            api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-            barrier.wait()
-            statuses.append(api.patch(url(instrument), {field: value}, format="json").status_code)
-            connection.close()
-
         values = {"notes": f"notes {round_number}", "source": f"source {round_number}"}
-        threads = [threading.Thread(target=patch, args=item) for item in values.items()]
+        threads = [
+            threading.Thread(target=patch, args=(barrier, statuses, *item))
+            for item in values.items()
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
