@@ -1,11 +1,12 @@
 from django import forms
 from django.db.models import Q
 
+from clusterbridge.core.editing import VersionedFormMixin
 from clusterbridge.projects.models import Project
 from clusterbridge.taxonomy.models import Country, Feature
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     owner_cluster = forms.ModelChoiceField(
         queryset=None,
         required=False,

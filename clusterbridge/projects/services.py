@@ -1,30 +1,30 @@
-"""Project writes, called by the pages and the API alike; every one goes through history."""
+"""The write door of projects: the pages, the spreadsheet import and revert call it."""
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import ValidationError
 
-from clusterbridge.core import history
+from clusterbridge.accounts.roles import is_admin
+from clusterbridge.core.services import ModelService, register
 from clusterbridge.projects.models import Project
 
 
-@transaction.atomic
-def create(form, *, user) -> Project:
-    if not Project.user_can_create(user):
-        raise PermissionDenied("Sign in to add a project.")
-    project = form.save(commit=False)
-    project.owner = user
-    history.save_form(form, user=user, message="Project added")
-    return project
+class ProjectService(ModelService[Project]):
+    """A new project belongs to the person who adds it; it may be handed to a cluster only
+    by a manager of that cluster (or an administrator), whatever the path."""
+
+    model = Project
+
+    def initialise(self, obj: Project, user) -> None:
+        if user is not None and user.is_authenticated:
+            obj.owner = user
+
+    def prepare(self, obj: Project, user, changed: set[str], *, note: str = "", author=None):
+        cluster = obj.owner_cluster if obj.owner_cluster_id else None
+        if "owner_cluster" not in changed or cluster is None or user is None:
+            return
+        if not (is_admin(user) or cluster.is_managed_by(user)):
+            raise ValidationError(
+                {"owner_cluster": f"You do not manage the cluster “{cluster.name}”."}
+            )
 
 
-@transaction.atomic
-def update(form, *, user) -> Project:
-    history.check_can_change(Project.objects.get(pk=form.instance.pk), user)
-    history.save_form(form, user=user)
-    return form.instance
-
-
-@transaction.atomic
-def delete(project: Project, *, user) -> None:
-    history.check_can_change(project, user)
-    history.soft_delete(project, user=user)
+projects = register(ProjectService())

@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.projects import services
@@ -81,13 +82,15 @@ def project_detail(request, pk):
 def _edit(request, project: Project | None):
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if project is None:
-            project = services.create(form, user=request.user)
-            messages.success(request, f"Project “{project}” added.")
-        else:
-            services.update(form, user=request.user)
-            messages.success(request, "Changes saved.")
-        return redirect(project)
+        result = save_or_conflict(request, form, services.projects, obj=project)
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None:
+            if project is None:
+                messages.success(request, f"Project “{result.obj}” added.")
+            else:
+                messages.success(request, "Changes saved.")
+            return redirect(result.obj)
     return render(
         request,
         "projects/form.html",
@@ -122,7 +125,7 @@ def project_delete(request, pk):
     if not project.user_can_change(request.user):
         raise PermissionDenied("You may not delete this project.")
     if request.method == "POST":
-        services.delete(project, user=request.user)
+        services.projects.delete(project, request.user)
         messages.success(request, f"Project “{project}” deleted (it can be restored).")
         return redirect("projects:list")
     return render(request, "projects/delete.html", {"project": project})
