@@ -5,3 +5,16 @@ class ProjectsConfig(AppConfig):
     name = "clusterbridge.projects"
     label = "projects"
     verbose_name = "Projects"
+
+    def ready(self):
+        from clusterbridge.projects.models import Project
+        from clusterbridge.taxonomy import profiles
+
+        # Matching ranks funding for projects (/api/v1/projects/<id>/matches/, match matrix).
+        profiles.register(
+            profiles.ProfileKind(
+                "projects",
+                "Projects",
+                visible=lambda user: Project.objects.real().visible_to(user),
+            )
+        )

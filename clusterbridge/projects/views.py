@@ -7,26 +7,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from clusterbridge.core.editing import save_or_conflict
+from clusterbridge.core.spreadsheets import table_download
+from clusterbridge.funding.filtersets import InstrumentMatrixFilterSet
+from clusterbridge.funding.matrices import instrument_matrix
 from clusterbridge.funding.models import Instrument
-from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.projects import services
-from clusterbridge.projects.exports import export
-from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, ProjectFilterSet
+from clusterbridge.projects.filtersets import ProjectFilterSet
 from clusterbridge.projects.forms import ProjectForm
-from clusterbridge.projects.matrices import instrument_matrix, project_matrix
+from clusterbridge.projects.matrices import project_matrix
 from clusterbridge.projects.models import Project
-from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
+from clusterbridge.taxonomy.groups import feature_groups
+from clusterbridge.taxonomy.models import Country, Feature
 
 
 def visible_projects(user):
     return Project.objects.real().visible_to(user).select_related("country")
-
-
-def feature_groups():
-    """Feature categories with their features, for grouped checkboxes."""
-    return FeatureCategory.objects.prefetch_related(
-        Prefetch("features", queryset=Feature.objects.order_by("order"))
-    )
 
 
 def project_list(request):
@@ -65,15 +60,12 @@ def _get_visible(request, pk) -> Project:
 def project_detail(request, pk):
     project = _get_visible(request, pk)
     features = list(project.features.select_related("category"))
-    count, results = results_for(profile_for(project), limit=10)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
             "features": features,
-            "results": results,
-            "match_count": count,
             "can_change": project.user_can_change(request.user),
         },
     )
@@ -135,7 +127,7 @@ def matrix(request):
     """Projects × features (seed 001 figure 1, Annex 2); ?format=csv|xlsx downloads it."""
     filterset = ProjectFilterSet(request.GET, queryset=visible_projects(request.user))
     table = project_matrix(filterset.qs)
-    download = export(table, request.GET.get("format", ""), "projects-features")
+    download = table_download(table, request.GET.get("format", ""), "projects-features")
     return download or render(
         request,
         "projects/matrix.html",
@@ -153,7 +145,7 @@ def instrument_features_matrix(request):
     """Instruments × features (seed 001 figure 2); ?format=csv|xlsx downloads it."""
     filterset = InstrumentMatrixFilterSet(request.GET, queryset=Instrument.objects.real())
     table = instrument_matrix(filterset.qs)
-    download = export(table, request.GET.get("format", ""), "instruments-features")
+    download = table_download(table, request.GET.get("format", ""), "instruments-features")
     return download or render(
         request,
         "projects/matrix.html",

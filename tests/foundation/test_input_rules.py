@@ -59,16 +59,16 @@ def test_the_messages_say_what_is_wrong(api_client_for):
         "deadline_dates": (["9999-12-31"], "between 1900-01-01 and 2100-12-31"),
     }
     for field, (value, words) in cases.items():
-        response = api.post("/api/v1/instruments/", _instrument_api(**{field: value}), format="json")
+        response = api.post(
+            "/api/v1/instruments/", _instrument_api(**{field: value}), format="json"
+        )
         assert words in " ".join(_api_errors(response, field)), field
 
 
 def test_cluster_founding_year_is_refused_alike_by_form_and_api(client_for, api_client_for):
     from tests.clusters.helpers import new_cluster_data
 
-    form = client_for("member").post(
-        "/clusters/register/", new_cluster_data(founding_year="99999")
-    )
+    form = client_for("member").post("/clusters/register/", new_cluster_data(founding_year="99999"))
     api = api_client_for("member").post(
         "/api/v1/clusters/",
         {"name": "Adriatic Drone Cluster", "founding_year": 99999},
