@@ -35,10 +35,10 @@ def app_imports() -> dict[str, set[str]]:
             else:
                 continue
             for name in names:
-                parts_of_name = name.split(".")
-                if parts_of_name[0] == "clusterbridge" and len(parts_of_name) > 1:
-                    if parts_of_name[1] != app:
-                        graph[app].add(parts_of_name[1])
+                package, _, rest = name.partition(".")
+                other = rest.split(".")[0]
+                if package == "clusterbridge" and other and other != app:
+                    graph[app].add(other)
     return graph
 
 
