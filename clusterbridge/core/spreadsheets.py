@@ -102,6 +102,11 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
+def spreadsheet_bytes(fmt: str, sheets: Sequence[Sheet]) -> bytes:
+    """The file in `fmt`: an XLSX workbook of the sheets, or the first sheet as CSV."""
+    return csv_bytes(sheets[0].rows) if fmt == "csv" else xlsx_bytes(sheets)
+
+
 def download(content: bytes, filename: str, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -112,9 +117,8 @@ def rows_response(
     fmt: str, filename: str, rows: Iterable[Sequence], *, title: str = "Sheet", **sheet
 ) -> HttpResponse:
     """A download of `rows` (header included) as `fmt` ("csv" or "xlsx")."""
-    if fmt == "csv":
-        return download(csv_bytes(rows), f"{filename}.csv", fmt)
-    return download(xlsx_bytes([Sheet(title, rows, **sheet)]), f"{filename}.xlsx", fmt)
+    content = spreadsheet_bytes(fmt, [Sheet(title, rows, **sheet)])
+    return download(content, f"{filename}.{fmt}", fmt)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:

@@ -104,6 +104,58 @@ class RecordProblem:
 
 
 @dataclass
+class ImportReport:
+    """What an import of a portal file did (or, dry run, would do)."""
+
+    format: str
+    dry_run: bool
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skipped_reasons: Counter = field(default_factory=Counter)
+    errors: list[RecordProblem] = field(default_factory=list)
+    created_identifiers: list[str] = field(default_factory=list)
+    updated_identifiers: list[str] = field(default_factory=list)
+    file_name: str = ""
+    resumed_from: int = 0  # the record after which an interrupted import went on
+    batches: int = 0  # committed batches of this run
+
+    @property
+    def format_label(self) -> str:
+        return {"search": "Search API results", "bulk": "bulk file (grantsTenders.json)"}[
+            self.format
+        ]
+
+    @property
+    def skipped_list(self) -> list[tuple[str, int]]:
+        return sorted(self.skipped_reasons.items())
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": len(self.errors),
+        }
+
+    def summary(self) -> str:
+        counts = ", ".join(
+            f"{value} {'error' if name == 'errors' and value == 1 else name}"
+            for name, value in self.counts().items()
+        )
+        prefix = "Dry run, nothing written: " if self.dry_run else ""
+        resumed = (
+            f" (an interrupted import resumed after record {self.resumed_from})"
+            if self.resumed_from
+            else ""
+        )
+        return f"{prefix}{self.records} records in the {self.format_label}{resumed}: {counts}."
+
+
+@dataclass
 class PortalFile:
     format: str  # "search" or "bulk"
     topics: list[PortalTopic] = field(default_factory=list)

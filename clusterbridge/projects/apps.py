@@ -7,6 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self):
+        from clusterbridge.projects import record_types  # noqa: F401 — registers with interop
         from clusterbridge.projects.models import Project
         from clusterbridge.taxonomy import profiles
 

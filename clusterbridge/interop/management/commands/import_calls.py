@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from clusterbridge.core.request_context import request_id_scope
-from clusterbridge.interop import calls, portal
+from clusterbridge.interop import file_imports, portal, runs
 
 
 class Command(BaseCommand):
@@ -41,10 +41,14 @@ class Command(BaseCommand):
 
         try:
             with request_id_scope():
-                report = calls.import_calls(
-                    file.read_bytes(), dry_run=dry_run, filename=file.name, progress=progress
+                report = file_imports.run(
+                    "calls",
+                    file.read_bytes(),
+                    dry_run=dry_run,
+                    filename=file.name,
+                    progress=progress,
                 )
-        except portal.PortalFileError as error:
+        except (portal.PortalFileError, runs.ImportInProgress) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(report.summary())
         for reason, count in sorted(report.skipped_reasons.items()):
