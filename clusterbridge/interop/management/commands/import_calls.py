@@ -1,5 +1,6 @@
-"""clusterbridge import_calls FILE [--dry-run]: import calls from an EU Funding & Tenders
-Portal file (Search API results or grantsTenders.json; recognised from the content)."""
+"""clusterbridge import_calls FILE [--dry-run] [--batch-size N]: import calls from an EU
+Funding & Tenders Portal file (Search API results or grantsTenders.json; recognised from the
+content), in committed batches; run it again after an interruption and it resumes."""
 
 from pathlib import Path
 
@@ -21,8 +22,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Read and compare only; write nothing and print the same report.",
         )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=runs.BATCH_SIZE,
+            help="Topics written per committed batch (default %(default)s): other writers "
+            "wait at most one batch.",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, batch_size: int, **options):
         if not file.is_file():
             raise CommandError(f"{file} does not exist or is not a file.")
         size = file.stat().st_size
@@ -47,6 +55,7 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     filename=file.name,
                     progress=progress,
+                    batch_size=max(1, batch_size),
                 )
         except (portal.PortalFileError, runs.ImportInProgress) as error:
             raise CommandError(str(error)) from None
