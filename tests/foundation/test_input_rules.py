@@ -149,3 +149,24 @@ def test_no_deadline_beyond_2100_reaches_the_calendar(client, api_client_for):
     calendar = client.get("/funding/deadlines.ics")
     assert calendar.status_code == 200 and b"20991231" not in calendar.content
     assert b"21001231" in calendar.content
+
+
+def test_spreadsheet_imports_follow_the_same_rules(users):
+    from clusterbridge.interop.sheet_import import import_sheet
+
+    refused = import_sheet(
+        "instruments",
+        "name,origin,deadline_dates,budget_amount\nFar call,international,9999-12-31,-5\n".encode(),
+        user=users["editor"],
+    )
+    problems = {(p.column, p.message) for p in refused.errors}
+    assert ("deadline_dates", "Enter a date between 1900-01-01 and 2100-12-31.") in problems
+    assert ("budget_amount", "Ensure this value is greater than or equal to 0.") in problems
+    assert not Instrument.all_objects.filter(name="Far call").exists()
+
+    cleaned = import_sheet(
+        "instruments",
+        "name,origin\nBell\u0007 sheet call,international\n".encode(),
+        user=users["editor"],
+    )
+    assert cleaned.ok and Instrument.objects.filter(name="Bell sheet call").exists()
