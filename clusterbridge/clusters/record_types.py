@@ -8,11 +8,10 @@ from clusterbridge.clusters.models import Cluster, LabelLevel, Status
 from clusterbridge.interop.sheets import (
     Column,
     RecordType,
-    choice_reader,
+    choice_column,
     codes_of,
-    country_code,
+    country_column,
     read_countries,
-    read_country,
     read_date,
     read_integer,
     read_text_list,
@@ -65,13 +64,7 @@ def clusters() -> RecordType:
             Column(
                 "name", "Name of the cluster organisation.", "Example Cyber Cluster", required=True
             ),
-            Column(
-                "country",
-                "ISO code or name of the country.",
-                "FI",
-                read=read_country,
-                write=country_code,
-            ),
+            country_column(example="FI"),
             Column(
                 "countries",
                 "Further countries of a cross-border cluster, “;”-separated.",
@@ -104,21 +97,13 @@ def clusters() -> RecordType:
                 "Energy; Health",
                 read=read_text_list,
             ),
-            Column(
-                "label_level",
-                "Quality label: bronze, silver or gold.",
-                "",
-                read=choice_reader(LabelLevel.choices),
-                allowed="bronze, silver, gold",
+            choice_column(
+                "label_level", "Quality label: bronze, silver or gold.", "", LabelLevel.choices
             ),
             Column("label_issued", "Date the label was issued, YYYY-MM-DD.", "", read=read_date),
             Column("label_expires", "Date the label expires, YYYY-MM-DD.", "", read=read_date),
-            Column(
-                "status",
-                "draft, pending, published or withdrawn.",
-                "published",
-                read=choice_reader(Status.choices),
-                allowed=", ".join(v for v, _ in Status.choices),
+            choice_column(
+                "status", "draft, pending, published or withdrawn.", "published", Status.choices
             ),
         ],
     )

@@ -97,17 +97,10 @@ def entry(
     )
 
 
-def record(
-    obj: models.Model,
-    action: str,
-    *,
-    user=None,
-    before: dict | None = None,
-    after: dict | None = None,
-    message: str = "",
-) -> ObjectChange:
-    """Append one history entry (for domain actions such as approve or reject)."""
-    change = entry(obj, action, user=user, before=before, after=after, message=message)
+def record(obj: models.Model, action: str, **fields) -> ObjectChange:
+    """Append one history entry (for domain actions such as approve or reject); `fields` are
+    those of `entry` (user, before, after, message)."""
+    change = entry(obj, action, **fields)
     change.save()
     return change
 

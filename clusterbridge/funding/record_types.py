@@ -9,14 +9,13 @@ from clusterbridge.interop.file_imports import register as register_file_import
 from clusterbridge.interop.sheets import (
     Column,
     RecordType,
+    choice_column,
     choice_reader,
-    codes_of,
-    country_code,
-    read_country,
+    country_column,
+    features_column,
     read_date,
     read_dates,
     read_decimal,
-    read_features,
     register,
 )
 
@@ -49,36 +48,19 @@ def instruments() -> RecordType:
                 "Generative AI for cybersecurity",
                 required=True,
             ),
-            Column(
-                "kind",
-                "programme or call.",
-                "call",
-                read=choice_reader(Instrument.Kind.choices),
-                allowed="programme, call",
-            ),
+            choice_column("kind", "programme or call.", "call", Instrument.Kind.choices),
             Column("source", "Source / funding body.", "Horizon Europe (HORIZON)"),
-            Column(
+            choice_column(
                 "origin",
                 "national or international.",
                 "international",
+                Instrument.Origin.choices,
                 required=True,
-                read=choice_reader(Instrument.Origin.choices),
-                allowed="national, international",
             ),
-            Column(
-                "cover_level",
-                "eu, national or regional.",
-                "eu",
-                read=choice_reader(Instrument.CoverLevel.choices),
-                allowed="eu, national, regional",
+            choice_column(
+                "cover_level", "eu, national or regional.", "eu", Instrument.CoverLevel.choices
             ),
-            Column(
-                "country",
-                "ISO code or name of the country (empty for EU-wide).",
-                "",
-                read=read_country,
-                write=country_code,
-            ),
+            country_column("ISO code or name of the country (empty for EU-wide)."),
             Column("link", "Web address of the call.", "https://example.org/call"),
             Column("target_organisations", "Who may apply.", "SMEs; research organisations"),
             Column("international_funding", "International funding possibilities.", ""),
@@ -90,12 +72,11 @@ def instruments() -> RecordType:
                 read=read_decimal,
             ),
             Column("budget_currency", "Three-letter currency code.", "EUR"),
-            Column(
+            choice_column(
                 "periodicity",
                 "one-off, recurring or continuous.",
                 "one-off",
-                read=choice_reader(Instrument.Periodicity.choices),
-                allowed="one-off, recurring, continuous",
+                Instrument.Periodicity.choices,
             ),
             Column("opening_date", "Opening date, YYYY-MM-DD.", "2025-06-12", read=read_date),
             Column(
@@ -105,14 +86,7 @@ def instruments() -> RecordType:
                 read=read_dates,
             ),
             Column("description", "What the call is about.", "Projects are expected to …"),
-            Column(
-                "features",
-                "Feature codes or labels separated by “;”.",
-                "T1; P12; D2",
-                read=read_features,
-                write=codes_of("features"),
-                m2m=True,
-            ),
+            features_column(),
             Column(
                 "source_status",
                 "Status stated by the source: forthcoming, open or closed "
@@ -146,24 +120,11 @@ def strategic_documents() -> RecordType:
                 required=True,
             ),
             Column("issuer", "Who issued it.", "Ministry of Transport and Communications"),
-            Column(
-                "country",
-                "ISO code or name of the country (empty for EU-wide).",
-                "FI",
-                read=read_country,
-                write=country_code,
-            ),
+            country_column("ISO code or name of the country (empty for EU-wide).", "FI"),
             Column("link", "Web address.", "https://example.org/strategy"),
             Column("period", "Period it covers.", "2021–2027"),
             Column("description", "What it is about.", ""),
-            Column(
-                "priorities",
-                "Feature codes or labels separated by “;”.",
-                "P12; G3",
-                read=read_features,
-                write=codes_of("priorities"),
-                m2m=True,
-            ),
+            features_column("priorities", "P12; G3"),
             Column("notes", "Editorial notes.", "", editor_only=True),
         ],
     )

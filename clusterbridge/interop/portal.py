@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clusterbridge.interop.htmltext import html_to_text
+from clusterbridge.interop.reports import ImportCounts
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TOPIC_URL = (
@@ -103,23 +104,18 @@ class RecordProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass
-class ImportReport:
+@dataclass(kw_only=True)
+class ImportReport(ImportCounts):
     """What an import of a portal file did (or, dry run, would do)."""
 
     format: str
-    dry_run: bool
     records: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     skipped: int = 0
     skipped_reasons: Counter = field(default_factory=Counter)
     errors: list[RecordProblem] = field(default_factory=list)
     created_identifiers: list[str] = field(default_factory=list)
     updated_identifiers: list[str] = field(default_factory=list)
     file_name: str = ""
-    resumed_from: int = 0  # the record after which an interrupted import went on
     batches: int = 0  # committed batches of this run
 
     @property
@@ -133,26 +129,15 @@ class ImportReport:
         return sorted(self.skipped_reasons.items())
 
     def counts(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "errors": len(self.errors),
-        }
+        return {**super().counts(), "skipped": self.skipped, "errors": len(self.errors)}
 
     def summary(self) -> str:
         counts = ", ".join(
             f"{value} {'error' if name == 'errors' and value == 1 else name}"
             for name, value in self.counts().items()
         )
-        prefix = "Dry run, nothing written: " if self.dry_run else ""
-        resumed = (
-            f" (an interrupted import resumed after record {self.resumed_from})"
-            if self.resumed_from
-            else ""
-        )
-        return f"{prefix}{self.records} records in the {self.format_label}{resumed}: {counts}."
+        what = f"{self.records} records in the {self.format_label}"
+        return f"{self.headline(what, 'record')}: {counts}."
 
 
 @dataclass

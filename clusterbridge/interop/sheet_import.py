@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from clusterbridge.core.services import Action, Plan, service_for
 from clusterbridge.interop import runs, sheets
+from clusterbridge.interop.reports import ImportCounts
 
 LOOKUP_CHUNK = 900
 
@@ -24,28 +25,18 @@ class SheetProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass
-class SheetImportReport:
+@dataclass(kw_only=True)
+class SheetImportReport(ImportCounts):
     record_type: str
-    dry_run: bool
     rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     errors: list[SheetProblem] = field(default_factory=list)
-    resumed_from: int = 0  # the row after which an interrupted import went on
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def counts(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": len(self.errors),
-        }
+        return {**super().counts(), "errors": len(self.errors)}
 
     def summary(self) -> str:
         if self.errors:
@@ -53,14 +44,8 @@ class SheetImportReport:
                 f"{len(self.errors)} problem(s) in {self.rows} rows: nothing was imported. "
                 "Correct the file and upload it again."
             )
-        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items() if k != "errors")
-        prefix = "Dry run, nothing written: " if self.dry_run else ""
-        resumed = (
-            f" (an interrupted import resumed after row {self.resumed_from})"
-            if self.resumed_from
-            else ""
-        )
-        return f"{prefix}{self.rows} rows{resumed}: {counts}."
+        counts = ", ".join(f"{v} {k}" for k, v in super().counts().items())
+        return f"{self.headline(f'{self.rows} rows', 'row')}: {counts}."
 
 
 def _normal_header(name: str) -> str:

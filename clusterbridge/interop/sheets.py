@@ -256,6 +256,34 @@ class RecordType:
         return [c.value_of(obj) for c in columns]
 
 
+# Columns many record types share ---------------------------------------------------------------
+def choice_column(name: str, help_text: str, example: str, choices, **kwargs) -> Column:
+    """A column of one of `choices` (read by value or label; the template lists the values)."""
+    return Column(
+        name,
+        help_text,
+        example,
+        read=choice_reader(choices),
+        allowed=", ".join(str(value) for value, _ in choices),
+        **kwargs,
+    )
+
+
+def country_column(help_text: str = "ISO code or name of the country.", example: str = ""):
+    return Column("country", help_text, example, read=read_country, write=country_code)
+
+
+def features_column(name: str = "features", example: str = "T1; P12; D2") -> Column:
+    return Column(
+        name,
+        "Feature codes or labels separated by “;”.",
+        example,
+        read=read_features,
+        write=codes_of(name),
+        m2m=True,
+    )
+
+
 def codes_of(related: str) -> Callable[[Any], str]:
     def write(obj) -> str:
         return f"{LIST_SEPARATOR} ".join(f.code for f in getattr(obj, related).all())
