@@ -176,7 +176,6 @@ def import_calls(
         raw,
         topics,
         write,
-        position=lambda topic: topic.position,
         user=user,
         file_name=filename,
         batch_size=batch_size,

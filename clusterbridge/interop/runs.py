@@ -90,19 +90,19 @@ def run_in_batches(
     items: Sequence[T],
     write: Callable[[list[T]], dict[str, int]],
     *,
-    position: Callable[[T], int],
     user=None,
     file_name: str = "",
     batch_size: int = BATCH_SIZE,
 ) -> RunOutcome:
     """Write `items` (in file order) a batch per transaction with `write`, which returns
-    counts to add up. `position(item)` is the item's place in the file; items at or before
-    the cursor of an unfinished run of the same file were written already and are skipped.
+    counts to add up. `item.position` is the item's place in the file (record or row
+    number); items at or before the cursor of an unfinished run of the same file were
+    written already and are skipped.
     An error stops the run after the last committed batch (status "failed", resumable)."""
     run = _start(kind, raw, user=user, file_name=file_name, total=len(items))
     outcome = RunOutcome(run, resumed_from=run.position)
     counts: dict[str, Any] = dict(run.counts)
-    pending = [item for item in items if position(item) > run.position]
+    pending = [item for item in items if item.position > run.position]
     pause = SQLITE_PAUSE if connection.vendor == "sqlite" else 0
     try:
         for number, batch in enumerate(chunked(pending, batch_size)):
@@ -111,7 +111,7 @@ def run_in_batches(
             with transaction.atomic():
                 for name, number in write(batch).items():
                     counts[name] = counts.get(name, 0) + number
-                run.position = position(batch[-1])
+                run.position = batch[-1].position
                 run.batches += 1
                 run.counts = counts
                 run.save(update_fields=["position", "batches", "counts", "updated_at"])

@@ -176,7 +176,6 @@ def import_sheet(
         raw,
         plans,
         write,
-        position=lambda plan: plan.position,
         user=user,
         file_name=filename,
         batch_size=batch_size,
