@@ -146,10 +146,3 @@ def history_of(obj: models.Model):
     return ObjectChange.objects.filter(
         content_type=content_type, object_id=str(obj.pk)
     ).select_related("user")
-
-
-def check_can_change(obj: TrackedModel, user) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not obj.user_can_change(user):
-        raise PermissionDenied("You may not change this record.")

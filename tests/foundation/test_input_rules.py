@@ -156,7 +156,7 @@ def test_spreadsheet_imports_follow_the_same_rules(users):
 
     refused = import_sheet(
         "instruments",
-        "name,origin,deadline_dates,budget_amount\nFar call,international,9999-12-31,-5\n".encode(),
+        b"name,origin,deadline_dates,budget_amount\nFar call,international,9999-12-31,-5\n",
         user=users["editor"],
     )
     problems = {(p.column, p.message) for p in refused.errors}

@@ -186,3 +186,16 @@ def test_the_history_entry_and_the_record_agree_on_the_version(api_client_for, c
     api_client_for("editor").patch(url(call), {"notes": "x"}, format="json")
     call.refresh_from_db()
     assert ObjectChange.objects.filter(object_id=str(call.pk)).first().version == call.version
+
+
+def test_the_openapi_schema_documents_the_version_contract(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    detail = schema["paths"]["/api/v1/instruments/{id}/"]
+    for method in ("patch", "put", "delete"):
+        operation = detail[method]
+        assert any(p["name"] == "If-Match" and p["in"] == "header" for p in operation["parameters"])
+        assert "412" in operation["responses"], method
+    assert "ETag" in detail["get"]["responses"]["200"]["headers"]
+    assert "ETag" in detail["patch"]["responses"]["200"]["headers"]
+    cluster = schema["paths"]["/api/v1/clusters/{slug}/"]
+    assert "412" in cluster["patch"]["responses"]
