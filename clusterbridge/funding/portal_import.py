@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clusterbridge.core.services import Action, Plan
+from clusterbridge.core.services import Action, BulkConflict, Plan
 from clusterbridge.funding.models import Instrument, today
 from clusterbridge.funding.services import instruments
 from clusterbridge.interop import portal, runs
@@ -171,15 +171,17 @@ def import_calls(
             "errors": len(report.errors) - errors,
         }
 
-    outcome = runs.run_in_batches(
-        "calls",
-        raw,
-        topics,
-        write,
-        user=user,
-        file_name=filename,
-        batch_size=batch_size,
-    )
+    try:
+        outcome = runs.run_in_batches(
+            "calls", raw, topics, write, user=user, file_name=filename, batch_size=batch_size
+        )
+    except BulkConflict as conflict:
+        report.errors += [
+            portal.RecordProblem(p.position, p.obj.identifier or "", runs.CHANGED_MEANWHILE)
+            for p in conflict.plans
+        ]
+        report.skipped = sum(report.skipped_reasons.values())
+        return report
     report.resumed_from = outcome.resumed_from
     report.batches = outcome.run.batches
     if outcome.resumed_from:

@@ -36,6 +36,12 @@ STALE_AFTER = datetime.timedelta(seconds=60)
 SQLITE_PAUSE = 0.15
 
 
+CHANGED_MEANWHILE = (
+    "changed by someone else while the import ran: import the file again to continue "
+    "(what was imported before stays)"
+)
+
+
 class ImportInProgress(ValueError):
     """The same file is being imported right now."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clusterbridge.core.services import Action, Plan, service_for
+from clusterbridge.core.services import Action, BulkConflict, Plan, service_for
 from clusterbridge.interop import runs, sheets
 from clusterbridge.interop.reports import ImportCounts
 
@@ -39,6 +39,11 @@ class SheetImportReport(ImportCounts):
         return {**super().counts(), "errors": len(self.errors)}
 
     def summary(self) -> str:
+        if self.errors and any(e.message == runs.CHANGED_MEANWHILE for e in self.errors):
+            return (
+                "The import stopped: records were changed by someone else while it ran. The "
+                "rows before them are imported; import the file again to continue."
+            )
         if self.errors:
             return (
                 f"{len(self.errors)} problem(s) in {self.rows} rows: nothing was imported. "
@@ -171,15 +176,21 @@ def import_sheet(
         service.bulk_write(batch, user=user, action=Action.IMPORT, message=message)
         return {"written": len(batch)}
 
-    outcome = runs.run_in_batches(
-        f"sheet:{record_type.key}",
-        raw,
-        plans,
-        write,
-        user=user,
-        file_name=filename,
-        batch_size=batch_size,
-    )
+    try:
+        outcome = runs.run_in_batches(
+            f"sheet:{record_type.key}",
+            raw,
+            plans,
+            write,
+            user=user,
+            file_name=filename,
+            batch_size=batch_size,
+        )
+    except BulkConflict as conflict:
+        report.errors = [
+            SheetProblem(plan.position, "", runs.CHANGED_MEANWHILE) for plan in conflict.plans
+        ]
+        return report
     report.resumed_from = outcome.resumed_from
     return report
 

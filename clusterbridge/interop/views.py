@@ -133,6 +133,9 @@ def spreadsheet_import(request, handler=None):
         except (uploads.UploadRefused, sheets.SheetFileError) as refused:
             context["refused"] = str(refused)
             return render(request, "interop/spreadsheet_import.html", context, status=400)
+        except runs.ImportInProgress as busy:
+            context["refused"] = str(busy)
+            return render(request, "interop/spreadsheet_import.html", context, status=409)
         if report.ok:
             uploads.discard(payload)
         context.update(report=report, committed=report.ok, filename=payload["name"])

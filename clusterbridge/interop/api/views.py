@@ -134,6 +134,8 @@ class SpreadsheetImportView(_ImportView):
                 {"detail": str(refused)},
                 status=413 if isinstance(refused, uploads.UploadTooLarge) else 400,
             )
+        except runs.ImportInProgress as busy:
+            return Response({"detail": str(busy)}, status=409)
         except sheets.SheetFileError as error:
             status = 403 if isinstance(error, sheets.SheetPermissionError) else 400
             return Response({"detail": str(error)}, status=status)
