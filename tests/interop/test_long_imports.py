@@ -251,3 +251,28 @@ def test_a_killed_import_resumes_when_run_again(embedded_site):
         "AND object_repr LIKE 'Long import topic%' AND message LIKE '%kill.json%'",
     )
     assert entries[0][0] == 2000
+
+
+@pytest.mark.django_db
+def test_a_record_changed_during_the_import_is_not_overwritten(users, monkeypatch):
+    """Rows are checked first and written later: a record someone edits in between keeps
+    that person's edit, and the import stops saying so."""
+    from clusterbridge.core import history
+
+    call = Instrument(name="Contested call", origin="international", notes="old")
+    history.save(call, user=users["editor"])
+    original = runs.run_in_batches
+
+    def edit_meanwhile(*args, **kwargs):  # after the rows were checked, before writing
+        call.notes = "edited meanwhile"
+        history.save(call, user=users["admin"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "run_in_batches", edit_meanwhile)
+    report = import_sheet(
+        "instruments", b"name,notes\nContested call,from the sheet\n", user=users["editor"]
+    )
+    assert not report.ok and runs.CHANGED_MEANWHILE in report.errors[0].message
+    assert "import the file again" in report.summary()
+    call.refresh_from_db()
+    assert call.notes == "edited meanwhile"
