@@ -100,17 +100,15 @@ class ClusterService(ModelService[Cluster]):
     def can_delete(self, obj: Cluster, user) -> bool:
         return user is None or is_admin(user)
 
-    def initialise(self, obj: Cluster, user) -> None:
-        obj.status = Status.PENDING
-        if user is not None and user.is_authenticated:
-            obj.submitted_by = user
-
     def prepare(self, obj: Cluster, user, changed: set[str], *, note: str = "", author=None):
         mark_sources(obj, changed, author or user, note or "edited on the site")
 
     def create(self, user, values: Values, **kwargs) -> WriteResult[Cluster]:
+        """A proposal: pending, by its proposer (an import creates records as they are)."""
         kwargs.setdefault("message", "Proposed for the catalogue")
         kwargs.setdefault("note", "registration")
+        proposer = user if user is not None and user.is_authenticated else None
+        values = {**values, "status": Status.PENDING, "submitted_by": proposer}
         result = super().create(user, values, **kwargs)
         history.record(
             result.obj, Action.SUBMIT, user=user, message="Registration submitted for review"
