@@ -4,6 +4,7 @@ form submitted over a newer version gets a conflict page showing, field by field
 saved meanwhile and the person's own, from which the person may save theirs consciously."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,9 +13,11 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from clusterbridge.core import history
 from clusterbridge.core.services import Conflict, ModelService, Values, WriteResult
 
 VERSION_FIELD = "version"
+CHOICE = "conflict_"  # conflict page: conflict_<field>=theirs keeps the saved value
 
 
 class VersionedFormMixin:
@@ -61,10 +64,11 @@ def submit(
     *,
     obj: models.Model | None = None,
     message: str = "",
+    keep: set[str] = frozenset(),
 ) -> WriteResult:
-    """Create (obj None) or update through the service with the form's values; a stale
-    version raises Conflict."""
-    values = form_values(form)
+    """Create (obj None) or update through the service with the form's values (but those
+    in `keep`, whose saved value stays); a stale version raises Conflict."""
+    values = {name: value for name, value in form_values(form).items() if name not in keep}
     if obj is None:
         return service.create(user, values, message=message)
     version = form.cleaned_data.get(VERSION_FIELD)
@@ -91,27 +95,60 @@ def _shown(field: forms.Field, value: Any) -> str:
     return str(choices.get(value, value))
 
 
+def _comparable(model_field, value: Any) -> Any:
+    """A value as a form, a record and a history snapshot can all be compared by."""
+    if model_field.many_to_many:
+        key = history.m2m_key_field(model_field)
+        return sorted(str(getattr(v, key) if isinstance(v, models.Model) else v) for v in value)
+    if isinstance(value, models.Model):
+        value = value.pk
+    if value in (None, "", []):
+        return None
+    try:
+        value = model_field.to_python(value)
+    except ValidationError:
+        return value
+    return value if isinstance(value, Decimal) else history.plain(value)
+
+
+def _at_version(conflict: Conflict) -> dict[str, Any]:
+    """What the fields changed since the person's version held at that version."""
+    original: dict[str, Any] = {}
+    for change in conflict.changes_since():
+        for name, before, _ in change.diff():
+            original.setdefault(name, before)
+    return original
+
+
 def conflict_rows(form: forms.BaseModelForm, conflict: Conflict) -> list[dict]:
-    """The fields where the stored record and the person's submission differ."""
+    """The fields where the stored record and the person's submission differ, each with
+    who changed it: someone else since the person's version, the person, or both. The
+    suggested choice keeps the person's value where they changed it, the saved one where
+    only someone else did."""
     stored = conflict.obj
-    changed_since = conflict.fields_changed_since()
+    original = _at_version(conflict)
     rows = []
     for name, value in form_values(form).items():
         model_field = stored._meta.get_field(name)
-        if model_field.many_to_many:
-            theirs = list(getattr(stored, name).all())
-        else:
-            theirs = getattr(stored, name)
-        if _key(theirs) == _key(value):
+        theirs = (
+            list(getattr(stored, name).all()) if model_field.many_to_many else getattr(stored, name)
+        )
+        if _comparable(model_field, theirs) == _comparable(model_field, value):
             continue
+        key = name if model_field.many_to_many else model_field.attname
+        changed_since = key in original
+        mine = not changed_since or _comparable(model_field, value) != _comparable(
+            model_field, original[key]
+        )
         field = form.fields[name]
         rows.append(
             {
+                "name": name,
                 "label": field.label or model_field.verbose_name,
                 "theirs": _shown(field, theirs),
                 "yours": _shown(field, value),
-                "changed_since": name in changed_since
-                or getattr(model_field, "attname", name) in changed_since,
+                "changed_since": changed_since,
+                "keep": "mine" if mine else "theirs",
             }
         )
     return rows
@@ -125,7 +162,7 @@ def conflict_page(
     resubmit = [
         (key, value)
         for key in request.POST
-        if key not in ("csrfmiddlewaretoken", VERSION_FIELD)
+        if key not in ("csrfmiddlewaretoken", VERSION_FIELD) and not key.startswith(CHOICE)
         for value in request.POST.getlist(key)
     ]
     return render(
@@ -154,8 +191,10 @@ def save_or_conflict(
 ) -> WriteResult | HttpResponse | None:
     """Submit a valid form: the write's result, the conflict page (a response), or None
     when the service refused the values (the errors are then on the form)."""
+    # On the conflict page the person chose, per field, to keep the saved value or theirs.
+    keep = {name for name in form.fields if request.POST.get(CHOICE + name) == "theirs"}
     try:
-        return submit(form, service, request.user, obj=obj, message=message)
+        return submit(form, service, request.user, obj=obj, message=message, keep=keep)
     except Conflict as conflict:
         if not conflict_rows(form, conflict):
             # Someone else saved exactly what this person sends: nothing to decide.

@@ -150,6 +150,16 @@ def _form(call, **changes):
     return data
 
 
+def _conflict_choices(response) -> dict:
+    """What the conflict page posts as rendered: the person's values, the current version
+    and the suggested choice per field."""
+    data = dict(response.context["resubmit"])
+    data["version"] = str(response.context["version"])
+    for row in response.context["rows"]:
+        data[f"conflict_{row['name']}"] = row["keep"]
+    return data
+
+
 def test_a_form_over_a_newer_version_shows_both_values(client_for, users, call):
     erin = client_for("editor")
     opened = Instrument.objects.get(pk=call.pk)  # erin opens the form at version 1
@@ -160,21 +170,51 @@ def test_a_form_over_a_newer_version_shows_both_values(client_for, users, call):
     page = response.content.decode()
     assert "was changed while you were editing it" in page
     assert "Falcon fund" in page and "Kestrel fund" in page  # theirs and yours
-    assert "alice" in page and "(changed by someone else)" in page
+    assert "alice updated it on" in page and "(changed by someone else)" in page
     call.refresh_from_db()
     assert call.source == "Falcon fund" and call.description == "Kestrels."
-    rows = {row["label"]: (row["theirs"], row["yours"]) for row in response.context["rows"]}
-    assert rows["Source / funding body"] == ("Falcon fund", "Kestrel fund")
-    assert rows["Description"] == ("Kestrels.", "Kestrels, too.")
+    rows = {row["label"]: row for row in response.context["rows"]}
+    assert (rows["Source / funding body"]["theirs"], rows["Source / funding body"]["yours"]) == (
+        "Falcon fund",
+        "Kestrel fund",
+    )
+    # Suggested: alice's source (erin did not touch it), erin's description.
+    assert rows["Source / funding body"]["keep"] == "theirs"
+    assert rows["Description"]["keep"] == "mine"
+    assert 'name="conflict_source" value="theirs" checked' in page
 
-    # Saving from the conflict page applies the person's version, consciously.
-    resubmitted = dict(response.context["resubmit"])
-    resubmitted["version"] = str(response.context["version"])
-    saved = erin.post(f"/funding/{call.pk}/edit/", resubmitted)
+    saved = erin.post(f"/funding/{call.pk}/edit/", _conflict_choices(response))
     assert saved.status_code == 302
     call.refresh_from_db()
-    assert call.source == "Kestrel fund" and call.description == "Kestrels, too."
+    assert call.source == "Falcon fund" and call.description == "Kestrels, too."
     assert call.version == 3
+
+
+def test_the_person_may_put_their_own_value_back_consciously(client_for, users, call):
+    erin = client_for("editor")
+    opened = Instrument.objects.get(pk=call.pk)
+    call.source = "Falcon fund"
+    history.save(call, user=users["admin"])
+    response = erin.post(f"/funding/{call.pk}/edit/", _form(opened))
+    assert response.status_code == 409
+    choices = _conflict_choices(response) | {"conflict_source": "mine"}
+    assert erin.post(f"/funding/{call.pk}/edit/", choices).status_code == 302
+    call.refresh_from_db()
+    assert call.source == "Kestrel fund"
+
+
+def test_a_second_change_meanwhile_shows_the_conflict_again(client_for, users, call):
+    erin = client_for("editor")
+    opened = Instrument.objects.get(pk=call.pk)
+    call.source = "Falcon fund"
+    history.save(call, user=users["admin"])
+    response = erin.post(f"/funding/{call.pk}/edit/", _form(opened, description="Mine."))
+    call.notes = "Another change."
+    history.save(call, user=users["admin"])
+    again = erin.post(f"/funding/{call.pk}/edit/", _conflict_choices(response))
+    assert again.status_code == 409
+    call.refresh_from_db()
+    assert call.description == "Kestrels."
 
 
 def test_the_form_carries_the_version_it_was_opened_at(client_for, call):
