@@ -459,7 +459,13 @@ class ModelService(Generic[M]):
         self.prepare(obj, user, changed, note=note)
         self._prepare_for_save(obj)
         columns = [] if is_new else sorted(self._changed_columns(obj, columns_before))
-        fields = None if is_new else self._names(obj, set(columns))
+        if is_new:
+            # The values given and the fields a record cannot be without; the rest keep their
+            # defaults (thousands of imported records: checking every field costs seconds).
+            required = {f.name for f in obj._meta.concrete_fields if f.editable and not f.blank}
+            fields = set(values) | required
+        else:
+            fields = self._names(obj, set(columns))
         self.validate_planned(obj, fields, validate_unique=validate_unique)
         return Plan(obj, before, columns, m2m, None if is_new else obj.version, position)
 
