@@ -239,3 +239,18 @@ def test_the_openapi_schema_documents_the_version_contract(client):
     assert "ETag" in detail["patch"]["responses"]["200"]["headers"]
     cluster = schema["paths"]["/api/v1/clusters/{slug}/"]
     assert "412" in cluster["patch"]["responses"]
+
+
+def test_every_detail_response_of_a_versioned_record_carries_its_etag(client):
+    from clusterbridge.clusters.models import Cluster, Network
+    from clusterbridge.projects.models import Project
+
+    project = Project.objects.filter(visibility="public").first()
+    cluster = Cluster.objects.public().first()
+    network = Network.objects.first()
+    for path, record in (
+        (f"/api/v1/projects/{project.pk}/", project),
+        (f"/api/v1/clusters/{cluster.slug}/", cluster),
+        (f"/api/v1/networks/{network.code}/", network),
+    ):
+        assert client.get(path)["ETag"] == f'"{record.version}"', path

@@ -165,7 +165,8 @@ class ClusterViewSet(
         return Response({"change_request": change.pk, "status": change.status})
 
 
-class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(**versioned_schema(NetworkSerializer, writes=()))
+class NetworkViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
     """Cluster networks and associations, with the slugs of their published member clusters."""
 
     serializer_class = NetworkSerializer
