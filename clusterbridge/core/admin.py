@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.services import service_for
 
@@ -14,15 +15,7 @@ class HistoryAdminMixin:
         """Saved in `save_related`, together with its many-to-many values."""
 
     def save_related(self, request, form, formsets, change):
-        obj = form.instance
-        m2m = {
-            f.name: form.cleaned_data[f.name]
-            for f in obj._meta.many_to_many
-            if f.name in form.cleaned_data
-        }
-        service_for(obj).write(
-            obj, user=request.user, m2m=m2m, message="Changed in the administration site"
-        )
+        history.save_form(form, user=request.user, message="Changed in the administration site")
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

@@ -126,6 +126,17 @@ def save(
     return _service(obj).write(obj, user=user, m2m=m2m, action=action, message=message)
 
 
+def save_form(form, *, user=None, message: str = "") -> ObjectChange | None:
+    """`save` for a validated ModelForm: its instance with its many-to-many values."""
+    obj = form.save(commit=False)
+    m2m = {
+        field.name: form.cleaned_data[field.name]
+        for field in obj._meta.many_to_many
+        if field.name in form.cleaned_data
+    }
+    return save(obj, user=user, m2m=m2m, message=message)
+
+
 def soft_delete(obj: TrackedModel, *, user=None, message: str = "") -> ObjectChange | None:
     return _service(obj).delete(obj, user, message=message).change
 
@@ -146,3 +157,10 @@ def history_of(obj: models.Model):
     return ObjectChange.objects.filter(
         content_type=content_type, object_id=str(obj.pk)
     ).select_related("user")
+
+
+def check_can_change(obj: TrackedModel, user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not obj.user_can_change(user):
+        raise PermissionDenied("You may not change this record.")
