@@ -40,8 +40,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from clusterbridge.core.models import ObjectChange  # noqa: E402
+from clusterbridge.funding import portal_import as calls  # noqa: E402
 from clusterbridge.funding.models import Deadline, Instrument  # noqa: E402
-from clusterbridge.interop import calls  # noqa: E402
+from clusterbridge.interop.portal import ImportReport  # noqa: E402
+from clusterbridge.suggestions.models import FeatureSuggestion  # noqa: E402
 from clusterbridge.taxonomy import reference as taxonomy_reference  # noqa: E402
 
 DAY_MS = 86_400_000
@@ -103,19 +105,21 @@ def generate(count: int, seed: int, changed_share: float = 0.0) -> bytes:
 
 
 def suggestion_count() -> int:
-    app = calls._suggestions_app()
-    return app[1].objects.count() if app else 0
+    return FeatureSuggestion.objects.count()
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def timed(label: str, raw: bytes) -> calls.CallImportReport:
-    started = time.perf_counter()
+def timed(label: str, raw: bytes) -> ImportReport:
+    started, cpu = time.perf_counter(), time.process_time()
     report = calls.import_calls(raw, filename="grantsTenders.json")
-    elapsed = time.perf_counter() - started
-    print(f"{label:<28} {elapsed:7.2f} s   peak RSS so far {peak_mb():6.0f} MB   {report.counts()}")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"{label:<28} {elapsed:7.2f} s (CPU {cpu:6.2f} s)   peak RSS so far {peak_mb():6.0f} MB"
+        f"   {report.counts()}"
+    )
     return report
 
 

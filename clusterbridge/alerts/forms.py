@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 
 from clusterbridge.alerts import sources
 from clusterbridge.alerts.models import SavedSearch
+from clusterbridge.core.editing import VersionedFormMixin
 from clusterbridge.taxonomy.models import Country, Feature
 
 
-class SavedSearchForm(forms.ModelForm):
+class SavedSearchForm(VersionedFormMixin, forms.ModelForm):
     features = forms.ModelMultipleChoiceField(
         queryset=Feature.objects.select_related("category").order_by("category__order", "order"),
         to_field_name="code",

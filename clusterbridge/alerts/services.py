@@ -24,7 +24,7 @@ from django.utils import timezone
 from clusterbridge.accounts.roles import can_receive_mail
 from clusterbridge.alerts import sources
 from clusterbridge.alerts.models import SavedSearch, SentItem, SentReminder, WatchedCall
-from clusterbridge.core import history
+from clusterbridge.core.services import ModelService, register
 from clusterbridge.funding.models import Deadline, Instrument
 
 logger = logging.getLogger(__name__)
@@ -45,26 +45,50 @@ def absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL.rstrip("/") + url
 
 
-# Saved searches ------------------------------------------------------------------------------
+# Saved searches and watches: their write doors ------------------------------------------------
+class SavedSearchService(ModelService[SavedSearch]):
+    """A saved search belongs to who saves it; its first digest is one period away (again
+    whenever its frequency changes)."""
+
+    model = SavedSearch
+
+    def initialise(self, obj: SavedSearch, user) -> None:
+        if user is not None and user.is_authenticated:
+            obj.owner = user
+
+    def prepare(self, obj: SavedSearch, user, changed: set[str], *, note: str = "", author=None):
+        if obj.pk is None or "frequency" in changed:
+            obj.schedule()
+
+
+class WatchedCallService(ModelService[WatchedCall]):
+    model = WatchedCall
+
+    def initialise(self, obj: WatchedCall, user) -> None:
+        if user is not None and user.is_authenticated:
+            obj.owner = user
+
+    def can_restore(self, obj: WatchedCall, user) -> bool:
+        return user is None or obj.user_can_change(user)  # watching a call again
+
+
+saved_searches = register(SavedSearchService())
+watched_calls = register(WatchedCallService())
+ALERT_FIELDS = ("name", "kind", "query", "country", "description", "frequency")
+
+
 def save_alert(alert: SavedSearch, *, user, features=None, message: str = "") -> SavedSearch:
+    """Create or change a saved search from an instance filled in memory."""
+    values = {name: getattr(alert, name) for name in ALERT_FIELDS}
+    if features is not None:
+        values["features"] = list(features)
     if alert.pk is None:
-        if not SavedSearch.user_can_create(user):
-            raise PermissionDenied("Sign in to save a search.")
-        alert.owner = user
-    elif not alert.user_can_change(user):
-        raise PermissionDenied("This alert is not yours.")
-    stored = SavedSearch.objects.filter(pk=alert.pk).first() if alert.pk else None
-    if stored is None or stored.frequency != alert.frequency:
-        alert.schedule()
-    m2m = {"features": list(features)} if features is not None else None
-    history.save(alert, user=user, m2m=m2m, message=message)
-    return alert
+        return saved_searches.create(user, values, message=message).obj
+    return saved_searches.update(alert, user, values, message=message).obj
 
 
 def delete_alert(alert: SavedSearch, *, user) -> None:
-    if not alert.user_can_change(user):
-        raise PermissionDenied("This alert is not yours.")
-    history.soft_delete(alert, user=user)
+    saved_searches.delete(alert, user)
 
 
 def watch(instrument: Instrument, *, user) -> WatchedCall:
@@ -72,18 +96,14 @@ def watch(instrument: Instrument, *, user) -> WatchedCall:
         raise PermissionDenied("Sign in to watch a call.")
     existing = WatchedCall.all_objects.filter(owner=user, instrument=instrument).first()
     if existing is None:
-        watch = WatchedCall(owner=user, instrument=instrument)
-        history.save(watch, user=user)
-        return watch
+        return watched_calls.create(user, {"instrument": instrument}).obj
     if existing.is_deleted:
-        history.restore(existing, user=user)
+        watched_calls.restore(existing, user)
     return existing
 
 
 def unwatch(watch: WatchedCall, *, user) -> None:
-    if not watch.user_can_change(user):
-        raise PermissionDenied("This watch is not yours.")
-    history.soft_delete(watch, user=user)
+    watched_calls.delete(watch, user)
 
 
 # Digests -------------------------------------------------------------------------------------

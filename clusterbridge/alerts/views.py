@@ -12,6 +12,7 @@ from clusterbridge.alerts import feeds, services
 from clusterbridge.alerts.filtersets import SavedSearchFilterSet
 from clusterbridge.alerts.forms import SavedSearchForm
 from clusterbridge.alerts.models import Frequency, SavedSearch, WatchedCall
+from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -115,31 +116,29 @@ def _initial(request) -> dict:
     return {}
 
 
-def _save(request, form, alert_message: str):
-    alert = form.save(commit=False)
-    services.save_alert(alert, user=request.user, features=form.cleaned_data["features"])
-    messages.success(request, alert_message.format(name=alert.name))
-    return redirect("alerts:list")
+def _edit(request, form, *, alert=None, title: str, done: str):
+    if request.method == "POST" and form.is_valid():
+        result = save_or_conflict(request, form, services.saved_searches, obj=alert)
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None:
+            messages.success(request, done.format(name=result.obj.name))
+            return redirect("alerts:list")
+    return render(request, "alerts/form.html", {"form": form, "title": title, "alert": alert})
 
 
 @login_required
 def alert_create(request):
     form = SavedSearchForm(request.POST or None, initial=_initial(request))
-    if request.method == "POST" and form.is_valid():
-        return _save(request, form, "“{name}” was saved.")
-    return render(request, "alerts/form.html", {"form": form, "title": "Save a search"})
+    return _edit(request, form, title="Save a search", done="“{name}” was saved.")
 
 
 @login_required
 def alert_edit(request, pk: int):
     alert = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
     form = SavedSearchForm(request.POST or None, instance=alert)
-    if request.method == "POST" and form.is_valid():
-        return _save(request, form, "“{name}” was changed.")
-    return render(
-        request,
-        "alerts/form.html",
-        {"form": form, "title": f"Change “{alert.name}”", "alert": alert},
+    return _edit(
+        request, form, alert=alert, title=f"Change “{alert.name}”", done="“{name}” was changed."
     )
 
 

@@ -10,3 +10,4 @@ class ClustersConfig(AppConfig):
         from clusterbridge.clusters import personal
 
         personal.register()
+        from clusterbridge.clusters import record_types  # noqa: F401 — registers with interop

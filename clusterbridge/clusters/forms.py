@@ -4,6 +4,7 @@ manager links and invitations."""
 from django import forms
 
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.core.editing import VersionedFormMixin
 from clusterbridge.taxonomy.models import Country, Term
 
 
@@ -19,7 +20,7 @@ class LinesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(VersionedFormMixin, forms.ModelForm):
     domains = LinesField(
         required=False,
         label="Vertical market / domains",
@@ -46,25 +47,9 @@ class ClusterForm(forms.ModelForm):
         for name, vocabulary in Cluster.TERM_FIELDS.items():
             self.fields[name].queryset = Term.objects.filter(vocabulary=vocabulary)
             self.fields[name].to_field_name = "code"
-        self.fields["founding_year"].validators.append(_plausible_year)
-
-    def clean_name(self):
-        from clusterbridge.clusters.models import normalise_name
-
-        name = self.cleaned_data["name"].strip()
-        clash = Cluster.objects.filter(status__in=["published", "pending"]).exclude(
-            pk=self.instance.pk
-        )
-        key = normalise_name(name)
-        for other in clash.only("name"):
-            if normalise_name(other.name) == key:
-                raise forms.ValidationError(f"A cluster named “{other.name}” is already listed.")
-        return name
-
-
-def _plausible_year(value):
-    if value is not None and not 1800 <= value <= 2100:
-        raise forms.ValidationError("Enter a year between 1800 and 2100.")
+        if self.instance.pk and self.instance.country_id:
+            # The field names countries by code: its initial value is the country, not its id.
+            self.initial["country"] = self.instance.country
 
 
 class GrantManagerForm(forms.Form):

@@ -11,6 +11,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -71,6 +72,12 @@ class ClusterQuerySet(LiveQuerySet):
 
     def real(self):
         return self.filter(is_synthetic=False)
+
+
+def plausible_year(value: int | None) -> None:
+    """A founding year (the form's, the API's and the importers' rule)."""
+    if value is not None and not 1800 <= value <= 2100:
+        raise ValidationError("Enter a year between 1800 and 2100.", code="year_range")
 
 
 def domain_value(text: str) -> str:
@@ -183,7 +190,9 @@ class Cluster(TrackedModel):
     contact_phone = models.CharField("organisation phone", max_length=60, blank=True)
     contact_form_url = models.URLField("contact web form", max_length=500, blank=True)
     website = models.URLField(max_length=500, blank=True)
-    founding_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    founding_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[plausible_year]
+    )
     members_total = models.PositiveIntegerField(null=True, blank=True)
     members_sme = models.PositiveIntegerField("SME members", null=True, blank=True)
     members_large = models.PositiveIntegerField("large-firm members", null=True, blank=True)
@@ -344,6 +353,19 @@ class Cluster(TrackedModel):
             " ".join(self.sectors_text or []),
         )
         self.domains_key = domains_key(self.domains)
+
+    def clean(self) -> None:
+        """One listed cluster per name (accents, case and punctuation aside): the form, the
+        API and the importers refuse a second one with this message."""
+        super().clean()
+        key = normalise_name(self.name)
+        stored = Cluster.all_objects.filter(pk=self.pk).values_list("name", flat=True).first()
+        if not key or (stored is not None and normalise_name(stored) == key):
+            return
+        listed = Cluster.objects.filter(status__in=[Status.PUBLISHED, Status.PENDING])
+        for other in listed.exclude(pk=self.pk).values_list("name", flat=True):
+            if normalise_name(other) == key:
+                raise ValidationError({"name": f"A cluster named “{other}” is already listed."})
 
     def save(self, *args, **kwargs):
         self.prepare_for_save()

@@ -1,7 +1,7 @@
-"""Business actions of the cluster catalogue (seed 000 L255–261: self-registration and
-update requests reviewed by an administrator before they are public; ECCP “add your
-colleague”). Pages and the API call these functions; each checks the permission, changes
-the status and writes the history in one transaction.
+"""The write door of clusters and the business actions of the catalogue (seed 000 L255–261:
+self-registration and update requests reviewed by an administrator before they are public;
+ECCP “add your colleague”). Pages, the API, the spreadsheet import and revert call these;
+each checks the permission, changes the record and writes the history in one transaction.
 """
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from clusterbridge.accounts.roles import (
 )
 from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, Status
 from clusterbridge.core import history
+from clusterbridge.core.services import ModelService, Values, WriteResult, register
 from clusterbridge.taxonomy.models import Country, Term
 
 Action = history.Action
@@ -28,6 +29,10 @@ REGISTER = "register a cluster"
 CHANGE = "change a cluster's profile"
 VALUE_FIELDS = Cluster.VALUE_FIELDS
 TERM_FIELDS = tuple(Cluster.TERM_FIELDS)
+# What a manager (or a proposer) may change; the rest is the administrators'.
+MANAGER_FIELDS = (*VALUE_FIELDS, *TERM_FIELDS)
+# Derived or bookkeeping fields: never sourced from a person or a document.
+UNSOURCED_FIELDS = {"field_sources", "slug", "search_text", "size_members", "domains_key"}
 
 
 # Values as plain JSON (what a change request stores and shows) ----------------------------
@@ -40,48 +45,124 @@ def cluster_values(cluster: Cluster) -> dict:
     return values
 
 
-def form_values(cleaned_data: dict) -> dict:
-    values = {}
-    for name in VALUE_FIELDS + TERM_FIELDS:
-        if name not in cleaned_data:
-            continue
-        value = cleaned_data[name]
-        if name == "country":
-            value = value.code if value else None
-        elif name in TERM_FIELDS:
-            value = sorted(term.code for term in value)
-        elif value is None and name not in ("founding_year",) and not name.startswith("members_"):
-            value = ""
-        values[name] = value
-    return values
-
-
-def _apply(cluster: Cluster, values: dict) -> dict[str, list]:
-    """Set the values on the cluster in memory; return the many-to-many values to save."""
-    m2m = {}
+def to_json(values: Values) -> dict:
+    """Service values (instances) as a change request stores them (codes)."""
+    stored = {}
     for name, value in values.items():
         if name == "country":
-            cluster.country = Country.objects.get(code=value) if value else None
+            value = value.code if isinstance(value, Country) else value
+        elif name in TERM_FIELDS:
+            value = sorted(v.code if isinstance(v, Term) else v for v in value)
+        stored[name] = value
+    return stored
+
+
+def from_json(values: dict) -> Values:
+    """Stored or typed values (codes) as the service takes them (instances)."""
+    converted: Values = {}
+    for name, value in values.items():
+        if name == "country":
+            converted[name] = Country.objects.get(code=value) if value else None
         elif name in TERM_FIELDS:
             vocabulary = Cluster.TERM_FIELDS[name]
-            m2m[name] = list(Term.objects.filter(vocabulary=vocabulary, code__in=value))
+            converted[name] = list(Term.objects.filter(vocabulary=vocabulary, code__in=value))
         elif name in VALUE_FIELDS:
-            setattr(cluster, name, value)
-    return m2m
+            converted[name] = value
+    return converted
 
 
-def _mark_sources(cluster: Cluster, fields, user, note: str) -> None:
-    """A field edited on the site is sourced from its editor, not from a document any more."""
+def mark_sources(cluster: Cluster, fields, user, note: str) -> None:
+    """A field written on the site or by an import is sourced from that edit (who, when,
+    how), no longer from a document."""
     sources = dict(cluster.field_sources or {})
     for name in fields:
+        if name in UNSOURCED_FIELDS:
+            continue
         sources[name] = [
             {
                 "document": note,
-                "user": user.get_username() if user else "",
+                "user": user.get_username() if user is not None and user.is_authenticated else "",
                 "date": timezone.localdate().isoformat(),
             }
         ]
     cluster.field_sources = sources
+
+
+def _trusted(cluster: Cluster, user) -> bool:
+    return (
+        user is None
+        or is_admin(user)
+        or cluster.manager_links.filter(user=user, approved=True, trusted=True).exists()
+    )
+
+
+class ClusterService(ModelService[Cluster]):
+    """Creating a cluster is proposing it (pending until an administrator approves). Edits of
+    a published profile by an untrusted manager wait for review as a change request — edits
+    on the page, in the API and reverts alike. Status changes are moderation actions (below),
+    never a revert; deleting a profile is the administrators'."""
+
+    model = Cluster
+    revert_exclude = ("status", "submitted_by", "is_synthetic", "slug", "field_sources")
+
+    def can_delete(self, obj: Cluster, user) -> bool:
+        return user is None or is_admin(user)
+
+    def prepare(self, obj: Cluster, user, changed: set[str], *, note: str = "", author=None):
+        mark_sources(obj, changed, author or user, note or "edited on the site")
+
+    def create(self, user, values: Values, **kwargs) -> WriteResult[Cluster]:
+        """A proposal: pending, by its proposer (an import creates records as they are)."""
+        if user is not None:
+            require_verified(user, REGISTER)
+        kwargs.setdefault("message", "Proposed for the catalogue")
+        kwargs.setdefault("note", "registration")
+        proposer = user if user is not None and user.is_authenticated else None
+        values = {**values, "status": Status.PENDING, "submitted_by": proposer}
+        result = super().create(user, values, **kwargs)
+        history.record(
+            result.obj, Action.SUBMIT, user=user, message="Registration submitted for review"
+        )
+        return result
+
+    def needs_review(self, cluster: Cluster, user) -> bool:
+        return cluster.status == Status.PUBLISHED and not _trusted(cluster, user)
+
+    def apply(self, obj: Cluster, user, values: Values, **kwargs) -> WriteResult[Cluster]:
+        changes = self.differences(obj, values)
+        if changes and user is not None:
+            require_verified(user, CHANGE)
+        if user is not None and not is_admin(user):
+            beyond = sorted(set(changes) - set(MANAGER_FIELDS))
+            if beyond:
+                raise PermissionDenied(
+                    f"Only an administrator changes these fields: {', '.join(beyond)}."
+                )
+        if changes and self.needs_review(obj, user):
+            return self.request_review(obj, user, changes)
+        if not kwargs.get("message"):
+            kwargs["message"] = "Edited by a manager"
+        return super().apply(obj, user, changes, **kwargs)
+
+    def request_review(self, cluster: Cluster, user, changes: Values) -> WriteResult[Cluster]:
+        """The changes, validated now, wait in a change request; the profile is unchanged."""
+        proposed = Cluster.all_objects.get(pk=cluster.pk)
+        self.assign(proposed, {k: v for k, v in changes.items() if k not in TERM_FIELDS})
+        self.validate(proposed, fields=[k for k in changes if k not in TERM_FIELDS])
+        current = cluster_values(cluster)
+        request = ChangeRequest(
+            cluster=cluster,
+            changes=to_json(changes),
+            submitted_by=user,
+            original={name: current.get(name) for name in changes},
+        )
+        history.save(
+            request, user=user, action=Action.SUBMIT, message="Change submitted for review"
+        )
+        return WriteResult(cluster, review=request)
+
+
+clusters = register(ClusterService())
 
 
 def _mail(user, subject: str, body: str) -> None:
@@ -106,20 +187,12 @@ def _site_link(cluster: Cluster) -> str:
 
 
 # Registration ------------------------------------------------------------------------------
-@transaction.atomic
 def propose(user, values: dict) -> Cluster:
-    """A signed-in person proposes a new cluster; it is pending and invisible to the public."""
+    """A signed-in person proposes a new cluster (values as codes, like a change request);
+    it is pending and invisible to the public."""
     if not is_member(user):
         raise PermissionDenied("Sign in to propose a cluster.")
-    require_verified(user, REGISTER)
-    cluster = Cluster(status=Status.PENDING, submitted_by=user)
-    m2m = _apply(cluster, values)
-    _mark_sources(
-        cluster, [n for n, v in values.items() if v not in (None, "", [])], user, "registration"
-    )
-    history.save(cluster, user=user, m2m=m2m, message="Proposed for the catalogue")
-    history.record(cluster, Action.SUBMIT, user=user, message="Registration submitted for review")
-    return cluster
+    return clusters.create(user, from_json(values)).obj
 
 
 @transaction.atomic
@@ -184,34 +257,14 @@ def reject(cluster: Cluster, user, reason: str) -> Cluster:
 
 
 # Changes by managers -----------------------------------------------------------------------
-@transaction.atomic
 def submit_change(cluster: Cluster, user, values: dict) -> ChangeRequest | None:
-    """A manager edits their cluster. Changes to a published profile wait for moderation,
-    unless the manager is trusted (or an administrator): then they apply at once."""
-    if not cluster.user_can_change(user):
-        raise PermissionDenied("You do not manage this cluster.")
-    require_verified(user, CHANGE)
-    current = cluster_values(cluster)
-    changes = {name: value for name, value in values.items() if current.get(name) != value}
-    if not changes:
+    """A manager edits their cluster (values as codes). Changes to a published profile wait
+    for moderation unless the manager is trusted (or an administrator); returns the change
+    request, or None when the change was applied."""
+    result = clusters.update(cluster, user, from_json(values))
+    if not result.changed and not result.waiting_for_review:
         raise ValidationError("Nothing was changed.")
-    trusted = (
-        is_admin(user)
-        or cluster.manager_links.filter(user=user, approved=True, trusted=True).exists()
-    )
-    if cluster.status != Status.PUBLISHED or trusted:
-        m2m = _apply(cluster, changes)
-        _mark_sources(cluster, changes, user, "edited on the site")
-        history.save(cluster, user=user, m2m=m2m, message="Edited by a manager")
-        return None
-    request = ChangeRequest(
-        cluster=cluster,
-        changes=changes,
-        submitted_by=user,
-        original={name: current.get(name) for name in changes},
-    )
-    history.save(request, user=user, action=Action.SUBMIT, message="Change submitted for review")
-    return request
+    return result.review
 
 
 @transaction.atomic
@@ -220,15 +273,14 @@ def approve_change(request: ChangeRequest, user) -> ChangeRequest:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ChangeRequest.Status.PENDING:
         raise ValidationError("This change request was already decided.")
-    cluster = request.cluster
-    m2m = _apply(cluster, request.changes)
-    _mark_sources(cluster, request.changes, request.submitted_by, "edited on the site")
-    history.save(
+    cluster = Cluster.all_objects.select_for_update().get(pk=request.cluster_id)
+    clusters.apply(
         cluster,
-        user=user,
-        m2m=m2m,
+        user,
+        from_json(request.changes),
         action=Action.APPROVE,
         message=f"Change request #{request.pk} by {request.submitted_by} approved",
+        author=request.submitted_by,
     )
     request.status = ChangeRequest.Status.APPROVED
     request.decided_by, request.decided_at = user, timezone.now()

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,7 +25,9 @@ from clusterbridge.clusters.models import (
     LabelLevel,
     Network,
     NetworkMembership,
+    Status,
 )
+from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -236,12 +238,24 @@ def propose(request):
     require_verified(request.user, services.REGISTER)  # before the form is filled in
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cluster = services.propose(request.user, services.form_values(form.cleaned_data))
-        messages.success(
-            request, "Thank you: your cluster is waiting for an administrator's review."
-        )
-        return redirect(cluster.get_absolute_url())
+        result = save_or_conflict(request, form, services.clusters)
+        if result is not None:
+            messages.success(
+                request, "Thank you: your cluster is waiting for an administrator's review."
+            )
+            return redirect(result.obj.get_absolute_url())
     return render(request, "clusters/form.html", {"form": form, "title": "Register a cluster"})
+
+
+def _edited_message(result) -> str:
+    """What happened to the person's edit, in the cluster's own terms."""
+    if result.waiting_for_review:
+        return "Your changes wait for an administrator's review."
+    if result.obj.status == Status.PUBLISHED:
+        return "Your changes are published."
+    if result.obj.status == Status.PENDING:
+        return "Your changes are saved; the registration still waits for an administrator's review."
+    return "Your changes are saved; the profile is not public."
 
 
 @login_required
@@ -252,18 +266,16 @@ def edit(request, slug: str):
     require_verified(request.user, services.CHANGE)
     form = ClusterForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
-        values = services.form_values(form.cleaned_data)
-        cluster.refresh_from_db()  # the form wrote its values on the instance
-        try:
-            change = services.submit_change(cluster, request.user, values)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if change is None:
-                messages.success(request, "Your changes are published.")
-            else:
-                messages.success(request, "Your changes wait for an administrator's review.")
-            return redirect(cluster.get_absolute_url())
+        result = save_or_conflict(
+            request, form, services.clusters, obj=cluster, cancel_url=request.path
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None and not (result.changed or result.waiting_for_review):
+            form.add_error(None, "Nothing was changed.")
+        elif result is not None:
+            messages.success(request, _edited_message(result))
+            return redirect(result.obj.get_absolute_url())
     return render(
         request,
         "clusters/form.html",

@@ -4,34 +4,23 @@ from django.contrib import admin
 
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
+from clusterbridge.core.services import service_for
 
 
 class HistoryAdminMixin:
-    """Records admin creates/updates in the history; deletes become soft deletes."""
+    """Admin creates and updates go through the model's service (history, version); deletes
+    become soft deletes."""
 
     def save_model(self, request, obj, form, change):
-        stored = type(obj).all_objects.filter(pk=obj.pk).first() if obj.pk else None
-        request._history_before = history.snapshot(stored) if stored is not None else None
-        obj.save()
+        """Saved in `save_related`, together with its many-to-many values."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        before = getattr(request, "_history_before", None)
-        after = history.snapshot(obj)
-        if before != after:
-            action = history.Action.UPDATE if before is not None else history.Action.CREATE
-            history.record(
-                obj,
-                action,
-                user=request.user,
-                before=before,
-                after=after,
-                message="Changed in the administration site",
-            )
+        history.save_form(form, user=request.user, message="Changed in the administration site")
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
-        history.soft_delete(obj, user=request.user, message="Deleted in the administration site")
+        service_for(obj).delete(obj, request.user, message="Deleted in the administration site")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -4,9 +4,12 @@ written by explicit service calls — see core/history.py)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+
+from clusterbridge.core import validation
 
 
 class LiveQuerySet(models.QuerySet):
@@ -49,11 +52,15 @@ class TrackedModel(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     provenance = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    # Incremented by every write through the model's service (core/services.py): the API's
+    # ETag, the If-Match precondition and the edit forms' conflict check compare it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = LiveManager()
     all_objects = LiveQuerySet.as_manager()
 
     # Fields left out of history snapshots: they change on every save and say nothing.
+    # (`version` is always left out: a revert must not bring an old number back.)
     history_exclude: tuple[str, ...] = ("updated_at", "created_at", "search_text")
 
     class Meta:
@@ -63,6 +70,42 @@ class TrackedModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    # Validation shared by every input path --------------------------------------------------
+    def clean_fields(self, exclude=None):
+        """Django's field checks plus the platform's input rules (core/validation.py):
+        control characters removed, dates within range, long texts capped."""
+        exclude = set(exclude or ())
+        errors = validation.field_errors(self, exclude)
+        try:
+            super().clean_fields(exclude=exclude | set(errors))
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        """Unique values are unique among deleted records too (the database says so): name
+        the record in the trash instead of failing on save."""
+        super().validate_unique(exclude=exclude)
+        errors: dict[str, list[str]] = {}
+        for field in self._meta.concrete_fields:
+            if not field.unique or field.primary_key or field.name in (exclude or ()):
+                continue
+            value = getattr(self, field.attname)
+            if value in (None, ""):
+                continue
+            clash = type(self).all_objects.deleted().filter(**{field.attname: value})
+            if self.pk is not None:
+                clash = clash.exclude(pk=self.pk)
+            if clash.exists():
+                errors[field.name] = [
+                    f"A deleted {self._meta.verbose_name} has this {field.verbose_name}: an "
+                    "administrator can restore it from the trash; or choose another one."
+                ]
+        if errors:
+            raise ValidationError(errors)
 
     # Permission policy, overridden per model. Checked on the server for every write.
     @classmethod
@@ -106,6 +149,8 @@ class ObjectChange(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300)
+    # The record's version after this change (empty for entries older than versions).
+    version = models.PositiveIntegerField(null=True, blank=True)
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     message = models.TextField(blank=True)

@@ -4,16 +4,16 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_admin
-from clusterbridge.core import history
 from clusterbridge.core import home as home_sections
 from clusterbridge.core.models import ObjectChange, TrackedModel
 from clusterbridge.core.redirects import redirect_back
+from clusterbridge.core.services import service_for
 
 
 def home(request):
@@ -32,20 +32,32 @@ def change_detail(request, pk: int):
 @require_POST
 @login_required
 def revert_change(request, pk: int):
-    change = get_object_or_404(ObjectChange, pk=pk)
+    """Revert through the record's service: the permission rule of the write it amounts to
+    (an edit, or a delete for a creation), review included where edits are reviewed."""
+    change = get_object_or_404(ObjectChange.objects.select_related("content_type"), pk=pk)
     obj = change.target
     if obj is None:
         raise Http404("The record of this change no longer exists.")
-    if not obj.user_can_change(request.user):
-        raise PermissionDenied("You may not change this record.")
-    history.revert(change, user=request.user)
-    messages.success(
-        request, f"Change #{change.pk} was reverted; the revert is itself in the history."
-    )
-    obj.refresh_from_db()
-    if obj.is_deleted:  # a creation was reverted: its page is gone
-        return redirect("home")
     fallback = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "home"
+    try:
+        result = service_for(obj).revert(change, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect_back(request, fallback)
+    if result.waiting_for_review:
+        messages.success(
+            request,
+            f"Reverting change #{change.pk} waits for an administrator's review, like any edit "
+            "of this record.",
+        )
+    elif not result.changed:
+        messages.info(request, f"Nothing to revert: change #{change.pk} left nothing to undo.")
+    else:
+        messages.success(
+            request, f"Change #{change.pk} was reverted; the revert is itself in the history."
+        )
+    if result.obj.is_deleted:  # a creation was reverted: its page is gone
+        return redirect("home")
     return redirect_back(request, fallback)
 
 
@@ -82,6 +94,10 @@ def restore(request, content_type_id: int, pk: str):
     if model is None or not issubclass(model, TrackedModel):
         raise Http404
     obj = get_object_or_404(model.all_objects.deleted(), pk=pk)
-    history.restore(obj, user=request.user)
-    messages.success(request, f"“{obj}” was restored.")
+    try:
+        service_for(model).restore(obj, request.user)
+    except ValidationError as error:
+        messages.error(request, f"“{obj}” cannot be restored: {' '.join(error.messages)}")
+    else:
+        messages.success(request, f"“{obj}” was restored.")
     return redirect_back(request, "trash")

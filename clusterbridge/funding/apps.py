@@ -15,3 +15,4 @@ class FundingConfig(AppConfig):
                 key="funding", order=10, template="funding/_home.html", context=home_section
             )
         )
+        from clusterbridge.funding import record_types  # noqa: F401 — registers with interop

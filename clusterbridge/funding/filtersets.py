@@ -320,3 +320,16 @@ class StrategicDocumentFilterSet(django_filters.FilterSet):
                 Q(name__icontains=word) | Q(issuer__icontains=word) | Q(description__icontains=word)
             )
         return queryset
+
+
+class InstrumentMatrixFilterSet(django_filters.FilterSet):
+    """The instruments × features matrix (seed 001 figure 2): its own small filter set, since
+    the matrix shows every real instrument, open or not."""
+
+    feature = FeatureFilter(field_name="features__code", label="Features (any of)")
+    country = CountryFilter(field_name="country__code", label="Country")
+    origin = django_filters.ChoiceFilter(choices=Instrument.Origin.choices, empty_label="any")
+
+    class Meta:
+        model = Instrument
+        fields = ["feature", "country", "origin"]

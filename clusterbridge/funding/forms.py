@@ -1,11 +1,13 @@
-"""Editors' forms. Consistency rules live in the model (`Instrument.clean`), so the form
-and the API serializer refuse the same things with the same messages."""
+"""Editors' forms. Rules live in the model (`Instrument.clean`, the field validators and the
+shared input rules of core/validation.py), so the form, the API and the importers refuse the
+same things with the same messages; the form only shapes what people type."""
 
 import datetime
 import re
 
 from django import forms
 
+from clusterbridge.core.editing import VersionedFormMixin
 from clusterbridge.funding.models import Instrument, StrategicDocument
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
@@ -49,7 +51,7 @@ class FeatureCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "funding/widgets/feature_checkboxes.html"
 
 
-class InstrumentForm(forms.ModelForm):
+class InstrumentForm(VersionedFormMixin, forms.ModelForm):
     deadline_dates = DeadlineListField(
         required=False,
         label="Deadlines",
@@ -106,14 +108,8 @@ class InstrumentForm(forms.ModelForm):
         self.fields["features"].choices = grouped_feature_choices()
         self.fields["features"].queryset = Feature.objects.all()
 
-    def clean_identifier(self):
-        return self.cleaned_data.get("identifier") or None
 
-    def clean_budget_currency(self):
-        return (self.cleaned_data.get("budget_currency") or "").upper()
-
-
-class StrategicDocumentForm(forms.ModelForm):
+class StrategicDocumentForm(VersionedFormMixin, forms.ModelForm):
     link = forms.URLField(max_length=500, required=False, assume_scheme="https")
 
     class Meta:

@@ -8,12 +8,14 @@ moment its last deadline passes, without any job having to run.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from clusterbridge.accounts.roles import is_editor
+from clusterbridge.core import validation
 from clusterbridge.core.models import LiveManager, LiveQuerySet, TrackedModel
 from clusterbridge.core.search import build_search_text
 from clusterbridge.taxonomy.models import Country, Feature
@@ -116,7 +118,9 @@ class Instrument(TrackedModel):
     target_organisations = models.TextField(blank=True)
     international_funding = models.TextField("international funding possibilities", blank=True)
     target_scope = models.TextField(blank=True)
-    budget_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    budget_amount = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     budget_currency = models.CharField(max_length=3, blank=True, default="")
     periodicity = models.CharField(max_length=16, choices=Periodicity.choices, blank=True)
     opening_date = models.DateField(null=True, blank=True, db_index=True)
@@ -222,11 +226,18 @@ class Instrument(TrackedModel):
 
     def prepare_for_save(self) -> None:
         """Normalise derived fields; called by save() and by bulk writers."""
-        dates = sorted(
-            {datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []}
-        )
-        self.deadline_dates = [d.isoformat() for d in dates]
-        self.final_deadline = dates[-1] if dates else None
+        # An empty identifier is no identifier (the column is unique where it is set).
+        self.identifier = (self.identifier or "").strip() or None
+        self.budget_currency = (self.budget_currency or "").strip().upper()
+        try:
+            dates = sorted(
+                {datetime.date.fromisoformat(str(d)[:10]) for d in self.deadline_dates or []}
+            )
+        except ValueError:
+            dates = None  # left as typed, for clean() to name the bad value
+        if dates is not None:
+            self.deadline_dates = [d.isoformat() for d in dates]
+            self.final_deadline = dates[-1] if dates else None
         self.search_text = build_search_text(
             self.name,
             self.identifier,
@@ -239,10 +250,11 @@ class Instrument(TrackedModel):
 
     def save(self, *args, **kwargs):
         self.prepare_for_save()
+        update_fields = kwargs.get("update_fields")
         with transaction.atomic():
             super().save(*args, **kwargs)
             # Deadline rows mirror deadline_dates for the deadline-window filter.
-            if not kwargs.get("update_fields"):
+            if not update_fields or "deadline_dates" in update_fields:
                 Deadline.objects.filter(instrument=self).delete()
                 Deadline.objects.bulk_create(
                     [Deadline(instrument=self, date=d) for d in self.deadlines]
@@ -269,6 +281,9 @@ def instrument_errors(*, origin, cover_level, country, opening_date, deadline_da
         except ValueError:
             errors["deadline_dates"] = f"“{value}” is not a date (use YYYY-MM-DD)."
             return errors
+    if not all(validation.date_in_range(d) for d in dates):
+        errors["deadline_dates"] = validation.date_range_message()
+        return errors
     early = sorted(d for d in dates if opening_date and d < opening_date)
     if early:
         errors["deadline_dates"] = (

@@ -1,6 +1,8 @@
-"""Business actions on funding records, called by the pages, the API and the commands alike."""
+"""The write doors of funding records (instruments, strategic documents) and the business
+actions on them, called by the pages, the API, the importers and the commands alike."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -8,21 +10,42 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clusterbridge.core import history
-from clusterbridge.core.history import Action
-from clusterbridge.funding.models import Instrument, today
+from clusterbridge.core.services import Action, ModelService, Plan, WriteResult, register
+from clusterbridge.funding.models import Deadline, Instrument, StrategicDocument, today
 
 CURRENT_SOURCE_STATUSES = ("open", "forthcoming")
 CLOSING_SOON_DAYS = 30
 REVIEW_AFTER_DAYS = 365
 
 
-@transaction.atomic
-def mark_reviewed(instrument: Instrument, *, user) -> None:
+class InstrumentService(ModelService[Instrument]):
+    model = Instrument
+
+    def after_bulk_write(self, plans: Sequence[Plan[Instrument]]) -> None:
+        """Deadline rows mirror `deadline_dates` (Instrument.save does it one by one)."""
+        moved = [p.obj for p in plans if p.is_new or "deadline_dates" in p.columns]
+        changed = [p.obj.pk for p in plans if not p.is_new and "deadline_dates" in p.columns]
+        for start in range(0, len(changed), 900):
+            Deadline.objects.filter(instrument_id__in=changed[start : start + 900]).delete()
+        Deadline.objects.bulk_create(
+            [Deadline(instrument=obj, date=d) for obj in moved for d in obj.deadlines],
+            batch_size=2000,
+        )
+
+
+class StrategicDocumentService(ModelService[StrategicDocument]):
+    model = StrategicDocument
+
+
+instruments = register(InstrumentService())
+strategic_documents = register(StrategicDocumentService())
+
+
+def mark_reviewed(instrument: Instrument, *, user) -> WriteResult[Instrument]:
     """An editor checked the record against its source today."""
-    history.check_can_change(instrument, user)
-    instrument.last_reviewed_at = timezone.now()
-    history.save(instrument, user=user, message="Marked as reviewed")
+    return instruments.update(
+        instrument, user, {"last_reviewed_at": timezone.now()}, message="Marked as reviewed"
+    )
 
 
 def expire_calls(*, on: datetime.date | None = None, user=None) -> list[Instrument]:
@@ -30,30 +53,28 @@ def expire_calls(*, on: datetime.date | None = None, user=None) -> list[Instrume
 
     Closed calls already leave the default search at query time; archiving records the
     fact in the history (action "expire") so editors can see when a call went. Each call is
-    claimed with a conditional UPDATE, so two runs (even concurrent) never archive twice.
-    """
+    claimed under lock only while it is still unarchived, so two runs (even concurrent)
+    never archive twice."""
     on = on or today()
     archived = []
     candidates = Instrument.objects.closed(on).filter(archived_at__isnull=True).order_by("pk")
-    for instrument in candidates.iterator():
+    for pk in candidates.values_list("pk", flat=True).iterator():
         with transaction.atomic():
-            before = history.snapshot(instrument)
-            now = timezone.now()
-            claimed = Instrument.objects.filter(pk=instrument.pk, archived_at__isnull=True).update(
-                archived_at=now
+            claimed = (
+                Instrument.objects.select_for_update()
+                .filter(pk=pk, archived_at__isnull=True)
+                .first()
             )
-            if not claimed:
+            if claimed is None:
                 continue
-            instrument.archived_at = now
-            history.record(
-                instrument,
-                Action.EXPIRE,
-                user=user,
-                before=before,
-                after=history.snapshot(instrument),
-                message=f"Last deadline {instrument.final_deadline} passed.",
+            result = instruments.apply(
+                claimed,
+                user,
+                {"archived_at": timezone.now()},
+                action=Action.EXPIRE,
+                message=f"Last deadline {claimed.final_deadline} passed.",
             )
-            archived.append(instrument)
+            archived.append(result.obj)
     return archived
 
 

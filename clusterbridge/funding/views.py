@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_editor
-from clusterbridge.core import history
+from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -280,21 +281,24 @@ def _require_editor(request, obj=None):
         raise PermissionDenied("Only editors change funding records.")
 
 
-def _edit(request, *, form_class, instance, template, noun):
+def _edit(request, *, form_class, service, instance, template, noun):
     _require_editor(request, instance)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        change = history.save_form(form, user=request.user)
-        verb = "created" if instance is None else ("saved" if change else "unchanged")
-        messages.success(request, f"{noun} “{form.instance}” {verb}.")
-        return redirect(form.instance)
+        result = save_or_conflict(request, form, service, obj=instance)
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None:
+            verb = "created" if instance is None else ("saved" if result.changed else "unchanged")
+            messages.success(request, f"{noun} “{result.obj}” {verb}.")
+            return redirect(result.obj)
     return render(request, template, {"form": form, "object": instance, "noun": noun})
 
 
-def _delete(request, obj, *, noun, fallback):
+def _delete(request, obj, *, service, noun, fallback):
     _require_editor(request, obj)
     if request.method == "POST":
-        history.soft_delete(obj, user=request.user)
+        service.delete(obj, request.user)
         messages.success(
             request, f"{noun} “{obj}” deleted. Administrators can restore it from the trash."
         )
@@ -307,6 +311,7 @@ def instrument_create(request):
     return _edit(
         request,
         form_class=InstrumentForm,
+        service=services.instruments,
         instance=None,
         template="funding/instrument_form.html",
         noun="Instrument",
@@ -319,6 +324,7 @@ def instrument_edit(request, pk: int):
     return _edit(
         request,
         form_class=InstrumentForm,
+        service=services.instruments,
         instance=instrument,
         template="funding/instrument_form.html",
         noun="Instrument",
@@ -328,7 +334,11 @@ def instrument_edit(request, pk: int):
 @login_required
 def instrument_delete(request, pk: int):
     return _delete(
-        request, get_object_or_404(Instrument, pk=pk), noun="Instrument", fallback="funding:search"
+        request,
+        get_object_or_404(Instrument, pk=pk),
+        service=services.instruments,
+        noun="Instrument",
+        fallback="funding:search",
     )
 
 
@@ -456,6 +466,7 @@ def strategy_create(request):
     return _edit(
         request,
         form_class=StrategicDocumentForm,
+        service=services.strategic_documents,
         instance=None,
         template="funding/strategy_form.html",
         noun="Strategic document",
@@ -467,6 +478,7 @@ def strategy_edit(request, pk: int):
     return _edit(
         request,
         form_class=StrategicDocumentForm,
+        service=services.strategic_documents,
         instance=get_object_or_404(StrategicDocument, pk=pk),
         template="funding/strategy_form.html",
         noun="Strategic document",
@@ -478,6 +490,7 @@ def strategy_delete(request, pk: int):
     return _delete(
         request,
         get_object_or_404(StrategicDocument, pk=pk),
+        service=services.strategic_documents,
         noun="Strategic document",
         fallback="funding:strategy-list",
     )

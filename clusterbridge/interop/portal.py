@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clusterbridge.interop.htmltext import html_to_text
+from clusterbridge.interop.reports import ImportCounts
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TOPIC_URL = (
@@ -101,6 +102,42 @@ class RecordProblem:
         if self.identifier:
             where += f" ({self.identifier})"
         return f"{where}: {self.message}"
+
+
+@dataclass(kw_only=True)
+class ImportReport(ImportCounts):
+    """What an import of a portal file did (or, dry run, would do)."""
+
+    format: str
+    records: int = 0
+    skipped: int = 0
+    skipped_reasons: Counter = field(default_factory=Counter)
+    errors: list[RecordProblem] = field(default_factory=list)
+    created_identifiers: list[str] = field(default_factory=list)
+    updated_identifiers: list[str] = field(default_factory=list)
+    file_name: str = ""
+    batches: int = 0  # committed batches of this run
+
+    @property
+    def format_label(self) -> str:
+        return {"search": "Search API results", "bulk": "bulk file (grantsTenders.json)"}[
+            self.format
+        ]
+
+    @property
+    def skipped_list(self) -> list[tuple[str, int]]:
+        return sorted(self.skipped_reasons.items())
+
+    def counts(self) -> dict[str, int]:
+        return {**super().counts(), "skipped": self.skipped, "errors": len(self.errors)}
+
+    def summary(self) -> str:
+        counts = ", ".join(
+            f"{value} {'error' if name == 'errors' and value == 1 else name}"
+            for name, value in self.counts().items()
+        )
+        what = f"{self.records} records in the {self.format_label}"
+        return f"{self.headline(what, 'record')}: {counts}."
 
 
 @dataclass

@@ -1,16 +1,15 @@
-"""Importing records from a spreadsheet: validate every row first, then write all of them in
-one transaction through the history, or nothing at all."""
+"""Importing records from a spreadsheet: every row is read and checked by the record's
+service first (its permission policy, the model's validation), and problems are reported by
+row and column with nothing written; a file without problems is then written through the
+same service in committed batches (interop.runs), which an interrupted import resumes."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from clusterbridge.core import history
-from clusterbridge.core.models import ObjectChange
-from clusterbridge.interop import sheets
-from clusterbridge.interop.calls import concrete_snapshot
+from clusterbridge.core.services import Action, BulkConflict, Plan, service_for
+from clusterbridge.interop import runs, sheets
+from clusterbridge.interop.reports import ImportCounts
 
 LOOKUP_CHUNK = 900
 
@@ -26,14 +25,10 @@ class SheetProblem:
         return f"{where}: {self.message}"
 
 
-@dataclass
-class SheetImportReport:
+@dataclass(kw_only=True)
+class SheetImportReport(ImportCounts):
     record_type: str
-    dry_run: bool
     rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     errors: list[SheetProblem] = field(default_factory=list)
 
     @property
@@ -41,31 +36,21 @@ class SheetImportReport:
         return not self.errors
 
     def counts(self) -> dict[str, int]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": len(self.errors),
-        }
+        return {**super().counts(), "errors": len(self.errors)}
 
     def summary(self) -> str:
+        if self.errors and any(e.message == runs.CHANGED_MEANWHILE for e in self.errors):
+            return (
+                "The import stopped: records were changed by someone else while it ran. The "
+                "rows before them are imported; import the file again to continue."
+            )
         if self.errors:
             return (
                 f"{len(self.errors)} problem(s) in {self.rows} rows: nothing was imported. "
                 "Correct the file and upload it again."
             )
-        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items() if k != "errors")
-        prefix = "Dry run, nothing written: " if self.dry_run else ""
-        return f"{prefix}{self.rows} rows: {counts}."
-
-
-@dataclass
-class _Planned:
-    row: int
-    obj: object
-    m2m: dict
-    is_new: bool
-    changed: bool
+        counts = ", ".join(f"{v} {k}" for k, v in super().counts().items())
+        return f"{self.headline(f'{self.rows} rows', 'row')}: {counts}."
 
 
 def _normal_header(name: str) -> str:
@@ -125,7 +110,13 @@ def _match(record_type, row, positions, existing):
 
 
 def import_sheet(
-    record_type_key: str, raw: bytes, *, user=None, dry_run: bool = False, filename: str = ""
+    record_type_key: str,
+    raw: bytes,
+    *,
+    user=None,
+    dry_run: bool = False,
+    filename: str = "",
+    batch_size: int = runs.BATCH_SIZE,
 ) -> SheetImportReport:
     record_type = sheets.get_type(record_type_key)
     if record_type is None:
@@ -144,17 +135,17 @@ def import_sheet(
         if record_type.column(name) is None:
             known = ", ".join(c.name for c in record_type.columns)
             report.errors.append(
-                sheets_problem(
+                SheetProblem(
                     1, all_rows[0][index].strip(), f"unknown column; the columns are: {known}"
                 )
             )
         elif name in positions:
-            report.errors.append(sheets_problem(1, name, "this column appears twice"))
+            report.errors.append(SheetProblem(1, name, "this column appears twice"))
         else:
             positions[name] = index
     if not any(c in positions for c in record_type.key_columns):
         report.errors.append(
-            sheets_problem(
+            SheetProblem(
                 1, record_type.key_columns[-1], "this column is needed to find or create records"
             )
         )
@@ -163,151 +154,109 @@ def import_sheet(
     rows = [(number, row) for number, row in enumerate(all_rows[1:], start=2) if any(row)]
     report.rows = len(rows)
     existing = _find_existing(record_type, rows, positions, user)
-    lookups = sheets.Lookups(user)
-    planned: list[_Planned] = []
+    reader = _RowReader(record_type, positions, sheets.Lookups(user), user)
+    reader.note = f"spreadsheet import {filename}".strip()
+    plans: list[Plan] = []
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
-        plan = _plan_row(
-            record_type,
-            number,
-            row,
-            positions,
-            existing,
-            lookups,
-            seen,
-            user,
-            report,
-            note=f"spreadsheet import {filename}".strip(),
-        )
+        plan = reader.plan(number, row, existing, seen, report)
         if plan is not None:
-            planned.append(plan)
+            plans.append(plan)
     if report.errors:
         return report
-    for plan in planned:
-        if plan.is_new:
-            report.created += 1
-        elif plan.changed:
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    if not dry_run:
-        _write(planned, user=user, message=f"Imported from the spreadsheet {filename}".strip())
+    report.created = sum(1 for p in plans if p.is_new)
+    report.updated = len(plans) - report.created
+    report.unchanged = report.rows - len(plans)
+    if dry_run:
+        return report
+    service = service_for(record_type.model)
+    message = f"Imported from the spreadsheet {filename}".strip()
+
+    def write(batch: list[Plan]) -> dict[str, int]:
+        service.bulk_write(batch, user=user, action=Action.IMPORT, message=message)
+        return {"written": len(batch)}
+
+    try:
+        outcome = runs.run_in_batches(
+            f"sheet:{record_type.key}",
+            raw,
+            plans,
+            write,
+            user=user,
+            file_name=filename,
+            batch_size=batch_size,
+        )
+    except BulkConflict as conflict:
+        report.errors = [
+            SheetProblem(plan.position, "", runs.CHANGED_MEANWHILE) for plan in conflict.plans
+        ]
+        return report
+    report.resumed_from = outcome.resumed_from
     return report
 
 
-def sheets_problem(row: int, column: str, message: str) -> SheetProblem:
-    return SheetProblem(row, column, message)
+class _RowReader:
+    """Reads the cells of a row into values and plans the row through the service."""
 
+    def __init__(self, record_type, positions: dict[str, int], lookups, user) -> None:
+        self.record_type = record_type
+        self.positions = positions
+        self.lookups = lookups
+        self.user = user
+        self.service = service_for(record_type.model)
+        self.note = ""
 
-def _plan_row(
-    record_type, number, row, positions, existing, lookups, seen, user, report, *, note: str
-):
-    obj, key_column, problem = _match(record_type, row, positions, existing)
-    if problem:
-        report.errors.append(SheetProblem(number, key_column, problem))
-        return None
-    if key_column:
-        key = (key_column, row[positions[key_column]])
-        if key in seen:
-            report.errors.append(
-                SheetProblem(
-                    number, key_column, f"the same {key_column} is already on row {seen[key]}"
+    def plan(self, number, row, existing, seen, report) -> Plan | None:
+        record_type, positions = self.record_type, self.positions
+        obj, key_column, problem = _match(record_type, row, positions, existing)
+        if problem:
+            report.errors.append(SheetProblem(number, key_column, problem))
+            return None
+        if key_column:
+            key = (key_column, row[positions[key_column]])
+            if key in seen:
+                report.errors.append(
+                    SheetProblem(
+                        number, key_column, f"the same {key_column} is already on row {seen[key]}"
+                    )
                 )
-            )
-            return None
-        seen[key] = number
-    is_new = obj is None
-    if is_new:
-        obj = record_type.model()
-        if record_type.on_create is not None:
-            record_type.on_create(obj, user)
-        if not record_type.model.user_can_create(user):
-            report.errors.append(SheetProblem(number, "", "you may not create these records"))
-            return None
-    elif not obj.user_can_change(user):
-        report.errors.append(SheetProblem(number, "", "you may not change this record"))
-        return None
-    before = concrete_snapshot(obj) if not is_new else None
-    m2m: dict[str, list] = {}
-    failed: list[str] = []
-    for name, index in positions.items():
-        column = record_type.column(name)
-        text = row[index] if index < len(row) else ""
+                return None
+            seen[key] = number
+        values, failed = {}, []
+        for name, index in positions.items():
+            text = row[index] if index < len(row) else ""
+            try:
+                value = record_type.column(name).read(text, self.lookups)
+            except sheets.CellError as error:
+                report.errors.append(SheetProblem(number, name, str(error)))
+                failed.append(name)
+                continue
+            values[name] = (value or None) if name == "identifier" else value
         try:
-            value = column.read(text, lookups)
-        except sheets.CellError as error:
-            report.errors.append(SheetProblem(number, name, str(error)))
-            failed.append(name)
-            continue
-        if column.m2m:
-            m2m[name] = value
-        elif name == "identifier":
-            obj.identifier = value or None
-        else:
-            setattr(obj, name, value)
-    _as_stored(obj)
-    prepare = getattr(obj, "prepare_for_save", None)
-    if prepare:
-        prepare()  # derived fields (e.g. a slug) before the model's checks
-    try:
-        # Cells that could not be read are left out, so the row's other problems still show.
-        obj.full_clean(exclude=[*m2m, *failed], validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
+            # Cells that could not be read are left out, so the row's other problems show.
+            plan = self.service.plan(
+                obj if obj is not None else record_type.model(),
+                self.user,
+                values,
+                note=self.note,
+                position=number,
+                validate_unique=False,
+            )
+        except PermissionDenied as error:
+            report.errors.append(SheetProblem(number, "", str(error)))
+            return None
+        except ValidationError as error:
+            self._report(number, error, failed, report)
+            return None
+        return None if failed else plan
+
+    def _report(self, number, error: ValidationError, failed: list[str], report) -> None:
         for field_name, messages in sheets.validation_messages(error).items():
             if field_name in failed:
                 continue  # the cell's own error already says what is wrong
             column = field_name if field_name != "__all__" else ""
             for message in messages:
-                if column and column not in positions and message == "This field cannot be blank.":
+                missing = column and column not in self.positions
+                if missing and message == "This field cannot be blank.":
                     message = "required to create a record, and the file has no such column"
                 report.errors.append(SheetProblem(number, column, message))
-        return None
-    if failed:
-        return None
-    changed_fields = _changed_fields(obj, before, m2m)
-    if changed_fields and record_type.on_change is not None:
-        record_type.on_change(obj, changed_fields, user, note)
-    return _Planned(number, obj, m2m, is_new, is_new or bool(changed_fields))
-
-
-def _changed_fields(obj, before: dict | None, m2m: dict[str, list]) -> list[str]:
-    """Names of the fields this row changes (for a new record: those it fills)."""
-    after = concrete_snapshot(obj)
-    names = {obj._meta.get_field(f).name if f.endswith("_id") else f: f for f in after}
-    changed = [
-        name
-        for name, attname in names.items()
-        if (before is None and after[attname] not in (None, "", [], {}))
-        or (before is not None and before.get(attname) != after[attname])
-    ]
-    for name, values in m2m.items():
-        if before is None:
-            if values:
-                changed.append(name)
-        elif set(getattr(obj, name).values_list("pk", flat=True)) != {v.pk for v in values}:
-            changed.append(name)
-    return changed
-
-
-def _as_stored(obj) -> None:
-    """Give decimals the precision the database keeps, so that 5000 and 5000.00 compare
-    equal and an unchanged row is not counted as an update."""
-    for model_field in obj._meta.concrete_fields:
-        if isinstance(model_field, models.DecimalField):
-            value = getattr(obj, model_field.attname)
-            if value is not None:
-                step = Decimal(1).scaleb(-model_field.decimal_places)
-                setattr(obj, model_field.attname, Decimal(value).quantize(step))
-
-
-@transaction.atomic
-def _write(planned: list[_Planned], *, user, message: str) -> None:
-    for plan in planned:
-        if plan.changed:
-            history.save(
-                plan.obj,
-                user=user,
-                m2m=plan.m2m or None,
-                action=ObjectChange.Action.IMPORT,
-                message=message,
-            )

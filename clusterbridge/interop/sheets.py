@@ -11,17 +11,18 @@ Only the columns present in the file are written, so a sheet with just `identifi
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from clusterbridge.accounts.roles import is_editor
-from clusterbridge.interop.spreadsheet_safety import guard_cell, unguard_cell
+from clusterbridge.core import spreadsheets
+from clusterbridge.interop.spreadsheet_safety import unguard_cell
 from clusterbridge.taxonomy.models import Country, Feature
 
 LIST_SEPARATOR = ";"
@@ -236,12 +237,8 @@ class RecordType:
     # The records a user may export (the same records the public pages show them).
     queryset: Callable[[Any], models.QuerySet]
     filterset: Callable[[], type | None] = lambda: None
-    # Who may import this type (the model's own policy is checked for each row as well).
+    # Who may import this type (the model's service checks each row as well).
     can_import: Callable[[Any], bool] = lambda user: is_editor(user)
-    # Fills what a new record needs beyond its columns (e.g. its owner).
-    on_create: Callable[[Any, Any], None] | None = None
-    # Called with (record, changed field names, user, note) for each row that changes a record.
-    on_change: Callable[[Any, list[str], Any, str], None] | None = None
     # Query string of the list page that selects every record (its default may not).
     all_query: str = ""
 
@@ -257,6 +254,34 @@ class RecordType:
 
     def row_of(self, obj, columns: list[Column]) -> list[Any]:
         return [c.value_of(obj) for c in columns]
+
+
+# Columns many record types share ---------------------------------------------------------------
+def choice_column(name: str, help_text: str, example: str, choices, **kwargs) -> Column:
+    """A column of one of `choices` (read by value or label; the template lists the values)."""
+    return Column(
+        name,
+        help_text,
+        example,
+        read=choice_reader(choices),
+        allowed=", ".join(str(value) for value, _ in choices),
+        **kwargs,
+    )
+
+
+def country_column(help_text: str = "ISO code or name of the country.", example: str = ""):
+    return Column("country", help_text, example, read=read_country, write=country_code)
+
+
+def features_column(name: str = "features", example: str = "T1; P12; D2") -> Column:
+    return Column(
+        name,
+        "Feature codes or labels separated by “;”.",
+        example,
+        read=read_features,
+        write=codes_of(name),
+        m2m=True,
+    )
 
 
 def codes_of(related: str) -> Callable[[Any], str]:
@@ -335,42 +360,14 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
         workbook.close()
 
 
-# Writing files ---------------------------------------------------------------------------------
-def write_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([guard_cell(_csv_value(v)) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
-
-
-def write_xlsx(sheets: list[tuple[str, list[str], Iterable[list[Any]]]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            # The guard also drops the control characters XLSX cannot hold.
-            sheet.append([guard_cell(c) for c in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 # Record types ----------------------------------------------------------------------------------
 _REGISTRY: dict[str, Callable[[], RecordType]] = {}
 
 
 def register(key: str):
+    """Register a record type's factory (called by the app that owns the records, from its
+    `AppConfig.ready()`: interop imports none of them)."""
+
     def decorate(factory: Callable[[], RecordType]):
         _REGISTRY[key] = factory
         return factory
@@ -378,18 +375,13 @@ def register(key: str):
     return decorate
 
 
-def _registry() -> dict[str, Callable[[], RecordType | None]]:
-    import_module("clusterbridge.interop.record_types")  # registers the record types
-    return _REGISTRY
-
-
 def available_types() -> list[RecordType]:
-    """The record types whose app is installed (projects and clusters come with their apps)."""
-    return [t for t in (factory() for factory in _registry().values()) if t is not None]
+    """The record types of the installed apps."""
+    return [factory() for factory in _REGISTRY.values()]
 
 
 def get_type(key: str) -> RecordType | None:
-    factory = _registry().get(key)
+    factory = _REGISTRY.get(key)
     return factory() if factory else None
 
 
@@ -401,6 +393,13 @@ def rows_for_export(record_type: RecordType, queryset, *, editor: bool):
     columns = record_type.columns_for(editor=editor)
     header = [c.name for c in columns]
     return header, (record_type.row_of(obj, columns) for obj in queryset.iterator(chunk_size=500))
+
+
+def export_bytes(record_type: RecordType, queryset, fmt: str, *, editor: bool) -> bytes:
+    """The records as a CSV or XLSX file in the import format (a sheet named by the type)."""
+    header, rows = rows_for_export(record_type, queryset, editor=editor)
+    sheet = spreadsheets.Sheet(record_type.key, itertools.chain([header], rows))
+    return spreadsheets.spreadsheet_bytes(fmt, [sheet])
 
 
 def validation_messages(error: ValidationError) -> dict[str, list[str]]:

@@ -6,9 +6,7 @@ text. The import takes that apostrophe off again, so export → import gives bac
 text.
 """
 
-from clusterbridge.core.spreadsheets import FORMULA_STARTS, safe_cell
-
-guard_cell = safe_cell
+from clusterbridge.core.spreadsheets import FORMULA_STARTS
 
 
 def unguard_cell(value: str) -> str:

@@ -5,18 +5,16 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from clusterbridge.accounts.roles import is_editor
-from clusterbridge.interop import calls, portal, sheet_import, sheets, uploads
+from clusterbridge.core import spreadsheets
+from clusterbridge.interop import file_imports, portal, runs, sheet_import, sheets, uploads
 from clusterbridge.interop.forms import CallsUploadForm, CommitForm, SpreadsheetUploadForm
-
-FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def editor_required(view):
@@ -79,10 +77,13 @@ def calls_import(request, handler=None):
             raw, payload = uploads.open_kept(
                 commit.cleaned_data["token"], request.user, kind="calls"
             )
-            report = calls.import_calls(raw, user=request.user, filename=payload["name"])
+            report = file_imports.run("calls", raw, user=request.user, filename=payload["name"])
         except (uploads.UploadRefused, portal.PortalFileError) as refused:
             context["refused"] = str(refused)
             return render(request, "interop/calls_import.html", context, status=400)
+        except runs.ImportInProgress as busy:
+            context["refused"] = str(busy)
+            return render(request, "interop/calls_import.html", context, status=409)
         uploads.discard(payload)
         context.update(report=report, committed=True, filename=payload["name"])
         return render(request, "interop/calls_import.html", context)
@@ -94,7 +95,7 @@ def calls_import(request, handler=None):
         uploaded = form.cleaned_data["file"]
         try:
             raw = uploads.read_upload(uploaded, handler)
-            report = calls.import_calls(raw, dry_run=True, filename=uploaded.name)
+            report = file_imports.run("calls", raw, dry_run=True, filename=uploaded.name)
         except (uploads.UploadRefused, portal.PortalFileError) as refused:
             form.add_error("file", str(refused))
             return render(request, "interop/calls_import.html", context, status=400)
@@ -132,6 +133,9 @@ def spreadsheet_import(request, handler=None):
         except (uploads.UploadRefused, sheets.SheetFileError) as refused:
             context["refused"] = str(refused)
             return render(request, "interop/spreadsheet_import.html", context, status=400)
+        except runs.ImportInProgress as busy:
+            context["refused"] = str(busy)
+            return render(request, "interop/spreadsheet_import.html", context, status=409)
         if report.ok:
             uploads.discard(payload)
         context.update(report=report, committed=report.ok, filename=payload["name"])
@@ -165,44 +169,32 @@ def spreadsheet_import(request, handler=None):
     return render(request, "interop/spreadsheet_import.html", context)
 
 
-def _spreadsheet_response(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def template_download(request, record_type: str, fmt: str):
     spec = sheets.get_type(record_type)
-    if spec is None or fmt not in FORMATS:
+    if spec is None or fmt not in spreadsheets.FORMATS:
         raise Http404("No such record type or format.")
     columns = spec.columns
     header = [c.name for c in columns]
     example = [c.example for c in columns]
-    if fmt == "csv":
-        content = sheets.write_csv(header, [example])
-    else:
-        readme = (
-            [["column", "required", "what it holds", "allowed values"]]
-            + [[c.name, "yes" if c.required else "", c.help, c.allowed] for c in columns]
-            + [
-                [],
-                [
-                    f"Lists are separated by “{sheets.LIST_SEPARATOR}”. Dates are YYYY-MM-DD. "
-                    "Rows with the identifier (or name) of an existing record update it; "
-                    "others create records. Delete the example row before importing."
-                ],
-            ]
-        )
-        content = sheets.write_xlsx(
-            [(spec.key, header, [example]), ("README", readme[0], readme[1:])]
-        )
-    return _spreadsheet_response(content, f"clusterbridge-{spec.key}-template.{fmt}", fmt)
+    readme = [
+        ["column", "required", "what it holds", "allowed values"],
+        *([c.name, "yes" if c.required else "", c.help, c.allowed] for c in columns),
+        [],
+        [
+            f"Lists are separated by “{sheets.LIST_SEPARATOR}”. Dates are YYYY-MM-DD. "
+            "Rows with the identifier (or name) of an existing record update it; "
+            "others create records. Delete the example row before importing."
+        ],
+    ]
+    content = spreadsheets.spreadsheet_bytes(
+        fmt, [spreadsheets.Sheet(spec.key, [header, example]), spreadsheets.Sheet("README", readme)]
+    )
+    return spreadsheets.download(content, f"clusterbridge-{spec.key}-template.{fmt}", fmt)
 
 
 def export(request, record_type: str, fmt: str):
     spec = sheets.get_type(record_type)
-    if spec is None or fmt not in FORMATS:
+    if spec is None or fmt not in spreadsheets.FORMATS:
         raise Http404("No such record type or format.")
     queryset = spec.queryset(request.user)
     filterset_class = spec.filterset()
@@ -213,13 +205,9 @@ def export(request, record_type: str, fmt: str):
                 request, "interop/refused.html", {"message": _filter_errors(filterset)}, status=400
             )
         queryset = filterset.qs
-    header, rows = sheets.rows_for_export(spec, queryset, editor=is_editor(request.user))
-    if fmt == "csv":
-        content = sheets.write_csv(header, rows)
-    else:
-        content = sheets.write_xlsx([(spec.key, header, rows)])
+    content = sheets.export_bytes(spec, queryset, fmt, editor=is_editor(request.user))
     stamp = timezone.localdate().isoformat()
-    return _spreadsheet_response(content, f"clusterbridge-{spec.key}-{stamp}.{fmt}", fmt)
+    return spreadsheets.download(content, f"clusterbridge-{spec.key}-{stamp}.{fmt}", fmt)
 
 
 def _filter_errors(filterset) -> str:

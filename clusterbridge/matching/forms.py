@@ -1,7 +1,6 @@
 from django import forms
 
 from clusterbridge.matching.engine import Profile
-from clusterbridge.projects.models import Project
 from clusterbridge.taxonomy.filters import CodeListField, country_codes, feature_codes
 
 
@@ -29,9 +28,7 @@ class MatchForm(forms.Form):
 
 
 class MatchMatrixForm(forms.Form):
-    project = forms.ModelMultipleChoiceField(
-        Project.objects.none(), required=False, widget=forms.MultipleHiddenInput
-    )
+    project = forms.ModelMultipleChoiceField(None, required=False, widget=forms.MultipleHiddenInput)
     top = forms.IntegerField(
         min_value=1, max_value=20, required=False, initial=5, label="Instruments per project"
     )

@@ -1,18 +1,19 @@
-"""Matching as used by the pages and the API: profiles from projects or from a request,
-and ranked matches with their instruments loaded in one query."""
+"""Matching as used by the pages and the API: profiles from records described by features
+(projects, or any kind registered in taxonomy.profiles) or from a request, and ranked matches
+with their instruments loaded in one query."""
 
 from dataclasses import dataclass
 
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching import engine
-from clusterbridge.projects.models import Project
 
 
-def profile_for(project: Project) -> engine.Profile:
-    """The project's profile; its features must be prefetched or are read in one query."""
-    codes = frozenset(f.code for f in project.features.all())
-    country = project.country.code if project.country_id else None
-    return engine.Profile(codes, country, project.description)
+def profile_for(record) -> engine.Profile:
+    """The profile of a record described by features (a project…): its features, country
+    and description. Features must be prefetched or are read in one query."""
+    codes = frozenset(f.code for f in record.features.all())
+    country = record.country.code if record.country_id else None
+    return engine.Profile(codes, country, record.description)
 
 
 @dataclass

@@ -1,9 +1,14 @@
 """Match results as tables for the pages and the CSV / XLSX downloads."""
 
+from collections.abc import Sequence
+
+from clusterbridge.core.spreadsheets import Table
 from clusterbridge.matching import engine
 from clusterbridge.matching.services import Result, with_instruments
-from clusterbridge.projects.exports import Table, join
-from clusterbridge.projects.models import Project
+
+
+def join(values: Sequence[str]) -> str:
+    return ", ".join(v for v in values if v)
 
 
 def _scope(instrument) -> str:
@@ -41,9 +46,10 @@ def results_table(results: list[Result], *, start: int = 1) -> Table:
     return Table("Matching instruments", header, rows)
 
 
-def match_matrix(projects: list[Project], profiles: list[engine.Profile], *, top: int) -> Table:
-    """Projects (columns) × the instruments among each project's best `top` (rows); a cell
-    holds the score in % wherever the pair is eligible and shares a feature (seed 001 fig. 3)."""
+def match_matrix(projects: list, profiles: list[engine.Profile], *, top: int) -> Table:
+    """Projects (columns; any records with a name and a country) × the instruments among each
+    one's best `top` (rows); a cell holds the score in % wherever the pair is eligible and
+    shares a feature (seed 001 fig. 3)."""
     best: dict[int, float] = {}
     for matches in engine.rank_many(profiles, limit=top):
         for match in matches:

@@ -1,13 +1,14 @@
-from django.db.models import Prefetch
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.shortcuts import render
 
+from clusterbridge.core.spreadsheets import table_download
 from clusterbridge.matching.forms import MatchForm, MatchMatrixForm
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.matching.tables import match_matrix, results_table
-from clusterbridge.projects.exports import export
-from clusterbridge.projects.models import Project, Visibility
-from clusterbridge.projects.views import feature_groups
-from clusterbridge.taxonomy.models import Country, Feature
+from clusterbridge.taxonomy import profiles
+from clusterbridge.taxonomy.groups import feature_groups, with_feature_codes
+from clusterbridge.taxonomy.models import Country
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 500
@@ -32,7 +33,7 @@ def match(request):
             export_format = request.GET.get("format", "")
             if export_format:
                 count, results = results_for(profile, limit=EXPORT_LIMIT)
-                download = export(results_table(results), export_format, "matches")
+                download = table_download(results_table(results), export_format, "matches")
                 if download:
                     return download
             try:
@@ -61,24 +62,23 @@ def match(request):
 
 
 def matrix(request):
-    """Projects × their best instruments (seed 001 figure 3), downloadable."""
-    visible = (
-        Project.objects.real()
-        .visible_to(request.user)
-        .select_related("country")
-        .prefetch_related(Prefetch("features", queryset=Feature.objects.only("code")))
-    )
+    """Projects × their best instruments (seed 001 figure 3), downloadable. By default the
+    public projects that have features; `project=<id>` (repeatable) picks others the person
+    may see."""
+    kind = profiles.get("projects")
+    if kind is None:
+        raise Http404("No projects to match.")
+    visible = with_feature_codes(kind.visible(request.user).select_related("country"))
     form = MatchMatrixForm(request.GET, projects=visible)
     if not form.is_valid():
         return render(request, "matching/matrix.html", {"form": form, "table": None}, status=400)
-    projects = list(form.cleaned_data["project"]) or [
-        p for p in visible.filter(visibility=Visibility.PUBLIC) if p.features.all()
-    ]
+    public = with_feature_codes(kind.visible(AnonymousUser()).select_related("country"))
+    projects = list(form.cleaned_data["project"]) or [p for p in public if p.features.all()]
     top = form.cleaned_data["top"] or 5
     table = match_matrix(projects, [profile_for(p) for p in projects], top=top)
     query = request.GET.copy()
     query.pop("format", None)
-    download = export(table, request.GET.get("format", ""), "match-matrix")
+    download = table_download(table, request.GET.get("format", ""), "match-matrix")
     return download or render(
         request,
         "matching/matrix.html",

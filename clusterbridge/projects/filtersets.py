@@ -4,7 +4,6 @@ import django_filters
 from django import forms
 
 from clusterbridge.core.search import search
-from clusterbridge.funding.models import Instrument
 from clusterbridge.projects.models import Project, Stage
 from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 
@@ -24,15 +23,3 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return search(queryset, value)
-
-
-class InstrumentMatrixFilterSet(django_filters.FilterSet):
-    """The instruments × features matrix (seed 001 figure 2)."""
-
-    feature = FeatureFilter(field_name="features__code", label="Features (any of)")
-    country = CountryFilter(field_name="country__code", label="Country")
-    origin = django_filters.ChoiceFilter(choices=Instrument.Origin.choices, empty_label="any")
-
-    class Meta:
-        model = Instrument
-        fields = ["feature", "country", "origin"]

@@ -2,11 +2,12 @@ from django import forms
 from django.db.models import Q
 
 from clusterbridge.accounts.roles import is_member, is_verified
+from clusterbridge.core.editing import VersionedFormMixin
 from clusterbridge.projects.models import Project, Visibility
 from clusterbridge.taxonomy.models import Country, Feature
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     owner_cluster = forms.ModelChoiceField(
         queryset=None,
         required=False,

@@ -120,7 +120,8 @@ class Project(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
 
-    def save(self, *args, **kwargs):
+    def prepare_for_save(self) -> None:
+        """Derived fields; called by save() and by bulk writers."""
         self.search_text = build_search_text(
             self.name,
             " ".join(self.name_variants or []),
@@ -129,6 +130,9 @@ class Project(TrackedModel):
             self.call,
             self.supporting_cluster,
         )
+
+    def save(self, *args, **kwargs):
+        self.prepare_for_save()
         super().save(*args, **kwargs)
 
     # Policy ---------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -15,26 +16,21 @@ from clusterbridge.core.filter_panel import (
     other_filter_counts,
     selected,
 )
+from clusterbridge.core.spreadsheets import table_download
+from clusterbridge.funding.filtersets import InstrumentMatrixFilterSet
+from clusterbridge.funding.matrices import instrument_matrix
 from clusterbridge.funding.models import Instrument
-from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.projects import services
-from clusterbridge.projects.exports import export
-from clusterbridge.projects.filtersets import InstrumentMatrixFilterSet, ProjectFilterSet
+from clusterbridge.projects.filtersets import ProjectFilterSet
 from clusterbridge.projects.forms import ProjectForm
-from clusterbridge.projects.matrices import all_features, instrument_matrix, project_matrix
+from clusterbridge.projects.matrices import project_matrix
 from clusterbridge.projects.models import Project, Stage
+from clusterbridge.taxonomy.groups import all_features, feature_groups
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 
 def visible_projects(user):
     return Project.objects.real().visible_to(user).select_related("country")
-
-
-def feature_groups():
-    """Feature categories with their features, for grouped checkboxes."""
-    return FeatureCategory.objects.prefetch_related(
-        Prefetch("features", queryset=Feature.objects.order_by("order"))
-    )
 
 
 # Single-valued facets of the projects list and the path of their value.
@@ -177,15 +173,12 @@ def _get_visible(request, pk) -> Project:
 def project_detail(request, pk):
     project = _get_visible(request, pk)
     features = list(project.features.select_related("category"))
-    count, results = results_for(profile_for(project), limit=10)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
             "features": features,
-            "results": results,
-            "match_count": count,
             "can_change": project.user_can_change(request.user),
         },
     )
@@ -194,13 +187,15 @@ def project_detail(request, pk):
 def _edit(request, project: Project | None):
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if project is None:
-            project = services.create(form, user=request.user)
-            messages.success(request, f"Project “{project}” added.")
-        else:
-            services.update(form, user=request.user)
-            messages.success(request, "Changes saved.")
-        return redirect(project)
+        result = save_or_conflict(request, form, services.projects, obj=project)
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None:
+            if project is None:
+                messages.success(request, f"Project “{result.obj}” added.")
+            else:
+                messages.success(request, "Changes saved.")
+            return redirect(result.obj)
     return render(
         request,
         "projects/form.html",
@@ -235,7 +230,7 @@ def project_delete(request, pk):
     if not project.user_can_change(request.user):
         raise PermissionDenied("You may not delete this project.")
     if request.method == "POST":
-        services.delete(project, user=request.user)
+        services.projects.delete(project, request.user)
         messages.success(request, f"Project “{project}” deleted (it can be restored).")
         return redirect("projects:list")
     return render(request, "projects/delete.html", {"project": project})
@@ -270,7 +265,7 @@ def _matrix_page(request, *, filterset, build, column_sections, heading, noun, f
         only_used=request.GET.get("used") == "1",
         features=features,
     )
-    download = export(matrix.table(), request.GET.get("format", ""), filename)
+    download = table_download(matrix.table(), request.GET.get("format", ""), filename)
     if download:
         return download
     total = len(matrix.columns)

@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from clusterbridge.core import history
+from clusterbridge.core.services import ModelService, Plan, register
 from clusterbridge.suggestions.engine import suggest
 from clusterbridge.suggestions.models import FeatureSuggestion
 from clusterbridge.taxonomy.models import Feature
@@ -38,41 +39,81 @@ def pending_for(obj) -> models.QuerySet:
     ).select_related("feature")
 
 
-@transaction.atomic
-def suggest_for(obj, text: str | None = None, user=None) -> list[FeatureSuggestion]:
-    """Store the features suggested by `text` (default: the record's description).
+# The text suggestions are read from: what the record says it is about.
+TEXT_FIELDS = ("name", "target_scope", "description")
+LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit on any build
 
-    Features the record already has, and features already suggested for it (pending, accepted
-    or rejected), are not suggested again. Returns the new suggestions.
-    """
+
+def text_of(obj) -> str:
+    return "\n".join(value for name in TEXT_FIELDS if (value := getattr(obj, name, "") or ""))
+
+
+class FeatureSuggestionService(ModelService[FeatureSuggestion]):
+    """Suggestions are made by the system; people decide them (accept, reject below)."""
+
+    model = FeatureSuggestion
+
+
+feature_suggestions = register(FeatureSuggestionService())
+
+
+def suggest_for(obj, text: str | None = None, user=None) -> list[FeatureSuggestion]:
+    """Store the features suggested by `text` (default: the record's name, target scope and
+    description). See `suggest_for_many`."""
     if not supports_suggestions(type(obj)):
         raise ValidationError(f"{obj._meta.verbose_name} records do not take suggested features.")
-    _check(obj, user)
-    text = obj.description if text is None else text
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    assigned = set(obj.features.values_list("code", flat=True))
-    known = set(
-        FeatureSuggestion.all_objects.filter(
-            content_type=content_type, object_id=str(obj.pk)
-        ).values_list("feature__code", flat=True)
-    )
-    found = [s for s in suggest(text) if s.code not in assigned | known]
-    features = Feature.objects.in_bulk([s.code for s in found], field_name="code")
-    created = []
-    for found_suggestion in found:
-        feature = features.get(found_suggestion.code)
-        if feature is None:  # a lexicon code missing from the taxonomy
-            continue
-        suggestion = FeatureSuggestion(
-            content_type=content_type,
-            object_id=str(obj.pk),
-            feature=feature,
-            score=found_suggestion.score,
-            evidence=found_suggestion.evidence,
+    return suggest_for_many([obj], user=user, text=text)
+
+
+@transaction.atomic
+def suggest_for_many(objs, *, user=None, text: str | None = None) -> list[FeatureSuggestion]:
+    """Store suggested features for records of one model, in a few queries whatever their
+    number (an import brings thousands). Features a record has, and features already
+    suggested for it (pending, accepted or rejected), are not suggested again. Each new
+    suggestion gets its history entry ("Suggested from the description")."""
+    objs = [o for o in objs if o.pk is not None]
+    if not objs:
+        return []
+    for obj in objs:
+        _check(obj, user)
+    model = type(objs[0])
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    features = {f.code: f for f in Feature.objects.all()}
+    through = model._meta.get_field("features").remote_field.through
+    source = model._meta.get_field("features").m2m_field_name()
+    known: set[tuple[str, int]] = set()
+    for start in range(0, len(objs), LOOKUP_CHUNK):
+        chunk = objs[start : start + LOOKUP_CHUNK]
+        known.update(
+            (str(pk), feature)
+            for pk, feature in through.objects.filter(
+                **{f"{source}_id__in": [o.pk for o in chunk]}
+            ).values_list(f"{source}_id", "feature_id")
         )
-        history.save(suggestion, user=user, message="Suggested from the description")
-        created.append(suggestion)
-    return created
+        known.update(
+            FeatureSuggestion.all_objects.filter(
+                content_type=content_type, object_id__in=[str(o.pk) for o in chunk]
+            ).values_list("object_id", "feature_id")
+        )
+    plans = []
+    for obj in objs:
+        for found in suggest(text_of(obj) if text is None else text):
+            feature = features.get(found.code)
+            if feature is None or (str(obj.pk), feature.pk) in known:
+                continue  # a lexicon code missing from the taxonomy, or known already
+            known.add((str(obj.pk), feature.pk))
+            suggestion = FeatureSuggestion(
+                content_type=content_type,
+                object_id=str(obj.pk),
+                feature=feature,
+                score=found.score,
+                evidence=found.evidence,
+            )
+            plans.append(Plan(suggestion, None, []))
+    feature_suggestions.bulk_write(
+        plans, user=user, action=history.Action.CREATE, message="Suggested from the description"
+    )
+    return [plan.obj for plan in plans]
 
 
 def _decide(suggestion: FeatureSuggestion, user, status: str) -> None:

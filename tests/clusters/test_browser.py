@@ -53,3 +53,6 @@ def test_manager_change_approved_and_published(page):
     expect(
         page.get_by_text("Making southern Sweden a hub of connected technologies.")
     ).to_be_visible()
+    # The form sent the country it showed: editing the mission did not wipe it.
+    cluster = Cluster.objects.get(slug="mobile-heights")
+    assert cluster.country.code == "SE"

@@ -178,3 +178,22 @@ def test_revert_never_sends_the_person_to_another_site(users, client_for):
         f"/history/{change.pk}/revert/", {"next": "https://evil.example/phish"}
     )
     assert response.status_code == 302 and response["Location"] == "/taxonomy/#T8"
+
+
+def test_an_administration_site_edit_goes_through_the_service(client_for):
+    feature = Feature.objects.get(code="T7")
+    data = {
+        "code": "T7",
+        "label": "SLAM mapping",
+        "category": feature.category_id,
+        "order": feature.order,
+        "notes": "{}",
+        "provenance": "[]",
+    }
+    response = client_for("admin").post(f"/admin/taxonomy/feature/{feature.pk}/change/", data)
+    assert response.status_code == 302
+    feature.refresh_from_db()
+    assert feature.label == "SLAM mapping" and feature.version == 2
+    change = history.history_of(feature).first()
+    assert change.message == "Changed in the administration site" and change.version == 2
+    assert change.diff() == [("label", "SLAM", "SLAM mapping")]

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clusterbridge.core.models import ObjectChange
+from clusterbridge.funding import portal_import as calls
 from clusterbridge.funding.models import Instrument
-from clusterbridge.interop import calls, portal
+from clusterbridge.interop import portal
 
 pytestmark = pytest.mark.django_db
 

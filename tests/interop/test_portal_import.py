@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
+from clusterbridge.funding import portal_import as calls
 from clusterbridge.funding.models import Deadline, Instrument
-from clusterbridge.interop import calls, portal
+from clusterbridge.interop import portal
 from clusterbridge.taxonomy.models import Country, Feature
 
 pytestmark = pytest.mark.django_db
@@ -298,7 +299,7 @@ def test_imported_calls_get_suggested_features_for_editors_to_confirm(users):
         object_id=str(pending["T1"].pk), message="Suggested from the description"
     ).exists()
     # Same rules as the suggestions service: nothing is suggested twice.
-    assert services.suggest_for(genai, calls.suggestion_text(genai)) == []
+    assert services.suggest_for(genai, services.text_of(genai)) == []
     count = FeatureSuggestion.objects.count()
     run(newer_search_file(None))
     assert FeatureSuggestion.objects.count() == count
@@ -388,9 +389,26 @@ def test_a_record_of_the_wrong_shape_is_reported_and_the_rest_imports(broken):
 def test_an_extended_deadline_brings_an_archived_call_back():
     from clusterbridge.funding.services import expire_calls
 
-    run(_bulk(_topic("EXTENDED-01", deadlineDatesLong=[1577836800000])))  # 1 January 2020
+    opened = {"plannedOpeningDateLong": 1546300800000}  # 1 January 2019
+    run(_bulk(_topic("EXTENDED-01", deadlineDatesLong=[1577836800000], **opened)))  # 1 Jan 2020
     expire_calls()
     assert Instrument.objects.get(identifier="EXTENDED-01").archived_at is not None
-    run(_bulk(_topic("EXTENDED-01", deadlineDatesLong=[4102444800000])))  # 1 January 2100
+    run(_bulk(_topic("EXTENDED-01", deadlineDatesLong=[4102444800000], **opened)))  # 1 Jan 2100
     call = Instrument.objects.get(identifier="EXTENDED-01")
     assert call.archived_at is None and call.status_on() == "open"
+
+
+def test_a_topic_the_model_refuses_is_reported_and_the_rest_imports():
+    """The portal import validates like the forms: a deadline beyond 2100 (it would break
+    the calendar feed) or before the opening date leaves that topic out, with the reason."""
+    report = run(
+        _bulk(
+            _topic("SANE-TOPIC-01", title="Bell\u0007 topic"),
+            _topic("FAR-TOPIC-02", deadlineDatesLong=[253402214400000]),  # 31 December 9999
+        )
+    )
+    assert Instrument.objects.get(identifier="SANE-TOPIC-01").name == "Bell topic"
+    assert not Instrument.all_objects.filter(identifier="FAR-TOPIC-02").exists()
+    assert report.created == 1 and len(report.errors) == 1
+    assert "between 1900-01-01 and 2100-12-31" in report.errors[0].message
+    assert report.errors[0].identifier == "FAR-TOPIC-02"

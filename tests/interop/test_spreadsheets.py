@@ -12,10 +12,10 @@ from openpyxl import Workbook, load_workbook
 
 from clusterbridge.core import history
 from clusterbridge.core.models import ObjectChange
+from clusterbridge.funding import portal_import as calls
 from clusterbridge.funding.filtersets import InstrumentFilterSet
 from clusterbridge.funding.models import Instrument, StrategicDocument
-from clusterbridge.interop import calls, sheets
-from clusterbridge.interop.calls import concrete_snapshot
+from clusterbridge.interop import sheets
 from clusterbridge.interop.sheet_import import import_sheet
 from clusterbridge.taxonomy.models import Feature
 
@@ -28,7 +28,7 @@ GENAI = "HORIZON-CL3-2025-CS-ECCC-01"
 def state(model, field_name):
     return {
         obj.pk: (
-            concrete_snapshot(obj),
+            history.snapshot(obj, with_m2m=False),
             sorted(getattr(obj, field_name).values_list("code", flat=True)),
         )
         for obj in model.objects.filter(is_synthetic=False)

@@ -10,7 +10,6 @@ from django.urls import reverse
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.core import history
 from clusterbridge.interop import sheets
-from clusterbridge.interop.calls import concrete_snapshot
 from clusterbridge.interop.sheet_import import import_sheet
 from clusterbridge.projects.models import Project, Visibility
 
@@ -31,7 +30,10 @@ def rows_of(raw):
 
 def project_state():
     return {
-        p.pk: (concrete_snapshot(p), sorted(p.features.values_list("code", flat=True)))
+        p.pk: (
+            history.snapshot(p, with_m2m=False),
+            sorted(p.features.values_list("code", flat=True)),
+        )
         for p in Project.objects.real()
     }
 
@@ -39,7 +41,7 @@ def project_state():
 def cluster_state():
     state = {}
     for cluster in Cluster.objects.real():
-        snapshot = concrete_snapshot(cluster)
+        snapshot = history.snapshot(cluster, with_m2m=False)
         snapshot.pop("field_sources")
         state[cluster.pk] = (
             snapshot,

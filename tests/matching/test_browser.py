@@ -50,7 +50,7 @@ def test_tick_features_read_the_explanation_and_download(page, reference_data):
     expect(page.get_by_role("heading", name="Match matrix: projects × instruments")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
-    text = download_info.value.path().read_text(encoding="utf-8")
+    text = download_info.value.path().read_text(encoding="utf-8-sig")
     header = text.splitlines()[0].split(",")
     assert header[:2] == ["Instrument", "For applicants from"]
     assert "DIAC" in header and "Horizon prototype call" in text

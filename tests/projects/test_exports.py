@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from clusterbridge.projects.exports import safe_cell
+from clusterbridge.core.spreadsheets import safe_cell
 from tests.matching.factories import make_instrument, make_project
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def parse_csv(response):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def parse_xlsx(response):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clusterbridge.clusters.models import Cluster, Network
+from clusterbridge.core.api import ServiceSerializer
 from clusterbridge.taxonomy.models import Country, Term
 
 
@@ -29,7 +30,7 @@ class NetworkSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(ServiceSerializer):
     """Read: the whole profile. Write (through the services): the editable fields."""
 
     url = serializers.HyperlinkedIdentityField(view_name="cluster-detail", lookup_field="slug")
@@ -126,14 +127,3 @@ class ClusterSerializer(serializers.ModelSerializer):
             "expires": cluster.label_expires,
             "validity": cluster.label_validity(),
         }
-
-    def validate_name(self, value):
-        from clusterbridge.clusters.models import normalise_name
-
-        others = Cluster.objects.filter(status__in=["published", "pending"])
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        key = normalise_name(value)
-        if any(normalise_name(n) == key for n in others.values_list("name", flat=True)):
-            raise serializers.ValidationError("A cluster with this name is already listed.")
-        return value.strip()

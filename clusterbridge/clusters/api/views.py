@@ -1,9 +1,10 @@
 """/api/v1/clusters/ and /api/v1/networks/: the same FilterSet as the directory page; writes
 go through the same services as the pages (proposal → pending, manager edits → change
-requests, moderation by administrators)."""
+requests, moderation by administrators), with versions (ETag / If-Match)."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -20,26 +21,18 @@ from clusterbridge.clusters.models import (
     Network,
     Status,
 )
+from clusterbridge.core.api import VersionedMixin, versioned_schema
 
 
-def _values(serializer) -> dict:
-    data = dict(serializer.validated_data)
-    values = {}
-    for name, value in data.items():
-        if name == "country":
-            values[name] = value.code if value else None
-        elif name in services.TERM_FIELDS:
-            values[name] = sorted(term.code for term in value)
-        elif name in services.VALUE_FIELDS:
-            values[name] = value
-    return values
-
-
+@extend_schema_view(
+    **versioned_schema(ClusterSerializer, writes=("update", "partial_update")),
+)
 class ClusterViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Published clusters. POST proposes one (pending until approved); PATCH by a manager
-    submits a change request (applied at once for trusted managers and administrators)."""
+    submits a change request (202; applied at once, 200, for trusted managers and
+    administrators). Both go through the clusters' service, as the pages do."""
 
     serializer_class = ClusterSerializer
     filterset_class = ClusterFilterSet
@@ -60,24 +53,31 @@ class ClusterViewSet(
         if not cluster.is_visible_to(self.request.user):
             raise NotFound("No such cluster.")
         self.check_object_permissions(self.request, cluster)
+        self.etag_object = cluster
         return cluster
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cluster = services.propose(request.user, _values(serializer))
-        return Response(self.get_serializer(cluster).data, status=status.HTTP_201_CREATED)
+        self.perform_create(serializer)
+        return Response(
+            self.get_serializer(serializer.instance).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, *args, **kwargs):
         cluster = self.get_object()
         serializer = self.get_serializer(cluster, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        change = services.submit_change(cluster, request.user, _values(serializer))
-        if change is not None:
+        self.perform_update(serializer)
+        result = serializer.write_result
+        if result.waiting_for_review:
+            change = result.review
             return Response(
                 {"change_request": change.pk, "status": change.status, "changes": change.changes},
                 status=status.HTTP_202_ACCEPTED,
             )
+        if not result.changed:
+            raise ValidationError({"detail": "Nothing was changed."})
         cluster.refresh_from_db()
         return Response(self.get_serializer(cluster).data)
 
@@ -165,7 +165,8 @@ class ClusterViewSet(
         return Response({"change_request": change.pk, "status": change.status})
 
 
-class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(**versioned_schema(NetworkSerializer, writes=()))
+class NetworkViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
     """Cluster networks and associations, with the slugs of their published member clusters."""
 
     serializer_class = NetworkSerializer

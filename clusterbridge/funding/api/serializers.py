@@ -1,12 +1,11 @@
-"""Instruments and strategic documents as JSON; writes go through the history and share the
-model's validation (`Instrument.clean`), so the API refuses what the form refuses."""
+"""Instruments and strategic documents as JSON; writes go through the funding services
+(core.api.ServiceSerializer), so the API validates, checks and records what the pages do."""
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from clusterbridge.core import history
+from clusterbridge.core.api import ServiceSerializer
 from clusterbridge.funding.models import Instrument, StrategicDocument, today
 from clusterbridge.taxonomy.models import Country, Feature
 
@@ -23,32 +22,7 @@ class CodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=model.objects.all(), **kwargs)
 
 
-class HistorySerializer(serializers.ModelSerializer):
-    """Create and update through core.history, with the many-to-many values in the same entry."""
-
-    m2m_fields: tuple[str, ...] = ()
-
-    def _write(self, instance, validated_data):
-        m2m = {name: validated_data.pop(name) for name in self.m2m_fields if name in validated_data}
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean(exclude=list(self.m2m_fields))
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
-        history.save(instance, user=self.context["request"].user, m2m=m2m)
-        return instance
-
-    def create(self, validated_data):
-        return self._write(self.Meta.model(), validated_data)
-
-    def update(self, instance, validated_data):
-        return self._write(instance, validated_data)
-
-
-class InstrumentSerializer(HistorySerializer):
-    m2m_fields = ("features",)
-
+class InstrumentSerializer(ServiceSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="instrument-detail")
     page = serializers.CharField(source="get_absolute_url", read_only=True)
     country = CodeField(Country, allow_null=True, required=False)
@@ -122,9 +96,7 @@ class InstrumentSerializer(HistorySerializer):
         return data
 
 
-class StrategicDocumentSerializer(HistorySerializer):
-    m2m_fields = ("priorities",)
-
+class StrategicDocumentSerializer(ServiceSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="strategic-document-detail")
     page = serializers.CharField(source="get_absolute_url", read_only=True)
     country = CodeField(Country, allow_null=True, required=False)

@@ -1,7 +1,8 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
-from clusterbridge.core import history
+from clusterbridge.core.api import VersionedMixin, versioned_schema
 from clusterbridge.core.permissions import ModelPolicy
 from clusterbridge.funding.api.serializers import InstrumentSerializer, StrategicDocumentSerializer
 from clusterbridge.funding.filtersets import InstrumentFilterSet, StrategicDocumentFilterSet
@@ -11,7 +12,8 @@ from clusterbridge.taxonomy.models import Feature
 FEATURE_CODES = Prefetch("features", queryset=Feature.objects.only("code").order_by())
 
 
-class InstrumentViewSet(viewsets.ModelViewSet):
+@extend_schema_view(**versioned_schema(InstrumentSerializer))
+class InstrumentViewSet(VersionedMixin, viewsets.ModelViewSet):
     """Funding instruments. The list takes the same filters as the page `/funding/`:
     q, origin, country, feature (+ feature_mode=any), kind, status (default open),
     deadline_after, deadline_before, budget_min, budget_max, include_synthetic, ordering."""
@@ -30,11 +32,9 @@ class InstrumentViewSet(viewsets.ModelViewSet):
             return queryset
         return super().filter_queryset(queryset)
 
-    def perform_destroy(self, instance):
-        history.soft_delete(instance, user=self.request.user)
 
-
-class StrategicDocumentViewSet(viewsets.ModelViewSet):
+@extend_schema_view(**versioned_schema(StrategicDocumentSerializer))
+class StrategicDocumentViewSet(VersionedMixin, viewsets.ModelViewSet):
     """Strategic documents (e.g. national cybersecurity strategies) and their priorities.
     The list takes the same filters as the page `/funding/strategies/`: q, country, priority."""
 
@@ -48,6 +48,3 @@ class StrategicDocumentViewSet(viewsets.ModelViewSet):
             .select_related("country")
             .prefetch_related(Prefetch("priorities", queryset=Feature.objects.only("code")))
         )
-
-    def perform_destroy(self, instance):
-        history.soft_delete(instance, user=self.request.user)

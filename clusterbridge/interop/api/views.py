@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clusterbridge.accounts.roles import is_editor
-from clusterbridge.interop import calls, portal, sheet_import, sheets, uploads
+from clusterbridge.interop import file_imports, portal, runs, sheet_import, sheets, uploads
 
 
 class IsEditor(permissions.BasePermission):
@@ -72,7 +72,9 @@ class CallImportView(_ImportView):
     def post(self, request):
         try:
             raw, name, dry_run = self.read(request)
-            report = calls.import_calls(raw, user=request.user, dry_run=dry_run, filename=name)
+            report = file_imports.run(
+                "calls", raw, user=request.user, dry_run=dry_run, filename=name
+            )
         except uploads.UploadRefused as refused:
             return Response(
                 {"detail": str(refused)},
@@ -80,6 +82,8 @@ class CallImportView(_ImportView):
             )
         except portal.PortalFileError as error:
             return Response({"detail": str(error)}, status=400)
+        except runs.ImportInProgress as busy:
+            return Response({"detail": str(busy)}, status=409)
         return Response(
             {
                 "format": report.format,
@@ -130,6 +134,8 @@ class SpreadsheetImportView(_ImportView):
                 {"detail": str(refused)},
                 status=413 if isinstance(refused, uploads.UploadTooLarge) else 400,
             )
+        except runs.ImportInProgress as busy:
+            return Response({"detail": str(busy)}, status=409)
         except sheets.SheetFileError as error:
             status = 403 if isinstance(error, sheets.SheetPermissionError) else 400
             return Response({"detail": str(error)}, status=status)

@@ -1,3 +1,4 @@
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -5,7 +6,9 @@ from rest_framework.views import APIView
 
 from clusterbridge.matching.api.serializers import MatchSerializer
 from clusterbridge.matching.forms import MatchForm
-from clusterbridge.matching.services import results_for
+from clusterbridge.matching.services import profile_for, results_for
+from clusterbridge.taxonomy import profiles
+from clusterbridge.taxonomy.groups import with_feature_codes
 
 MAX_PAGE_SIZE = 200
 
@@ -61,3 +64,20 @@ class MatchView(APIView):
         if not profile.features:
             raise serializers.ValidationError({"feature": ["Give at least one feature code."]})
         return ranked_response(request, profile)
+
+
+class RecordMatchesView(APIView):
+    """The funding instruments ranked for one record described by features (a project…),
+    with score and explanation: GET /api/v1/<kind>/<id>/matches/."""
+
+    permission_classes: list = []
+    kind = ""  # a key of taxonomy.profiles, set per route
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses=MatchSerializer(many=True),
+    )
+    def get(self, request, id: int):  # noqa: A002 — the path parameter of the old route
+        kind = profiles.get(self.kind)
+        visible = with_feature_codes(kind.visible(request.user).select_related("country"))
+        return ranked_response(request, profile_for(get_object_or_404(visible, pk=id)))

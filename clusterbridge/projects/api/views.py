@@ -1,18 +1,18 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import action
 
-from clusterbridge.matching.api.serializers import MatchSerializer
-from clusterbridge.matching.api.views import ranked_response
-from clusterbridge.matching.services import profile_for
+from clusterbridge.core.api import VersionedMixin, versioned_schema
 from clusterbridge.projects.api.serializers import ProjectSerializer
 from clusterbridge.projects.filtersets import ProjectFilterSet
 from clusterbridge.projects.models import Project
 from clusterbridge.taxonomy.models import Feature
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Projects described by features (private ones only for their owner and admins)."""
+@extend_schema_view(**versioned_schema(ProjectSerializer, writes=()))
+class ProjectViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
+    """Projects described by features (private ones only for their owner and admins). The
+    funding that fits a project is at /api/v1/projects/<id>/matches/ (the matching app)."""
 
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
@@ -24,8 +24,3 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("country")
             .prefetch_related(Prefetch("features", queryset=Feature.objects.only("code")))
         )
-
-    @action(detail=True, methods=["get"], serializer_class=MatchSerializer, filterset_class=None)
-    def matches(self, request, pk=None):
-        """The funding instruments ranked for this project, with score and explanation."""
-        return ranked_response(request, profile_for(self.get_object()))

@@ -30,10 +30,7 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"There is no active user “{user}”.") from None
         spec = sheets.get_type(record_type)
-        header, rows = sheets.rows_for_export(spec, spec.queryset(person), editor=is_editor(person))
-        if fmt == "csv":
-            content = sheets.write_csv(header, rows)
-        else:
-            content = sheets.write_xlsx([(spec.key, header, rows)])
-        file.write_bytes(content)
+        file.write_bytes(
+            sheets.export_bytes(spec, spec.queryset(person), fmt, editor=is_editor(person))
+        )
         self.stdout.write(f"Wrote {file}.")

@@ -1,5 +1,6 @@
-"""clusterbridge import_calls FILE [--dry-run]: import calls from an EU Funding & Tenders
-Portal file (Search API results or grantsTenders.json; recognised from the content)."""
+"""clusterbridge import_calls FILE [--dry-run] [--batch-size N]: import calls from an EU
+Funding & Tenders Portal file (Search API results or grantsTenders.json; recognised from the
+content), in committed batches; run it again after an interruption and it resumes."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from clusterbridge.core.request_context import request_id_scope
-from clusterbridge.interop import calls, portal
+from clusterbridge.interop import file_imports, portal, runs
 
 
 class Command(BaseCommand):
@@ -21,8 +22,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Read and compare only; write nothing and print the same report.",
         )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=runs.BATCH_SIZE,
+            help="Topics written per committed batch (default %(default)s): other writers "
+            "wait at most one batch.",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, batch_size: int, **options):
         if not file.is_file():
             raise CommandError(f"{file} does not exist or is not a file.")
         size = file.stat().st_size
@@ -41,10 +49,15 @@ class Command(BaseCommand):
 
         try:
             with request_id_scope():
-                report = calls.import_calls(
-                    file.read_bytes(), dry_run=dry_run, filename=file.name, progress=progress
+                report = file_imports.run(
+                    "calls",
+                    file.read_bytes(),
+                    dry_run=dry_run,
+                    filename=file.name,
+                    progress=progress,
+                    batch_size=max(1, batch_size),
                 )
-        except portal.PortalFileError as error:
+        except (portal.PortalFileError, runs.ImportInProgress) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(report.summary())
         for reason, count in sorted(report.skipped_reasons.items()):

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from clusterbridge.core.request_context import request_id_scope
-from clusterbridge.interop import sheets
+from clusterbridge.interop import runs, sheets
 from clusterbridge.interop.sheet_import import import_sheet
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 report = import_sheet(
                     record_type, file.read_bytes(), user=person, dry_run=dry_run, filename=file.name
                 )
-        except sheets.SheetFileError as error:
+        except (sheets.SheetFileError, runs.ImportInProgress) as error:
             raise CommandError(str(error)) from None
         for problem in report.errors:
             self.stdout.write(f"  {problem}")

@@ -4,7 +4,8 @@ its description. Suggestions wait for an editor or the owner to accept or reject
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from clusterbridge.suggestions.services import suggest_for, supports_suggestions
+from clusterbridge.core.batches import chunked
+from clusterbridge.suggestions.services import suggest_for_many, supports_suggestions
 
 
 class Command(BaseCommand):
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             records = model._default_manager.exclude(description="")
             if not include_synthetic and any(f.name == "is_synthetic" for f in model._meta.fields):
                 records = records.filter(is_synthetic=False)
-            created = sum(len(suggest_for(obj)) for obj in records.iterator())
+            created = sum(
+                len(suggest_for_many(chunk)) for chunk in chunked(records.iterator(), 500)
+            )
             self.stdout.write(f"{model._meta.label}: {created} new suggestion(s)")
 
     def _model(self, name: str):
