@@ -9,7 +9,6 @@ from django.urls import NoReverseMatch, reverse
 
 from clusterbridge.accounts import dashboard, roles
 from clusterbridge.accounts.models import ApiToken
-from clusterbridge.core.models import ObjectChange
 
 # (url name, label, who may open it) — a tool appears only where the app that owns it is.
 TOOLS = (
@@ -74,21 +73,6 @@ def export_tokens(user) -> list[dict]:
     )
 
 
-def export_history(user) -> list[dict]:
-    return [
-        {
-            "time": change.time,
-            "action": change.action,
-            "record_type": change.content_type.model,
-            "record": change.object_repr,
-            "message": change.message,
-        }
-        for change in ObjectChange.objects.filter(user=user)
-        .select_related("content_type")
-        .order_by("time", "pk")
-    ]
-
-
 def register() -> None:
     dashboard.register(
         dashboard.Panel(
@@ -111,4 +95,3 @@ def register() -> None:
     dashboard.register_personal_data("email_addresses", export=export_email_addresses)
     dashboard.register_personal_data("two_factor_authentication", export=export_two_factor)
     dashboard.register_personal_data("api_tokens", export=export_tokens)
-    dashboard.register_personal_data("changes_made", export=export_history)

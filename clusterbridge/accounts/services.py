@@ -13,9 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clusterbridge.accounts import dashboard, roles
-from clusterbridge.core.models import ObjectChange
 
-DELETED_USER = "deleted user"
 EXPORT_FORMAT = "clusterbridge-personal-data/1"
 
 
@@ -64,7 +62,6 @@ def delete_account(user) -> None:
     for entry in dashboard.personal_data():
         if entry.erase is not None:
             entry.erase(user)
-    # History is append-only for what happened; who did it is the person's data, which
-    # goes with the account (queryset update: ObjectChange.save() refuses changes).
-    ObjectChange.objects.filter(user=user).update(user=None, user_name=DELETED_USER)
+    # The history's entries by the person become "deleted user" (core.personal, on the
+    # user's pre_delete signal): what happened stays, who did it goes with the account.
     user.delete()

@@ -64,7 +64,9 @@ def erase(user) -> None:
     """End the person's manager links (in each cluster's history) and take their user name
     out of the profiles' field sources; the profiles stay."""
     for link in ClusterManager.objects.filter(user=user):
-        history.soft_delete(link, user=user, message="The manager's account was deleted")
+        history.soft_delete(
+            link, user=user, message="The manager's account was deleted", checked=True
+        )
     name = user.get_username()
     candidates = Cluster.all_objects.exclude(field_sources={}).only("pk", "field_sources")
     if name.isascii():  # a cheap first cut; stored JSON escapes other characters

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from clusterbridge.core.search import ensure_fulltext
 
         post_migrate.connect(ensure_fulltext, dispatch_uid="clusterbridge-ensure-fulltext")
+
+        from clusterbridge.core import personal
+
+        personal.register()

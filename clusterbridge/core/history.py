@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from clusterbridge.core.models import ObjectChange, TrackedModel
 from clusterbridge.core.request_context import current_request_id
@@ -137,7 +138,15 @@ def save_form(form, *, user=None, message: str = "") -> ObjectChange | None:
     return save(obj, user=user, m2m=m2m, message=message)
 
 
-def soft_delete(obj: TrackedModel, *, user=None, message: str = "") -> ObjectChange | None:
+def soft_delete(
+    obj: TrackedModel, *, user=None, message: str = "", checked: bool = False
+) -> ObjectChange | None:
+    """Soft-delete through the model's service. `checked=True` is for a step of a business
+    action that has checked its own rules (who may leave an organisation, end a link…): the
+    deletion is written and recorded for `user` without asking the model's policy again."""
+    if checked:
+        obj.deleted_at = timezone.now()
+        return _service(obj).write(obj, user=user, action=Action.DELETE, message=message)
     return _service(obj).delete(obj, user, message=message).change
 
 

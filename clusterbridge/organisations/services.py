@@ -300,7 +300,7 @@ def remove_member(membership: Membership, user) -> None:
         raise ValidationError("To leave the organisation yourself, use “Leave”.")
     if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
         raise ValidationError("An organisation keeps at least one owner.")
-    history.soft_delete(membership, user=user, message="Removed by an owner")
+    history.soft_delete(membership, user=user, message="Removed by an owner", checked=True)
     organisation = membership.organisation
     _mail(
         [membership.user],
@@ -330,7 +330,9 @@ def leave(organisation: Organisation, user) -> None:
             "organisation."
         )
     withdrawn = membership.status == MemberStatus.PENDING
-    history.soft_delete(membership, user=user, message="Request withdrawn" if withdrawn else "Left")
+    history.soft_delete(
+        membership, user=user, message="Request withdrawn" if withdrawn else "Left", checked=True
+    )
 
 
 # Clusters --------------------------------------------------------------------------------
@@ -474,6 +476,7 @@ def end_cluster_membership(link: ClusterMembership, user) -> None:
         link,
         user=user,
         message="Withdrawn by the organisation" if by_organisation else "Ended by the cluster",
+        checked=True,
     )
     if not by_organisation:
         _mail_organisation(

@@ -20,6 +20,8 @@ def give_a_bit_of_everything(user, admin, n: int = 1) -> None:
     for cluster in Cluster.objects.public().order_by("pk")[:n]:
         cluster_services.grant_manager(cluster, admin, user)
     for i in range(n):
-        cluster_services.propose(user, {"name": f"Adriatic Drone Cluster {i}"})
+        name = f"Adriatic Drone Cluster {i}"
+        if not Cluster.all_objects.filter(name=name).exists():  # names are unique
+            cluster_services.propose(user, {"name": name})
         Project.objects.create(name=f"Drone {i}", owner=user, visibility=Visibility.PRIVATE)
         ApiToken.issue(user, f"script {i}")
