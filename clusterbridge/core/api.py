@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clusterbridge.accounts.roles import is_editor
 from clusterbridge.core.services import Conflict, WriteResult, service_for
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,29 @@ class VersionedMixin:
 VERSION_KEY = "__if_match_version"
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class EditorOnlyFieldsMixin:
+    """Fields named in `Meta.editor_only_fields` (editorial notes…) are in the answer only
+    for editors; everyone else gets the record without them. The schema documents them as
+    optional (not required)."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        hidden = getattr(self.Meta, "editor_only_fields", ())
+        request = self.context.get("request")
+        if hidden and not (request is not None and is_editor(request.user)):
+            for name in hidden:
+                data.pop(name, None)
+        return data
+
+
+def sometimes_absent_fields(serializer) -> set[str]:
+    """The fields a serializer's answer may leave out (not `required` in the schema):
+    `Meta.editor_only_fields` and `Meta.optional_fields`."""
+    meta = getattr(serializer, "Meta", None)
+    return set(getattr(meta, "editor_only_fields", ())) | set(getattr(meta, "optional_fields", ()))
+
+
+class ServiceSerializer(EditorOnlyFieldsMixin, serializers.ModelSerializer):
     """A ModelSerializer that writes through the model's service: the validated data are the
     values (only the fields sent, for PATCH), so the API validates, checks permissions and
     records history exactly as the pages do. `write_result` keeps what the service did."""

@@ -33,8 +33,12 @@ class CodeListField(forms.Field):
         known = self.known_codes() if value else set()
         unknown = [code for code in value if code not in known]
         if unknown:
+            # Formatted by Django (and again by django-filter for the API) from params:
+            # a code written into the message itself would be %-formatted twice.
             raise forms.ValidationError(
-                f"Unknown {self.noun}: {', '.join(unknown)}.", code="unknown_code"
+                "Unknown %(noun)s: %(codes)s.",
+                code="unknown_code",
+                params={"noun": self.noun, "codes": ", ".join(unknown)},
             )
 
 

@@ -6,8 +6,8 @@ from clusterbridge.taxonomy.models import Country, Term
 
 
 class NetworkSerializer(serializers.ModelSerializer):
-    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    member_of = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    member_of = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     clusters = serializers.SerializerMethodField()
 
     class Meta:
@@ -65,7 +65,7 @@ class ClusterSerializer(ServiceSerializer):
     networks = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     domains = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     label = serializers.SerializerMethodField()
-    size = serializers.IntegerField(source="size_members", read_only=True)
+    size = serializers.IntegerField(source="size_members", read_only=True, allow_null=True)
 
     class Meta:
         model = Cluster

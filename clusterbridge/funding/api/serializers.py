@@ -71,6 +71,8 @@ class InstrumentSerializer(ServiceSerializer):
             "created_at",
             "updated_at",
         ]
+        editor_only_fields = ["notes"]
+        optional_fields = ["search_rank"]  # only in search results ranked by `q`
         read_only_fields = [
             "final_deadline",
             "archived_at",
@@ -121,4 +123,5 @@ class StrategicDocumentSerializer(ServiceSerializer):
             "created_at",
             "updated_at",
         ]
+        editor_only_fields = ["notes"]
         read_only_fields = ["provenance", "is_synthetic", "created_at", "updated_at"]

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -28,6 +29,7 @@ class MatchSerializer(serializers.Serializer):
     explanation = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField(), source="match.reasons")
 
+    @extend_schema_field(InstrumentRefSerializer)
     def get_instrument(self, result) -> dict:
         instrument = result.instrument
         return {
@@ -38,8 +40,25 @@ class MatchSerializer(serializers.Serializer):
             "url": result.url,
         }
 
+    @extend_schema_field(FeatureRefSerializer(many=True))
     def get_shared(self, result) -> list[dict]:
         return [{"code": c, "label": label} for c, label in result.shared]
 
+    @extend_schema_field(FeatureRefSerializer(many=True))
     def get_missing(self, result) -> list[dict]:
         return [{"code": c, "label": label} for c, label in result.missing]
+
+
+class MatchProfileSerializer(serializers.Serializer):
+    features = serializers.ListField(child=serializers.CharField())
+    country = serializers.CharField(allow_null=True)
+
+
+class RankedMatchesSerializer(serializers.Serializer):
+    """A page of ranked matches, with the profile they were ranked for."""
+
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    profile = MatchProfileSerializer()
+    results = MatchSerializer(many=True)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clusterbridge.matching.api.serializers import MatchSerializer
+from clusterbridge.matching.api.serializers import MatchSerializer, RankedMatchesSerializer
 from clusterbridge.matching.forms import MatchForm
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.taxonomy import profiles
@@ -49,7 +49,7 @@ class MatchView(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses=MatchSerializer(many=True),
+        responses=RankedMatchesSerializer,
     )
     def get(self, request):
         form = MatchForm(request.query_params)
@@ -75,7 +75,7 @@ class RecordMatchesView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses=MatchSerializer(many=True),
+        responses=RankedMatchesSerializer,
     )
     def get(self, request, id: int):  # noqa: A002 — the path parameter of the old route
         kind = profiles.get(self.kind)
