@@ -309,6 +309,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a ceiling on nesting (a body of 50,000 "[" is a 400, not a crash).
+    "DEFAULT_PARSER_CLASSES": [
+        "clusterbridge.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "clusterbridge.core.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "clusterbridge.core.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "clusterbridge.core.api.exception_handler",

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from clusterbridge.alerts import sources
+from clusterbridge.core.validation import clean_text, date_in_range
 
 FEED_ITEMS = 50
 CALENDAR_INSTRUMENTS = 500
@@ -57,13 +58,16 @@ class SearchFeed(Feed):
     def items(self, obj):
         return obj["items"]
 
+    # Every write path cleans control characters; the feed cleans again so that a record
+    # stored before that rule (or written around it) cannot make the feed invalid XML.
     def item_title(self, item):
-        return item.name
+        return clean_text(item.name)
 
     def item_description(self, item):
         # Atom readers render the summary as HTML: the description is text, so escape it.
         deadlines = ", ".join(item.deadline_dates) or "not given"
-        return linebreaksbr(escape(f"{item.description}\n\nDeadlines: {deadlines}".strip()))
+        text = clean_text(f"{item.description}\n\nDeadlines: {deadlines}".strip())
+        return linebreaksbr(escape(text))
 
     def item_link(self, item):
         return sources.instrument_url(item)
@@ -93,15 +97,17 @@ def deadlines_ics(query: str, request) -> bytes:
     stamp = timezone.now().astimezone(datetime.UTC)
     for instrument in instruments:
         url = request.build_absolute_uri(sources.instrument_url(instrument))
-        for day in instrument.deadlines:
+        # Dates are bounded on every write; a stored date beyond them is left out, as no
+        # calendar program reads year 9999.
+        for day in filter(date_in_range, instrument.deadlines):
             event = icalendar.Event()
             event.add("uid", f"instrument-{instrument.pk}-{day.isoformat()}@{host}")
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
             event.add("dtend", day + datetime.timedelta(days=1))
-            event.add("summary", f"Deadline: {instrument.name}")
+            event.add("summary", f"Deadline: {clean_text(instrument.name)}")
             event.add("url", url)
-            event.add("description", f"{instrument.name}\n{url}")
+            event.add("description", f"{clean_text(instrument.name)}\n{url}")
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
     return calendar.to_ical()

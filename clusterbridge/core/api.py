@@ -2,10 +2,11 @@
 writes through the models' services with versions (ETag / If-Match)."""
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, models
 from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -135,12 +136,33 @@ def sometimes_absent_fields(serializer) -> set[str]:
     return set(getattr(meta, "editor_only_fields", ())) | set(getattr(meta, "optional_fields", ()))
 
 
+# RFC 3339 (what the schema's "date-time" means): a date, "T", a time and an offset "Z" or
+# "+01:00". DRF alone also takes "+0100", no offset or a space, which the schema does not say.
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+class RFC3339DateTimeField(serializers.DateTimeField):
+    default_error_messages = {
+        "invalid": "Give a date and time as RFC 3339, e.g. 2025-11-12T09:30:00+01:00 "
+        "or 2025-11-12T08:30:00Z.",
+    }
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not RFC3339.fullmatch(value.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(value.strip())
+
+
 class ServiceSerializer(EditorOnlyFieldsMixin, serializers.ModelSerializer):
     """A ModelSerializer that writes through the model's service: the validated data are the
     values (only the fields sent, for PATCH), so the API validates, checks permissions and
     records history exactly as the pages do. `write_result` keeps what the service did."""
 
     write_result: WriteResult | None = None
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: RFC3339DateTimeField,
+    }
 
     def create(self, validated_data):
         service = service_for(self.Meta.model)
