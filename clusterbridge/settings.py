@@ -6,6 +6,7 @@ Two modes:
 - production (DATABASE_URL set): SECRET_KEY is required, HTTPS hardening is on by default.
 """
 
+import re
 import secrets
 from pathlib import Path
 
@@ -268,6 +269,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Spreadsheets are read as a stream, within these ceilings (a workbook that declares a
+# million rows or unpacks to gigabytes is refused with a message, not read).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=10)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200, minimum=10)
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024, minimum=1024)
 
 # Security ---------------------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", not EMBEDDED)
@@ -301,7 +307,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+
 # API ----------------------------------------------------------------------------------------
+def _throttle_rate(name: str, default: str) -> str:
+    """A request rate such as "300/min" (per second, minute, hour or day)."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 300/min, not {value!r}.")
+    return value
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "clusterbridge.accounts.authentication.ApiTokenAuthentication",
@@ -318,6 +333,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "clusterbridge.core.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "clusterbridge.core.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "clusterbridge.core.api.exception_handler",
+    # Counted in the shared cache (CACHES above), so every server process sees one count.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _throttle_rate("API_THROTTLE_ANON", "300/min"),
+        "user": _throttle_rate("API_THROTTLE_USER", "1200/min"),
+    },
+    # Behind a proxy the client is the last X-Forwarded-For hop (as for sign-in limits).
+    "NUM_PROXIES": 1 if env_bool("BEHIND_PROXY", False) else None,
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {

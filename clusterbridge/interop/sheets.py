@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -311,9 +312,10 @@ def _cell_text(value: Any) -> str:
 
 
 def read_rows(raw: bytes) -> list[list[str]]:
-    """All rows (header first) of a CSV or XLSX file, as text."""
+    """All rows (header first) of a CSV or XLSX file, as text, within the import ceilings
+    (IMPORT_MAX_ROWS rows, IMPORT_MAX_COLUMNS columns, IMPORT_MAX_UNZIPPED_BYTES unpacked)."""
     if raw[:4] == b"PK\x03\x04":
-        return _xlsx_rows(raw)
+        return _within_limits(_xlsx_rows(raw))
     if raw[:1] in (b"{", b"["):
         raise SheetFileError(
             "This is a JSON file, not a spreadsheet: portal files are imported "
@@ -337,16 +339,63 @@ def read_rows(raw: bytes) -> list[list[str]]:
         delimiter = ","
     try:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return [[_cell_text(v) for v in row] for row in reader]
+        return _within_limits(reader)
     except csv.Error as error:
         raise SheetFileError(f"The CSV cannot be read: {error}.") from None
 
 
-def _xlsx_rows(raw: bytes) -> list[list[str]]:
+def _within_limits(rows) -> list[list[str]]:
+    """Read rows one at a time, refusing the file as soon as it passes a ceiling."""
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    read: list[list[str]] = []
+    for number, row in enumerate(rows, start=1):
+        if number > max_rows + 1:  # + the header
+            raise SheetFileError(
+                f"The file has more than {max_rows:,} rows (IMPORT_MAX_ROWS): split it into "
+                "several files and import them one after the other."
+            )
+        if len(row) > max_columns:
+            # Trailing empty cells (a row formatted to the sheet's edge) do not count.
+            row = list(row)
+            while len(row) > max_columns and row[-1] in (None, ""):
+                row.pop()
+            if len(row) > max_columns:
+                raise SheetFileError(
+                    f"Row {number} has more than {max_columns} columns (IMPORT_MAX_COLUMNS): "
+                    "the import format has one column per field, see the template."
+                )
+        read.append([_cell_text(v) for v in row])
+    return read
+
+
+def _check_unzipped_size(raw: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than IMPORT_MAX_UNZIPPED_BYTES, from
+    the sizes the archive declares, before anything is unpacked (Python's zip reader never
+    unpacks more than the declared size of a part)."""
+    from zipfile import BadZipFile, ZipFile
+
+    limit = settings.IMPORT_MAX_UNZIPPED_BYTES
+    try:
+        with ZipFile(io.BytesIO(raw)) as archive:
+            total = sum(part.file_size for part in archive.infolist())
+    except (BadZipFile, OSError, ValueError) as error:
+        raise SheetFileError(f"The XLSX workbook cannot be opened ({error}).") from None
+    if total > limit:
+        raise SheetFileError(
+            f"The XLSX workbook unpacks to {total / 1_048_576:,.0f} MB, more than the "
+            f"{limit / 1_048_576:,.0f} MB accepted (IMPORT_MAX_UNZIPPED_BYTES): it is not an "
+            "ordinary spreadsheet. Save the records as CSV, or split them."
+        )
+
+
+def _xlsx_rows(raw: bytes):
+    """The rows of the first sheet of records, streamed (openpyxl's read-only mode, which
+    parses its XML through defusedxml when installed, as it is here)."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
+    _check_unzipped_size(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as error:
@@ -355,7 +404,11 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
         sheets = [s for s in workbook.worksheets if s.title.casefold() != "readme"]
         if not sheets:
             raise SheetFileError("The workbook has no sheet of records.")
-        return [[_cell_text(v) for v in row] for row in sheets[0].iter_rows(values_only=True)]
+        sheet = sheets[0]
+        # The dimension a file declares (e.g. A1:XFD1048576) is not trusted: without it the
+        # reader yields the cells the file holds instead of padding every row and column to it.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 
