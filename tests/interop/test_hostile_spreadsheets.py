@@ -60,10 +60,12 @@ def compression_bomb(unpacked_mb: int = 300) -> bytes:
     """A valid workbook with one more part of `unpacked_mb` MB of zeros (≈0.3 MB packed)."""
     out = io.BytesIO(workbook_bytes(ROWS))
     chunk = b"\0" * 1_048_576
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("xl/media/image1.bin", "w", force_zip64=True) as part:
-            for _ in range(unpacked_mb):
-                part.write(chunk)
+    with (
+        zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("xl/media/image1.bin", "w", force_zip64=True) as part,
+    ):
+        for _ in range(unpacked_mb):
+            part.write(chunk)
     return out.getvalue()
 
 
