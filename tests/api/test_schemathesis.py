@@ -24,8 +24,15 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-# Bounded: a few examples per operation keep the whole run under a minute per database.
-EXAMPLES = 8
+# Bounded: a few generated examples per operation (always the same ones) keep the whole
+# run under a minute per database.
+BOUNDED = settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=[Phase.generate],
+)
 
 
 # The schema the site serves at /api/schema/, built without a request (no database needed).
@@ -42,32 +49,15 @@ def token_header(db):
     return {"Authorization": f"Token {key}"}
 
 
-@pytest.fixture(autouse=True)
-def _no_throttling(settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
-
-
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-    phases=[Phase.generate],
-)
+@BOUNDED
 def test_anonymous(case):
     case.call_and_validate(app=APP, checks=CHECKS)
 
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-    phases=[Phase.generate],
-)
+@BOUNDED
 def test_with_token(case, token_header):
     case.call_and_validate(app=APP, headers=token_header, checks=CHECKS)
