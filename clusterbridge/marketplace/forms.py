@@ -8,6 +8,7 @@ from clusterbridge.funding.forms import FeatureCheckboxes, grouped_feature_choic
 from clusterbridge.funding.models import Instrument
 from clusterbridge.marketplace import services
 from clusterbridge.marketplace.models import MESSAGE_MAX, Post
+from clusterbridge.organisations.models import Organisation
 from clusterbridge.taxonomy.models import Country, Feature, Term
 
 
@@ -49,6 +50,11 @@ class PostForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = services.member_organisations(user)
+        if self.instance.organisation_id:
+            # An administrator edits a post of an organisation they are not a member of.
+            organisations = (
+                organisations | Organisation.objects.filter(pk=self.instance.organisation_id)
+            ).distinct()
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
         self.fields["kind"].choices = self.fields["kind"].choices[1:]
