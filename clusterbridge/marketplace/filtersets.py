@@ -63,7 +63,7 @@ class PostFilterSet(django_filters.FilterSet):
     )
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, label="Urgency")
     disruption = django_filters.BooleanFilter(
-        field_name="is_disruption", label="Value-chain disruptions only"
+        field_name="is_disruption", label="Value-chain disruption"
     )
     funding_call = django_filters.NumberFilter(
         field_name="funding_call_id", label="Funding call (id)"
@@ -148,6 +148,7 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
     plain = Post.all_objects.filter(pk__in=ids).order_by()
     kinds = dict(plain.values_list("kind").annotate(n=Count("pk")))
     urgencies = dict(plain.values_list("urgency").annotate(n=Count("pk")))
+    disruptions = plain.filter(is_disruption=True).count()
     result: dict[str, list[dict]] = {
         "kind": [
             {"value": v, "label": str(label), "count": kinds[v]}
@@ -160,6 +161,11 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
             if v in urgencies
         ],
     }
+    result["disruption"] = (
+        [{"value": "true", "label": "Disruptions only", "count": disruptions}]
+        if disruptions
+        else []
+    )
     rows = _linked(
         ids,
         "features",

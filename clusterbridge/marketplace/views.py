@@ -20,7 +20,16 @@ from clusterbridge.marketplace.forms import MessageForm, PostForm, ReasonForm
 from clusterbridge.marketplace.models import Kind, Message, Post, Status, is_moderator
 
 PAGE_SIZE = 20
-FACET_ORDER = ("kind", "urgency", "feature", "ecosystem", "sector", "country", "cluster")
+FACET_ORDER = (
+    "kind",
+    "urgency",
+    "disruption",
+    "feature",
+    "ecosystem",
+    "sector",
+    "country",
+    "cluster",
+)
 
 
 def list_queryset():
@@ -54,7 +63,6 @@ def _panel(request: HttpRequest, filterset: PostFilterSet, counts: dict, total: 
                 folded=name == "feature" and not chosen,
             )
         )
-    sections.append(Fields("", [form["disruption"]]))
     sections.append(Fields("", [form["ordering"]], chips=False))
     return FilterPanel(
         request,

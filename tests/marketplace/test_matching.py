@@ -15,13 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _need(users, **changes):
-    values = dict(
-        organisation=beta(),
-        kind="need",
-        title="Masks for care homes",
-        quantity=150000,
-        countries=list(Country.objects.filter(code="SE")),
-    )
+    values = {
+        "organisation": beta(),
+        "kind": "need",
+        "title": "Masks for care homes",
+        "quantity": 150000,
+        "countries": list(Country.objects.filter(code="SE")),
+    }
     values.update(changes)
     return make_post(users["other_owner"], **values)
 
