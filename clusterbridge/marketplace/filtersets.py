@@ -30,7 +30,7 @@ class PostFilterSet(django_filters.FilterSet):
         label="Search",
         help_text="Full-text search, every word as a prefix; ranked by relevance.",
     )
-    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label="Kind")
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label="Kind", distinct=False)
     feature = FeatureFilter(
         field_name="features__code",
         label="Feature",
@@ -61,7 +61,9 @@ class PostFilterSet(django_filters.FilterSet):
         label="Validated by cluster",
         help_text="A cluster's slug; repeatable.",
     )
-    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, label="Urgency")
+    urgency = django_filters.MultipleChoiceFilter(
+        choices=Urgency.choices, label="Urgency", distinct=False
+    )
     disruption = django_filters.BooleanFilter(
         field_name="is_disruption", label="Value-chain disruption"
     )

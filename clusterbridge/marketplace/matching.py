@@ -18,14 +18,17 @@ Two entry points:
 
 from __future__ import annotations
 
+import datetime
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 
-from clusterbridge.marketplace.models import Kind, Post, Urgency
+from clusterbridge.marketplace.models import Kind, Post, Status, Urgency
 from clusterbridge.matching.engine import CATEGORY_WEIGHTS, DEFAULT_WEIGHT
 from clusterbridge.notifications.services import notify_many
 from clusterbridge.organisations.models import Membership
@@ -46,8 +49,39 @@ def counterpart_kinds(kind: str) -> tuple[str, ...]:
 
 
 @dataclass
+class Vocabulary:
+    """Codes, labels and weights of the taxonomy entries posts use (small tables, read once
+    per matching run): matching itself works on ids."""
+
+    features: dict[int, tuple[str, str, int]]  # id -> (code, "T1 label", weight)
+    terms: dict[int, tuple[str, str]]  # id -> (code, label)
+    countries: dict[int, tuple[str, str]]
+
+    @classmethod
+    def load(cls) -> Vocabulary:
+        from clusterbridge.taxonomy.models import Country, Feature, Term
+
+        return cls(
+            features={
+                pk: (code, f"{code} {label}", CATEGORY_WEIGHTS.get(category, DEFAULT_WEIGHT))
+                for pk, code, label, category in Feature.objects.values_list(
+                    "pk", "code", "label", "category__code"
+                )
+            },
+            terms={
+                pk: (code, label)
+                for pk, code, label in Term.objects.values_list("pk", "code", "label")
+            },
+            countries={
+                pk: (code, label)
+                for pk, code, label in Country.objects.values_list("pk", "code", "label")
+            },
+        )
+
+
+@dataclass
 class Descriptor:
-    """What matching reads of a post (loaded in bulk, no model instances)."""
+    """What matching reads of a post: ids only, loaded in bulk without joins."""
 
     pk: int
     kind: str
@@ -55,15 +89,16 @@ class Descriptor:
     urgency: str
     quantity: int | None
     unit: str
-    features: dict[str, str] = field(default_factory=dict)  # code -> "T1 label"
-    categories: dict[str, str] = field(default_factory=dict)  # code -> category code
-    ecosystems: dict[str, str] = field(default_factory=dict)
-    sectors: dict[str, str] = field(default_factory=dict)
-    countries: dict[str, str] = field(default_factory=dict)
+    valid_until: datetime.date | None = None
+    is_synthetic: bool = False
+    features: set[int] = field(default_factory=set)
+    ecosystems: set[int] = field(default_factory=set)
+    sectors: set[int] = field(default_factory=set)
+    countries: set[int] = field(default_factory=set)
 
-    def weight(self) -> int:
+    def weight(self, vocabulary: Vocabulary) -> int:
         return (
-            sum(CATEGORY_WEIGHTS.get(c, DEFAULT_WEIGHT) for c in self.categories.values())
+            sum(vocabulary.features[f][2] for f in self.features)
             + ECOSYSTEM_WEIGHT * len(self.ecosystems)
             + SECTOR_WEIGHT * len(self.sectors)
         )
@@ -83,43 +118,49 @@ class Match:
 
 
 def descriptors(queryset: QuerySet) -> dict[int, Descriptor]:
-    """The descriptors of the posts of `queryset`, in five queries."""
+    """The descriptors of the posts of `queryset`, in five queries without joins."""
     rows = queryset.order_by().values_list(
-        "pk", "kind", "organisation_id", "urgency", "quantity", "unit"
+        "pk",
+        "kind",
+        "organisation_id",
+        "urgency",
+        "quantity",
+        "unit",
+        "valid_until",
+        "is_synthetic",
     )
-    found = {pk: Descriptor(pk, k, o, u, q, unit or "") for pk, k, o, u, q, unit in rows}
+    found = {row[0]: Descriptor(*row[:5], row[5] or "", *row[6:]) for row in rows}
     if not found:
         return found
-    ids = list(found)
-    through = Post.features.through.objects.filter(post_id__in=ids)
-    for pk, code, label, category in through.values_list(
-        "post_id", "feature__code", "feature__label", "feature__category__code"
-    ):
-        found[pk].features[code] = f"{code} {label}"
-        found[pk].categories[code] = category
-    for relation, attribute, label_path in (
-        ("ecosystems", "ecosystems", "term"),
-        ("sectors", "sectors", "term"),
-        ("countries", "countries", "country"),
+    ids = queryset.order_by().values("pk") if len(found) > 500 else list(found)
+    for relation, column in (
+        ("features", "feature_id"),
+        ("ecosystems", "term_id"),
+        ("sectors", "term_id"),
+        ("countries", "country_id"),
     ):
         links = getattr(Post, relation).through.objects.filter(post_id__in=ids)
-        for pk, code, label in links.values_list(
-            "post_id", f"{label_path}__code", f"{label_path}__label"
-        ):
-            getattr(found[pk], attribute)[code] = label
+        for pk, value in links.values_list("post_id", column).iterator(chunk_size=5000):
+            descriptor = found.get(pk)
+            if descriptor is not None:
+                getattr(descriptor, relation).add(value)
     return found
 
 
-def _reaches(target: Descriptor, candidate: Descriptor) -> tuple[bool, str]:
+def _names(ids, table: dict, position: int = 1) -> list[str]:
+    return sorted(table[i][position] for i in ids)
+
+
+def _reaches(target: Descriptor, candidate: Descriptor, vocabulary: Vocabulary) -> tuple[bool, str]:
     if not target.countries or not candidate.countries:
         where = candidate.countries or target.countries
         if not where:
             return True, "Any country"
-        return True, "Reaches " + ", ".join(sorted(where.values()))
-    shared = target.countries.keys() & candidate.countries.keys()
+        return True, "Reaches " + ", ".join(_names(where, vocabulary.countries))
+    shared = target.countries & candidate.countries
     if not shared:
         return False, ""
-    return True, "Reaches " + ", ".join(sorted(target.countries[c] for c in shared))
+    return True, "Reaches " + ", ".join(_names(shared, vocabulary.countries))
 
 
 def _quantity(target: Descriptor, candidate: Descriptor) -> tuple[bool | None, str]:
@@ -137,78 +178,136 @@ def _quantity(target: Descriptor, candidate: Descriptor) -> tuple[bool | None, s
     return False, f"Covers {share}% of the quantity ({offer.quantity:,} of {need.quantity:,})"
 
 
-def score(target: Descriptor, candidate: Descriptor) -> Match | None:
-    """How well `candidate` fits `target`, with the reasons; None when it does not fit."""
+def _fits(target: Descriptor, candidate: Descriptor, vocabulary: Vocabulary, total: int):
+    """(score, shared features, ecosystems, sectors), or None when it does not fit."""
     if candidate.organisation_id == target.organisation_id:
         return None
-    reachable, where = _reaches(target, candidate)
-    if not reachable:
+    if target.countries and candidate.countries and not target.countries & candidate.countries:
         return None
-    features = sorted(target.features.keys() & candidate.features.keys())
-    ecosystems = sorted(target.ecosystems.keys() & candidate.ecosystems.keys())
-    sectors = sorted(target.sectors.keys() & candidate.sectors.keys())
+    features = target.features & candidate.features
+    ecosystems = target.ecosystems & candidate.ecosystems
+    sectors = target.sectors & candidate.sectors
     if not (features or ecosystems or sectors):
         return None
     points = (
-        sum(CATEGORY_WEIGHTS.get(target.categories[c], DEFAULT_WEIGHT) for c in features)
+        sum(vocabulary.features[f][2] for f in features)
         + ECOSYSTEM_WEIGHT * len(ecosystems)
         + SECTOR_WEIGHT * len(sectors)
     )
+    return min(1.0, points / max(total, 1)), features, ecosystems, sectors
+
+
+def score(
+    target: Descriptor, candidate: Descriptor, vocabulary: Vocabulary | None = None
+) -> Match | None:
+    """How well `candidate` fits `target`, with the reasons; None when it does not fit."""
+    vocabulary = vocabulary or Vocabulary.load()
+    fit = _fits(target, candidate, vocabulary, target.weight(vocabulary))
+    if fit is None:
+        return None
+    return _explained(target, candidate, vocabulary, *fit)
+
+
+def _explained(target, candidate, vocabulary, value, features, ecosystems, sectors) -> Match:
+    by_weight = sorted(
+        features, key=lambda f: (-vocabulary.features[f][2], vocabulary.features[f][0])
+    )
     reasons = []
     if features:
-        reasons.append("Shared features: " + ", ".join(target.features[c] for c in features))
+        reasons.append(
+            "Shared features: " + ", ".join(vocabulary.features[f][1] for f in by_weight)
+        )
     if ecosystems:
-        reasons.append("Ecosystem: " + ", ".join(target.ecosystems[c] for c in ecosystems))
+        reasons.append("Ecosystem: " + ", ".join(_names(ecosystems, vocabulary.terms)))
     if sectors:
-        reasons.append("Sector: " + ", ".join(target.sectors[c] for c in sectors))
-    missing = sorted(target.features.keys() - candidate.features.keys())
+        reasons.append("Sector: " + ", ".join(_names(sectors, vocabulary.terms)))
+    missing = sorted(
+        target.features - candidate.features,
+        key=lambda f: (-vocabulary.features[f][2], vocabulary.features[f][0]),
+    )
     if missing:
-        reasons.append("Missing: " + ", ".join(target.features[c] for c in missing))
-    reasons.append(where)
+        reasons.append("Missing: " + ", ".join(vocabulary.features[f][1] for f in missing))
+    reasons.append(_reaches(target, candidate, vocabulary)[1])
     covers, quantity = _quantity(target, candidate)
     if quantity:
         reasons.append(quantity)
     if candidate.urgency == Urgency.CRISIS:
         reasons.append("Crisis")
-    return Match(None, candidate.pk, min(1.0, points / max(target.weight(), 1)), reasons, covers)
+    return Match(None, candidate.pk, value, reasons, covers)
 
 
-def _order(match: Match, candidate: Descriptor) -> tuple:
+def _order(value: float, covers: bool | None, candidate: Descriptor) -> tuple:
     return (
         candidate.urgency != Urgency.CRISIS,
-        -round(match.score, 6),
-        match.covers is False,
+        -round(value, 6),
+        covers is False,
         -candidate.pk,
     )
 
 
-def _candidates(post: Post) -> QuerySet:
-    """Published posts of the other side that share a feature, ecosystem or sector."""
-    features = Post.features.through.objects.filter(post_id=post.pk).values("feature_id")
-    ecosystems = Post.ecosystems.through.objects.filter(post_id=post.pk).values("term_id")
-    sectors = Post.sectors.through.objects.filter(post_id=post.pk).values("term_id")
-    sharing = (
-        Q(pk__in=Post.features.through.objects.filter(feature_id__in=features).values("post_id"))
-        | Q(pk__in=Post.ecosystems.through.objects.filter(term_id__in=ecosystems).values("post_id"))
-        | Q(pk__in=Post.sectors.through.objects.filter(term_id__in=sectors).values("post_id"))
-    )
-    return (
-        Post.objects.published()
-        .filter(kind__in=counterpart_kinds(post.kind), is_synthetic=post.is_synthetic)
-        .exclude(organisation_id=post.organisation_id)
-        .filter(sharing)
-    )
+class _Index:
+    """The descriptors of every published post, kept in memory and loaded again when a
+    cheap marker of the tables changes (the number of posts, their last change, the number
+    of deleted organisations): ranking one post then reads no link table."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.marker: tuple | None = None
+        self.posts: dict[int, Descriptor] = {}
+
+    @staticmethod
+    def current_marker() -> tuple:
+        from clusterbridge.organisations.models import Organisation
+
+        posts = Post.all_objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+        gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
+        return posts["n"], posts["last"], gone
+
+    def published(self) -> dict[int, Descriptor]:
+        marker = self.current_marker()
+        with self.lock:
+            if marker != self.marker:
+                queryset = Post.all_objects.filter(
+                    status=Status.PUBLISHED, deleted_at=None, organisation__deleted_at=None
+                )
+                self.posts, self.marker = descriptors(queryset), marker
+            return self.posts
+
+
+_index = _Index()
+
+
+def _candidates(target: Descriptor) -> list[Descriptor]:
+    """Published, still valid posts of the other side, of another organisation."""
+    kinds = counterpart_kinds(target.kind)
+    today = timezone.localdate()
+    return [
+        d
+        for d in _index.published().values()
+        if d.kind in kinds
+        and d.is_synthetic == target.is_synthetic
+        and d.organisation_id != target.organisation_id
+        and (d.valid_until is None or d.valid_until >= today)
+    ]
 
 
 def ranked(post: Post, *, limit: int | None = None) -> list[Match]:
-    """The matches of `post` as scores and reasons (no model instances)."""
+    """The matches of `post` as scores and reasons (no model instances). Every candidate is
+    scored on ids; only the ones kept are explained."""
     target = descriptors(Post.all_objects.filter(pk=post.pk)).get(post.pk)
     if target is None:
         return []
-    candidates = descriptors(_candidates(post))
-    found = [(m, candidates[m.pk]) for m in (score(target, c) for c in candidates.values()) if m]
-    found.sort(key=lambda pair: _order(*pair))
-    return [m for m, _ in found[:limit]] if limit else [m for m, _ in found]
+    vocabulary = Vocabulary.load()
+    total = target.weight(vocabulary)
+    scored = []
+    for candidate in _candidates(target):
+        fit = _fits(target, candidate, vocabulary, total)
+        if fit is not None:
+            covers = _quantity(target, candidate)[0]
+            scored.append((_order(fit[0], covers, candidate), candidate, fit))
+    scored.sort(key=lambda item: item[0])
+    kept = scored[:limit] if limit else scored
+    return [_explained(target, candidate, vocabulary, *fit) for _, candidate, fit in kept]
 
 
 def matches_for(post: Post, *, limit: int | None = 10) -> list[Match]:
@@ -289,18 +388,23 @@ class Side:
     anywhere: np.ndarray  # bool: no country named
 
 
-def _side(found: Sequence[Descriptor], columns: dict[str, int], places: dict[str, int]) -> Side:
+def _side(
+    found: Sequence[Descriptor],
+    columns: dict[tuple[str, int], int],
+    places: dict[int, int],
+    vocabulary: Vocabulary,
+) -> Side:
     weights = np.zeros((len(found), len(columns)), dtype=np.float32)
     countries = np.zeros((len(found), max(len(places), 1)), dtype=np.float32)
     for row, d in enumerate(found):
-        for code, category in d.categories.items():
-            weights[row, columns["f:" + code]] = CATEGORY_WEIGHTS.get(category, DEFAULT_WEIGHT)
-        for code in d.ecosystems:
-            weights[row, columns["e:" + code]] = ECOSYSTEM_WEIGHT
-        for code in d.sectors:
-            weights[row, columns["s:" + code]] = SECTOR_WEIGHT
-        for code in d.countries:
-            countries[row, places[code]] = 1
+        for pk in d.features:
+            weights[row, columns["f", pk]] = vocabulary.features[pk][2]
+        for pk in d.ecosystems:
+            weights[row, columns["e", pk]] = ECOSYSTEM_WEIGHT
+        for pk in d.sectors:
+            weights[row, columns["s", pk]] = SECTOR_WEIGHT
+        for pk in d.countries:
+            countries[row, places[pk]] = 1
     return Side(
         ids=np.array([d.pk for d in found], dtype=np.int64),
         organisations=np.array([d.organisation_id for d in found], dtype=np.int64),
@@ -319,18 +423,17 @@ def match_all(
     needs, offers = list(needs), list(offers)
     if not needs or not offers:
         return {}
-    columns: dict[str, int] = {}
-    places: dict[str, int] = {}
+    vocabulary = Vocabulary.load()
+    columns: dict[tuple[str, int], int] = {}
+    places: dict[int, int] = {}
     for d in (*needs, *offers):
-        for code in d.categories:
-            columns.setdefault("f:" + code, len(columns))
-        for code in d.ecosystems:
-            columns.setdefault("e:" + code, len(columns))
-        for code in d.sectors:
-            columns.setdefault("s:" + code, len(columns))
-        for code in d.countries:
-            places.setdefault(code, len(places))
-    need_side, offer_side = _side(needs, columns, places), _side(offers, columns, places)
+        for prefix, ids in (("f", d.features), ("e", d.ecosystems), ("s", d.sectors)):
+            for pk in ids:
+                columns.setdefault((prefix, pk), len(columns))
+        for pk in d.countries:
+            places.setdefault(pk, len(places))
+    need_side = _side(needs, columns, places, vocabulary)
+    offer_side = _side(offers, columns, places, vocabulary)
     has = (offer_side.weights > 0).astype(np.float32).T  # descriptors × offers
     offer_places = offer_side.countries.T
     result: dict[int, list[tuple[int, float]]] = defaultdict(list)
