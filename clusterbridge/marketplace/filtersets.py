@@ -4,14 +4,16 @@
 Several values of one filter widen it (any of them); different filters narrow (all of them).
 The queryset given is already what the reader may see (published posts)."""
 
+from collections import Counter
+
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.core.search import search, search_filter
 from clusterbridge.marketplace.models import Kind, Post, Urgency
 from clusterbridge.taxonomy.filters import CodeListFilter, CountryFilter, FeatureFilter, TermFilter
-from clusterbridge.taxonomy.models import Vocabulary
+from clusterbridge.taxonomy.models import Feature, Vocabulary
 
 ORDERING_CHOICES = [
     ("-published", "Newest first"),
@@ -124,78 +126,80 @@ class PostFilterSet(django_filters.FilterSet):
 
 
 # Facets ------------------------------------------------------------------------------------
-SEARCH_IDS_LIMIT = 10_000
-
-
-def _linked(ids, relation: str, *fields: str) -> list[tuple]:
-    """(fields..., number of posts) for each value of a many-to-many relation among `ids`,
-    counted on its link table (one row per post and value)."""
-    through = getattr(Post, relation).through
-    return list(
-        through.objects.filter(post_id__in=ids)
-        .values_list(*fields)
-        .annotate(n=Count("post_id"))
-        .order_by()
-    )
-
-
 def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
-    """Counts of the current results per value of each filter: one aggregate query per
-    facet, whatever the number of results."""
-    ids = queryset.order_by().values("pk")
-    if searching:
-        found = list(ids.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
-        if len(found) <= SEARCH_IDS_LIMIT:
-            ids = found
-    plain = Post.all_objects.filter(pk__in=ids).order_by()
-    kinds = dict(plain.values_list("kind").annotate(n=Count("pk")))
-    urgencies = dict(plain.values_list("urgency").annotate(n=Count("pk")))
-    disruptions = plain.filter(is_disruption=True).count()
+    """Counts of the current results per value of each filter: the ids of the results in
+    one query, counted on the in-memory descriptors of the published posts (the matching
+    index) rather than with one aggregate query per facet."""
+    from clusterbridge.clusters.models import Cluster
+    from clusterbridge.marketplace.matching import Vocabulary, published_descriptors
+
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    index = published_descriptors()
+    found = [index[pk] for pk in ids if pk in index]
+    missing = [pk for pk in ids if pk not in index]
+    if missing:  # published meanwhile: read them now
+        from clusterbridge.marketplace.matching import descriptors
+
+        found += descriptors(Post.all_objects.filter(pk__in=missing)).values()
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for d in found:
+        counts["kind"][d.kind] += 1
+        counts["urgency"][d.urgency] += 1
+        if d.is_disruption:
+            counts["disruption"]["true"] += 1
+        counts["feature"].update(d.features)
+        counts["ecosystem"].update(d.ecosystems)
+        counts["sector"].update(d.sectors)
+        counts["country"].update(d.countries)
+        if d.cluster_id:
+            counts["cluster"][d.cluster_id] += 1
+    vocabulary = Vocabulary.load()
     result: dict[str, list[dict]] = {
         "kind": [
-            {"value": v, "label": str(label), "count": kinds[v]}
+            {"value": v, "label": str(label), "count": counts["kind"][v]}
             for v, label in Kind.choices
-            if v in kinds
+            if counts["kind"][v]
         ],
         "urgency": [
-            {"value": v, "label": str(label), "count": urgencies[v]}
+            {"value": v, "label": str(label), "count": counts["urgency"][v]}
             for v, label in Urgency.choices
-            if v in urgencies
+            if counts["urgency"][v]
         ],
+        "disruption": (
+            [{"value": "true", "label": "Disruptions only", "count": counts["disruption"]["true"]}]
+            if counts["disruption"]["true"]
+            else []
+        ),
     }
-    result["disruption"] = (
-        [{"value": "true", "label": "Disruptions only", "count": disruptions}]
-        if disruptions
-        else []
-    )
-    rows = _linked(
-        ids,
-        "features",
-        "feature__code",
-        "feature__label",
-        "feature__category__order",
-        "feature__order",
-    )
+    order = dict(Feature.objects.values_list("pk", "category__order").order_by())
+    feature_order = {pk: (order[pk], vocabulary.features[pk][0]) for pk in counts["feature"]}
     result["feature"] = [
-        {"value": code, "label": f"{code} {label}", "count": n}
-        for code, label, _, _, n in sorted(rows, key=lambda row: (row[2], row[3]))
+        {"value": vocabulary.features[pk][0], "label": vocabulary.features[pk][1], "count": n}
+        for pk, n in sorted(counts["feature"].items(), key=lambda item: feature_order[item[0]])
     ]
-    for name, relation in (("ecosystem", "ecosystems"), ("sector", "sectors")):
-        rows = _linked(ids, relation, "term__code", "term__label", "term__order")
+    for name in ("ecosystem", "sector"):
         result[name] = [
-            {"value": code, "label": label, "count": n}
-            for code, label, _, n in sorted(rows, key=lambda row: (row[2], row[1]))
+            {"value": vocabulary.terms[pk][0], "label": vocabulary.terms[pk][1], "count": n}
+            for pk, n in sorted(counts[name].items(), key=lambda i: vocabulary.terms[i[0]][1])
         ]
-    rows = _linked(ids, "countries", "country__code", "country__label")
     result["country"] = [
-        {"value": code, "label": label, "count": n}
-        for code, label, n in sorted(rows, key=lambda row: row[1])
+        {"value": vocabulary.countries[pk][0], "label": vocabulary.countries[pk][1], "count": n}
+        for pk, n in sorted(counts["country"].items(), key=lambda i: vocabulary.countries[i[0]][1])
     ]
-    clusters = (
-        plain.exclude(cluster=None)
-        .values_list("cluster__slug", "cluster__name")
-        .annotate(n=Count("pk"))
-        .order_by("cluster__name")
-    )
-    result["cluster"] = [{"value": s, "label": name, "count": n} for s, name, n in clusters]
+    clusters = {
+        pk: (slug, name)
+        for pk, slug, name in Cluster.objects.filter(pk__in=list(counts["cluster"])).values_list(
+            "pk", "slug", "name"
+        )
+    }
+    result["cluster"] = [
+        {"value": clusters[pk][0], "label": clusters[pk][1], "count": n}
+        for pk, n in sorted(
+            counts["cluster"].items(), key=lambda i: clusters.get(i[0], ("", ""))[1]
+        )
+        if pk in clusters
+    ]
     return result
+
+
+FACETS = ("kind", "urgency", "disruption", "feature", "ecosystem", "sector", "country", "cluster")

@@ -91,6 +91,8 @@ class Descriptor:
     unit: str
     valid_until: datetime.date | None = None
     is_synthetic: bool = False
+    cluster_id: int | None = None
+    is_disruption: bool = False
     features: set[int] = field(default_factory=set)
     ecosystems: set[int] = field(default_factory=set)
     sectors: set[int] = field(default_factory=set)
@@ -275,6 +277,11 @@ class _Index:
 
 
 _index = _Index()
+
+
+def published_descriptors() -> dict[int, Descriptor]:
+    """Every published post's descriptor (the facets of the list count on them)."""
+    return _index.published()
 
 
 def _candidates(target: Descriptor) -> list[Descriptor]:

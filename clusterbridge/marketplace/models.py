@@ -262,6 +262,8 @@ class Post(TrackedModel):
         indexes = [
             models.Index(fields=["status", "kind", "valid_until"], name="post_status_kind_idx"),
             models.Index(fields=["status", "-published_at"], name="post_newest_idx"),
+            # The list's default order: crisis first, then the newest.
+            models.Index(fields=["status", "urgency", "-published_at"], name="post_list_order_idx"),
         ]
 
     def __str__(self) -> str:
