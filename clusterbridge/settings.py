@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clusterbridge.matching",
     "clusterbridge.clusters",
     "clusterbridge.organisations",
+    "clusterbridge.marketplace",
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
@@ -390,6 +391,12 @@ MAIN_NAV = [
         "Organisations",
         "Companies, research organisations and public bodies on ClusterBridge: what they "
         "do, where, and the clusters they belong to.",
+    ),
+    (
+        "marketplace:list",
+        "Marketplace",
+        "Offers, needs and partner searches of organisations, pre-validated by their "
+        "clusters and matched automatically.",
     ),
     (
         "taxonomy:index",

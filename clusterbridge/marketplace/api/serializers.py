@@ -1,0 +1,92 @@
+"""Marketplace posts as JSON. Writes go through `services.posts` (ServiceSerializer), so the
+API refuses what the pages refuse, with the same messages. No e-mail address is served."""
+
+from rest_framework import serializers
+
+from clusterbridge.clusters.models import Cluster
+from clusterbridge.core.api import ServiceSerializer
+from clusterbridge.funding.models import Instrument
+from clusterbridge.marketplace.models import Post
+from clusterbridge.organisations.api.serializers import CodeField
+from clusterbridge.organisations.models import Organisation
+from clusterbridge.taxonomy.models import Country, Feature, Term, Vocabulary
+
+
+class PostSerializer(ServiceSerializer):
+    """Read: a post with its status and validator. Write (the organisation's members): the
+    author's fields; a PATCH changes only the fields it sends, while the post is a draft or
+    sent back."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="marketplace-post-detail")
+    page = serializers.CharField(source="get_absolute_url", read_only=True)
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organisation.objects.all()
+    )
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    cluster = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Cluster.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The pre-validating cluster (its slug); shown as validator and contact.",
+    )
+    funding_call = serializers.PrimaryKeyRelatedField(
+        queryset=Instrument.objects.all(), allow_null=True, required=False
+    )
+    features = CodeField(Feature.objects.all(), many=True, required=False)
+    ecosystems = CodeField(
+        Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS), many=True, required=False
+    )
+    sectors = CodeField(
+        Term.objects.filter(vocabulary=Vocabulary.SECTORS), many=True, required=False
+    )
+    countries = CodeField(Country.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "url",
+            "page",
+            *Post.VALUE_FIELDS,
+            "organisation_name",
+            *Post.M2M_FIELDS,
+            "status",
+            "return_reason",
+            "published_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "return_reason",
+            "published_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not instance.user_can_change(request.user):
+            data.pop("return_reason", None)
+        return data
+
+
+class MatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField(source="post.title")
+    kind = serializers.CharField(source="post.kind")
+    organisation = serializers.CharField(source="post.organisation.name")
+    page = serializers.CharField(source="post.get_absolute_url")
+    score = serializers.FloatField()
+    covers_quantity = serializers.BooleanField(source="covers", allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class SubmitSerializer(serializers.Serializer):
+    cluster = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Cluster.objects.all(), required=False, allow_null=True
+    )

@@ -1,0 +1,88 @@
+"""/api/v1/marketplace/posts/: the list with the page's FilterSet (published posts), a
+post (published, or the reader's own organisation's), create and update by the
+organisation's members with their tokens, submit and withdraw, and the matches."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from clusterbridge.core.api import VersionedMixin, versioned_schema
+from clusterbridge.marketplace import matching, services
+from clusterbridge.marketplace.api.serializers import (
+    MatchSerializer,
+    PostSerializer,
+    SubmitSerializer,
+)
+from clusterbridge.marketplace.filtersets import PostFilterSet
+from clusterbridge.marketplace.models import Post
+from clusterbridge.taxonomy.models import Country, Feature, Term
+
+
+@extend_schema_view(**versioned_schema(PostSerializer, writes=("update", "partial_update")))
+class PostViewSet(
+    VersionedMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Marketplace posts: offers, needs and partner searches. The list takes the page's
+    filters (q, kind, feature, ecosystem, sector, country, cluster, urgency, disruption,
+    funding_call, ordering) and shows published posts only. A verified member of an
+    organisation creates a draft for it; its members PATCH it while it is a draft or sent
+    back, and `submit/` sends it for validation."""
+
+    serializer_class = PostSerializer
+    filterset_class = PostFilterSet
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        base = Post.objects.public() if self.action == "list" else Post.objects.all()
+        if self.action != "list":
+            base = base.visible_to(self.request.user)
+        return base.select_related("organisation", "cluster").prefetch_related(
+            Prefetch("features", queryset=Feature.objects.only("code").order_by("code")),
+            Prefetch("ecosystems", queryset=Term.objects.only("code").order_by("code")),
+            Prefetch("sectors", queryset=Term.objects.only("code").order_by("code")),
+            Prefetch("countries", queryset=Country.objects.only("code").order_by("code")),
+        )
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    @extend_schema(
+        request=None,
+        responses={200: MatchSerializer(many=True)},
+        description="The published posts of the other side that fit this one, best first, "
+        "each with its score (0–1) and reasons.",
+    )
+    @action(detail=True, methods=["get"])
+    def matches(self, request, pk=None):
+        post = self.get_object()
+        return Response(MatchSerializer(matching.matches_for(post, limit=50), many=True).data)
+
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={200: PostSerializer},
+        description="Send a draft (or a post sent back) for validation: to the chosen "
+        "cluster, the organisation's only cluster, or the moderators.",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        post = self.get_object()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.submit(post, request.user, cluster=data.validated_data.get("cluster"))
+        self.etag_object = post
+        return Response(PostSerializer(post, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: PostSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        post = services.withdraw(self.get_object(), request.user)
+        self.etag_object = post
+        return Response(PostSerializer(post, context={"request": request}).data)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class MarketplaceConfig(AppConfig):
+    name = "clusterbridge.marketplace"
+    label = "marketplace"
+    verbose_name = "Marketplace"
+
+    def ready(self) -> None:
+        from clusterbridge.accounts import dashboard
+        from clusterbridge.marketplace import account
+
+        dashboard.register(
+            dashboard.Panel(
+                key="marketplace",
+                title="My marketplace posts",
+                template="marketplace/_account_panel.html",
+                context=account.panel_context,
+                order=15,
+            )
+        )
+        dashboard.register_personal_data("marketplace", export=account.personal_data)
