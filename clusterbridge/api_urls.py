@@ -12,6 +12,7 @@ API_APPS = (
     "matching",
     "clusters",
     "organisations",
+    "benchmarking",
     "interop",
     "suggestions",
     "alerts",

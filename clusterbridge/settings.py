@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "clusterbridge.matching",
     "clusterbridge.clusters",
     "clusterbridge.organisations",
+    "clusterbridge.benchmarking",
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
@@ -372,6 +373,7 @@ REFERENCE_LOADERS = [
     "clusterbridge.funding.reference.load",
     "clusterbridge.clusters.reference.load",
     "clusterbridge.projects.reference.load",
+    "clusterbridge.benchmarking.reference.load",
 ]
 
 LOGGING = {

@@ -1,0 +1,58 @@
+"""Where an organisation stands among comparable ones: the latest submitted assessment of
+each other cluster in the same size band that shares a sector or an industrial ecosystem.
+Only aggregates (count, quartiles) leave this module, and only over at least
+`scoring.MIN_PEERS` organisations; never another cluster's answers or name."""
+
+from django.db.models import Q
+
+from clusterbridge.benchmarking import scoring
+from clusterbridge.benchmarking.models import Assessment, Block
+
+
+def peer_scores(assessment: Assessment) -> list[dict[str, float]]:
+    """Block scores of the peers (one per cluster, their latest submitted assessment)."""
+    if not assessment.size_band:
+        return []
+    cluster = assessment.cluster
+    sectors = list(cluster.sectors.values_list("pk", flat=True))
+    ecosystems = list(cluster.ecosystems.values_list("pk", flat=True))
+    if not sectors and not ecosystems:
+        return []
+    shared = Q(cluster__sectors__in=sectors) | Q(cluster__ecosystems__in=ecosystems)
+    rows = (
+        Assessment.objects.submitted()
+        .filter(shared, size_band=assessment.size_band, cluster__deleted_at=None)
+        .exclude(cluster_id=assessment.cluster_id)
+        .order_by("cluster_id", "-submitted_at", "-pk")
+        .values_list("pk", "cluster_id", "scores")
+    )
+    latest: dict[int, dict] = {}
+    seen: set[int] = set()
+    for pk, cluster_id, scores in rows:
+        if pk in seen:  # the joins repeat a row per shared sector / ecosystem
+            continue
+        seen.add(pk)
+        latest.setdefault(cluster_id, scores)
+    return list(latest.values())
+
+
+def peer_view(assessment: Assessment) -> dict:
+    peers = peer_scores(assessment)
+    enough = len(peers) >= scoring.MIN_PEERS
+    blocks = []
+    labels = dict(Block.choices)
+    for block in scoring.SCORED_BLOCKS:
+        own = assessment.scores.get(block)
+        values = [p[block] for p in peers if block in p]
+        row = {"block": block, "label": labels[block], "own": own, "count": len(values)}
+        if own is not None and len(values) >= scoring.MIN_PEERS:
+            low, middle, high = scoring.quartiles(values)
+            row.update(low=low, median=middle, high=high, position=scoring.position(own, values))
+        blocks.append(row)
+    return {
+        "count": len(peers),
+        "enough": enough,
+        "minimum": scoring.MIN_PEERS,
+        "size_band": scoring.SIZE_BANDS.get(assessment.size_band, ""),
+        "blocks": blocks,
+    }
