@@ -184,7 +184,7 @@ def save_answers(
         raise ValidationError(dict(errors))
     with transaction.atomic():
         stored = Assessment.all_objects.select_for_update().get(pk=assessment.pk)
-        if not assessments.can_change(stored, user):
+        if user is not None and not stored.user_can_change(user):
             raise PermissionDenied("Only the cluster's managers can answer its assessment.")
         if not stored.is_draft:
             raise ValidationError(
@@ -215,7 +215,7 @@ def save_answers(
 def submit(assessment: Assessment, user, *, version: int | None = None) -> Assessment:
     with transaction.atomic():
         stored = Assessment.all_objects.select_for_update().get(pk=assessment.pk)
-        if not assessments.can_change(stored, user):
+        if user is not None and not stored.user_can_change(user):
             raise PermissionDenied("Only the cluster's managers can submit its assessment.")
         if not stored.is_draft:
             raise ValidationError("This assessment is already submitted.")
