@@ -47,7 +47,14 @@ def peer_view(assessment: Assessment) -> dict:
         row = {"block": block, "label": labels[block], "own": own, "count": len(values)}
         if own is not None and len(values) >= scoring.MIN_PEERS:
             low, middle, high = scoring.quartiles(values)
-            row.update(low=low, median=middle, high=high, position=scoring.position(own, values))
+            row.update(
+                low=low,
+                median=middle,
+                high=high,
+                spread=round(high - low, 1),
+                median_x=max(0.0, round(middle - 0.4, 1)),
+                position=scoring.position(own, values),
+            )
         blocks.append(row)
     return {
         "count": len(peers),

@@ -19,7 +19,8 @@ GOLD_SHARE = 0.8
 MIN_PEERS = 5
 SEED2 = "002_5dcdb20ca003db63.txt"
 SEED3 = "003_488dc8e611df78cd.txt"
-SCORED_BLOCKS = ("I", "II", "III", "V")
+# Block I identifies the organisation and block IV is told in words: neither is scored.
+SCORED_BLOCKS = ("II", "III", "V")
 LABEL_BLOCKS = ("I", "II", "III")
 
 
@@ -290,6 +291,23 @@ def eligibility(answers: dict) -> list[Rule]:
     return rules
 
 
+def _step(spec: dict, value) -> str:
+    """A gap as a next step: the question and what the answer lacks."""
+    rule = spec.get("scoring") or {}
+    if not answered(value):
+        lacks = "not answered yet"
+    elif rule.get("kind") == "share_of_choices":
+        lacks = (
+            f"{len(value)} of {len(spec.get('choices') or [])} offered; see below which "
+            "services the labelled clusters offer"
+        )
+    elif rule.get("kind") == "at_least":
+        lacks = f"{value:g}, below {rule['value']:g}"
+    else:
+        lacks = "answered no"
+    return f"{spec['code']} {spec['question']} — {lacks}"
+
+
 @dataclass
 class Readiness:
     eligible: bool | None  # None: some rule unknown
@@ -314,7 +332,7 @@ def readiness(indicators: list[dict], answers: dict, rules: list[Rule]) -> Readi
         total += weight
         gained += weight * got
         if got < 1:
-            steps.append(f"{spec['code']} {spec['question']}")
+            steps.append(_step(spec, answers.get(spec["code"])))
     # Eligibility indicators count in the score too.
     for spec in indicators:
         if spec["block"] in LABEL_BLOCKS and spec.get("eligibility") and spec.get("scoring"):

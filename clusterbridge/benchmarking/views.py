@@ -167,9 +167,12 @@ def block(request: HttpRequest, pk: int, block: str) -> HttpResponse:
         except ValidationError as error:
             if autosave:
                 return JsonResponse({"errors": error.message_dict}, status=400)
+            # The bound form finds the same problems when it is shown; add only the others.
+            shown = form.errors
             for code, problems in error.message_dict.items():
                 for problem in problems:
-                    form.add_error(code if code in form.fields else None, problem)
+                    if problem not in shown.get(code, []):
+                        form.add_error(code if code in form.fields else None, problem)
             status = 400
         except services.AnswerConflict as conflict:
             if autosave:
