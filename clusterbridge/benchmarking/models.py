@@ -181,6 +181,7 @@ class Assessment(TrackedModel):
     # views read two small columns instead of every answer.
     scores = models.JSONField(default=dict, blank=True, editable=False)
     size_band = models.CharField(max_length=12, blank=True, editable=False, db_index=True)
+    stage = models.CharField(max_length=20, blank=True, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -260,3 +261,4 @@ class Assessment(TrackedModel):
         self.completion = scoring.completion(self.indicators, self.answers)
         self.scores = scoring.block_scores(self.indicators, self.answers)
         self.size_band = scoring.size_band(self.answers)
+        self.stage = scoring.lifecycle_stage(self.indicators, self.answers).code

@@ -63,3 +63,49 @@ def peer_view(assessment: Assessment) -> dict:
         "size_band": scoring.SIZE_BANDS.get(assessment.size_band, ""),
         "blocks": blocks,
     }
+
+
+def network_view(network) -> dict:
+    """Figures over a network's member clusters whose managers agreed to share them: their
+    latest submitted assessments, per block the quartiles, and how many sit in each
+    life-cycle stage — only when at least MIN_PEERS agreed."""
+    rows = (
+        Assessment.objects.submitted()
+        .filter(
+            cluster__networks=network,
+            cluster__deleted_at=None,
+            share_with_networks=True,
+            is_synthetic=False,
+        )
+        .order_by("cluster_id", "-submitted_at", "-pk")
+        .values_list("cluster_id", "scores", "stage")
+    )
+    latest: dict[int, tuple] = {}
+    for cluster_id, scores, stage in rows:
+        latest.setdefault(cluster_id, (scores, stage))
+    count = len(latest)
+    view = {"count": count, "enough": count >= scoring.MIN_PEERS, "minimum": scoring.MIN_PEERS}
+    if not view["enough"]:
+        return view
+    labels = dict(Block.choices)
+    blocks = []
+    for block in scoring.SCORED_BLOCKS:
+        values = [scores[block] for scores, _ in latest.values() if block in scores]
+        if len(values) >= scoring.MIN_PEERS:
+            low, middle, high = scoring.quartiles(values)
+            blocks.append(
+                {
+                    "label": labels[block],
+                    "count": len(values),
+                    "low": low,
+                    "median": middle,
+                    "high": high,
+                }
+            )
+    stages = dict.fromkeys(scoring.STAGES, 0)
+    for _, stage in latest.values():
+        if stage in stages:
+            stages[stage] += 1
+    view["blocks"] = blocks
+    view["stages"] = [(scoring.STAGES[code][0], n) for code, n in stages.items()]
+    return view

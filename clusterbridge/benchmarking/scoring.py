@@ -9,6 +9,7 @@ and says so (docs/benchmarking.md, docs/decisions.md)."""
 from dataclasses import dataclass, field
 from statistics import median
 
+from clusterbridge.clusters import eligibility as eligibility_rules
 from clusterbridge.core.reference import read_json
 
 # seed 002 L303: at least 80 % of the questionnaire completed.
@@ -184,111 +185,25 @@ def lifecycle_stage(indicators: list[dict], answers: dict) -> Stage:
     return Stage("", "Not known yet", [], ["Answer the questions of block V to see the stage."])
 
 
-# Label eligibility (seed 003 L164–L168) ------------------------------------------------------
-@dataclass
-class Rule:
-    key: str
-    title: str
-    state: str  # "met", "not met", "unknown"
-    reason: str
-    source: dict  # {"document", "lines"}
-
-
-def _place(document: str, first: int, last: int | None = None) -> dict:
-    return {"document": document, "lines": [first, last or first]}
-
-
-def _number(answers: dict, code: str):
-    value = answers.get(code)
-    return value if answered(value) else None
+# Label eligibility (seed 003 L164–L168): the rules live in clusters.eligibility -----------
+Rule = eligibility_rules.Rule
+QUESTIONS = {
+    "fte": "II-01",
+    "committed": "I-07",
+    "private": "I-08",
+    "services": "II-07",
+    "areas": "II-08",
+    "eccp": "I-09",
+}
 
 
 def eligibility(answers: dict) -> list[Rule]:
-    fte = _number(answers, "II-01")
-    committed = _number(answers, "I-07")
-    private = _number(answers, "I-08")
-    services = _number(answers, "II-07")
-    areas = _number(answers, "II-08")
-    eccp = answers.get("I-09")
-    s166, s167, s168 = (_place(SEED3, line) for line in (166, 167, 168))
-
-    def rule(key, title, ok, unknown_reason, met_reason, unmet_reason, source) -> Rule:
-        if ok is None:
-            return Rule(key, title, "unknown", unknown_reason, source)
-        return Rule(
-            key, title, "met" if ok else "not met", met_reason if ok else unmet_reason, source
-        )
-
-    rules = [
-        rule(
-            "management",
-            "Dedicated cluster management of at least 0.5 full-time equivalent",
-            None if fte is None else fte >= 0.5,
-            "The management's FTE (II-01) is not answered.",
-            f"{fte:g} FTE ≥ 0.5." if fte is not None else "",
-            f"{fte:g} FTE is below 0.5." if fte is not None else "",
-            s166,
-        ),
-        rule(
-            "participants",
-            "At least 15 clearly committed cluster participants",
-            None if committed is None else committed >= 15,
-            "The number of committed participants (I-07) is not answered.",
-            f"{committed:g} committed participants ≥ 15." if committed is not None else "",
-            f"{committed:g} committed participants, fewer than 15."
-            if committed is not None
-            else "",
-            s166,
-        ),
-    ]
-    majority = None if committed is None or private is None else private > committed / 2
-    rules.append(
-        rule(
-            "private_majority",
-            "A majority of the committed participants from the private sector",
-            majority,
-            "Committed participants (I-07) and private ones (I-08) are both needed.",
-            f"{private:g} of {committed:g} are private: a majority." if majority else "",
-            f"{private:g} of {committed:g} are private: not a majority."
-            if majority is False
-            else "",
-            s166,
-        )
-    )
-    rules.append(
-        rule(
-            "services",
-            "At least 5 different services (activities) during the past year",
-            None if services is None else services >= 5,
-            "The number of services in the past year (II-07) is not answered.",
-            f"{services:g} services ≥ 5." if services is not None else "",
-            f"{services:g} services, fewer than 5." if services is not None else "",
-            s167,
-        )
-    )
-    rules.append(
-        rule(
-            "areas",
-            "Those services address at least 2 defined strategic priority areas",
-            None if areas is None else areas >= 2,
-            "The number of strategic priority areas (II-08) is not answered.",
-            f"{areas:g} priority areas ≥ 2." if areas is not None else "",
-            f"{areas:g} priority area(s), fewer than 2." if areas is not None else "",
-            s167,
-        )
-    )
-    rules.append(
-        rule(
-            "eccp",
-            "Listed on the European Cluster Collaboration Platform (ECCP)",
-            None if not answered(eccp) else eccp is True,
-            "Whether the organisation is listed on the ECCP (I-09) is not answered.",
-            "Listed on the ECCP.",
-            "Not listed on the ECCP yet; registration there is free (EU4Digital report, line 287).",
-            s168,
-        )
-    )
-    return rules
+    values = {}
+    for name, code in QUESTIONS.items():
+        value = answers.get(code)
+        values[name] = value if answered(value) else None
+    names = {name: f"question {code}" for name, code in QUESTIONS.items()}
+    return eligibility_rules.check(**values, names=names)
 
 
 def _step(spec: dict, value) -> str:

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts import roles
-from clusterbridge.benchmarking import report, scoring, services
+from clusterbridge.benchmarking import peers, report, scoring, services
 from clusterbridge.benchmarking.filtersets import IndicatorFilterSet
 from clusterbridge.benchmarking.forms import BlockForm
 from clusterbridge.benchmarking.models import BLOCKS, AnswerType, Assessment, Block, Indicator
-from clusterbridge.clusters.models import Cluster
+from clusterbridge.clusters.models import Cluster, Network
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -240,3 +240,30 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="benchmarking-{item.pk}.pdf"'
     return response
+
+
+def network(request: HttpRequest, code: str) -> HttpResponse:
+    """Aggregate figures over a network's members who agreed to share (public: nothing in it
+    belongs to one organisation)."""
+    item = get_object_or_404(Network.objects.all(), code=code)
+    return render(
+        request, "benchmarking/network.html", {"network": item, "view": peers.network_view(item)}
+    )
+
+
+@login_required
+@require_POST
+def sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _assessment(request, pk)
+    share = request.POST.get("share") == "1"
+    try:
+        services.set_sharing(item, request.user, share)
+    except PermissionDenied:
+        raise Http404("No such assessment.") from None
+    messages.success(
+        request,
+        "Your networks may count this assessment in their figures."
+        if share
+        else "Your networks no longer count this assessment.",
+    )
+    return redirect(request.POST.get("next") or item.get_absolute_url())
