@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from clusterbridge.benchmarking import scoring
 from clusterbridge.benchmarking.models import Assessment, Block
+from clusterbridge.clusters.models import Cluster
 
 
 def peer_scores(assessment: Assessment) -> list[dict[str, float]]:
@@ -18,20 +19,18 @@ def peer_scores(assessment: Assessment) -> list[dict[str, float]]:
     ecosystems = list(cluster.ecosystems.values_list("pk", flat=True))
     if not sectors and not ecosystems:
         return []
-    shared = Q(cluster__sectors__in=sectors) | Q(cluster__ecosystems__in=ecosystems)
+    comparable = Cluster.objects.filter(
+        Q(sectors__in=sectors) | Q(ecosystems__in=ecosystems)
+    ).values("pk")
     rows = (
         Assessment.objects.submitted()
-        .filter(shared, size_band=assessment.size_band, cluster__deleted_at=None)
+        .filter(cluster_id__in=comparable, size_band=assessment.size_band)
         .exclude(cluster_id=assessment.cluster_id)
         .order_by("cluster_id", "-submitted_at", "-pk")
-        .values_list("pk", "cluster_id", "scores")
+        .values_list("cluster_id", "scores")
     )
     latest: dict[int, dict] = {}
-    seen: set[int] = set()
-    for pk, cluster_id, scores in rows:
-        if pk in seen:  # the joins repeat a row per shared sector / ecosystem
-            continue
-        seen.add(pk)
+    for cluster_id, scores in rows:
         latest.setdefault(cluster_id, scores)
     return list(latest.values())
 
