@@ -13,6 +13,7 @@ API_APPS = (
     "clusters",
     "organisations",
     "marketplace",
+    "benchmarking",
     "interop",
     "suggestions",
     "alerts",

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "clusterbridge.clusters",
     "clusterbridge.organisations",
     "clusterbridge.marketplace",
+    "clusterbridge.benchmarking",
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
@@ -411,6 +412,7 @@ REFERENCE_LOADERS = [
     "clusterbridge.funding.reference.load",
     "clusterbridge.clusters.reference.load",
     "clusterbridge.projects.reference.load",
+    "clusterbridge.benchmarking.reference.load",
 ]
 
 LOGGING = {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("clusters/", include("clusterbridge.clusters.urls")),
     path("organisations/", include("clusterbridge.organisations.urls")),
     path("marketplace/", include("clusterbridge.marketplace.urls")),
+    path("benchmarking/", include("clusterbridge.benchmarking.urls")),
     # matching (/match/) and interop (/import/, /export/) own their prefixes.
     path("", include("clusterbridge.matching.urls")),
     path("", include("clusterbridge.interop.urls")),

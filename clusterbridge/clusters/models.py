@@ -12,6 +12,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -152,6 +153,13 @@ class Cluster(TrackedModel):
         "members_large",
         "members_research",
         "domains",
+        # What the European definition of a cluster organisation asks (clusters/eligibility.py).
+        "management_fte",
+        "committed_participants",
+        "private_participants",
+        "services_past_year",
+        "priority_areas",
+        "eccp_listed",
     )
     TERM_FIELDS = {
         "sectors": Vocabulary.SECTORS,
@@ -200,6 +208,30 @@ class Cluster(TrackedModel):
         "research-organisation members", null=True, blank=True
     )
     members_note = models.TextField(blank=True, help_text="The source's own words on members.")
+    # The eligibility rules of the European cluster quality label (seed 003 L166–L168).
+    management_fte = models.DecimalField(
+        "dedicated cluster management (full-time equivalents)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    committed_participants = models.PositiveIntegerField(
+        "clearly committed cluster participants", null=True, blank=True
+    )
+    private_participants = models.PositiveIntegerField(
+        "of them from the private sector", null=True, blank=True
+    )
+    services_past_year = models.PositiveIntegerField(
+        "different services (activities) in the past year", null=True, blank=True
+    )
+    priority_areas = models.PositiveSmallIntegerField(
+        "strategic priority areas those services address", null=True, blank=True
+    )
+    eccp_listed = models.BooleanField(
+        "listed on the European Cluster Collaboration Platform (ECCP)", null=True, blank=True
+    )
     # Derived on save: members_total, else the sum of the stated parts (see decisions).
     size_members = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
     sectors = models.ManyToManyField(
@@ -305,6 +337,25 @@ class Cluster(TrackedModel):
         )
 
     # Derived values -------------------------------------------------------------------------
+    def eligibility_summary(self) -> str:
+        from clusterbridge.clusters import eligibility
+
+        return eligibility.summary(self.eligibility())
+
+    def eligibility(self) -> list:
+        """The European definition of a cluster organisation, rule by rule."""
+        from clusterbridge.clusters import eligibility
+
+        fte = self.management_fte
+        return eligibility.check(
+            fte=float(fte) if fte is not None else None,
+            committed=self.committed_participants,
+            private=self.private_participants,
+            services=self.services_past_year,
+            areas=self.priority_areas,
+            eccp=self.eccp_listed,
+        )
+
     def label_validity(self, on: datetime.date | None = None) -> str | None:
         if not self.label_level:
             return None
@@ -358,6 +409,14 @@ class Cluster(TrackedModel):
         """One listed cluster per name (accents, case and punctuation aside): the form, the
         API and the importers refuse a second one with this message."""
         super().clean()
+        if (
+            self.private_participants is not None
+            and self.committed_participants is not None
+            and self.private_participants > self.committed_participants
+        ):
+            raise ValidationError(
+                {"private_participants": "More private participants than committed ones."}
+            )
         key = normalise_name(self.name)
         stored = Cluster.all_objects.filter(pk=self.pk).values_list("name", flat=True).first()
         if not key or (stored is not None and normalise_name(stored) == key):
