@@ -15,6 +15,7 @@ API_APPS = (
     "interop",
     "suggestions",
     "alerts",
+    "events",
 )
 
 router = DefaultRouter()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
+    "clusterbridge.events",
     "clusterbridge.notifications",
 ]
 
@@ -358,6 +359,11 @@ MAIN_NAV = [
         "Organisations",
         "Companies, research organisations and public bodies on ClusterBridge: what they "
         "do, where, and the clusters they belong to.",
+    ),
+    (
+        "events:list",
+        "Events",
+        "Webinars, info days, conferences and brokerage events with one-to-one meetings.",
     ),
     (
         "taxonomy:index",

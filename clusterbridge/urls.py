@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/", include("clusterbridge.projects.urls")),
     path("clusters/", include("clusterbridge.clusters.urls")),
     path("organisations/", include("clusterbridge.organisations.urls")),
+    path("events/", include("clusterbridge.events.urls")),
     # matching (/match/) and interop (/import/, /export/) own their prefixes.
     path("", include("clusterbridge.matching.urls")),
     path("", include("clusterbridge.interop.urls")),
