@@ -79,7 +79,7 @@ class EventViewSet(VersionedMixin, viewsets.ModelViewSet):
             matchmaking.participant_of(event, request.user) is None
         ):
             raise PermissionDenied("Only people registered for this event see its participants.")
-        queryset = matchmaking.visible_participants(event, request.user)
+        queryset = matchmaking.visible_participants(event, request.user).exclude(user=request.user)
         queryset = ParticipantFilterSet(request.query_params, queryset=queryset)
         if not queryset.is_valid():
             return Response(queryset.errors, status=status.HTTP_400_BAD_REQUEST)
