@@ -124,5 +124,8 @@ def test_optimising_an_event_keeps_announced_meetings_of_people_who_said_no(
 def test_only_organisers_optimise(client_for, event):
     assert client_for("member").post(f"/events/{event.slug}/optimise/").status_code == 403
     assert client_for("member").get(f"/events/{event.slug}/dashboard/").status_code == 403
-    with pytest.raises(Exception):
-        optimiser.apply_optimisation(event, None)
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        optimiser.apply_optimisation(event, AnonymousUser())
