@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -326,17 +326,23 @@ def accept(meeting: MeetingRequest, user, *, attempts: int = 5) -> MeetingReques
 
 @transaction.atomic
 def _accept(meeting: MeetingRequest, user) -> MeetingRequest:
-    meeting = MeetingRequest.objects.select_related("event").get(pk=meeting.pk)
+    meeting = MeetingRequest.objects.select_related("event", "sender", "receiver").get(
+        pk=meeting.pk
+    )
     if meeting.receiver.user_id != getattr(user, "pk", None):
         raise PermissionDenied("Only the person asked may accept.")
     sender, receiver = _participants_locked(meeting.sender, meeting.receiver)
-    meeting = MeetingRequest.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != RequestStatus.PENDING:
+    status = (
+        MeetingRequest.objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values_list("status", flat=True)
+        .get()
+    )
+    if status != RequestStatus.PENDING:
         raise ValidationError("This request was already answered.")
+    meeting.sender, meeting.receiver = sender, receiver
     meeting.status = RequestStatus.ACCEPTED
     meeting.decided_at = timezone.now()
-    event = Event.objects.get(pk=meeting.event_id)
-    meeting.event = event
     _place(meeting, sender, receiver)
     meeting_requests.write(meeting, user=user, action="accept")
     where = describe_place(meeting)
@@ -347,40 +353,58 @@ def _accept(meeting: MeetingRequest, user) -> MeetingRequest:
 
 def free_slots(event: Event, sender: Participant, receiver: Participant) -> list[Slot]:
     """Slots where both are available and neither has a meeting, in time order."""
+    pair = [sender.pk, receiver.pk]
     busy = set(
         MeetingRequest.objects.filter(
-            Q(sender__in=[sender, receiver]) | Q(receiver__in=[sender, receiver]),
+            Q(sender__in=pair) | Q(receiver__in=pair),
             status=RequestStatus.ACCEPTED,
             slot__isnull=False,
         ).values_list("slot_id", flat=True)
     )
-    slots = list(event.slots.all())
-    for person in (sender, receiver):
-        own = set(person.available_slots.values_list("pk", flat=True))
-        if own:
-            slots = [s for s in slots if s.pk in own]
-    return [s for s in slots if s.pk not in busy]
+    own: dict[int, set[int]] = {}
+    through = Participant.available_slots.through
+    for person, slot in through.objects.filter(participant_id__in=pair).values_list(
+        "participant_id", "slot_id"
+    ):
+        own.setdefault(person, set()).add(slot)
+    return [
+        slot
+        for slot in event.slots.all()
+        if slot.pk not in busy and all(slot.pk in slots for slots in own.values())
+    ]
 
 
 def _place(meeting: MeetingRequest, sender: Participant, receiver: Participant) -> None:
     event = meeting.event
     meeting.slot, meeting.table, meeting.video_url = None, None, ""
-    for slot in free_slots(event, sender, receiver):
-        if event.tables:
-            Slot.objects.select_for_update().filter(pk=slot.pk).first()
-            used = set(
-                MeetingRequest.objects.filter(slot=slot, table__isnull=False).values_list(
-                    "table", flat=True
-                )
-            )
-            table = next((t for t in range(1, event.tables + 1) if t not in used), None)
-            if table is None:
-                continue
-            meeting.table = table
-        meeting.slot = slot
-        meeting.notified_slot = slot
-        meeting.video_url = "" if event.tables else video_room(event, meeting)
+    candidates = free_slots(event, sender, receiver)
+    if not candidates:
         return
+    if not event.tables:
+        meeting.slot = meeting.notified_slot = candidates[0]
+        meeting.video_url = video_room(event, meeting)
+        return
+    used = dict(
+        MeetingRequest.objects.filter(slot__in=candidates, table__isnull=False)
+        .values_list("slot")
+        .annotate(n=Count("pk"))
+        .values_list("slot", "n")
+    )
+    for slot in candidates:
+        if used.get(slot.pk, 0) >= event.tables:
+            continue
+        # The slot's row, locked: two placements in one slot choose their tables in turn.
+        Slot.objects.select_for_update().filter(pk=slot.pk).values_list("pk").get()
+        taken = set(
+            MeetingRequest.objects.filter(slot=slot, table__isnull=False).values_list(
+                "table", flat=True
+            )
+        )
+        table = next((t for t in range(1, event.tables + 1) if t not in taken), None)
+        if table is not None:
+            meeting.slot = meeting.notified_slot = slot
+            meeting.table = table
+            return
 
 
 def video_room(event: Event, meeting: MeetingRequest) -> str:

@@ -389,16 +389,20 @@ class Participant(TrackedModel):
         max_length=PROFILE_TEXT_MAX,
         validators=[MaxLengthValidator(PROFILE_TEXT_MAX)],
     )
-    offer_features = models.ManyToManyField(Feature, blank=True, related_name="+")
-    seek_features = models.ManyToManyField(Feature, blank=True, related_name="+")
+    offer_features = models.ManyToManyField(
+        Feature, blank=True, related_name="participants_offering"
+    )
+    seek_features = models.ManyToManyField(Feature, blank=True, related_name="participants_seeking")
     ecosystems = models.ManyToManyField(
         Term,
         blank=True,
-        related_name="+",
+        related_name="event_participants",
         limit_choices_to={"vocabulary": Vocabulary.ECOSYSTEMS},
     )
     # Empty means available in every slot.
-    available_slots = models.ManyToManyField(Slot, blank=True, related_name="+")
+    available_slots = models.ManyToManyField(
+        Slot, blank=True, related_name="available_participants"
+    )
     allow_reschedule = models.BooleanField(
         "the organiser may move my confirmed meetings",
         default=True,

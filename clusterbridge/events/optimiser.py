@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from clusterbridge.events.models import Event, MeetingRequest, Participant
+from clusterbridge.notifications.services import absolute, notify_many
 
 
 @dataclass
@@ -161,6 +164,8 @@ def solve(problem: Problem, *, time_limit: float = 20.0, workers: int = 2) -> So
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit - (time.perf_counter() - started), 1)
     solver.parameters.num_workers = workers
+    # Stop once within half a percent of the solver's own bound.
+    solver.parameters.relative_gap_limit = 0.005
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solution(first, bound, len(first), "greedy", time.perf_counter() - started)
@@ -251,13 +256,22 @@ def apply_optimisation(event: Event, user, *, time_limit: float = 20.0) -> Solut
         MeetingRequest.objects.bulk_update(
             meetings, ["slot", "table", "video_url", "notified_slot"], batch_size=500
         )
-        slots = {slot.pk: slot for slot in event.slots.all()}
-        for meeting in moved:
-            meeting.event = event
-            meeting.slot = slots.get(meeting.slot_id)
-            text = f"Your meeting at {event.title} moved: {matchmaking.describe_place(meeting)}"
-            for person in (meeting.sender, meeting.receiver):
-                matchmaking._tell(meeting, person, "moved", text)
+        # One message per person whose agenda changed, with the link to the new agenda.
+        people = {p.user for meeting in moved for p in (meeting.sender, meeting.receiver)}
+        agenda = reverse("events:agenda", args=[event.slug])
+        notify_many(
+            people,
+            kind="events.agenda_changed",
+            subject=f"Your agenda at {event.title} changed",
+            key=f"events.agenda.{event.pk}.{timezone.now().isoformat()}",
+            body=(
+                "The organiser placed the meetings again. Your agenda: "
+                f"{absolute(agenda)}\nCalendar (.ics): "
+                f"{absolute(reverse('events:agenda-ics', args=[event.slug]))}"
+            ),
+            url=agenda,
+            urgent=True,
+        )
     return solution
 
 

@@ -116,8 +116,8 @@ def test_optimising_an_event_keeps_announced_meetings_of_people_who_said_no(
     assert "3 meetings placed; at most 3 possible" in page
     from clusterbridge.notifications.models import Notification
 
-    assert Notification.objects.filter(recipient=cat.user, kind="events.meeting_moved").exists()
-    assert not Notification.objects.filter(recipient=ben.user, kind="events.meeting_moved")
+    assert Notification.objects.filter(recipient=cat.user, kind="events.agenda_changed").exists()
+    assert not Notification.objects.filter(recipient=ben.user, kind="events.agenda_changed")
 
 
 @pytest.mark.django_db
