@@ -7,7 +7,6 @@ acceptances never wait on each other in a circle), then the chosen slot's row; a
 unique per slot in the database too.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusterbridge.accounts import roles
-from clusterbridge.core.search import fold
 from clusterbridge.core.services import ModelService, register
 from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
 from clusterbridge.notifications.services import absolute, notify
@@ -168,13 +166,6 @@ def visible_participants(event: Event, user):
 
 
 # Suggestions -------------------------------------------------------------------------------------
-WORD = re.compile(r"[a-z0-9]{4,}")
-
-
-def _words(text: str) -> set[str]:
-    return set(WORD.findall(fold(text or "").lower()))
-
-
 @dataclass
 class Suggestion:
     participant: Participant
@@ -182,51 +173,64 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
+def _codes(candidates, relation: str, column: str) -> dict[int, set[str]]:
+    through = getattr(Participant, relation).through
+    found: dict[int, set[str]] = {}
+    for person, code in through.objects.filter(participant__in=candidates).values_list(
+        "participant_id", column
+    ):
+        found.setdefault(person, set()).add(code)
+    return found
+
+
 def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Suggestion]:
     """Participants ranked by how the two profiles fit, each with its reasons: what they
     offer that I seek (features, then words), what I offer that they seek, shared
-    ecosystems. People of my own organisation are left out."""
-    my_seek = {f.code: f for f in me.seek_features.all()}
-    my_offer = {f.code: f for f in me.offer_features.all()}
-    my_ecosystems = {t.code: t for t in me.ecosystems.all()}
-    my_seek_words, my_offer_words = _words(me.seeks), _words(me.offers)
-    results = []
-    for other in candidates:
-        if other.pk == me.pk or (
-            me.organisation_id and other.organisation_id == me.organisation_id
-        ):
-            continue
+    ecosystems. People of my own organisation are left out. A handful of queries whatever
+    the number of candidates (link tables read as values, profiles built for the top only)."""
+    if not hasattr(candidates, "values_list"):
+        candidates = Participant.objects.filter(pk__in=[c.pk for c in candidates])
+    candidates = candidates.exclude(pk=me.pk).order_by()
+    if me.organisation_id:
+        candidates = candidates.exclude(organisation_id=me.organisation_id)
+    my_seek = {f.code: f.label for f in me.seek_features.all()}
+    my_offer = {f.code: f.label for f in me.offer_features.all()}
+    my_ecosystems = {t.code: t.label for t in me.ecosystems.all()}
+    my_seek_words, my_offer_words = set(me.seek_words.split()), set(me.offer_words.split())
+    offers = _codes(candidates, "offer_features", "feature__code")
+    seeks = _codes(candidates, "seek_features", "feature__code")
+    ecosystems = _codes(candidates, "ecosystems", "term__code")
+    scored = []
+    for pk, name, offer_words, seek_words in candidates.values_list(
+        "pk", "display_name", "offer_words", "seek_words"
+    ):
         score, reasons = 0.0, []
-        offers = {f.code for f in other.offer_features.all()}
-        seeks = {f.code for f in other.seek_features.all()}
-        they_offer = sorted(offers & my_seek.keys())
-        they_seek = sorted(seeks & my_offer.keys())
+        they_offer = sorted(offers.get(pk, set()) & my_seek.keys())
+        they_seek = sorted(seeks.get(pk, set()) & my_offer.keys())
         if they_offer:
             score += 3 * len(they_offer)
-            names = ", ".join(my_seek[c].label for c in they_offer[:3])
-            reasons.append(f"offers what you seek: {names}")
+            reasons.append("offers what you seek: " + ", ".join(my_seek[c] for c in they_offer[:3]))
         if they_seek:
             score += 2 * len(they_seek)
-            names = ", ".join(my_offer[c].label for c in they_seek[:3])
-            reasons.append(f"seeks what you offer: {names}")
-        words_in = sorted(_words(other.offers) & my_seek_words)
+            reasons.append("seeks what you offer: " + ", ".join(my_offer[c] for c in they_seek[:3]))
+        words_in = sorted(set(offer_words.split()) & my_seek_words)
         if words_in:
             score += min(len(words_in), 5) * 0.5
             reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
-        words_out = sorted(_words(other.seeks) & my_offer_words)
+        words_out = sorted(set(seek_words.split()) & my_offer_words)
         if words_out:
             score += min(len(words_out), 5) * 0.4
             reasons.append(f"their needs mention {', '.join(words_out[:4])}")
-        shared = sorted(c for c in (t.code for t in other.ecosystems.all()) if c in my_ecosystems)
+        shared = sorted(ecosystems.get(pk, set()) & my_ecosystems.keys())
         if shared:
             score += len(shared)
-            reasons.append(
-                "same ecosystem: " + ", ".join(my_ecosystems[c].label for c in shared[:3])
-            )
+            reasons.append("same ecosystem: " + ", ".join(my_ecosystems[c] for c in shared[:3]))
         if score > 0:
-            results.append(Suggestion(other, score, reasons))
-    results.sort(key=lambda s: (-s.score, s.participant.display_name))
-    return results[:limit]
+            scored.append((-score, name, pk, reasons))
+    scored.sort()
+    top = scored[:limit]
+    people = Participant.objects.select_related("organisation").in_bulk([pk for *_, pk, _ in top])
+    return [Suggestion(people[pk], -negative, reasons) for negative, _, pk, reasons in top]
 
 
 # Requests ---------------------------------------------------------------------------------------

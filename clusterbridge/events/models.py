@@ -8,6 +8,7 @@ Every write goes through `events/services.py`.
 """
 
 import datetime
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -27,6 +28,13 @@ from clusterbridge.taxonomy.models import Country, Feature, Term, Vocabulary
 DESCRIPTION_MAX = 5000
 MESSAGE_MAX = 1000
 PROFILE_TEXT_MAX = 2000
+
+
+WORD = re.compile(r"[a-z0-9]{4,}")
+
+
+def words(text: str) -> set[str]:
+    return set(WORD.findall(fold(text or "").lower()))
 
 
 def validate_time_zone(value: str) -> None:
@@ -410,6 +418,9 @@ class Participant(TrackedModel):
         "may move to another slot.",
     )
     search_text = models.TextField(blank=True, editable=False)
+    # The words of `offers` and `seeks` (folded, four letters or more), for suggestions.
+    offer_words = models.TextField(blank=True, editable=False)
+    seek_words = models.TextField(blank=True, editable=False)
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:
@@ -433,6 +444,8 @@ class Participant(TrackedModel):
 
     def prepare_for_save(self) -> None:
         self.search_text = build_search_text(self.display_name, self.offers, self.seeks)
+        self.offer_words = " ".join(sorted(words(self.offers)))
+        self.seek_words = " ".join(sorted(words(self.seeks)))
 
     def save(self, *args, **kwargs):
         self.prepare_for_save()

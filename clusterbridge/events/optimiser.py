@@ -12,8 +12,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -219,7 +220,6 @@ def problem_of(event: Event) -> Problem:
 
 def apply_optimisation(event: Event, user, *, time_limit: float = 20.0) -> Solution:
     """Re-place every accepted meeting of the event and tell the people whose meeting moved."""
-    from clusterbridge.events import matchmaking
 
     if not event.user_can_change(user):
         raise PermissionDenied("Only the event's organisers optimise its agenda.")
@@ -236,28 +236,27 @@ def apply_optimisation(event: Event, user, *, time_limit: float = 20.0) -> Solut
         tables = _tables(solution.placement, problem)
         meetings = list(
             MeetingRequest.objects.filter(event=event, status=MeetingRequest.Status.ACCEPTED)
-            .select_related("sender__user", "receiver__user")
             .order_by("pk")
+            .values_list("pk", "notified_slot_id", "sender__user_id", "receiver__user_id")
         )
         # Clear first: the unique (slot, table) constraint holds at every statement.
-        MeetingRequest.objects.filter(pk__in=[m.pk for m in meetings]).update(slot=None, table=None)
-        moved = []
-        for meeting in meetings:
-            slot = solution.placement.get(meeting.pk)
-            was = meeting.notified_slot_id
-            meeting.slot_id = slot
-            meeting.table = tables.get(meeting.pk)
-            meeting.video_url = (
-                matchmaking.video_room(event, meeting) if slot and not event.tables else ""
-            )
-            if slot != was:
-                meeting.notified_slot_id = slot
-                moved.append(meeting)
-        MeetingRequest.objects.bulk_update(
-            meetings, ["slot", "table", "video_url", "notified_slot"], batch_size=500
+        MeetingRequest.objects.filter(event=event, status=MeetingRequest.Status.ACCEPTED).update(
+            slot=None, table=None, video_url="", notified_slot=None
         )
+        rows, moved_people = [], set()
+        template = event.video_room_url or event.online_url
+        for pk, was, sender_user, receiver_user in meetings:
+            slot = solution.placement.get(pk)
+            video = template.replace("{room}", str(pk)) if slot and not event.tables else ""
+            notified = was
+            if slot != was:
+                notified = slot
+                moved_people.update((sender_user, receiver_user))
+            if slot is not None or notified is not None:
+                rows.append((slot, tables.get(pk), video, notified, pk))
+        _write_placement(rows)
         # One message per person whose agenda changed, with the link to the new agenda.
-        people = {p.user for meeting in moved for p in (meeting.sender, meeting.receiver)}
+        people = get_user_model().objects.filter(pk__in=moved_people, is_active=True)
         agenda = reverse("events:agenda", args=[event.slug])
         notify_many(
             people,
@@ -273,6 +272,22 @@ def apply_optimisation(event: Event, user, *, time_limit: float = 20.0) -> Solut
             urgent=True,
         )
     return solution
+
+
+def _write_placement(rows: list[tuple]) -> None:
+    """(slot, table, video link, notified slot, id) per meeting, as one parametrised UPDATE
+    run for many rows: a bulk_update of thousands of rows builds a CASE expression per row
+    and field, seconds of Python. Names are the model's own, quoted; values are parameters."""
+    q = connection.ops.quote_name
+    table, columns = (
+        q(MeetingRequest._meta.db_table),
+        [q(name) for name in ("slot_id", "table", "video_url", "notified_slot_id")],
+    )
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    sql = f"UPDATE {table} SET {assignments} WHERE {q('id')} = %s"  # noqa: S608
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _tables(placement: dict[int, int], problem: Problem) -> dict[int, int]:

@@ -474,8 +474,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     )
     suggestions = []
     if not request.GET:
-        candidates = base.prefetch_related(*PARTICIPANT_PREFETCH)
-        suggestions = matchmaking.suggestions_for(me, candidates, limit=5)
+        suggestions = matchmaking.suggestions_for(me, base, limit=5)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
