@@ -4,7 +4,7 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -52,7 +52,12 @@ class EventViewSet(VersionedMixin, viewsets.ModelViewSet):
         return get_object_or_404(Event.objects.all(), slug=self.kwargs["slug"])
 
     @extend_schema(request=RegisterSerializer, responses={201: RegistrationSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
     def register(self, request, slug=None):
         event = self._event()
         data = RegisterSerializer(data=request.data)
@@ -67,13 +72,23 @@ class EventViewSet(VersionedMixin, viewsets.ModelViewSet):
         )
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ParticipantSerializer(many=True), filters=True)
-    @action(
-        detail=True,
-        permission_classes=[permissions.IsAuthenticated],
-        filterset_class=ParticipantFilterSet,
+    @extend_schema(
+        responses=ParticipantSerializer(many=True),
+        filters=False,
+        parameters=[
+            OpenApiParameter(
+                name,
+                str,
+                many=name in ("feature", "ecosystem", "country", "type"),
+                description=str(f.label),
+            )
+            for name, f in ParticipantFilterSet.base_filters.items()
+        ],
     )
+    @action(detail=True, permission_classes=[permissions.IsAuthenticated], filter_backends=[])
     def participants(self, request, slug=None):
+        """The event's other participants, public profile fields only, for people registered
+        for the event and its organisers; the page's filters."""
         event = self._event()
         if not event.user_can_change(request.user) and (
             matchmaking.participant_of(event, request.user) is None
@@ -91,8 +106,8 @@ class EventViewSet(VersionedMixin, viewsets.ModelViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
 
-    @extend_schema(responses=MeetingRequestSerializer(many=True))
-    @action(detail=True, permission_classes=[permissions.IsAuthenticated])
+    @extend_schema(responses=MeetingRequestSerializer(many=True), filters=False)
+    @action(detail=True, permission_classes=[permissions.IsAuthenticated], filter_backends=[])
     def agenda(self, request, slug=None):
         """My accepted meetings at the event, in time order."""
         event = self._event()
@@ -120,6 +135,8 @@ class RegistrationViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSe
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Registration.objects.none()
         return Registration.objects.filter(user=self.request.user).select_related(
             "event", "organisation"
         )
@@ -138,6 +155,8 @@ class MeetingRequestViewSet(
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MeetingRequest.objects.none()
         user = self.request.user
         prefetch = [
             f"{side}__{name}"
