@@ -17,6 +17,7 @@ API_APPS = (
     "interop",
     "suggestions",
     "alerts",
+    "events",
 )
 
 router = DefaultRouter()

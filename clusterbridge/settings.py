@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "clusterbridge.interop",
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
+    "clusterbridge.events",
     "clusterbridge.notifications",
 ]
 
@@ -398,6 +399,11 @@ MAIN_NAV = [
         "Marketplace",
         "Offers, needs and partner searches of organisations, pre-validated by their "
         "clusters and matched automatically.",
+    ),
+    (
+        "events:list",
+        "Events",
+        "Webinars, info days, conferences and brokerage events with one-to-one meetings.",
     ),
     (
         "taxonomy:index",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("organisations/", include("clusterbridge.organisations.urls")),
     path("marketplace/", include("clusterbridge.marketplace.urls")),
     path("benchmarking/", include("clusterbridge.benchmarking.urls")),
+    path("events/", include("clusterbridge.events.urls")),
     # matching (/match/) and interop (/import/, /export/) own their prefixes.
     path("", include("clusterbridge.matching.urls")),
     path("", include("clusterbridge.interop.urls")),

@@ -1,0 +1,476 @@
+"""Matchmaking at brokerage events: profiles (prefilled from the organisation), "suggested
+for you" with reasons, meeting requests, acceptance with placement in the first common free
+slot, cancellation, and the organiser's "optimise the agenda" (`optimiser.py`).
+
+No double booking: an acceptance locks both participants' rows (in id order, so two
+acceptances never wait on each other in a circle), then the chosen slot's row; a table is
+unique per slot in the database too.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterbridge.accounts import roles
+from clusterbridge.core.services import ModelService, register
+from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
+from clusterbridge.notifications.services import absolute, notify
+
+RequestStatus = MeetingRequest.Status
+
+
+class ParticipantService(ModelService[Participant]):
+    model = Participant
+
+    def can_create(self, user) -> bool:
+        return user is None or roles.is_admin(user)
+
+
+class MeetingRequestService(ModelService[MeetingRequest]):
+    model = MeetingRequest
+
+    def can_create(self, user) -> bool:
+        return user is None or roles.is_admin(user)
+
+    def can_change(self, obj, user) -> bool:
+        return user is None or roles.is_admin(user)
+
+
+participants = register(ParticipantService())
+meeting_requests = register(MeetingRequestService())
+
+PROFILE_FIELDS = (
+    "display_name",
+    "offers",
+    "seeks",
+    "offer_features",
+    "seek_features",
+    "ecosystems",
+    "available_slots",
+    "allow_reschedule",
+)
+
+
+# Profiles --------------------------------------------------------------------------------------
+def marketplace_offers_and_needs(organisation) -> tuple[list[str], list[str]]:
+    """What the organisation's marketplace posts offer and seek, one line each.
+
+    The marketplace is not part of the platform yet: this returns nothing. When it is, this
+    is the one place to read the organisation's live offer and request posts."""
+    return [], []
+
+
+def prefill(registration: Registration) -> dict:
+    """A new profile's values from the person's organisation: its name, description,
+    features (what it offers), ecosystems, and its marketplace posts."""
+    organisation = registration.organisation
+    user = registration.user
+    values = {
+        "display_name": (
+            f"{user.get_full_name() or user.get_username()} ({organisation.name})"
+            if organisation
+            else user.get_full_name() or user.get_username()
+        )[:120],
+        "offers": "",
+        "seeks": "",
+        "offer_features": [],
+        "seek_features": [],
+        "ecosystems": [],
+    }
+    if organisation is None:
+        return values
+    offers, needs = marketplace_offers_and_needs(organisation)
+    values["offers"] = "\n".join([organisation.description, *offers]).strip()[:2000]
+    values["seeks"] = "\n".join(needs)[:2000]
+    values["offer_features"] = list(organisation.features.all())
+    values["ecosystems"] = list(organisation.ecosystems.all())
+    return values
+
+
+@transaction.atomic
+def join_matchmaking(registration: Registration, user) -> Participant:
+    """The registered person's profile for the event (made, prefilled, on first visit)."""
+    if registration.user_id != user.pk:
+        raise PermissionDenied("This is not your registration.")
+    if registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError("Matchmaking is for people with a confirmed seat.")
+    if not registration.event.is_brokerage:
+        raise ValidationError("This event has no matchmaking.")
+    existing = Participant.all_objects.filter(registration=registration).first()
+    if existing is not None:
+        if existing.deleted_at is not None:
+            existing.deleted_at = None
+            participants.write(existing, user=user, action="restore")
+        return existing
+    values = prefill(registration)
+    m2m = {name: values.pop(name) for name in ("offer_features", "seek_features", "ecosystems")}
+    participant = Participant(
+        registration=registration,
+        event=registration.event,
+        user=user,
+        organisation=registration.organisation,
+        **values,
+    )
+    participants.write(participant, user=user, m2m=m2m, action="create")
+    return participant
+
+
+def update_profile(participant: Participant, user, values: dict, *, version=None):
+    if participant.user_id != user.pk and not roles.is_admin(user):
+        raise PermissionDenied("You may change only your own profile.")
+    slots = values.get("available_slots")
+    if slots is not None and any(s.event_id != participant.event_id for s in slots):
+        raise ValidationError({"available_slots": "Choose slots of this event."})
+    # The service's update checks the person (ParticipantService uses the model's rule).
+    return participants.update(participant, user, values, version=version)
+
+
+def withdraw_participant(participant: Participant, user) -> None:
+    """A cancelled registration: the person's requests and meetings end."""
+    open_requests = MeetingRequest.objects.filter(
+        Q(sender=participant) | Q(receiver=participant),
+        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+    )
+    for meeting in open_requests.select_related("sender__user", "receiver__user", "event"):
+        _end(meeting, user, RequestStatus.CANCELLED)
+    participant.deleted_at = timezone.now()
+    participants.write(participant, user=user, action="delete")
+
+
+def participant_of(event: Event, user) -> Participant | None:
+    """The person's live profile at the event, if their seat is confirmed."""
+    if not roles.is_member(user):
+        return None
+    return (
+        Participant.objects.filter(
+            event=event, user=user, registration__status=Registration.Status.CONFIRMED
+        )
+        .select_related("registration", "organisation")
+        .first()
+    )
+
+
+def visible_participants(event: Event, user):
+    """Other participants are shown only to people registered for the event (and to its
+    organisers)."""
+    queryset = Participant.objects.filter(
+        event=event, registration__status=Registration.Status.CONFIRMED
+    )
+    if event.user_can_change(user) or participant_of(event, user) is not None:
+        return queryset
+    return queryset.none()
+
+
+# Suggestions -------------------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    participant: Participant
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _codes(candidates, relation: str, column: str) -> dict[int, set[str]]:
+    through = getattr(Participant, relation).through
+    found: dict[int, set[str]] = {}
+    for person, code in through.objects.filter(participant__in=candidates).values_list(
+        "participant_id", column
+    ):
+        found.setdefault(person, set()).add(code)
+    return found
+
+
+def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Suggestion]:
+    """Participants ranked by how the two profiles fit, each with its reasons: what they
+    offer that I seek (features, then words), what I offer that they seek, shared
+    ecosystems. People of my own organisation are left out. A handful of queries whatever
+    the number of candidates (link tables read as values, profiles built for the top only)."""
+    if not hasattr(candidates, "values_list"):
+        candidates = Participant.objects.filter(pk__in=[c.pk for c in candidates])
+    candidates = candidates.exclude(pk=me.pk).order_by()
+    if me.organisation_id:
+        candidates = candidates.exclude(organisation_id=me.organisation_id)
+    my_seek = {f.code: f.label for f in me.seek_features.all()}
+    my_offer = {f.code: f.label for f in me.offer_features.all()}
+    my_ecosystems = {t.code: t.label for t in me.ecosystems.all()}
+    my_seek_words, my_offer_words = set(me.seek_words.split()), set(me.offer_words.split())
+    offers = _codes(candidates, "offer_features", "feature__code")
+    seeks = _codes(candidates, "seek_features", "feature__code")
+    ecosystems = _codes(candidates, "ecosystems", "term__code")
+    scored = []
+    for pk, name, offer_words, seek_words in candidates.values_list(
+        "pk", "display_name", "offer_words", "seek_words"
+    ):
+        score, reasons = 0.0, []
+        they_offer = sorted(offers.get(pk, set()) & my_seek.keys())
+        they_seek = sorted(seeks.get(pk, set()) & my_offer.keys())
+        if they_offer:
+            score += 3 * len(they_offer)
+            reasons.append("offers what you seek: " + ", ".join(my_seek[c] for c in they_offer[:3]))
+        if they_seek:
+            score += 2 * len(they_seek)
+            reasons.append("seeks what you offer: " + ", ".join(my_offer[c] for c in they_seek[:3]))
+        words_in = sorted(set(offer_words.split()) & my_seek_words)
+        if words_in:
+            score += min(len(words_in), 5) * 0.5
+            reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
+        words_out = sorted(set(seek_words.split()) & my_offer_words)
+        if words_out:
+            score += min(len(words_out), 5) * 0.4
+            reasons.append(f"their needs mention {', '.join(words_out[:4])}")
+        shared = sorted(ecosystems.get(pk, set()) & my_ecosystems.keys())
+        if shared:
+            score += len(shared)
+            reasons.append("same ecosystem: " + ", ".join(my_ecosystems[c] for c in shared[:3]))
+        if score > 0:
+            scored.append((-score, name, pk, reasons))
+    scored.sort()
+    top = scored[:limit]
+    people = Participant.objects.select_related("organisation").in_bulk([pk for *_, pk, _ in top])
+    return [Suggestion(people[pk], -negative, reasons) for negative, _, pk, reasons in top]
+
+
+# Requests ---------------------------------------------------------------------------------------
+def _participants_locked(*people: Participant) -> list[Participant]:
+    ids = sorted({p.pk for p in people})
+    rows = {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids)}
+    return [rows[p.pk] for p in people]
+
+
+def _meeting_link(meeting: MeetingRequest) -> str:
+    return absolute(reverse("events:agenda", args=[meeting.event.slug]))
+
+
+def _tell(meeting: MeetingRequest, recipient_participant: Participant, what: str, text: str):
+    notify(
+        recipient_participant.user,
+        kind=f"events.meeting_{what}",
+        subject=text,
+        key=f"events.meeting.{meeting.pk}.{what}.{meeting.version}.{meeting.slot_id}"
+        f".{recipient_participant.pk}",
+        body=(
+            f"{text}\n\nYour agenda: {_meeting_link(meeting)}\n"
+            f"Calendar (.ics): {absolute(reverse('events:agenda-ics', args=[meeting.event.slug]))}"
+        ),
+        url=reverse("events:agenda", args=[meeting.event.slug]),
+        urgent=what in ("accepted", "moved", "cancelled"),
+    )
+
+
+@transaction.atomic
+def send_request(sender: Participant, receiver: Participant, user, message: str = ""):
+    roles.require_verified(user, "ask for a meeting")
+    if sender.user_id != user.pk:
+        raise PermissionDenied("You may send requests only from your own profile.")
+    if sender.event_id != receiver.event_id:
+        raise ValidationError("Both people must take part in the same event.")
+    if sender.pk == receiver.pk:
+        raise ValidationError("You cannot meet yourself.")
+    sender, receiver = _participants_locked(sender, receiver)
+    event = sender.event
+    live = Registration.Status.CONFIRMED
+    if receiver.registration.status != live or receiver.deleted_at is not None:
+        raise ValidationError("This person no longer takes part in the event.")
+    pending = MeetingRequest.objects.filter(sender=sender, status=RequestStatus.PENDING).count()
+    if pending >= event.max_pending_requests:
+        raise ValidationError(
+            f"You have {pending} requests waiting for an answer, the most this event allows; "
+            "wait for answers or withdraw one."
+        )
+    if (
+        MeetingRequest.objects.filter(
+            Q(sender=sender, receiver=receiver) | Q(sender=receiver, receiver=sender)
+        )
+        .exclude(status=RequestStatus.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError("There is already a request between you and this person.")
+    meeting = MeetingRequest.all_objects.filter(sender=sender, receiver=receiver).first()
+    meeting = meeting or MeetingRequest(event=event, sender=sender, receiver=receiver)
+    meeting.message = (message or "").strip()
+    meeting.status = RequestStatus.PENDING
+    meeting.slot = meeting.notified_slot = None
+    meeting.table = None
+    meeting.video_url = ""
+    meeting.decided_at = None
+    meeting.full_clean(exclude=["event", "sender", "receiver", "slot", "notified_slot"])
+    meeting_requests.write(meeting, user=user, action="request")
+    _tell(meeting, receiver, "request", f"{sender.display_name} asks to meet you at {event.title}")
+    return meeting
+
+
+@transaction.atomic
+def decline(meeting: MeetingRequest, user) -> MeetingRequest:
+    meeting = MeetingRequest.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.receiver.user_id != user.pk:
+        raise PermissionDenied("Only the person asked may decline.")
+    if meeting.status != RequestStatus.PENDING:
+        raise ValidationError("This request was already answered.")
+    meeting.status = RequestStatus.DECLINED
+    meeting.decided_at = timezone.now()
+    meeting_requests.write(meeting, user=user, action="decline")
+    _tell(meeting, meeting.sender, "declined", f"{meeting.receiver.display_name} declined")
+    return meeting
+
+
+def accept(meeting: MeetingRequest, user, *, attempts: int = 5) -> MeetingRequest:
+    """Accept and place in the first slot both are free with a free table (or a video room)."""
+    for attempt in range(attempts):
+        try:
+            return _accept(meeting, user)
+        except IntegrityError:
+            # A concurrent placement took the same table in the same slot: try again.
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _accept(meeting: MeetingRequest, user) -> MeetingRequest:
+    meeting = MeetingRequest.objects.select_related("event", "sender", "receiver").get(
+        pk=meeting.pk
+    )
+    if meeting.receiver.user_id != getattr(user, "pk", None):
+        raise PermissionDenied("Only the person asked may accept.")
+    sender, receiver = _participants_locked(meeting.sender, meeting.receiver)
+    status = (
+        MeetingRequest.objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values_list("status", flat=True)
+        .get()
+    )
+    if status != RequestStatus.PENDING:
+        raise ValidationError("This request was already answered.")
+    meeting.sender, meeting.receiver = sender, receiver
+    meeting.status = RequestStatus.ACCEPTED
+    meeting.decided_at = timezone.now()
+    _place(meeting, sender, receiver)
+    meeting_requests.write(meeting, user=user, action="accept")
+    where = describe_place(meeting)
+    for person, other in ((sender, receiver), (receiver, sender)):
+        _tell(meeting, person, "accepted", f"Meeting with {other.display_name}: {where}")
+    return meeting
+
+
+def free_slots(event: Event, sender: Participant, receiver: Participant) -> list[Slot]:
+    """Slots where both are available and neither has a meeting, in time order."""
+    pair = [sender.pk, receiver.pk]
+    busy = set(
+        MeetingRequest.objects.filter(
+            Q(sender__in=pair) | Q(receiver__in=pair),
+            status=RequestStatus.ACCEPTED,
+            slot__isnull=False,
+        ).values_list("slot_id", flat=True)
+    )
+    own: dict[int, set[int]] = {}
+    through = Participant.available_slots.through
+    for person, slot in through.objects.filter(participant_id__in=pair).values_list(
+        "participant_id", "slot_id"
+    ):
+        own.setdefault(person, set()).add(slot)
+    return [
+        slot
+        for slot in event.slots.all()
+        if slot.pk not in busy and all(slot.pk in slots for slots in own.values())
+    ]
+
+
+def _place(meeting: MeetingRequest, sender: Participant, receiver: Participant) -> None:
+    event = meeting.event
+    meeting.slot, meeting.table, meeting.video_url = None, None, ""
+    candidates = free_slots(event, sender, receiver)
+    if not candidates:
+        return
+    if not event.tables:
+        meeting.slot = meeting.notified_slot = candidates[0]
+        meeting.video_url = video_room(event, meeting)
+        return
+    used = dict(
+        MeetingRequest.objects.filter(slot__in=candidates, table__isnull=False)
+        .values_list("slot")
+        .annotate(n=Count("pk"))
+        .values_list("slot", "n")
+    )
+    for slot in candidates:
+        if used.get(slot.pk, 0) >= event.tables:
+            continue
+        # The slot's row, locked: two placements in one slot choose their tables in turn.
+        Slot.objects.select_for_update().filter(pk=slot.pk).values_list("pk").get()
+        taken = set(
+            MeetingRequest.objects.filter(slot=slot, table__isnull=False).values_list(
+                "table", flat=True
+            )
+        )
+        table = next((t for t in range(1, event.tables + 1) if t not in taken), None)
+        if table is not None:
+            meeting.slot = meeting.notified_slot = slot
+            meeting.table = table
+            return
+
+
+def video_room(event: Event, meeting: MeetingRequest) -> str:
+    template = event.video_room_url or event.online_url
+    return template.replace("{room}", str(meeting.pk)) if template else ""
+
+
+def describe_place(meeting: MeetingRequest) -> str:
+    if meeting.slot_id is None:
+        return "no common free slot yet; the organiser will place it"
+    when = meeting.slot.start.astimezone(meeting.event.tz).strftime("%a %d %b %H:%M")
+    where = f"table {meeting.table}" if meeting.table else (meeting.video_url or "online")
+    return f"{when} ({meeting.event.time_zone}), {where}"
+
+
+def _end(meeting: MeetingRequest, user, status: str) -> None:
+    meeting.status = status
+    meeting.slot, meeting.table, meeting.video_url = None, None, ""
+    meeting.cancelled_by = user if getattr(user, "is_authenticated", False) else None
+    meeting_requests.write(meeting, user=user, action="cancel")
+    for person in (meeting.sender, meeting.receiver):
+        if person.user_id != getattr(user, "pk", None):
+            _tell(meeting, person, "cancelled", f"Meeting cancelled at {meeting.event.title}")
+
+
+@transaction.atomic
+def cancel(meeting: MeetingRequest, user) -> MeetingRequest:
+    """Either side withdraws a request or cancels a meeting; its slot and table free."""
+    meeting = MeetingRequest.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.involves(user):
+        raise PermissionDenied("Only the two people of a meeting may cancel it.")
+    if meeting.status not in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+        raise ValidationError("This request is no longer open.")
+    _end(meeting, user, RequestStatus.CANCELLED)
+    return meeting
+
+
+@transaction.atomic
+def rate(meeting: MeetingRequest, user, *, rating: int, follow_up: bool) -> MeetingRequest:
+    """After the meeting's time, each side rates it (1–5) and says whether it follows up."""
+    meeting = MeetingRequest.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.involves(user):
+        raise PermissionDenied("Only the two people of a meeting rate it.")
+    if meeting.status != RequestStatus.ACCEPTED or meeting.slot is None:
+        raise ValidationError("Only meetings that took place are rated.")
+    if meeting.slot.start > timezone.now():
+        raise ValidationError("You can rate the meeting once it has taken place.")
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError({"rating": "Give a rating from 1 to 5."})
+    side = "sender" if meeting.sender.user_id == user.pk else "receiver"
+    setattr(meeting, f"{side}_rating", int(rating))
+    setattr(meeting, f"{side}_follow_up", bool(follow_up))
+    meeting_requests.write(meeting, user=user, action="rate")
+    return meeting
+
+
+def agenda_of(event: Event, participant: Participant):
+    return (
+        MeetingRequest.objects.filter(
+            Q(sender=participant) | Q(receiver=participant),
+            status=RequestStatus.ACCEPTED,
+        )
+        .select_related("slot", "sender__organisation", "receiver__organisation", "event")
+        .order_by("slot__start", "pk")
+    )
