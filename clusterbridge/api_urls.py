@@ -15,6 +15,7 @@ API_APPS = (
     "interop",
     "suggestions",
     "alerts",
+    "analytics",
 )
 
 router = DefaultRouter()

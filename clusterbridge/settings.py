@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "clusterbridge.suggestions",
     "clusterbridge.alerts",
     "clusterbridge.notifications",
+    "clusterbridge.analytics",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,12 @@ MAIN_NAV = [
         "Taxonomy",
         "The feature taxonomy and vocabularies that describe calls, projects and clusters alike.",
     ),
+    (
+        "analytics:index",
+        "Analytics",
+        "Regional specialisation, the network of clusters and organisations and its "
+        "keystone agents, projects grouped around end-user areas.",
+    ),
 ]
 
 # Reference data: each loader is `module.function(*, stdout) -> dict of counts`, run in order.
@@ -372,6 +379,7 @@ REFERENCE_LOADERS = [
     "clusterbridge.funding.reference.load",
     "clusterbridge.clusters.reference.load",
     "clusterbridge.projects.reference.load",
+    "clusterbridge.analytics.reference.load",
 ]
 
 LOGGING = {
