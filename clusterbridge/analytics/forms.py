@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from clusterbridge.analytics.models import ProjectGroup
+from clusterbridge.core.editing import VersionedFormMixin
+from clusterbridge.projects.models import Project
 
 SORTS = (("-lq", "highest LQ first"), ("geo", "region code"), ("-employment", "most employed"))
 
@@ -30,7 +33,14 @@ class RegionalUploadForm(forms.Form):
     dry_run = forms.BooleanField(required=False, label="Check only, import nothing")
 
 
-class ProjectGroupForm(forms.ModelForm):
+class ProjectGroupForm(VersionedFormMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = Project.objects.real().order_by("call", "name")
+        self.fields["manager"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("username")
+        )
+
     class Meta:
         model = ProjectGroup
         fields = ["name", "area", "end_users", "projects", "manager", "status"]

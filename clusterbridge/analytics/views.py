@@ -242,3 +242,207 @@ def upload(request: HttpRequest) -> HttpResponse:
 def dataset_detail(request: HttpRequest, code: str) -> HttpResponse:
     dataset = get_object_or_404(RegionalDataset.objects.real(), code=code)
     return redirect(dataset.get_absolute_url())
+
+
+# The relatedness network -----------------------------------------------------------------
+NETWORK_KINDS = (
+    ("", "all"),
+    ("cluster", "clusters"),
+    ("organisation", "organisations"),
+)
+
+
+def _network_params(params) -> dict:
+    ecosystems = _ecosystem_labels()
+    countries = dict(Country.objects.values_list("code", "label"))
+    ecosystem = params.get("ecosystem", "")
+    country = params.get("country", "")
+    kind = params.get("type", "")
+    return {
+        "ecosystem": ecosystem if ecosystem in ecosystems else "",
+        "country": country if country in countries else "",
+        "type": kind if kind in dict(NETWORK_KINDS) else "",
+        "ecosystems": sorted(ecosystems.items(), key=lambda item: item[1]),
+        "countries": sorted(countries.items(), key=lambda item: item[1]),
+    }
+
+
+def network_context(params) -> dict:
+    from clusterbridge.analytics import network
+
+    chosen = _network_params(params)
+    graph = network.build_graph(country=chosen["country"], ecosystem=chosen["ecosystem"])
+    analysis = network.analyse(graph)
+    keystones = [k for k in analysis.keystones if not chosen["type"] or k.kind == chosen["type"]]
+    return {
+        **chosen,
+        "graph": graph,
+        "analysis": analysis,
+        "keystones": keystones,
+        "counts": network.kinds_count(graph),
+        "kinds": NETWORK_KINDS,
+        "communities": analysis.communities[:15],
+        "weights": network.WEIGHTS,
+    }
+
+
+def keystones(request: HttpRequest) -> HttpResponse:
+    context = network_context(request.GET)
+    params = request.GET.copy()
+    context["query_string"] = params.urlencode()
+    return render(request, "analytics/network.html", context)
+
+
+def network_node(request: HttpRequest, node: str) -> HttpResponse:
+    from clusterbridge.analytics import network
+
+    graph = network.build_graph()
+    if node not in graph:
+        raise Http404("No such node in the public network.")
+    analysis = network.analyse(graph)
+    return render(
+        request,
+        "analytics/network_node.html",
+        {
+            "node": node,
+            "data": graph.nodes[node],
+            "neighbours": network.neighbours(graph, node),
+            "betweenness": analysis.betweenness.get(node, 0.0),
+            "community": next((c for c in analysis.communities if node in c.members), None),
+        },
+    )
+
+
+def network_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    import io
+
+    import networkx as nx
+
+    from clusterbridge.analytics import network
+
+    context = network_context(request.GET)
+    flat = network.for_export(context["graph"], context["analysis"])
+    buffer = io.BytesIO()
+    if file_format == "gexf":
+        nx.write_gexf(flat, buffer)
+        content_type = "application/gexf+xml"
+    else:
+        nx.write_graphml(flat, buffer)
+        content_type = "application/graphml+xml"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="clusterbridge-network.{file_format}"'
+    return response
+
+
+# Project groups ---------------------------------------------------------------------------
+def _visible_projects(user):
+    from clusterbridge.projects.models import Project
+
+    return Project.objects.real().visible_to(user)
+
+
+def groups_page(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Prefetch
+
+    from clusterbridge.analytics import groups
+    from clusterbridge.analytics.models import ProjectGroup
+
+    visible = _visible_projects(request.user)
+    group_list = ProjectGroup.objects.prefetch_related(
+        Prefetch("projects", queryset=visible.order_by("name"), to_attr="shown_projects")
+    ).select_related("manager")
+    calls = sorted(set(visible.exclude(call="").values_list("call", flat=True)))
+    call = request.GET.get("call", "")
+    suggestions, without_features = [], []
+    if call in calls:
+        chosen = list(visible.filter(call=call).prefetch_related("features"))
+        without_features = [p for p in chosen if not p.features.all()]
+        suggestions = groups.suggest(p for p in chosen if p.features.all())
+    return render(
+        request,
+        "analytics/groups.html",
+        {
+            "groups": group_list,
+            "calls": calls,
+            "call": call,
+            "suggestions": suggestions,
+            "without_features": without_features,
+            "threshold": groups.SIMILARITY_THRESHOLD,
+            "can_edit": is_editor(request.user),
+        },
+    )
+
+
+def _require_group_editor(request: HttpRequest) -> None:
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors name and confirm project groups.")
+
+
+def group_create(request: HttpRequest) -> HttpResponse:
+    """Save a suggested grouping (the projects ticked) as a group to name and confirm."""
+    from clusterbridge.analytics.models import ProjectGroup
+
+    _require_group_editor(request)
+    if request.method != "POST":
+        return redirect("analytics:groups")
+    ids = [int(pk) for pk in request.POST.getlist("projects") if pk.isdigit()]
+    projects = list(_visible_projects(request.user).filter(pk__in=ids))
+    name = (request.POST.get("name") or "").strip()[:200] or "New group"
+    result = services.groups.create(
+        request.user,
+        {"name": name, "projects": projects, "status": ProjectGroup.Status.SUGGESTED},
+        message="Saved from a suggested grouping",
+    )
+    messages.success(request, "Group saved: name its area and end users, then confirm it.")
+    return redirect("analytics:group-edit", slug=result.obj.slug)
+
+
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from clusterbridge.analytics import groups
+    from clusterbridge.analytics.models import ProjectGroup
+
+    group = get_object_or_404(ProjectGroup.objects.select_related("manager"), slug=slug)
+    return render(
+        request,
+        "analytics/group.html",
+        {
+            "group": group,
+            "projects": group.projects.filter(
+                pk__in=_visible_projects(request.user).values("pk")
+            ).order_by("name"),
+            "can_edit": is_editor(request.user),
+            "events_available": groups.event_hook() is not None,
+        },
+    )
+
+
+def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    from clusterbridge.analytics.forms import ProjectGroupForm
+    from clusterbridge.analytics.models import ProjectGroup
+    from clusterbridge.core.editing import save_or_conflict
+
+    _require_group_editor(request)
+    group = get_object_or_404(ProjectGroup, slug=slug)
+    form = ProjectGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        result = save_or_conflict(request, form, services.groups, obj=group)
+        if isinstance(result, HttpResponse):
+            return result
+        if result is not None:
+            messages.success(request, f"{result.obj.name} saved.")
+            return redirect(result.obj.get_absolute_url())
+    return render(request, "analytics/group_form.html", {"form": form, "group": group})
+
+
+def group_event(request: HttpRequest, slug: str) -> HttpResponse:
+    from clusterbridge.analytics import groups
+    from clusterbridge.analytics.models import ProjectGroup
+
+    _require_group_editor(request)
+    group = get_object_or_404(ProjectGroup, slug=slug)
+    hook = groups.event_hook()
+    if request.method != "POST" or hook is None:
+        return redirect(group.get_absolute_url())
+    url = hook(group, request.user)
+    messages.success(request, f"An event was created for {group.name}.")
+    return redirect(url)

@@ -11,4 +11,5 @@ def register(router) -> None:
 
 urlpatterns: list = [
     path("analytics/specialisation/", views.specialisation, name="analytics-specialisation"),
+    path("analytics/keystones/", views.keystones, name="analytics-keystones"),
 ]

@@ -86,3 +86,51 @@ def specialisation(request):
             "results": results,
         }
     )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("country", OpenApiTypes.STR, description="ISO country code"),
+        OpenApiParameter("ecosystem", OpenApiTypes.STR, description="ecosystem code"),
+        OpenApiParameter("type", OpenApiTypes.STR, description="cluster or organisation"),
+    ],
+    responses=inline_serializer(
+        "Keystones",
+        {
+            "nodes": serializers.IntegerField(),
+            "links": serializers.IntegerField(),
+            "sampled": serializers.IntegerField(allow_null=True),
+            "keystones": serializers.ListField(child=serializers.DictField()),
+            "communities": serializers.ListField(child=serializers.DictField()),
+        },
+    ),
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def keystones(request):
+    """Keystone agents of the public relatedness network (the page /analytics/network/), with
+    the communities each links, and the communities with their strongest fields."""
+    context = pages.network_context(request.query_params)
+    analysis = context["analysis"]
+    return Response(
+        {
+            "nodes": context["graph"].number_of_nodes(),
+            "links": context["graph"].number_of_edges(),
+            "sampled": analysis.sampled,
+            "keystones": [
+                {
+                    "node": k.node,
+                    "kind": k.kind,
+                    "label": k.label,
+                    "betweenness": k.betweenness,
+                    "reason": k.reason,
+                    "communities": [c.number for c in k.communities],
+                }
+                for k in context["keystones"]
+            ],
+            "communities": [
+                {"number": c.number, "name": c.name, "size": len(c.members), "agents": c.agents}
+                for c in analysis.communities
+            ],
+        }
+    )
