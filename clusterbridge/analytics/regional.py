@@ -91,3 +91,32 @@ def analyse(choice: Choice, *, by_ecosystem: bool = False) -> specialisation.Ana
 
 def latest_dataset() -> RegionalDataset | None:
     return RegionalDataset.objects.real().order_by("-imported_at", "code").first()
+
+
+_ANALYSES: dict[tuple, object] = {}
+
+
+def cached_analysis(choice: Choice, *, by_ecosystem: bool):
+    """The analysis of a dataset version, kept in this process (a re-import adds a version)."""
+    key = (choice.dataset.pk, choice.dataset.version, choice.series, choice.period, by_ecosystem)
+    if key not in _ANALYSES:
+        if len(_ANALYSES) > 16:
+            _ANALYSES.clear()
+        _ANALYSES[key] = analyse(choice, by_ecosystem=by_ecosystem)
+    return _ANALYSES[key]
+
+
+def region_of(country_code: str, region_text: str, dataset: RegionalDataset) -> str | None:
+    """The NUTS 2 code whose name (from the dataset's labels) a cluster's region names."""
+    from clusterbridge.core.search import fold
+
+    wanted = fold(region_text or "").strip()
+    if not wanted or not country_code:
+        return None
+    for geo, label in (dataset.geo_labels or {}).items():
+        if nuts_level(geo) != 2 or not geo.startswith(country_code):
+            continue
+        name = fold(label)
+        if name and (name in wanted or wanted in name):
+            return geo
+    return None

@@ -281,7 +281,9 @@ def network_context(params) -> dict:
         "keystones": keystones,
         "counts": network.kinds_count(graph),
         "kinds": NETWORK_KINDS,
-        "communities": analysis.communities[:15],
+        "communities": [c for c in analysis.communities if len(c.members) > 1][:15],
+        "isolated": sum(1 for c in analysis.communities if len(c.members) == 1)
+        + sum(1 for n in graph if graph.degree(n) == 0 and n not in analysis.community_of),
         "weights": network.WEIGHTS,
     }
 
