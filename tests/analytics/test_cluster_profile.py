@@ -11,11 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def sdmx_for(country: str, region: str) -> bytes:
     head = "DATAFLOW,LAST UPDATE,freq,nace_r2,indic_sb,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG"
+    flow = "ESTAT:SBS_R_NUTS06_R2(1.0),,A"
+    food, it = "C10:Manufacture of food products", "J62:Computer programming"
     rows = [
-        f"ESTAT:SBS_R_NUTS06_R2(1.0),,A,C10:Manufacture of food products,V16110,{country}11:{region},2021,100,",
-        f"ESTAT:SBS_R_NUTS06_R2(1.0),,A,J62:Computer programming,V16110,{country}11:{region},2021,10,",
-        f"ESTAT:SBS_R_NUTS06_R2(1.0),,A,C10:Manufacture of food products,V16110,{country}12:Elsewhere,2021,10,",
-        f"ESTAT:SBS_R_NUTS06_R2(1.0),,A,J62:Computer programming,V16110,{country}12:Elsewhere,2021,100,",
+        f"{flow},{food},V16110,{country}11:{region},2021,100,",
+        f"{flow},{it},V16110,{country}11:{region},2021,10,",
+        f"{flow},{food},V16110,{country}12:Elsewhere,2021,10,",
+        f"{flow},{it},V16110,{country}12:Elsewhere,2021,100,",
     ]
     return ("\n".join([head, *rows]) + "\n").encode()
 
