@@ -282,3 +282,50 @@ def kinds_count(graph: nx.Graph) -> dict[str, int]:
     for _node, kind in graph.nodes(data="kind"):
         counts[kind] += 1
     return dict(counts)
+
+
+def community_map(analysis: Analysis, limit: int = 8) -> dict | None:
+    """A drawing people can read: the largest communities as circles on a ring (area by
+    number of nodes), lines between them as thick as the links that cross. Server-side SVG
+    in a 360-unit-wide view, so that its 16-unit numbers stay about 16 px on a phone."""
+    import math
+
+    shown = [c for c in analysis.communities if len(c.members) > 1][:limit]
+    if len(shown) < 2:
+        return None
+    width, height, ring = 360, 360, 120
+    centre_x, centre_y = width / 2, height / 2
+    biggest = max(len(c.members) for c in shown)
+    circles = []
+    for index, community in enumerate(shown):
+        angle = -math.pi / 2 + 2 * math.pi * index / len(shown)
+        circles.append(
+            {
+                "number": community.number,
+                "name": community.name,
+                "size": len(community.members),
+                "x": round(centre_x + ring * math.cos(angle), 1),
+                "y": round(centre_y + ring * math.sin(angle), 1),
+                "r": round(8 + 22 * math.sqrt(len(community.members) / biggest), 1),
+            }
+        )
+    position = {c["number"]: c for c in circles}
+    crossing: Counter = Counter()
+    for a, b in analysis.graph.edges():
+        ca, cb = analysis.community_of.get(a), analysis.community_of.get(b)
+        if ca != cb and ca in position and cb in position:
+            crossing[tuple(sorted((ca, cb)))] += 1
+    top = max(crossing.values(), default=1)
+    lines = [
+        {
+            "x1": position[a]["x"],
+            "y1": position[a]["y"],
+            "x2": position[b]["x"],
+            "y2": position[b]["y"],
+            "width": round(1 + 7 * n / top, 1),
+            "count": n,
+            "title": f"{position[a]['name']} — {position[b]['name']}: {n} links",
+        }
+        for (a, b), n in sorted(crossing.items())
+    ]
+    return {"width": width, "height": height, "circles": circles, "lines": lines}

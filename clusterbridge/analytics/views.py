@@ -285,6 +285,7 @@ def network_context(params) -> dict:
         "isolated": sum(1 for c in analysis.communities if len(c.members) == 1)
         + sum(1 for n in graph if graph.degree(n) == 0 and n not in analysis.community_of),
         "weights": network.WEIGHTS,
+        "community_map": network.community_map(analysis),
     }
 
 

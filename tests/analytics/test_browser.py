@@ -70,6 +70,14 @@ def test_network_and_groups_pages(browser, live_server, reference_data, viewport
         assert no_sideways_scroll(page), url
         shoot(page, name, viewport)
     page.goto("/analytics/network/")
+    if SHOTS:
+        page.locator(".community-map").screenshot(
+            path=f"{SHOTS}/community-map-{viewport['width']}.png"
+        )
+    labels = page.eval_on_selector_all(
+        ".community-map text", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert labels and min(labels) >= 13.5, min(labels)
     page.get_by_label("Industrial ecosystem").select_option(label="Digital")
     page.get_by_role("button", name="Show").click()
     assert "ecosystem=digital" in page.url
