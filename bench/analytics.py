@@ -91,7 +91,8 @@ def synthetic_graph(organisations: int, clusters: int, links: int):
         graph.add_node(node, kind=node.split(":")[0], label=node, url="", country="")
     # Agents lean to one "home" group of fields, so that communities exist.
     home = {node: rng.randrange(14) for node in orgs + cls}
-    while graph.number_of_edges() < links:
+    made = 0  # graph.number_of_edges() counts every time: keep our own count
+    while made < links:
         roll = rng.random()
         agent = rng.choice(orgs) if roll < 0.7 else rng.choice(cls)
         if roll < 0.35:
@@ -105,6 +106,7 @@ def synthetic_graph(organisations: int, clusters: int, links: int):
             kind = "ecosystem" if other.startswith("ecosystem") else "feature"
         if agent != other and not graph.has_edge(agent, other):
             network.add_link(graph, agent, other, "synthetic", kind)
+            made += 1
     return graph
 
 

@@ -170,6 +170,8 @@ def region(request: HttpRequest, geo: str) -> HttpResponse:
         raise Http404("No regional data is imported.")
     choice = regional.choose(dataset, request.GET.get("series", ""), request.GET.get("period", ""))
     by_industry = regional.analyse(choice).for_region(geo)
+    for result in by_industry:
+        result.label = (dataset.industry_labels or {}).get(result.industry, "")
     by_ecosystem = regional.analyse(choice, by_ecosystem=True).for_region(geo)
     if not by_industry:
         raise Http404("This region is not in the dataset.")
@@ -187,6 +189,16 @@ def region(request: HttpRequest, geo: str) -> HttpResponse:
             .only("name", "slug", "region")
             if c.region and fold(label) in fold(c.region)
         ]
+    from clusterbridge.funding.models import Instrument
+
+    # Calls of the region's country: national or regional ones, open today (the funding
+    # search holds the rest, EU-wide calls included).
+    calls = list(
+        Instrument.objects.real()
+        .open()
+        .filter(country__code=geo[:2])
+        .order_by("final_deadline", "name")[:10]
+    )
     ecosystems = _ecosystem_labels()
     return render(
         request,
@@ -205,6 +217,7 @@ def region(request: HttpRequest, geo: str) -> HttpResponse:
             "industry_labels": dataset.industry_labels or {},
             "unknown": [r for r in by_industry if r.employment is None],
             "clusters": clusters,
+            "calls": calls,
             "citation": f"{dataset.citation()}, {choice.period}",
         },
     )

@@ -67,6 +67,10 @@ def test_region_page_lists_its_nodes_and_its_cells_without_value(client, importe
     html = client.get("/analytics/regions/AT12/").content.decode()
     assert "C30: LQ 4.90" in html
     assert "C26 (confidential)" in html
+    assert "No open national or regional call of this country is on ClusterBridge." in html or (
+        "Open calls in Austria" in html
+    )
+    assert "/funding/?country=AT" in html
     assert client.get("/analytics/regions/ZZ99/").status_code == 404
 
 
