@@ -29,8 +29,8 @@ WEIGHTS = {
     "feature": 0.5,
 }
 # Exact betweenness up to this many nodes; above it, sampled with this many sources.
-EXACT_UP_TO = 3000
-SAMPLE_SOURCES = 500
+EXACT_UP_TO = 1000
+SAMPLE_SOURCES = 200
 SEED = 42
 AGENT_KINDS = ("cluster", "organisation")
 
@@ -189,6 +189,36 @@ class Analysis:
     betweenness: dict[str, float]
     sampled: int | None  # the number of sources when betweenness was sampled
     keystones: list[Keystone]
+
+
+_CACHE: dict[tuple, Analysis] = {}
+
+
+def fingerprint() -> tuple:
+    """Changes whenever a record the graph is built from changes (a few aggregate queries)."""
+    from django.db.models import Count, Max
+
+    from clusterbridge.clusters.models import Cluster, NetworkMembership
+    from clusterbridge.organisations.models import ClusterMembership, Organisation
+    from clusterbridge.projects.models import Project
+
+    parts = []
+    for model in (Cluster, Organisation, ClusterMembership, Project):
+        found = model.all_objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts += [found["n"], found["last"]]
+    parts.append(NetworkMembership.objects.count())
+    return tuple(parts)
+
+
+def cached_analysis(*, country: str = "", ecosystem: str = "") -> Analysis:
+    """The analysis of the current public network, kept in this process until a record it
+    is built from changes (or an edge source is registered)."""
+    key = (country, ecosystem, len(_EDGE_SOURCES), fingerprint())
+    if key not in _CACHE:
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        _CACHE[key] = analyse(build_graph(country=country, ecosystem=ecosystem))
+    return _CACHE[key]
 
 
 def communities_of(graph: nx.Graph) -> list[Community]:

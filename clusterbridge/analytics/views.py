@@ -284,8 +284,8 @@ def network_context(params) -> dict:
     from clusterbridge.analytics import network
 
     chosen = _network_params(params)
-    graph = network.build_graph(country=chosen["country"], ecosystem=chosen["ecosystem"])
-    analysis = network.analyse(graph)
+    analysis = network.cached_analysis(country=chosen["country"], ecosystem=chosen["ecosystem"])
+    graph = analysis.graph
     keystones = [k for k in analysis.keystones if not chosen["type"] or k.kind == chosen["type"]]
     return {
         **chosen,
@@ -312,10 +312,10 @@ def keystones(request: HttpRequest) -> HttpResponse:
 def network_node(request: HttpRequest, node: str) -> HttpResponse:
     from clusterbridge.analytics import network
 
-    graph = network.build_graph()
+    analysis = network.cached_analysis()
+    graph = analysis.graph
     if node not in graph:
         raise Http404("No such node in the public network.")
-    analysis = network.analyse(graph)
     return render(
         request,
         "analytics/network_node.html",
