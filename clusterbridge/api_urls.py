@@ -18,6 +18,7 @@ API_APPS = (
     "suggestions",
     "alerts",
     "events",
+    "analytics",
 )
 
 router = DefaultRouter()

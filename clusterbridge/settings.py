@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "clusterbridge.alerts",
     "clusterbridge.events",
     "clusterbridge.notifications",
+    "clusterbridge.analytics",
 ]
 
 MIDDLEWARE = [
@@ -410,6 +411,12 @@ MAIN_NAV = [
         "Taxonomy",
         "The feature taxonomy and vocabularies that describe calls, projects and clusters alike.",
     ),
+    (
+        "analytics:index",
+        "Analytics",
+        "Regional specialisation, the network of clusters and organisations and its "
+        "keystone agents, projects grouped around end-user areas.",
+    ),
 ]
 
 # Reference data: each loader is `module.function(*, stdout) -> dict of counts`, run in order.
@@ -419,6 +426,7 @@ REFERENCE_LOADERS = [
     "clusterbridge.clusters.reference.load",
     "clusterbridge.projects.reference.load",
     "clusterbridge.benchmarking.reference.load",
+    "clusterbridge.analytics.reference.load",
 ]
 
 LOGGING = {

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("clusterbridge.suggestions.urls")),
     path("", include("clusterbridge.alerts.urls")),
     path("notifications/", include("clusterbridge.notifications.urls")),
+    path("analytics/", include("clusterbridge.analytics.urls")),
     path("api/v1/", include("clusterbridge.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
