@@ -17,8 +17,11 @@ def test_it_shows_what_the_person_has_in_every_app(client_for, users):
     titles = [panel.title for panel, _ in response.context["panels"]]
     assert titles == [
         "My organisations",
+        "My marketplace posts",
         "My clusters",
+        "My events",
         "Saved searches and alerts",
+        "Benchmarking",
         "Watched calls",
         "My projects",
         "Notifications",
@@ -62,7 +65,9 @@ def test_the_query_count_does_not_grow_with_what_the_person_has(
     with CaptureQueriesContext(connection) as few:
         client.get("/account/")
     give_a_bit_of_everything(users["member"], users["admin"], n=4)
-    with django_assert_max_num_queries(18):
+    # Ten panels (marketplace, events and benchmarking included), each in a fixed number of
+    # queries whatever the person has.
+    with django_assert_max_num_queries(26):
         client.get("/account/")
     with CaptureQueriesContext(connection) as many:
         client.get("/account/")
