@@ -89,7 +89,10 @@ def test_real_lexicon_explains_suggestions_in_seven_languages():
     samples = {
         "en": ("Funding for machine learning in cybersecurity", {"T1", "P12"}),
         "lt": ("Dirbtinio intelekto sprendimai kibernetiniam saugumui", {"T1", "P12"}),
-        "es": ("Desarrollo de un prototipo de dron para búsqueda y rescate", {"D2", "T13", "A4"}),
+        "es": (
+            "Desarrollo de un prototipo de dron para búsqueda y rescate",
+            {"D2", "T13", "A-proximity-social-economy-civil-security"},
+        ),
         "fr": ("Intelligence artificielle et cybersécurité pour les PME", {"T1", "P12"}),
         "de": ("Förderung von Drohnen und künstlicher Intelligenz", {"T13", "T1"}),
         "it": ("Sviluppo di un prototipo basato su intelligenza artificiale", {"D2", "T1"}),
