@@ -11,8 +11,8 @@ from clusterbridge.taxonomy import domains
 
 def profile_for(record) -> engine.Profile:
     """The profile of a record described by features (a project…): its features (and its
-    industrial ecosystems as application domains), country and description. Features must be prefetched or are read in
-    one query."""
+    industrial ecosystems as application domains), country and description.
+    Features must be prefetched or are read in one query."""
     codes = {f.code for f in record.features.all()}
     # Application domains are the industrial ecosystems: a record that states its ecosystems
     # (a cluster, an organisation) is matched on them like on category-A features.
