@@ -34,6 +34,11 @@ class Result:
         return [(code, self.labels[code]) for code in self.match.shared]
 
     @property
+    def suggested(self) -> list[tuple[str, str]]:
+        """Features in common only through a suggestion for the instrument, not confirmed."""
+        return [(code, self.labels[code]) for code in self.match.suggested]
+
+    @property
     def missing(self) -> list[tuple[str, str]]:
         return [(code, self.labels[code]) for code in self.match.missing]
 
@@ -43,7 +48,9 @@ class Result:
 
     @property
     def explanation(self) -> str:
-        text = "Fits because: " + ", ".join(label for _, label in self.shared)
+        text = engine.fits_because(
+            [label for _, label in self.shared], [label for _, label in self.suggested]
+        )
         if self.missing:
             text += "; missing: " + ", ".join(label for _, label in self.missing)
         return text
