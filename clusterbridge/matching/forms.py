@@ -1,13 +1,23 @@
 from django import forms
 
 from clusterbridge.matching.engine import Profile
-from clusterbridge.taxonomy.filters import CodeListField, country_codes, feature_codes
+from clusterbridge.taxonomy.filters import (
+    CodeListField,
+    country_codes,
+    feature_code_case,
+    feature_codes,
+)
 
 
 class MatchForm(forms.Form):
     """An ad-hoc profile, from the /match/ page or the API (same parameter names)."""
 
-    feature = CodeListField(known_codes=feature_codes, noun="feature code(s)", label="Features")
+    feature = CodeListField(
+        known_codes=feature_codes,
+        noun="feature code(s)",
+        normalise=feature_code_case,
+        label="Features",
+    )
     country = CodeListField(known_codes=country_codes, noun="country code(s)", label="Country")
     description = forms.CharField(
         required=False,
