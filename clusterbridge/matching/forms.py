@@ -22,7 +22,9 @@ class MatchForm(forms.Form):
     description = forms.CharField(
         required=False,
         max_length=5000,
-        label="Description",
+        label="Describe your solution (optional)",
+        help_text="A few sentences in any of English, Lithuanian, Spanish, French, German, "
+        "Italian or Polish: features are suggested from it for you to tick.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -82,3 +82,40 @@ def test_a_rejected_suggestion_stops_counting_and_a_confirmed_one_counts_in_full
     CALLS.append(other)
     by_id = {m.instrument_id: m for m in ranked({"D2"})}
     assert by_id[other.pk].percent == 100 and by_id[other.pk].suggested == []
+
+
+def test_match_page_suggests_features_from_the_description_as_checkboxes_to_tick(client):
+    response = client.get(
+        "/match/",
+        {
+            "description": "Our AI uses machine learning to detect intrusions in hospital "
+            "networks; we need funding to build a prototype.",
+            "suggest": "1",
+        },
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Suggested from your description" in text
+    assert '<input type="checkbox" name="feature" value="T1" id="suggested-T1">' in text
+    assert '<input type="checkbox" name="feature" value="D2" id="suggested-D2">' in text
+    assert 'value="A-health" id="suggested-A-health"' in text
+    assert "(from: machine learning" in text or "(from: ai" in text
+    assert "matching instrument" not in text  # nothing ticked yet: no results
+
+
+def test_a_ticked_suggestion_is_searched_and_no_longer_suggested(client, calls):
+    response = client.get(
+        "/match/",
+        {"description": "A prototype for hospitals", "feature": ["D2"]},
+    )
+
+    text = response.content.decode()
+    assert 'id="suggested-D2"' not in text  # ticked: searched, not suggested again
+    assert 'value="A-health" id="suggested-A-health"' in text
+    assert "matching instrument" in text
+
+
+def test_without_a_description_the_suggest_button_asks_for_one(client):
+    text = client.get("/match/", {"suggest": "1"}).content.decode()
+    assert "Write a few sentences about your solution first." in text
