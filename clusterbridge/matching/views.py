@@ -6,9 +6,9 @@ from clusterbridge.core.spreadsheets import table_download
 from clusterbridge.matching.forms import MatchForm, MatchMatrixForm
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.matching.tables import match_matrix, results_table
+from clusterbridge.suggestions.engine import suggest
 from clusterbridge.taxonomy import profiles
 from clusterbridge.taxonomy.groups import feature_groups, with_feature_codes
-from clusterbridge.suggestions.engine import suggest
 from clusterbridge.taxonomy.models import Country, Feature
 
 PAGE_SIZE = 20
