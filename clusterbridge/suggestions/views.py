@@ -90,8 +90,15 @@ def _kinds():
     return sorted(
         (f"{m._meta.app_label}.{m._meta.model_name}", str(m._meta.verbose_name_plural).capitalize())
         for m in apps.get_models()
-        if services.supports_suggestions(m)
+        if services.supports_suggestions(m) and any(f.name == "description" for f in m._meta.fields)
     )
+
+
+def _without(make, request, name: str):
+    query = request.GET.copy()
+    query.pop(name, None)
+    filterset = make(query)
+    return filterset.qs if filterset.is_valid() else FeatureSuggestion.objects.none()
 
 
 @login_required
@@ -110,15 +117,21 @@ def queue(request):
     page = Paginator(suggestions.prefetch_related("target"), QUEUE_PAGE).get_page(
         request.GET.get("page")
     )
+    # Each facet counts with every other filter applied.
     category_counts = dict(
-        suggestions.values_list("feature__category__code").annotate(n=Count("pk"))
+        _without(make, request, "category")
+        .order_by()
+        .values_list("feature__category__code")
+        .annotate(n=Count("pk"))
     )
     kind_counts = {
         f"{app}.{model}": n
-        for app, model, n in suggestions.values_list(
-            "content_type__app_label", "content_type__model"
-        ).annotate(n=Count("pk"))
+        for app, model, n in _without(make, request, "kind")
+        .order_by()
+        .values_list("content_type__app_label", "content_type__model")
+        .annotate(n=Count("pk"))
     }
+    kind_total = sum(kind_counts.values())
     panel = FilterPanel(
         request,
         [
@@ -136,7 +149,7 @@ def queue(request):
                 "Record",
                 options(
                     [("", "Any kind of record"), *kinds],
-                    {"": total, **kind_counts},
+                    {"": kind_total, **kind_counts},
                     [request.GET.get("kind", "")],
                 ),
                 multiple=False,

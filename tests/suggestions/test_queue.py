@@ -120,3 +120,13 @@ def test_portal_keywords_and_tags_feed_the_suggestions():
     found = {s.feature.code: s for s in services.pending_for(call)}
     assert "T1" in found  # "Keywords: Artificial intelligence; …; Machine learning"
     assert any("artificial intelligence" in words for words in found["T1"].evidence)
+
+
+def test_facets_count_with_the_other_filters_applied(client_for, calls):
+    response = client_for("editor").get("/suggestions/", {"category": "T"})
+
+    facets = {facet.name: facet for facet in response.context["panel"].facets}
+    counts = {o.value: o.count for o in facets["category"].options}
+    assert counts["T"] == 6 and counts["D"] == 6 and counts["A"] == 6
+    kinds = {o.value: o.count for o in facets["kind"].options}
+    assert kinds["funding.instrument"] == 6 and kinds["projects.project"] == 0
