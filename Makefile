@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/clusterbridge migrate --noinput
 	$(BIN)/clusterbridge load_reference
+	$(BIN)/clusterbridge suggest_features --verbosity 0
 	$(BIN)/clusterbridge collectstatic --noinput --verbosity 0
 	$(BIN)/clusterbridge ensure_admin
 	$(BIN)/clusterbridge runserver 127.0.0.1:8000

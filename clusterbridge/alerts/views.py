@@ -23,6 +23,7 @@ from clusterbridge.core.filter_panel import (
     selected,
 )
 from clusterbridge.funding.models import Instrument
+from clusterbridge.taxonomy.filters import feature_code_case
 from clusterbridge.taxonomy.models import Country, Feature
 
 
@@ -36,11 +37,11 @@ def _readable_query(query: str, features: dict[str, str], countries: dict[str, s
     parts = []
     if params.get("q"):
         parts.append(f"“{params['q']}”")
-    for name, labels, title in (
-        ("feature", features, "Features"),
-        ("country", countries, "Country"),
+    for name, labels, title, case in (
+        ("feature", features, "Features", feature_code_case),
+        ("country", countries, "Country", str.upper),
     ):
-        codes = [c.strip().upper() for v in params.getlist(name) for c in v.split(",") if c.strip()]
+        codes = [case(c.strip()) for v in params.getlist(name) for c in v.split(",") if c.strip()]
         if codes:
             parts.append(f"{title}: " + ", ".join(labels.get(c, c) for c in codes))
     for name in ("origin", "kind", "status"):

@@ -38,12 +38,17 @@ class DeadlineListField(forms.CharField):
         return [d.isoformat() for d in sorted(dates)]
 
 
-def grouped_feature_choices():
-    """Feature checkboxes grouped by category (Techniques, Process, ... General)."""
+def grouped_feature_choices(exclude: tuple[str, ...] = ()):
+    """Feature checkboxes grouped by category (Techniques, Process, ... General), without the
+    categories in `exclude`. Application domains are named by their ecosystem alone."""
     categories = FeatureCategory.objects.prefetch_related("features").order_by("order")
     return [
-        (f"{c.label} ({c.code})", [(f.pk, f"{f.code} {f.label}") for f in c.features.all()])
+        (
+            f"{c.label} ({c.code})",
+            [(f.pk, f.label if c.code == "A" else f"{f.code} {f.label}") for f in c.features.all()],
+        )
         for c in categories
+        if c.code not in exclude
     ]
 
 

@@ -14,6 +14,8 @@ API and command run it without importing this app.
 """
 
 import decimal
+import json
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -23,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from clusterbridge.core.services import Action, BulkConflict, Plan
 from clusterbridge.funding.models import Instrument, today
 from clusterbridge.funding.services import instruments
-from clusterbridge.interop import portal, runs
+from clusterbridge.interop import portal, portal_api, runs
 from clusterbridge.interop.portal import ImportReport
 
 LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit on any build
@@ -190,3 +192,45 @@ def import_calls(
             setattr(report, name, outcome.counts.get(name, 0))
     report.skipped = sum(report.skipped_reasons.values())
     return report
+
+
+SYNC_DOCUMENT = "EU Funding & Tenders Portal Search API"
+
+
+def sync_calls(
+    base_url: str = portal_api.DEFAULT_BASE_URL,
+    *,
+    user=None,
+    dry_run: bool = False,
+    page_size: int = portal_api.PAGE_SIZE,
+    timeout: float = portal_api.TIMEOUT,
+    retries: int = portal_api.RETRIES,
+    backoff: float = portal_api.BACKOFF,
+    sleep=None,
+    on_page=None,
+    progress: Progress | None = None,
+    batch_size: int = runs.BATCH_SIZE,
+) -> tuple[ImportReport, portal_api.Fetched]:
+    """Read every page of open and forthcoming calls from the portal's Search API, then
+    import them exactly as `import_calls` imports a saved Search API file (same mapping,
+    update in place, editors' fields kept). Raises portal_api.PortalSyncError, having
+    written nothing, when the portal cannot be read completely."""
+    fetched = portal_api.fetch_all(
+        base_url,
+        page_size=page_size,
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        sleep=sleep or time.sleep,
+        on_page=on_page,
+    )
+    raw = json.dumps(fetched.pages, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    report = import_calls(
+        raw,
+        user=user,
+        dry_run=dry_run,
+        filename=SYNC_DOCUMENT,
+        progress=progress,
+        batch_size=batch_size,
+    )
+    return report, fetched

@@ -7,7 +7,9 @@ Public interface, used by the pages, the API and other apps:
     score_table(profiles, instrument_ids) -> {(row, instrument_id): Match}
 
 Score: the weighted share of the profile's features that the instrument also has, each
-feature weighing what its category weighs (CATEGORY_WEIGHTS). Only eligible instruments are
+feature weighing what its category weighs (CATEGORY_WEIGHTS); a feature only suggested for
+the instrument from its text, not yet confirmed, weighs half (SUGGESTED_FACTOR) and is
+labelled "suggested, not confirmed" in the explanation. Only eligible instruments are
 ranked: open or forthcoming on the day (plus "status unknown" when a person asks for it; the
 status is funding's one rule, `funding.models.status_of`), national/regional ones only for
 their own country. Records incomplete at source rank after every complete one. Ties go to
@@ -34,6 +36,7 @@ from django.utils import timezone
 
 from clusterbridge.core.models import ObjectChange
 from clusterbridge.funding.models import CURRENT_STATUSES, Instrument, Status, status_of
+from clusterbridge.suggestions.models import FeatureSuggestion
 from clusterbridge.taxonomy.models import Feature
 
 # Points per shared feature, by category: what the instrument funds in the way of
@@ -41,6 +44,13 @@ from clusterbridge.taxonomy.models import Feature
 # (P) or application domain (A) less, a shared technique (T) least.
 CATEGORY_WEIGHTS: dict[str, int] = {"D": 3, "G": 3, "P": 2, "A": 2, "T": 1}
 DEFAULT_WEIGHT = 1
+# A feature suggested from an instrument's text (and the portal's keywords and tags) and not
+# yet confirmed by an editor counts for half its weight, and is named as such in every
+# explanation. Rejected suggestions count for nothing.
+SUGGESTED_FACTOR = 0.5
+SUGGESTED_LABEL = "suggested, not confirmed"
+# Points are kept in halves so that a sort key stays an integer.
+_POINT_SCALE = 2
 
 _EPOCH = datetime.date(1970, 1, 1).toordinal()
 _NO_DAY = 65535  # days since 1970 fit in 16 bits until 2149; also "no deadline"
@@ -73,14 +83,16 @@ class Profile:
 class Match:
     instrument_id: int
     score: float  # 0..1: weighted share of the profile's features the instrument covers
-    points: int  # the weighted shared features (score = points / profile points)
-    shared: list[str]  # codes in common, in taxonomy order
+    points: float  # the weighted shared features (score = points / profile points)
+    shared: list[str]  # codes in common (confirmed on the instrument), in taxonomy order
     missing: list[str]  # codes the profile needs that the instrument does not cover
     deadline: datetime.date | None  # next cut-off on or after the day; None: none given
     status: str  # "open", "forthcoming" or "unknown" (when asked for)
     opening_date: datetime.date | None
     reasons: list[str] = field(default_factory=list)
     incomplete: bool = False  # incomplete at source: ranked after the complete records
+    # codes in common only through a suggestion for the instrument (half weight)
+    suggested: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -172,6 +184,11 @@ class _Index:
             column = self.position.get(code_of.get(feature_id))
             if row is not None and column is not None:
                 self.matrix[row, column] = 1.0
+        for instrument_id, feature_id in _pending_suggestions():
+            row = row_of.get(instrument_id)
+            column = self.position.get(code_of.get(feature_id))
+            if row is not None and column is not None and self.matrix[row, column] == 0:
+                self.matrix[row, column] = SUGGESTED_FACTOR
         self.row_of = row_of
 
     # Per-call vectors ----------------------------------------------------------------------
@@ -228,12 +245,24 @@ class _Index:
         return complete | later | ((1 << _POSITION_BITS) - 1 - rows.astype(np.int64))
 
 
+def _pending_suggestions():
+    """(instrument id, feature id) of the suggestions no one has confirmed or rejected yet."""
+    content_type = ContentType.objects.get_for_model(Instrument)
+    rows = FeatureSuggestion.objects.filter(
+        content_type=content_type, status=FeatureSuggestion.Status.SUGGESTED
+    ).values_list("object_id", "feature_id")
+    for object_id, feature_id in rows.iterator(chunk_size=20000):
+        if object_id.isdigit():
+            yield int(object_id), feature_id
+
+
 _lock = threading.Lock()
 _index: _Index | None = None
 
 
 def _marker() -> tuple:
-    """Changes whenever instruments, their feature links or features change, in one cheap
+    """Changes whenever instruments, their feature links, features or the suggestions of
+    features change, in one cheap
     query (no table scan): last ids catch bulk inserts, and the last history entry of an
     instrument or a feature catches every edit, soft delete and restore (every write goes
     through core.history). A hard delete outside the history is not seen: call
@@ -242,17 +271,19 @@ def _marker() -> tuple:
     links = Instrument.features.through._meta.db_table
     feature = Feature._meta.db_table
     change = ObjectChange._meta.db_table
-    types = ContentType.objects.get_for_models(Instrument, Feature)
+    types = ContentType.objects.get_for_models(Instrument, Feature, FeatureSuggestion)
     # SQLite may hand out the ids of rolled-back rows again, so it also counts the rows
     # (cheap there); PostgreSQL never reuses ids, and counting would scan the table.
     count = f"(SELECT COUNT(*) FROM {instrument})" if connection.vendor == "sqlite" else "0"  # noqa: S608
     sql = (
         f"SELECT {count}, (SELECT MAX(id) FROM {instrument}), "  # noqa: S608
         f"(SELECT MAX(id) FROM {links}), (SELECT COUNT(*) FROM {feature}), "
-        f"(SELECT id FROM {change} WHERE content_type_id IN (%s, %s) ORDER BY id DESC LIMIT 1), "
-        f"(SELECT time FROM {change} WHERE content_type_id IN (%s, %s) ORDER BY id DESC LIMIT 1)"
+        f"(SELECT id FROM {change} WHERE content_type_id IN (%s, %s, %s) "
+        "ORDER BY id DESC LIMIT 1), "
+        f"(SELECT time FROM {change} WHERE content_type_id IN (%s, %s, %s) "
+        "ORDER BY id DESC LIMIT 1)"
     )
-    ids = [types[Instrument].pk, types[Feature].pk]
+    ids = [types[Instrument].pk, types[Feature].pk, types[FeatureSuggestion].pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, ids + ids)  # table names come from the models, values are params
         return tuple(cursor.fetchone())
@@ -293,16 +324,19 @@ def _ordered(idx: _Index, codes: Iterable[str]) -> list[str]:
 def _explain(
     idx: _Index, profile: Profile, row: int, points: int, total: float, deadline_day: int, day: int
 ) -> Match:
-    has = {idx.codes[j] for j in np.flatnonzero(idx.matrix[row])}
+    values = idx.matrix[row]
+    has = {idx.codes[j] for j in np.flatnonzero(values >= 1)}
+    only_suggested = {idx.codes[j] for j in np.flatnonzero((values > 0) & (values < 1))}
     wanted = [code for code in _ordered(idx, profile.features) if code in idx.position]
     shared = [code for code in wanted if code in has]
-    missing = [code for code in wanted if code not in has]
+    suggested = [code for code in wanted if code in only_suggested]
+    missing = [code for code in wanted if code not in has and code not in only_suggested]
     opening_day = int(idx.opening[row])
     status = _STATUS_NAMES[int(idx.statuses(day)[row])]
     forthcoming = status == Status.FORTHCOMING
     opening = _date(opening_day) if opening_day != _NEVER_OPENED else None
     deadline = _date(int(deadline_day))
-    reasons = ["Fits because: " + ", ".join(idx.labels[c] for c in shared)]
+    reasons = [fits_because([idx.labels[c] for c in shared], [idx.labels[c] for c in suggested])]
     if missing:
         reasons.append("Missing: " + ", ".join(idx.labels[c] for c in missing))
     if deadline:
@@ -334,15 +368,26 @@ def _explain(
     return Match(
         instrument_id=int(idx.ids[row]),
         score=round(float(points) / float(total), 4) if total else 0.0,
-        points=int(points),
+        points=float(points),
         shared=shared,
         missing=missing,
+        suggested=suggested,
         deadline=deadline,
         status=status,
         opening_date=opening,
         reasons=reasons,
         incomplete=bool(idx.incomplete[row]),
     )
+
+
+def fits_because(shared: list[str], suggested: list[str]) -> str:
+    """ "Fits because: AI (ML), Prototype; Health (suggested, not confirmed)" """
+    parts = list(shared) + [f"{label} ({SUGGESTED_LABEL})" for label in suggested]
+    return "Fits because: " + ", ".join(parts)
+
+
+def _key_points(points: np.ndarray) -> np.ndarray:
+    return np.rint(points * _POINT_SCALE).astype(np.int64)
 
 
 def _day_of(on: datetime.date | None) -> int:
@@ -381,7 +426,7 @@ def search(
     count = len(rows)
     if count == 0 or (limit is not None and limit <= 0) or offset >= count:
         return count, []
-    key = (points[rows].astype(np.int64) << (_DAY_BITS + _POSITION_BITS)) | idx.tiebreak(rows, day)
+    key = (_key_points(points[rows]) << (_DAY_BITS + _POSITION_BITS)) | idx.tiebreak(rows, day)
     wanted = count if limit is None else min(count, offset + limit)
     top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < count else np.arange(count)
     top = top[np.argsort(-key[top])][offset:wanted]
@@ -444,7 +489,7 @@ def rank_many(
         weights = np.stack([idx.weight_vector(p.features) for p in chunk])
         totals = weights.sum(axis=1)
         points = weights @ transposed  # chunk × instruments
-        key = points.astype(np.int64) << (_DAY_BITS + _POSITION_BITS)
+        key = _key_points(points) << (_DAY_BITS + _POSITION_BITS)
         key |= tiebreak
         for i, profile in enumerate(chunk):
             if profile.country not in country_rules:

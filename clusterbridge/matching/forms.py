@@ -2,7 +2,12 @@ from django import forms
 
 from clusterbridge.funding.models import CURRENT_STATUSES, Status
 from clusterbridge.matching.engine import Profile
-from clusterbridge.taxonomy.filters import CodeListField, country_codes, feature_codes
+from clusterbridge.taxonomy.filters import (
+    CodeListField,
+    country_codes,
+    feature_code_case,
+    feature_codes,
+)
 
 MATCH_STATUSES = [
     (Status.OPEN.value, "Open"),
@@ -14,12 +19,19 @@ MATCH_STATUSES = [
 class MatchForm(forms.Form):
     """An ad-hoc profile, from the /match/ page or the API (same parameter names)."""
 
-    feature = CodeListField(known_codes=feature_codes, noun="feature code(s)", label="Features")
+    feature = CodeListField(
+        known_codes=feature_codes,
+        noun="feature code(s)",
+        normalise=feature_code_case,
+        label="Features",
+    )
     country = CodeListField(known_codes=country_codes, noun="country code(s)", label="Country")
     description = forms.CharField(
         required=False,
         max_length=5000,
-        label="Description",
+        label="Describe your solution (optional)",
+        help_text="A few sentences in any of English, Lithuanian, Spanish, French, German, "
+        "Italian or Polish: features are suggested from it for you to tick.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     status = forms.MultipleChoiceField(

@@ -6,12 +6,19 @@ from dataclasses import dataclass
 
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching import engine
+from clusterbridge.taxonomy import domains
 
 
 def profile_for(record) -> engine.Profile:
-    """The profile of a record described by features (a project…): its features, country
-    and description. Features must be prefetched or are read in one query."""
-    codes = frozenset(f.code for f in record.features.all())
+    """The profile of a record described by features (a project…): its features (and its
+    industrial ecosystems as application domains), country and description.
+    Features must be prefetched or are read in one query."""
+    codes = {f.code for f in record.features.all()}
+    # Application domains are the industrial ecosystems: a record that states its ecosystems
+    # (a cluster, an organisation) is matched on them like on category-A features.
+    if hasattr(record, "ecosystems"):
+        codes |= {domains.feature_code(term.code) for term in record.ecosystems.all()}
+    codes = frozenset(codes)
     country = record.country.code if record.country_id else None
     return engine.Profile(codes, country, record.description)
 
@@ -27,6 +34,11 @@ class Result:
         return [(code, self.labels[code]) for code in self.match.shared]
 
     @property
+    def suggested(self) -> list[tuple[str, str]]:
+        """Features in common only through a suggestion for the instrument, not confirmed."""
+        return [(code, self.labels[code]) for code in self.match.suggested]
+
+    @property
     def missing(self) -> list[tuple[str, str]]:
         return [(code, self.labels[code]) for code in self.match.missing]
 
@@ -36,7 +48,9 @@ class Result:
 
     @property
     def explanation(self) -> str:
-        text = "Fits because: " + ", ".join(label for _, label in self.shared)
+        text = engine.fits_because(
+            [label for _, label in self.shared], [label for _, label in self.suggested]
+        )
         if self.missing:
             text += "; missing: " + ", ".join(label for _, label in self.missing)
         return text

@@ -35,7 +35,10 @@ def results_table(results: list[Result], *, start: int = 1) -> Table:
             start + n,
             r.instrument.name,
             r.match.percent,
-            join([label for _, label in r.shared]),
+            join(
+                [label for _, label in r.shared]
+                + [f"{label} ({engine.SUGGESTED_LABEL})" for _, label in r.suggested]
+            ),
             join([label for _, label in r.missing]),
             r.match.deadline.isoformat() if r.match.deadline else "",
             r.match.status,

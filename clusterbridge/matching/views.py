@@ -6,16 +6,37 @@ from clusterbridge.core.spreadsheets import table_download
 from clusterbridge.matching.forms import MatchForm, MatchMatrixForm
 from clusterbridge.matching.services import profile_for, results_for
 from clusterbridge.matching.tables import match_matrix, results_table
+from clusterbridge.suggestions.engine import suggest
 from clusterbridge.taxonomy import profiles
 from clusterbridge.taxonomy.groups import feature_groups, with_feature_codes
-from clusterbridge.taxonomy.models import Country
+from clusterbridge.taxonomy.models import Country, Feature
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 500
 
 
+SUGGESTION_LIMIT = 12
+
+
+def suggested_features(description: str, ticked) -> list[dict]:
+    """Features the description suggests that the person has not ticked yet, best first,
+    each with the words that suggested it, for the person to tick."""
+    if not description.strip():
+        return []
+    found = [s for s in suggest(description) if s.code not in ticked][:SUGGESTION_LIMIT]
+    labels = dict(
+        Feature.objects.filter(code__in=[s.code for s in found]).values_list("code", "label")
+    )
+    return [
+        {"code": s.code, "label": labels[s.code], "evidence": s.evidence}
+        for s in found
+        if s.code in labels
+    ]
+
+
 def match(request):
-    """Find funding for my solution: tick features, choose a country, read the reasons."""
+    """Find funding for my solution: describe it (the description suggests features to
+    tick), tick features, choose a country, read the reasons."""
     form = MatchForm(request.GET)
     context = {
         "form": form,
@@ -30,6 +51,8 @@ def match(request):
         statuses = form.cleaned_data["status"]
         context["checked"] = profile.features
         context["statuses"] = statuses
+        context["suggested"] = suggested_features(profile.description, profile.features)
+        context["asked_to_suggest"] = "suggest" in request.GET
         if profile.features:
             context["searched"] = True
             export_format = request.GET.get("format", "")

@@ -37,8 +37,9 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["size"].choices = [("", "not stated"), *self.fields["size"].choices[1:]]
         self.fields["type"].choices = [("", "choose a type"), *self.fields["type"].choices[1:]]
-        self.fields["features"].queryset = Feature.objects.all()
-        self.fields["features"].choices = grouped_feature_choices()
+        # Application domains are the industrial ecosystems, chosen once, under "ecosystems".
+        self.fields["features"].queryset = Feature.objects.exclude(category__code="A")
+        self.fields["features"].choices = grouped_feature_choices(exclude=("A",))
         if self.instance.country_id:
             # The choices are codes; the model's initial value would be the id.
             self.initial["country"] = self.instance.country.code

@@ -1,6 +1,8 @@
 """Suggestion actions, shared by the pages, the API and commands: each checks the record's
 own permission policy and writes the history in the same transaction."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -160,3 +162,49 @@ def reject(suggestion: FeatureSuggestion, user) -> None:
     _check(obj, user)
     _decide(suggestion, user, Status.REJECTED)
     history.save(suggestion, user=user, action=history.Action.REJECT)
+
+
+DECISIONS = {"confirm": accept, "reject": reject}
+
+
+@dataclass
+class BulkOutcome:
+    done: list[FeatureSuggestion] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (id, why)
+
+
+@transaction.atomic
+def decide_many(ids, user, decision: str) -> BulkOutcome:
+    """Confirm or reject many suggestions at once (the editors' queue), each through `accept`
+    or `reject` — the record's permission, its history entry, the suggestion's own — in one
+    transaction. A suggestion that cannot be decided (decided meanwhile, its record deleted,
+    not the person's to change) is reported and the others go ahead."""
+    action = DECISIONS.get(decision)
+    if action is None:
+        raise ValidationError(f"Unknown decision “{decision}”: use confirm or reject.")
+    outcome = BulkOutcome()
+    wanted = sorted({int(pk) for pk in ids})
+    found = FeatureSuggestion.objects.select_related("feature").in_bulk(wanted)
+    for pk in wanted:
+        suggestion = found.get(pk)
+        if suggestion is None:
+            outcome.refused.append((pk, "no such suggestion"))
+            continue
+        try:
+            action(suggestion, user)
+        except ValidationError as error:
+            outcome.refused.append((pk, " ".join(error.messages)))
+        except PermissionDenied as error:
+            outcome.refused.append((pk, str(error) or "not yours to decide"))
+        else:
+            outcome.done.append(suggestion)
+    return outcome
+
+
+def pending_queue() -> models.QuerySet:
+    """Pending suggestions for the editors' queue, best evidence first."""
+    return (
+        FeatureSuggestion.objects.filter(status=Status.SUGGESTED)
+        .select_related("feature__category", "content_type")
+        .order_by("-score", "content_type_id", "object_id", "feature__order")
+    )

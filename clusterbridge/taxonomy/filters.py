@@ -42,6 +42,14 @@ class CodeListField(forms.Field):
             )
 
 
+def feature_code_case(code: str) -> str:
+    """A feature code as the taxonomy writes it, whatever case it was typed in: "t1" → "T1",
+    "a-HEALTH" → "A-health" (application domains take the ecosystem's lower-case code)."""
+    if code[:2].upper() == "A-":
+        return "A-" + code[2:].lower()
+    return code.upper()
+
+
 def feature_codes() -> set[str]:
     return set(Feature.objects.values_list("code", flat=True))
 
@@ -87,6 +95,7 @@ class CodeListFilter(django_filters.Filter):
 
 
 def FeatureFilter(lookup="features__code", **kwargs):
+    kwargs.setdefault("normalise", feature_code_case)
     return CodeListFilter(
         lookup=lookup, known_codes=feature_codes, noun="feature code(s)", **kwargs
     )

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_feature_counts_per_category():
     counts = {c.code: c.features.count() for c in FeatureCategory.objects.all()}
     # Annex 1 (T, P, D, G) and the application domains named in Annex 2 (A).
-    assert counts == {"T": 15, "P": 18, "A": 4, "D": 7, "G": 14}
+    assert counts == {"T": 15, "P": 18, "A": 14, "D": 7, "G": 14}
 
 
 def test_labels_follow_annex_1_with_provenance():
@@ -21,9 +21,9 @@ def test_labels_follow_annex_1_with_provenance():
     assert Feature.objects.get(code="G14").label == "Investors, business angels"
     assert Feature.objects.get(code="D2").label == "Prototype"
     # An OCR repair is recorded with the entry it fixes.
-    search = Feature.objects.get(code="A4")
-    assert search.label == "Search and rescue"
-    assert search.notes["ocr_fixes"][0]["from"] == "Search and"
+    health = Feature.objects.get(code="A-health")
+    assert health.label == "Health" and health.category.code == "A"
+    assert health.provenance == [{"document": "004_72f75a8981975147.txt", "lines": [643, 643]}]
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_taxonomy_page_lists_every_category(client, django_assert_max_num_querie
     for label in (
         "Techniques",
         "Process",
-        "Application beyond security",
+        "Application domains (industrial ecosystems)",
         "Development support",
         "General",
         "Industrial ecosystems",
@@ -76,7 +76,7 @@ def test_features_api_returns_code_label_category(client):
     response = client.get("/api/v1/features/")
     assert response.status_code == 200
     data = response.json()
-    assert len(data) == 58
+    assert len(data) == 68
     assert data[0] == {
         "code": "T1",
         "label": "AI (ML)",

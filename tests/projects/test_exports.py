@@ -39,7 +39,7 @@ def test_projects_features_matrix_downloads_like_figure_1(client, parse, fmt):
     assert cell(rows, "Project", "DIAC", "T2 Blockchain") == "Y"
     assert cell(rows, "Project", "DIAC", "T1 AI (ML)") == ""
     assert cell(rows, "Project", "ShowID", "T11 Biometry") == "Y"
-    assert cell(rows, "Project", "Helia", "A3 Construction") == "Y"
+    assert cell(rows, "Project", "Helia", "A-construction Construction") == "Y"
     assert cell(rows, "Project", "BIM2SIM", "Stage") == "Prototyping"
     assert cell(rows, "Project", "FusionSec", "Supporting cluster") == "L3CE"
 

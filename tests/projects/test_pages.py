@@ -107,7 +107,7 @@ def test_the_list_page_offers_country_and_feature_filters(client):
     text = client.get("/projects/", {"feature": "T11", "country": "FR"}).content.decode()
     assert 'name="country" value="FR" checked> France' in text
     assert 'name="feature" value="T11" checked> Biometry' in text
-    assert 'name="feature" value="A4"' in text
+    assert 'name="feature" value="A-construction"' in text
 
 
 def test_synthetic_projects_stay_out_of_the_catalogue(client):

@@ -25,10 +25,12 @@ def test_both_open_calls_are_loaded_public_with_provenance():
 
 
 def test_open_call_1_projects_have_the_features_annex_2_marks():
-    assert codes("DIAC") == {"T2", "T3", "T9", "T10", "T11", "P14", "G1", "G3", "A3"}
+    assert codes("DIAC") == {"T2", "T3", "T9", "T10", "T11", "P14", "G1", "G3", "A-construction"}
     assert codes("ShowID") >= {"T3", "T11", "P14"}
     assert codes("CyberSec2SME") == {"P12", "G3"}
-    assert {"T5", "T6", "T7", "D1", "A1"} <= codes("SECURVERSE")
+    assert {"T5", "T6", "T7", "D1"} <= codes("SECURVERSE")
+    securverse = Project.objects.get(name="SECURVERSE")
+    assert any("remote resur" in doubt for doubt in securverse.source_doubts)
     project = Project.objects.get(name="C-SHIELD")
     assert project.stage == "demonstrator"
     assert project.supporting_cluster == "L3CE"
@@ -36,13 +38,21 @@ def test_open_call_1_projects_have_the_features_annex_2_marks():
     assert any("P2 (Planning)" in doubt for doubt in project.source_doubts)
 
 
-def test_application_domains_are_category_a_features():
-    assert codes("Digital Fore") >= {"A2", "A4"}
-    assert codes("Helia") >= {"A2", "A3"}
-    assert {c for c in codes("C-SHIELD") if c.startswith("A")} == {"A2"}
+CIVIL_SECURITY = "A-proximity-social-economy-civil-security"
+
+
+def test_application_domains_are_the_industrial_ecosystems_the_seed_entries_map_onto():
+    assert CIVIL_SECURITY in codes("Digital Fore")  # "search and rescue"
+    assert "A-construction" in codes("Helia")
+    # "environmental protection" names no ecosystem: not mapped, kept as a note.
+    assert not {c for c in codes("C-SHIELD") if c.startswith("A")}
+    shield = Project.objects.get(name="C-SHIELD")
+    assert any("environmental protection" in doubt for doubt in shield.source_doubts)
     domains = Feature.objects.filter(category__code="A")
-    assert reference.application_domain_features(["Search and rescue"], domains)[0].code == "A4"
-    with pytest.raises(ValueError, match="not a category-A feature"):
+    assert domains.count() == 14
+    found, notes = reference.application_domain_features(["Search and rescue"], domains)
+    assert [f.code for f in found] == [CIVIL_SECURITY] and notes == []
+    with pytest.raises(ValueError, match="not in the mapping file"):
         reference.application_domain_features(["agriculture"], domains)
 
 

@@ -1,7 +1,7 @@
 """The suggestion engine: matching rules, languages, and its quality on the held-out set."""
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,10 @@ def test_real_lexicon_explains_suggestions_in_seven_languages():
     samples = {
         "en": ("Funding for machine learning in cybersecurity", {"T1", "P12"}),
         "lt": ("Dirbtinio intelekto sprendimai kibernetiniam saugumui", {"T1", "P12"}),
-        "es": ("Desarrollo de un prototipo de dron para búsqueda y rescate", {"D2", "T13", "A4"}),
+        "es": (
+            "Desarrollo de un prototipo de dron para búsqueda y rescate",
+            {"D2", "T13", "A-proximity-social-economy-civil-security"},
+        ),
         "fr": ("Intelligence artificielle et cybersécurité pour les PME", {"T1", "P12"}),
         "de": ("Förderung von Drohnen und künstlicher Intelligenz", {"T13", "T1"}),
         "it": ("Sviluppo di un prototipo basato su intelligenza artificiale", {"D2", "T1"}),
@@ -101,9 +104,7 @@ def test_real_lexicon_explains_suggestions_in_seven_languages():
         assert all(s.evidence for s in found)
 
 
-def test_quality_on_the_held_out_labelled_set():
-    items = json.loads(LABELLED.read_text(encoding="utf-8"))
-    assert len(items) >= 40 and len({item["language"] for item in items}) == 7
+def _counts(items):
     counts = defaultdict(lambda: [0, 0, 0])
     for item in items:
         # Language guessed, as in the API; application domains (A…) are not labelled in the set.
@@ -113,10 +114,35 @@ def test_quality_on_the_held_out_labelled_set():
             counts[key][0] += len(predicted & expected)
             counts[key][1] += len(predicted)
             counts[key][2] += len(expected)
+    return counts
+
+
+def test_the_labelled_set_has_100_descriptions_and_10_in_each_language():
+    items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
+    assert len(items) >= 100
+    per_language = Counter(item["language"] for item in items)
+    assert len(per_language) == 7 and min(per_language.values()) >= 10
+    held_out = Counter(item["language"] for item in items if item["split"] == "held-out")
+    assert len(held_out) == 7 and min(held_out.values()) >= 7
+
+
+def test_quality_on_the_held_out_part():
+    items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
+    counts = _counts([item for item in items if item["split"] == "held-out"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.940, recall 0.807 (bench/suggestions.py), with a lexicon written
-    # without sight of this set; the thresholds leave a small margin.
-    assert tp / predicted >= 0.9
-    assert tp / expected >= 0.78
+    # Measured (bench/suggestions.py): precision 0.965, recall 0.845; weakest language lt
+    # (0.905 / 0.760). The recall target (0.90) is not reached; these guard what is.
+    assert tp / predicted >= 0.93
+    assert tp / expected >= 0.83
     for language, (tp, predicted, expected) in counts.items():
-        assert tp / predicted >= 0.8 and tp / expected >= 0.55, language
+        assert tp / predicted >= 0.88 and tp / expected >= 0.74, language
+
+
+def test_quality_on_the_tuning_part():
+    items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
+    counts = _counts([item for item in items if item["split"] == "tuning"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.951, recall 0.934 (the lexicon was improved on this part's errors).
+    assert tp / predicted >= 0.93 and tp / expected >= 0.92
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.9 and tp / expected >= 0.85, language

@@ -22,6 +22,10 @@ class MatchSerializer(serializers.Serializer):
     instrument = serializers.SerializerMethodField()
     score = serializers.FloatField(source="match.score")
     shared = serializers.SerializerMethodField()
+    suggested = serializers.SerializerMethodField(
+        help_text="Features in common only through a suggestion for the instrument "
+        "(suggested, not confirmed): they count for half their weight."
+    )
     missing = serializers.SerializerMethodField()
     deadline = serializers.DateField(source="match.deadline", allow_null=True)
     status = serializers.CharField(source="match.status")
@@ -44,6 +48,10 @@ class MatchSerializer(serializers.Serializer):
     @extend_schema_field(FeatureRefSerializer(many=True))
     def get_shared(self, result) -> list[dict]:
         return [{"code": c, "label": label} for c, label in result.shared]
+
+    @extend_schema_field(FeatureRefSerializer(many=True))
+    def get_suggested(self, result) -> list[dict]:
+        return [{"code": c, "label": label} for c, label in result.suggested]
 
     @extend_schema_field(FeatureRefSerializer(many=True))
     def get_missing(self, result) -> list[dict]:
