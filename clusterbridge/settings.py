@@ -339,8 +339,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "clusterbridge.core.api.exception_handler",
     # Counted in the shared cache (CACHES above), so every server process sees one count.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "clusterbridge.core.throttling.AnonRateThrottle",
+        "clusterbridge.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _throttle_rate("API_THROTTLE_ANON", "300/min"),

@@ -1,13 +1,13 @@
 import logging
-from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from clusterbridge.accounts.locks import short_lock_wait
 from clusterbridge.accounts.models import ApiToken, hash_key
 
 logger = logging.getLogger(__name__)
@@ -16,23 +16,6 @@ logger = logging.getLogger(__name__)
 # would make every token-authenticated read a write (and on SQLite wait behind any long
 # import). So: at most once a minute per token, and never at the cost of the request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-# On SQLite, how long this bookkeeping write may wait for another writer before giving up.
-LAST_USED_LOCK_WAIT_MS = 200
-
-
-@contextmanager
-def _short_lock_wait():
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        usual = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA busy_timeout = {LAST_USED_LOCK_WAIT_MS}")
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 def record_use(token: ApiToken) -> None:
@@ -42,7 +25,7 @@ def record_use(token: ApiToken) -> None:
         return
     try:
         # A savepoint, so that a failure cannot spoil a transaction the request is in.
-        with _short_lock_wait(), transaction.atomic():
+        with short_lock_wait(), transaction.atomic():
             ApiToken.objects.filter(pk=token.pk).filter(
                 Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
             ).update(last_used_at=now)

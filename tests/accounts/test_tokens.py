@@ -70,10 +70,9 @@ def test_last_use_is_written_at_most_once_a_minute(users):
     with time_machine.travel(start + datetime.timedelta(seconds=59), tick=False):
         with CaptureQueriesContext(connection) as captured:
             assert api.get("/api/v1/features/").status_code == 200
-        # (The API throttle's counter is written to the shared cache on every request.)
-        token_table = ApiToken._meta.db_table
-        writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
-        assert not [sql for sql in writes if token_table in sql]
+        # (The API throttle's count in the cache table is another, fail-safe write.)
+        token_writes = [q for q in captured.captured_queries if "apitoken" in q["sql"].lower()]
+        assert not [q for q in token_writes if q["sql"].startswith("UPDATE")]
     token.refresh_from_db()
     assert token.last_used_at == start
     later = start + datetime.timedelta(seconds=61)

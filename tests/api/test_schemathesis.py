@@ -27,7 +27,7 @@ CHECKS = [
 # Bounded: a few generated examples per operation (always the same ones) keep the whole
 # run under a minute per database.
 BOUNDED = settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
@@ -38,6 +38,21 @@ BOUNDED = settings(
 # The schema the site serves at /api/schema/, built without a request (no database needed).
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 APP = WSGIHandler()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go to Django's WSGI handler directly, whose request signals would close the
+    database connection holding the test's transaction (as Django's test client, this
+    test keeps it open)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
