@@ -293,3 +293,53 @@ def test_the_maintenance_page_lists_records_never_reviewed(client_for, trio):
     assert "Kestrel undated fund" in {i.name for i in report.status_unknown}
     page = client_for("editor").get("/funding/maintenance/").content.decode()
     assert 'id="never-reviewed"' in page and "Kestrel forthcoming call" in page
+
+
+# Records incomplete at source ---------------------------------------------------------------
+LITHUANIAN = "Lithuanian national instruments of SecurIT figure 2 (names truncated in the source)"
+
+
+def test_the_twenty_lithuanian_columns_are_flagged_and_never_completed_by_guessing():
+    columns = Instrument.objects.filter(name__contains="(SecurIT figure 2, column")
+    assert columns.count() == 20
+    assert all(c.incomplete_at_source and c.source_group == LITHUANIAN for c in columns)
+    # Names stay as printed: truncated with an ellipsis, never completed.
+    assert all("…" in c.name for c in columns)
+
+
+def test_public_search_groups_them_under_one_programme_entry(client):
+    response = client.get("/funding/?status=unknown&country=LT&page_size=100")
+    cards = list(response.context["page"].object_list)
+    grouped = [c for c in cards if c.incomplete_at_source]
+    assert len(grouped) == 1 and grouped[0].group_size == 20
+    page = response.content.decode()
+    assert page.count(LITHUANIAN) == 1 and "Startas/Ino…" not in page
+    assert "20 records whose names the source truncates" in page
+    # The entry lists its records, each as printed.
+    listed = client.get(grouped[0].group_url + "&page_size=100")
+    assert len(listed.context["page"].object_list) == 20
+    assert "Startas/Ino… (SecurIT figure 2, column 3)" in listed.content.decode()
+    # The API counts the group as one entry too, with the same parameters.
+    body = client.get("/api/v1/instruments/?status=unknown&country=LT&page_size=100").json()
+    assert sum(1 for r in body["results"] if r["incomplete_at_source"]) == 1
+
+
+def test_incomplete_records_rank_after_complete_ones_in_search_and_matching(
+    client, make_instrument
+):
+    common = {"features": ["G3", "G5", "G9", "G13"], "country": "LT", "description": "heron"}
+    truncated = make_instrument(
+        "Heron… (truncated)",
+        incomplete_at_source=True,
+        deadline_dates=["2027-05-01"],
+        **common,
+    )
+    complete = make_instrument("Heron complete call", deadline_dates=["2027-09-01"], **common)
+    names = [r["name"] for r in client.get("/api/v1/instruments/?q=heron").json()["results"]]
+    assert names == [complete.name, truncated.name]  # though its deadline is nearer
+    body = client.get("/api/v1/match/?feature=G3&feature=G5&country=LT").json()
+    ranked = [r["instrument"]["id"] for r in body["results"]]
+    assert ranked.index(complete.pk) < ranked.index(truncated.pk)
+    last = next(r for r in body["results"] if r["instrument"]["id"] == truncated.pk)
+    assert last["incomplete_at_source"] is True
+    assert any("Incomplete at source" in reason for reason in last["reasons"])
