@@ -17,4 +17,9 @@ urlpatterns = [
     path("<slug:slug>/resubmit/", views.resubmit, name="resubmit"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/managers/", views.grant, name="grant"),
+    path(
+        "<slug:slug>/classifications/<int:pk>/<str:decision>/",
+        views.decide_classification,
+        name="decide-classification",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_admin, require_verified
@@ -20,6 +21,7 @@ from clusterbridge.clusters.forms import (
 )
 from clusterbridge.clusters.models import (
     ChangeRequest,
+    Classification,
     Cluster,
     ClusterManager,
     LabelLevel,
@@ -46,6 +48,7 @@ FACET_ORDER = (
     "technology",
     "service",
     "label",
+    "priority",
     "size",
     "network",
     "region",
@@ -74,6 +77,8 @@ def _labels(facet: str, codes: list[str]) -> dict[str, str]:
         return dict(Network.objects.filter(code__in=codes).values_list("code", "name"))
     if facet == "label":
         return {k: str(v) for k, v in LabelLevel.choices}
+    if facet == "priority":
+        return {k: str(v) for k, v in Cluster._meta.get_field("priority_section").choices}
     vocabulary = {
         "sector": Vocabulary.SECTORS,
         "ecosystem": Vocabulary.ECOSYSTEMS,
@@ -209,11 +214,21 @@ def detail(request, slug: str):
         if request.user.is_authenticated
         else None
     )
+    classifications = list(
+        cluster.classifications.select_related("term").order_by("term__vocabulary", "term__label")
+    )
+    probe = Classification(cluster=cluster)
+    can_decide = probe.user_can_decide(request.user)
     return render(
         request,
         "clusters/detail.html",
         {
             "cluster": cluster,
+            "stated": [c for c in classifications if c.state == Classification.State.STATED],
+            "suggestions": [c for c in classifications if c.state == Classification.State.SUGGESTED]
+            if can_decide
+            else [],
+            "member_sources": cluster.field_sources.get("members", []),
             "memberships": memberships,
             "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
             "label_validity": cluster.label_validity(),
@@ -226,6 +241,25 @@ def detail(request, slug: str):
             "is_admin": is_admin(request.user),
         },
     )
+
+
+@require_POST
+@login_required
+def decide_classification(request, slug: str, pk: int, decision: str):
+    cluster = _visible_cluster(request, slug)
+    classification = get_object_or_404(
+        Classification.objects.select_related("term", "cluster"), pk=pk, cluster=cluster
+    )
+    if decision not in ("confirm", "reject"):
+        raise Http404("No such decision.")
+    try:
+        services.decide_classification(classification, request.user, confirm=decision == "confirm")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = "confirmed" if decision == "confirm" else "rejected"
+        messages.success(request, f"“{classification.term.label}” {verb}.")
+    return redirect(reverse("clusters:detail", args=[cluster.slug]) + "#classifications")
 
 
 def landscape_page(request):
