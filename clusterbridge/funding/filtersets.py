@@ -103,9 +103,9 @@ class InstrumentFilterSet(django_filters.FilterSet):
     source_group = django_filters.CharFilter(
         method="filter_nothing",
         label="Programme entry",
-        help_text="The records of one programme entry grouping records incomplete at source "
-        "(e.g. the Lithuanian columns of SecurIT figure 2), each listed; without it, each "
-        "such group shows as one entry.",
+        help_text="Only the records of one programme entry grouping records incomplete at "
+        "source (e.g. the Lithuanian columns of SecurIT figure 2). On the search page, "
+        "without it, each such group shows as one entry.",
     )
     include_synthetic = django_filters.BooleanFilter(
         method="filter_synthetic",
@@ -120,7 +120,12 @@ class InstrumentFilterSet(django_filters.FilterSet):
         model = Instrument
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, group_incomplete=False
+    ):
+        # The public page shows records incomplete at source that share a programme entry
+        # as one entry (`group_incomplete`); the API and the exports list every record.
+        self.group_incomplete = group_incomplete
         # Defaults (open calls, all features, relevance) apply when a parameter is absent, so
         # an empty query means "open real instruments" on the page and in the API alike.
         if data is not None:
@@ -135,6 +140,8 @@ class InstrumentFilterSet(django_filters.FilterSet):
                 data.setlist("status", DEFAULT_STATUSES)
         elif not data.get("status"):
             data["status"] = DEFAULT_STATUSES
+        elif isinstance(data["status"], str):  # a plain dict: {"status": "all"}
+            data["status"] = [data["status"]]
         if queryset is None:
             queryset = Instrument.objects.all()
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -213,7 +220,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
         group = self.form.cleaned_data.get("source_group")
         if group:
             return queryset.filter(source_group=group)
-        return collapse_incomplete_groups(queryset)
+        return collapse_incomplete_groups(queryset) if self.group_incomplete else queryset
 
     @property
     def qs(self):

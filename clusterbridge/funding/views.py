@@ -194,13 +194,15 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         label="Filter funding instruments",
         noun=("instrument", "instruments"),
         errors=field_errors(form),
-        count=lambda query: InstrumentFilterSet(query, request=request).qs.count(),
+        count=lambda query: InstrumentFilterSet(
+            query, request=request, group_incomplete=True
+        ).qs.count(),
         defaults={**DEFAULTS, "page_size": str(PAGE_SIZES[0])},
     )
 
 
 def search(request):
-    filterset = InstrumentFilterSet(request.GET or None, request=request)
+    filterset = InstrumentFilterSet(request.GET or None, request=request, group_incomplete=True)
     valid = filterset.is_valid()
     data = filterset.form.cleaned_data if valid else {}
     selected_features = set(data.get("feature") or [])

@@ -118,7 +118,10 @@ def test_control_characters_are_cleaned_and_the_feed_stays_valid(
 ):
     api = api_client_for("editor").post(
         "/api/v1/instruments/",
-        _instrument_api(name="Bell\u0007 call", description="Line\x0bfeed\x1b"),
+        # A deadline ahead: the feed lists what search shows (open and forthcoming).
+        _instrument_api(
+            name="Bell\u0007 call", description="Line\x0bfeed\x1b", deadline_dates=["2099-01-01"]
+        ),
         format="json",
     )
     assert api.status_code == 201
