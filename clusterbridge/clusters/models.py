@@ -127,6 +127,10 @@ class Network(TrackedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
+        return reverse("clusters:network", args=[self.code])
+
+    def clusters_url(self) -> str:
+        """The directory filtered to the network's member clusters."""
         return reverse("clusters:directory") + f"?network={self.code}"
 
 

@@ -1,10 +1,14 @@
 """Pages of the cluster catalogue: directory, profile, exports, landscape, registration,
 manager edits and the moderation queue. The work is in filtersets.py and services.py."""
 
+from collections import Counter
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,8 +40,10 @@ from clusterbridge.core.filter_panel import (
     FilterPanel,
     Option,
     field_errors,
+    options,
     selected,
 )
+from clusterbridge.core.search import fold
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
 PAGE_SIZE = 20
@@ -153,6 +159,10 @@ def directory(request):
             "panel": panel,
             "query": query.urlencode(),
             "total": page.paginator.count,
+            # A search by name finds networks and associations too (they are not clusters).
+            "networks": _network_matches(request.GET.get("q", ""))[:10]
+            if request.GET.get("q", "").strip()
+            else [],
         },
     )
 
@@ -260,6 +270,68 @@ def decide_classification(request, slug: str, pk: int, decision: str):
         verb = "confirmed" if decision == "confirm" else "rejected"
         messages.success(request, f"“{classification.term.label}” {verb}.")
     return redirect(reverse("clusters:detail", args=[cluster.slug]) + "#classifications")
+
+
+# Networks and associations ------------------------------------------------------------------
+def _network_matches(query: str) -> list[Network]:
+    """Networks whose name or code holds every word of the query, accents and case aside
+    (a few dozen records: compared in Python, one query)."""
+    words = fold(query).split()
+    networks = Network.objects.select_related("country", "member_of").order_by("name")
+    return [n for n in networks if all(w in f"{fold(n.name)} {n.code}" for w in words)]
+
+
+class NetworkFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name")
+    kind = forms.MultipleChoiceField(
+        choices=Network.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def network_list(request):
+    """Networks and associations of clusters (the European Clusters Alliance and its 20
+    national members, seed 003 L132-151; the UK Cyber Security Forum...), findable by name."""
+    form = NetworkFilterForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    found = _network_matches(data.get("q") or "")
+    kinds = data.get("kind") or []
+    networks = [n for n in found if not kinds or n.kind in kinds]
+    counts = Counter(n.kind for n in found)
+    members = dict(
+        Network.objects.annotate(n=Count("clusters", distinct=True)).values_list("pk", "n")
+    )
+    for network in networks:
+        network.cluster_count = members.get(network.pk, 0)
+    form.fields["q"].widget.input_type = "search"
+    panel = FilterPanel(
+        request,
+        [
+            Fields("", [form["q"]]),
+            Facet("kind", "Kind", options(Network.Kind.choices, counts, kinds)),
+        ],
+        total=len(networks),
+        label="Filter networks",
+        noun=("network", "networks"),
+        errors=field_errors(form),
+    )
+    return render(request, "clusters/network_list.html", {"networks": networks, "panel": panel})
+
+
+def network_detail(request, code: str):
+    network = get_object_or_404(Network.objects.select_related("country", "member_of"), code=code)
+    return render(
+        request,
+        "clusters/network_detail.html",
+        {
+            "network": network,
+            "member_networks": network.member_networks.select_related("country").order_by("name"),
+            "clusters": Cluster.objects.public()
+            .filter(networks=network)
+            .select_related("country")
+            .order_by("name"),
+        },
+    )
 
 
 def landscape_page(request):

@@ -6,6 +6,7 @@ write path stores fewer members in total than SME members."""
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils.html import escape
 
 from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
 from clusterbridge.clusters.models import Classification, Cluster
@@ -213,3 +214,23 @@ def test_the_priority_section_of_seed_000_is_on_profiles_and_a_facet(client):
     directory = client.get("/clusters/").content.decode()
     assert 'name="priority" value="A.1"' in directory
     assert {c.priority_section for c in Cluster.objects.public()} >= {"A.1", "A.2", "A.3", "A.4"}
+
+
+# European Clusters Alliance members ----------------------------------------------------------
+def test_the_twenty_alliance_members_have_network_pages_findable_by_name(client):
+    alliance = client.get("/clusters/networks/european-clusters-alliance/")
+    assert alliance.status_code == 200
+    members = list(alliance.context["member_networks"])
+    assert len(members) == 20
+    for member in members:
+        page = client.get(member.get_absolute_url())
+        assert page.status_code == 200 and escape(member.name) in page.content.decode()
+    # By name, on the networks page and from the directory's search.
+    found = client.get("/clusters/networks/?q=klasterlt")
+    assert [n.code for n in found.context["networks"]] == ["lt-klasterlt"]
+    accents = client.get("/clusters/networks/?q=Francaise")
+    assert "Association Française des Pôles de Compétitivité" in accents.content.decode()
+    directory = client.get("/clusters/?q=Polish+Clusters").content.decode()
+    assert 'href="/clusters/networks/pl-polish-clusters-association/"' in directory
+    kinds = client.get("/clusters/networks/?kind=alliance")
+    assert [n.code for n in kinds.context["networks"]] == ["european-clusters-alliance"]
