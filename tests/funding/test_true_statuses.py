@@ -344,3 +344,67 @@ def test_incomplete_records_rank_after_complete_ones_in_search_and_matching(
     last = next(r for r in body["results"] if r["instrument"]["id"] == truncated.pk)
     assert last["incomplete_at_source"] is True
     assert any("Incomplete at source" in reason for reason in last["reasons"])
+
+
+# Portal imports: identifier variants, preview, probable duplicates ---------------------------
+def _portal_file(*topics) -> bytes:
+    """A Search API page built from the first English topic of the recorded page, once per
+    (identifier, title)."""
+    import copy
+    import json
+    from pathlib import Path
+
+    recorded = json.loads(
+        (
+            Path(__file__).resolve().parent.parent / "data" / "portal" / "search_results.json"
+        ).read_text()
+    )
+    model = next(r for r in recorded["results"] if r["language"] == "en")
+    results = []
+    for identifier, title in topics:
+        result = copy.deepcopy(model)
+        result["reference"] = identifier + "enCOMPETITIVE_CALL"
+        result["content"] = identifier
+        result["metadata"]["identifier"] = [identifier]
+        result["metadata"]["title"] = [title]
+        results.append(result)
+    return json.dumps({**recorded, "totalResults": len(results), "results": results}).encode()
+
+
+def test_a_portal_import_recognises_identifier_variants_and_warns_of_duplicates(client_for):
+    from clusterbridge.funding import portal_import
+
+    printed = Instrument.objects.get(identifier="IA-HORIZON-CL3-2023-CS-01-01")
+    raw = _portal_file(
+        ("HORIZON-CL3-2023-CS-01-01", "Secure and resilient digital infrastructures"),
+        ("HORIZON-CL3-2027-NEW-01-01", "A brand new call"),
+        (
+            "HORIZON-CL3-2027-DUP-01-01",
+            "Copernicus downstream applications and the European Data Economy",
+        ),
+    )
+    preview = portal_import.import_calls(raw, dry_run=True)
+    assert preview.identifier_variants == [
+        ("HORIZON-CL3-2023-CS-01-01", "IA-HORIZON-CL3-2023-CS-01-01")
+    ]
+    assert preview.created == 2 and preview.updated == 1
+    new = {r["identifier"]: r for r in preview.new_records}
+    assert new["HORIZON-CL3-2027-NEW-01-01"]["name"] == "A brand new call"
+    assert new["HORIZON-CL3-2027-NEW-01-01"]["status"] in {"open", "closed", "forthcoming"}
+    assert [d["identifier"] for d in preview.probable_duplicates] == ["HORIZON-CL3-2027-DUP-01-01"]
+    assert preview.probable_duplicates[0]["existing"] == "HORIZON-EUSPA-2022-SPACE-02-54"
+    # The page shows all of it before the commit.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client_for("editor").post(
+        "/import/calls/", {"file": SimpleUploadedFile("page.json", raw)}
+    )
+    html = page.content.decode()
+    assert "Probable duplicates (1)" in html and "A brand new call" in html
+    assert "HORIZON-CL3-2023-CS-01-01 is IA-HORIZON-CL3-2023-CS-01-01 here" in html
+    # Committing updates the printed record instead of creating a second one.
+    portal_import.import_calls(raw)
+    printed.refresh_from_db()
+    assert printed.identifier == "IA-HORIZON-CL3-2023-CS-01-01"
+    assert printed.name == "Secure and resilient digital infrastructures"
+    assert not Instrument.objects.filter(identifier="HORIZON-CL3-2023-CS-01-01").exists()
