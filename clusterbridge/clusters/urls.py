@@ -11,6 +11,7 @@ urlpatterns = [
     path("register/", views.propose, name="propose"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/<str:kind>/<int:pk>/<str:decision>/", views.decide, name="decide"),
+    path("duplicates/", views.duplicates, name="duplicates"),
     path("networks/", views.network_list, name="networks"),
     path("networks/<slug:code>/", views.network_detail, name="network"),
     path("<slug:slug>/", views.detail, name="detail"),

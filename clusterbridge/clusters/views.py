@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clusterbridge.accounts.roles import is_admin, require_verified
+from clusterbridge.accounts.roles import is_admin, is_editor, require_verified
+from clusterbridge.clusters import duplicates as duplicates_module
 from clusterbridge.clusters import exports, landscape, services
 from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
 from clusterbridge.clusters.forms import (
@@ -270,6 +271,31 @@ def decide_classification(request, slug: str, pk: int, decision: str):
         verb = "confirmed" if decision == "confirm" else "rejected"
         messages.success(request, f"“{classification.term.label}” {verb}.")
     return redirect(reverse("clusters:detail", args=[cluster.slug]) + "#classifications")
+
+
+# Duplicates --------------------------------------------------------------------------------
+@login_required
+def duplicates(request):
+    """Merge candidates for editors: near-identical names, same website, same country and
+    city; each pair merges either way, with history."""
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors and administrators merge clusters.")
+    if request.method == "POST":
+        keep = get_object_or_404(Cluster, slug=request.POST.get("keep", ""))
+        other = get_object_or_404(Cluster, slug=request.POST.get("other", ""))
+        if keep.pk == other.pk:
+            messages.error(request, "A cluster cannot be merged into itself.")
+        else:
+            merged = duplicates_module.merge(keep, other, request.user)
+            messages.success(
+                request, f"“{other.name}” merged into “{merged.name}”; it is in the trash."
+            )
+        return redirect("clusters:duplicates")
+    return render(
+        request,
+        "clusters/duplicates.html",
+        {"candidates": duplicates_module.merge_candidates()},
+    )
 
 
 # Networks and associations ------------------------------------------------------------------
