@@ -234,3 +234,17 @@ def test_the_twenty_alliance_members_have_network_pages_findable_by_name(client)
     assert 'href="/clusters/networks/pl-polish-clusters-association/"' in directory
     kinds = client.get("/clusters/networks/?kind=alliance")
     assert [n.code for n in kinds.context["networks"]] == ["european-clusters-alliance"]
+
+
+def test_network_and_profile_pages_use_a_bounded_number_of_queries(
+    client, client_for, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        assert client.get("/clusters/networks/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/clusters/networks/european-clusters-alliance/").status_code == 200
+    editor = client_for("editor")
+    editor.get("/clusters/ni-cyber/")  # sessions and caches warmed
+    with django_assert_max_num_queries(30):
+        page = editor.get("/clusters/ni-cyber/")
+    assert page.content.decode().count("Confirm</button>") == 9
