@@ -92,6 +92,11 @@ class ClusterFilterSet(django_filters.FilterSet):
         normalise=str.lower,
         label="Network",
     )
+    priority = django_filters.MultipleChoiceFilter(
+        field_name="priority_section",
+        choices=Cluster._meta.get_field("priority_section").choices,
+        label="cyberwatching.eu priority (seed 000 Annex A)",
+    )
     size = django_filters.MultipleChoiceFilter(
         choices=[(key, key.replace("-", "–")) for key in SIZE_CLASSES],
         method="filter_size",
@@ -245,6 +250,18 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
             for key, (low, high) in SIZE_CLASSES.items()
         }
     )
+    priority_counts = dict(
+        Cluster.all_objects.filter(pk__in=ids)
+        .exclude(priority_section="")
+        .values_list("priority_section")
+        .annotate(n=Count("pk"))
+        .values_list("priority_section", "n")
+    )
+    result["priority"] = [
+        {"value": value, "label": label, "count": priority_counts[value]}
+        for value, label in Cluster._meta.get_field("priority_section").choices
+        if value in priority_counts
+    ]
     result["size"] = [
         {"value": key, "label": key.replace("-", "–"), "count": size_counts[key]}
         for key in SIZE_CLASSES

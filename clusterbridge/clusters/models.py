@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clusterbridge.accounts.roles import is_admin, is_member
+from clusterbridge.accounts.roles import is_admin, is_editor, is_member
 from clusterbridge.core.models import LiveManager, LiveQuerySet, TrackedModel
 from clusterbridge.core.search import build_search_text, fold
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
@@ -128,6 +128,10 @@ class Network(TrackedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
+        return reverse("clusters:network", args=[self.code])
+
+    def clusters_url(self) -> str:
+        """The directory filtered to the network's member clusters."""
         return reverse("clusters:directory") + f"?network={self.code}"
 
 
@@ -232,6 +236,19 @@ class Cluster(TrackedModel):
     eccp_listed = models.BooleanField(
         "listed on the European Cluster Collaboration Platform (ECCP)", null=True, blank=True
     )
+    priority_section = models.CharField(
+        "cyberwatching.eu priority section",
+        max_length=4,
+        choices=[
+            ("A.1", "A.1 In the catalogue, identified as priority"),
+            ("A.2", "A.2 In the catalogue, not identified as priority"),
+            ("A.3", "A.3 Not in the catalogue, priority, already contacted"),
+            ("A.4", "A.4 Not in the catalogue, priority, not contacted yet"),
+        ],
+        blank=True,
+        db_index=True,
+        help_text="The section of seed 000 Annex A that lists the cluster.",
+    )
     # Derived on save: members_total, else the sum of the stated parts (see decisions).
     size_members = models.PositiveIntegerField(null=True, blank=True, editable=False, db_index=True)
     sectors = models.ManyToManyField(
@@ -298,6 +315,18 @@ class Cluster(TrackedModel):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "is_synthetic"])]
+        constraints = [
+            # One source's total beside another's SME count must never show more SMEs than
+            # members: every write path (forms, API, imports, reference loads) is refused.
+            models.CheckConstraint(
+                condition=Q(members_total__isnull=True)
+                | Q(members_sme__isnull=True)
+                | Q(members_total__gte=F("members_sme")),
+                name="cluster_members_total_not_below_sme",
+                violation_error_message="The total of members cannot be below the number of "
+                "SME members.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -416,6 +445,18 @@ class Cluster(TrackedModel):
         ):
             raise ValidationError(
                 {"private_participants": "More private participants than committed ones."}
+            )
+        if (
+            self.members_total is not None
+            and self.members_sme is not None
+            and self.members_total < self.members_sme
+        ):
+            raise ValidationError(
+                {
+                    "members_total": f"The total of members ({self.members_total}) cannot be "
+                    f"below the number of SME members ({self.members_sme}). If two sources "
+                    "disagree, keep each source's figures with that source."
+                }
             )
         key = normalise_name(self.name)
         stored = Cluster.all_objects.filter(pk=self.pk).values_list("name", flat=True).first()
@@ -539,8 +580,84 @@ class ChangeRequest(TrackedModel):
         return is_admin(user)
 
 
+class ClassificationQuerySet(LiveQuerySet):
+    def facts(self):
+        """Stated by a source or confirmed by a person: what profiles and facets show."""
+        return self.filter(state__in=[Classification.State.STATED, Classification.State.CONFIRMED])
+
+    def suggested(self):
+        return self.filter(state=Classification.State.SUGGESTED)
+
+
+class Classification(TrackedModel):
+    """One sector, ecosystem or technology of a cluster, with where it comes from.
+
+    Stated by a source (a fact, with the source's words and line), or inferred from words
+    (a suggestion with its evidence) that editors and the cluster's managers confirm or
+    reject. The cluster's `sectors` / `ecosystems` / `technologies` hold the facts only
+    (stated and confirmed), so facets and public pages never count a suggestion."""
+
+    class State(models.TextChoices):
+        STATED = "stated", "Stated by the source"
+        SUGGESTED = "suggested", "Suggested, not confirmed"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    VOCABULARIES = {
+        Vocabulary.SECTORS: "sectors",
+        Vocabulary.ECOSYSTEMS: "ecosystems",
+        Vocabulary.TECHNOLOGIES: "technologies",
+    }
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="classifications")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="classifications")
+    state = models.CharField(max_length=12, choices=State.choices, db_index=True)
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="The source's words behind the classification."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveManager.from_queryset(ClassificationQuerySet)()
+    all_objects = ClassificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "term__vocabulary", "term__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "term"], name="one_classification_per_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} — {self.term} ({self.get_state_display()})"
+
+    @property
+    def field(self) -> str:
+        """The cluster's many-to-many field this classification belongs to."""
+        return self.VOCABULARIES[self.term.vocabulary]
+
+    @property
+    def is_fact(self) -> bool:
+        return self.state in (self.State.STATED, self.State.CONFIRMED)
+
+    def user_can_decide(self, user) -> bool:
+        """Editors and the cluster's own managers confirm or reject suggestions."""
+        return bool(user and user.is_authenticated) and (
+            is_editor(user) or is_admin(user) or self.cluster.is_managed_by(user)
+        )
+
+    @classmethod
+    def user_can_create(cls, user) -> bool:
+        return is_editor(user) or is_admin(user)
+
+    def user_can_change(self, user) -> bool:
+        return self.user_can_decide(user)
+
+
 __all__ = [
     "ChangeRequest",
+    "Classification",
     "Cluster",
     "ClusterManager",
     "LabelLevel",

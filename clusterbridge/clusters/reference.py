@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from clusterbridge.clusters.models import (
+    Classification,
     Cluster,
     Network,
     NetworkMembership,
@@ -41,12 +42,16 @@ SCALAR_FIELDS = (
     "city",
     "description",
     "founding_year",
-    "members_total",
-    "members_sme",
-    "members_large",
-    "members_research",
-    "members_note",
+    "priority_section",
 )
+# Member figures are one set per source: a cluster shows the latest source's set whole, and
+# every source's set side by side in its sources, so one source's total never stands beside
+# another's SME count (GAIA: 260 companies in seed 000, 306 SME members in seed 001).
+MEMBER_FIELDS = ("members_total", "members_sme", "members_large", "members_research")
+# Table columns in which a source files the cluster under a domain or sector: a word there
+# that is a term's own label states the classification (seed 001 Annex 3 "Domains", seed 002
+# Table 9 "Sector"). Words of descriptions (seed 000) only suggest one.
+STATED_COLUMNS = {"seed001": "domains", "seed002": "sectors_text"}
 LIST_FIELDS = ("domains", "sectors_text")
 _FORMER = re.compile(r"\s*\(former (?P<former>[^)]*)\)\s*$", re.IGNORECASE)
 
@@ -63,6 +68,8 @@ class Merged:
     provenance: list[dict] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     per_source: Counter = field(default_factory=Counter)
+    member_sets: list[dict] = field(default_factory=list)
+    column_words: dict[str, dict] = field(default_factory=dict)  # folded word → place
 
     def put(self, name: str, value: Any, sources: list[dict]) -> None:
         if value in (None, "", []):
@@ -136,8 +143,17 @@ def gather() -> dict[str, Merged]:
             ):
                 if former_name not in record.former_names:
                     record.former_names.append(former_name)
+            entry = {**entry, "priority_section": entry.get("annex_section")}
             for name_ in SCALAR_FIELDS:
                 record.put(name_, entry.get(name_), source)
+            figures = {f: entry[f] for f in MEMBER_FIELDS if entry.get(f) is not None}
+            if figures:
+                record.member_sets.append(
+                    {"figures": figures, "note": entry.get("members_note") or "", "at": source}
+                )
+            column = STATED_COLUMNS.get(source_key)
+            for word in (entry.get(column) or []) if column else []:
+                record.column_words.setdefault(fold(word).strip(), source[0] if source else {})
             for name_ in LIST_FIELDS:
                 record.put(name_, entry.get(name_) or [], source)
             record.put("website", _url(entry.get("website")), source)
@@ -158,6 +174,16 @@ def gather() -> dict[str, Merged]:
     # The name shown is the one of the earliest document (the catalogue's own spelling).
     for record in merged.values():
         record.name = record.names[0]
+        latest = record.member_sets[-1] if record.member_sets else {"figures": {}, "note": ""}
+        for name_ in MEMBER_FIELDS:
+            record.values[name_] = latest["figures"].get(name_)
+        record.values["members_note"] = latest["note"]
+        if record.member_sets:
+            record.sources["members"] = [
+                {**place, "figures": s["figures"], "note": s["note"]}
+                for s in record.member_sets
+                for place in s["at"]
+            ]
     return merged
 
 
@@ -168,6 +194,50 @@ def _classification() -> dict[str, dict[str, dict[str, list[str]]]]:
         aliases.get(normalise_name(name), normalise_name(name)): codes
         for name, codes in data.items()
     }
+
+
+def _stated() -> dict[str, dict[str, dict[str, dict]]]:
+    """Hand-reviewed classifications the sources state (the Finnish names of seed 003)."""
+    data = read_json("clusters/stated_classification.json")["clusters"]
+    aliases = _aliases()
+    return {
+        aliases.get(normalise_name(name), normalise_name(name)): codes
+        for name, codes in data.items()
+    }
+
+
+def _label_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text).replace("&", " and ")).split())
+
+
+def classify(record: Merged, inferred: dict, stated: dict, terms: dict) -> dict:
+    """(vocabulary, code) → (state, evidence, provenance) for one cluster: stated by the
+    hand-reviewed file or by a table column whose word is the term's own label; everything
+    else of the inferred file is a suggestion with its words as evidence."""
+    result: dict[tuple[str, str], tuple[str, list, list]] = {}
+    for vocabulary, by_code in inferred.items():
+        for code, words in by_code.items():
+            term = terms.get((vocabulary, code))
+            if term is None:
+                continue
+            label = _label_key(term.label)
+            places = [
+                record.column_words[fold(w).strip()]
+                for w in words
+                if fold(w).strip() in record.column_words and _label_key(w) == label
+            ]
+            if places:
+                result[(vocabulary, code)] = (Classification.State.STATED, list(words), places)
+            else:
+                result[(vocabulary, code)] = (Classification.State.SUGGESTED, list(words), [])
+    for vocabulary, by_code in stated.items():
+        for code, fact in by_code.items():
+            result[(vocabulary, code)] = (
+                Classification.State.STATED,
+                [fact["words"]],
+                [fact["provenance"]],
+            )
+    return result
 
 
 def _load_networks(countries: dict[str, Country], counts: Counter) -> dict[str, Network]:
@@ -200,23 +270,38 @@ def load(*, stdout=None) -> dict[str, int]:
     countries = {c.code: c for c in Country.objects.all()}
     terms = {(t.vocabulary, t.code): t for t in Term.objects.all()}
     classification = _classification()
+    stated = _stated()
     merged = gather()
     for record in merged.values():
         counts.update({f"from {k}": v for k, v in record.per_source.items()})
     by_key: dict[str, Cluster] = {}
+    decisions: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    decided = Classification.objects.filter(
+        state__in=[Classification.State.CONFIRMED, Classification.State.REJECTED]
+    ).values_list("cluster__slug", "term__vocabulary", "term__code", "state")
+    for slug, vocabulary, code, state in decided:
+        decisions.setdefault((slug, state), []).append((vocabulary, code))
     for key, record in merged.items():
         values = dict(record.values)
         values["country"] = countries.get(values.get("country") or "")
-        codes = classification.get(key, {})
-        # The classification file cites the words behind each code: shown as the source.
+        slug = slugify(fold(record.name))[:100]
+        found = classify(record, classification.get(key, {}), stated.get(key, {}), terms)
+        facts = {k for k, (state, _, _) in found.items() if state == Classification.State.STATED}
+        facts |= set(decisions.get((slug, Classification.State.CONFIRMED), []))
+        facts -= set(decisions.get((slug, Classification.State.REJECTED), []))
+        # Only stated classifications are cited as the source of a vocabulary field.
         sources = dict(record.sources)
-        for vocabulary, by_code in codes.items():
-            sources[vocabulary] = [
-                {
-                    "document": "classification.json",
-                    "because": dict(by_code),
-                }
+        for vocabulary in ("sectors", "ecosystems", "technologies"):
+            places = [
+                dict(place, value=terms[(v, c)].label)
+                for (v, c), (state, _, where) in found.items()
+                if v == vocabulary and state == Classification.State.STATED
+                for place in where
             ]
+            if places:
+                sources[vocabulary] = places
+            else:
+                sources.pop(vocabulary, None)
         values.update(
             {
                 "name": record.name,
@@ -229,16 +314,26 @@ def load(*, stdout=None) -> dict[str, int]:
             }
         )
         values.setdefault("members_note", "")
+        values.setdefault("priority_section", "")
         for text_field in ("region", "city", "description", "website"):
             values.setdefault(text_field, "")
         m2m = {
-            vocabulary: [terms[(vocabulary, code)] for code in codes.get(vocabulary, {})]
+            vocabulary: [terms[(v, c)] for (v, c) in sorted(facts) if v == vocabulary]
             for vocabulary in ("sectors", "ecosystems", "technologies")
         }
         m2m["countries"] = [countries[c] for c in record.countries if c in countries]
-        slug = slugify(fold(record.name))[:100]
         counts["clusters " + upsert(Cluster, {"slug": slug}, values, m2m)] += 1
-        by_key[key] = Cluster.all_objects.get(slug=slug)
+        cluster = Cluster.all_objects.get(slug=slug)
+        by_key[key] = cluster
+        for (vocabulary, code), (state, evidence, where) in found.items():
+            counts[
+                "classifications "
+                + upsert(
+                    Classification,
+                    {"cluster": cluster, "term": terms[(vocabulary, code)]},
+                    {"state": state, "evidence": evidence, "provenance": where},
+                )
+            ] += 1
     networks = _load_networks(countries, counts)
     for entry in read_json("clusters/networks.json")["networks"]:
         for member in entry.get("members", []):

@@ -18,7 +18,13 @@ from clusterbridge.accounts.roles import (
     is_member,
     require_verified,
 )
-from clusterbridge.clusters.models import ChangeRequest, Cluster, ClusterManager, Status
+from clusterbridge.clusters.models import (
+    ChangeRequest,
+    Classification,
+    Cluster,
+    ClusterManager,
+    Status,
+)
 from clusterbridge.core import history
 from clusterbridge.core.services import ModelService, Values, WriteResult, register
 from clusterbridge.taxonomy.models import Country, Term
@@ -163,6 +169,51 @@ class ClusterService(ModelService[Cluster]):
 
 
 clusters = register(ClusterService())
+
+
+class ClassificationService(ModelService[Classification]):
+    """Classifications are loaded from the sources (stated, suggested) and decided by
+    editors and the cluster's managers (`decide_classification`)."""
+
+    model = Classification
+
+    def can_change(self, obj: Classification, user) -> bool:
+        return user is None or obj.user_can_decide(user)
+
+
+classifications = register(ClassificationService())
+
+
+def decide_classification(classification: Classification, user, *, confirm: bool) -> Classification:
+    """An editor or one of the cluster's managers confirms a suggested classification (it
+    becomes a fact: shown on the profile and counted in the facets) or rejects it (it is not
+    suggested again by a reload). Both steps are in the history of the classification and,
+    for a confirmation, of the cluster."""
+    if not classification.user_can_decide(user):
+        raise PermissionDenied("Only editors and the cluster's managers decide suggestions.")
+    if classification.state != Classification.State.SUGGESTED:
+        raise ValidationError(
+            f"This classification is already {classification.get_state_display().lower()}."
+        )
+    state = Classification.State.CONFIRMED if confirm else Classification.State.REJECTED
+    with transaction.atomic():
+        result = classifications.update(
+            classification,
+            user,
+            {"state": state, "decided_by": user, "decided_at": timezone.now()},
+            message=f"{state.label}: {classification.term.label}",
+        )
+        if confirm:
+            cluster = Cluster.all_objects.select_for_update().get(pk=classification.cluster_id)
+            field = classification.field
+            terms = [*getattr(cluster, field).all(), classification.term]
+            clusters.write(
+                cluster,
+                user=user,
+                m2m={field: terms},
+                message=f"Classification confirmed: {classification.term.label}",
+            )
+    return result.obj
 
 
 def _mail(user, subject: str, body: str) -> None:

@@ -11,10 +11,18 @@ urlpatterns = [
     path("register/", views.propose, name="propose"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/<str:kind>/<int:pk>/<str:decision>/", views.decide, name="decide"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("networks/", views.network_list, name="networks"),
+    path("networks/<slug:code>/", views.network_detail, name="network"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/claim/", views.claim, name="claim"),
     path("<slug:slug>/resubmit/", views.resubmit, name="resubmit"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/managers/", views.grant, name="grant"),
+    path(
+        "<slug:slug>/classifications/<int:pk>/<str:decision>/",
+        views.decide_classification,
+        name="decide-classification",
+    ),
 ]

@@ -1,15 +1,21 @@
 """Pages of the cluster catalogue: directory, profile, exports, landscape, registration,
 manager edits and the moderation queue. The work is in filtersets.py and services.py."""
 
+from collections import Counter
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clusterbridge.accounts.roles import is_admin, require_verified
+from clusterbridge.accounts.roles import is_admin, is_editor, require_verified
+from clusterbridge.clusters import duplicates as duplicates_module
 from clusterbridge.clusters import exports, landscape, services
 from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
 from clusterbridge.clusters.forms import (
@@ -20,6 +26,7 @@ from clusterbridge.clusters.forms import (
 )
 from clusterbridge.clusters.models import (
     ChangeRequest,
+    Classification,
     Cluster,
     ClusterManager,
     LabelLevel,
@@ -34,8 +41,10 @@ from clusterbridge.core.filter_panel import (
     FilterPanel,
     Option,
     field_errors,
+    options,
     selected,
 )
+from clusterbridge.core.search import fold
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
 PAGE_SIZE = 20
@@ -46,6 +55,7 @@ FACET_ORDER = (
     "technology",
     "service",
     "label",
+    "priority",
     "size",
     "network",
     "region",
@@ -74,6 +84,8 @@ def _labels(facet: str, codes: list[str]) -> dict[str, str]:
         return dict(Network.objects.filter(code__in=codes).values_list("code", "name"))
     if facet == "label":
         return {k: str(v) for k, v in LabelLevel.choices}
+    if facet == "priority":
+        return {k: str(v) for k, v in Cluster._meta.get_field("priority_section").choices}
     vocabulary = {
         "sector": Vocabulary.SECTORS,
         "ecosystem": Vocabulary.ECOSYSTEMS,
@@ -148,6 +160,10 @@ def directory(request):
             "panel": panel,
             "query": query.urlencode(),
             "total": page.paginator.count,
+            # A search by name finds networks and associations too (they are not clusters).
+            "networks": _network_matches(request.GET.get("q", ""))[:10]
+            if request.GET.get("q", "").strip()
+            else [],
         },
     )
 
@@ -209,11 +225,21 @@ def detail(request, slug: str):
         if request.user.is_authenticated
         else None
     )
+    classifications = list(
+        cluster.classifications.select_related("term").order_by("term__vocabulary", "term__label")
+    )
+    probe = Classification(cluster=cluster)
+    can_decide = probe.user_can_decide(request.user)
     return render(
         request,
         "clusters/detail.html",
         {
             "cluster": cluster,
+            "stated": [c for c in classifications if c.state == Classification.State.STATED],
+            "suggestions": [c for c in classifications if c.state == Classification.State.SUGGESTED]
+            if can_decide
+            else [],
+            "member_sources": cluster.field_sources.get("members", []),
             "memberships": memberships,
             "terms": {name: getattr(cluster, name).all() for name in Cluster.TERM_FIELDS},
             "label_validity": cluster.label_validity(),
@@ -224,6 +250,112 @@ def detail(request, slug: str):
             "own_link": own_link,
             "pending_changes": cluster.change_requests.pending() if can_manage else [],
             "is_admin": is_admin(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def decide_classification(request, slug: str, pk: int, decision: str):
+    cluster = _visible_cluster(request, slug)
+    classification = get_object_or_404(
+        Classification.objects.select_related("term", "cluster"), pk=pk, cluster=cluster
+    )
+    if decision not in ("confirm", "reject"):
+        raise Http404("No such decision.")
+    try:
+        services.decide_classification(classification, request.user, confirm=decision == "confirm")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = "confirmed" if decision == "confirm" else "rejected"
+        messages.success(request, f"“{classification.term.label}” {verb}.")
+    return redirect(reverse("clusters:detail", args=[cluster.slug]) + "#classifications")
+
+
+# Duplicates --------------------------------------------------------------------------------
+@login_required
+def duplicates(request):
+    """Merge candidates for editors: near-identical names, same website, same country and
+    city; each pair merges either way, with history."""
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors and administrators merge clusters.")
+    if request.method == "POST":
+        keep = get_object_or_404(Cluster, slug=request.POST.get("keep", ""))
+        other = get_object_or_404(Cluster, slug=request.POST.get("other", ""))
+        if keep.pk == other.pk:
+            messages.error(request, "A cluster cannot be merged into itself.")
+        else:
+            merged = duplicates_module.merge(keep, other, request.user)
+            messages.success(
+                request, f"“{other.name}” merged into “{merged.name}”; it is in the trash."
+            )
+        return redirect("clusters:duplicates")
+    return render(
+        request,
+        "clusters/duplicates.html",
+        {"candidates": duplicates_module.merge_candidates()},
+    )
+
+
+# Networks and associations ------------------------------------------------------------------
+def _network_matches(query: str) -> list[Network]:
+    """Networks whose name or code holds every word of the query, accents and case aside
+    (a few dozen records: compared in Python, one query)."""
+    words = fold(query).split()
+    networks = Network.objects.select_related("country", "member_of").order_by("name")
+    return [n for n in networks if all(w in f"{fold(n.name)} {n.code}" for w in words)]
+
+
+class NetworkFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name")
+    kind = forms.MultipleChoiceField(
+        choices=Network.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def network_list(request):
+    """Networks and associations of clusters (the European Clusters Alliance and its 20
+    national members, seed 003 L132-151; the UK Cyber Security Forum...), findable by name."""
+    form = NetworkFilterForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    found = _network_matches(data.get("q") or "")
+    kinds = data.get("kind") or []
+    networks = [n for n in found if not kinds or n.kind in kinds]
+    counts = Counter(n.kind for n in found)
+    members = dict(
+        Network.objects.annotate(n=Count("clusters", distinct=True)).values_list("pk", "n")
+    )
+    for network in networks:
+        network.cluster_count = members.get(network.pk, 0)
+    form.fields["q"].widget.input_type = "search"
+    panel = FilterPanel(
+        request,
+        [
+            Fields("", [form["q"]]),
+            Facet("kind", "Kind", options(Network.Kind.choices, counts, kinds)),
+        ],
+        total=len(networks),
+        label="Filter networks",
+        noun=("network", "networks"),
+        errors=field_errors(form),
+    )
+    return render(request, "clusters/network_list.html", {"networks": networks, "panel": panel})
+
+
+def network_detail(request, code: str):
+    network = get_object_or_404(Network.objects.select_related("country", "member_of"), code=code)
+    return render(
+        request,
+        "clusters/network_detail.html",
+        {
+            "network": network,
+            "member_networks": network.member_networks.select_related("country").order_by("name"),
+            "clusters": Cluster.objects.public()
+            .filter(networks=network)
+            .select_related("country")
+            .order_by("name"),
         },
     )
 

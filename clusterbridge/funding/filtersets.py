@@ -12,7 +12,7 @@ from collections import Counter
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -100,6 +100,13 @@ class InstrumentFilterSet(django_filters.FilterSet):
     budget_max = django_filters.NumberFilter(
         field_name="budget_amount", lookup_expr="lte", label="Budget at most", min_value=0
     )
+    source_group = django_filters.CharFilter(
+        method="filter_nothing",
+        label="Programme entry",
+        help_text="Only the records of one programme entry grouping records incomplete at "
+        "source (e.g. the Lithuanian columns of SecurIT figure 2). On the search page, "
+        "without it, each such group shows as one entry.",
+    )
     include_synthetic = django_filters.BooleanFilter(
         method="filter_synthetic",
         widget=BooleanWidget,
@@ -113,7 +120,12 @@ class InstrumentFilterSet(django_filters.FilterSet):
         model = Instrument
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, group_incomplete=False
+    ):
+        # The public page shows records incomplete at source that share a programme entry
+        # as one entry (`group_incomplete`); the API and the exports list every record.
+        self.group_incomplete = group_incomplete
         # Defaults (open calls, all features, relevance) apply when a parameter is absent, so
         # an empty query means "open real instruments" on the page and in the API alike.
         if data is not None:
@@ -206,7 +218,10 @@ class InstrumentFilterSet(django_filters.FilterSet):
             if name in skip:
                 continue
             queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        group = self.form.cleaned_data.get("source_group")
+        if group:
+            return queryset.filter(source_group=group)
+        return collapse_incomplete_groups(queryset) if self.group_incomplete else queryset
 
     @property
     def qs(self):
@@ -225,16 +240,21 @@ class InstrumentFilterSet(django_filters.FilterSet):
 
     def order(self, queryset):
         ordering = self.form.cleaned_data.get("ordering") or "relevance"
+        # Records incomplete at source come after the complete ones, whatever the order.
         soonest = (F("final_deadline").asc(nulls_last=True), "name", "pk")
+        queryset = queryset.order_by()
+        complete_first = F("incomplete_at_source").asc()
         if ordering == "relevance":
             if self.has_text_query:
-                return queryset.order_by("-search_rank", *soonest)
-            return queryset.order_by(*soonest)
+                return queryset.order_by(complete_first, "-search_rank", *soonest)
+            return queryset.order_by(complete_first, *soonest)
         if ordering == "deadline":
-            return queryset.order_by(*soonest)
+            return queryset.order_by(complete_first, *soonest)
         if ordering == "-deadline":
-            return queryset.order_by(F("final_deadline").desc(nulls_last=True), "name", "pk")
-        return queryset.order_by(ordering, "pk")
+            return queryset.order_by(
+                complete_first, F("final_deadline").desc(nulls_last=True), "name", "pk"
+            )
+        return queryset.order_by(complete_first, ordering, "pk")
 
     # Facets --------------------------------------------------------------------------------
     def facet_counts(self) -> dict[str, Counter]:
@@ -304,6 +324,21 @@ class InstrumentFilterSet(django_filters.FilterSet):
             for code in set(counts["feature"]) - ticked:
                 counts["feature"][code] = self.total + outside.get(code, 0)
         return counts
+
+
+def collapse_incomplete_groups(queryset):
+    """Records incomplete at source that share a programme entry (`source_group`) show as
+    one: the first of the group among `queryset` stands for it (one small grouped query)."""
+    firsts = (
+        queryset.order_by()
+        .filter(incomplete_at_source=True)
+        .exclude(source_group="")
+        .values("source_group")
+        .annotate(first=Min("pk"))
+        .values_list("first", flat=True)
+    )
+    firsts = list(firsts)
+    return queryset.filter(Q(incomplete_at_source=False) | Q(source_group="") | Q(pk__in=firsts))
 
 
 def _count_by_feature(queryset) -> Counter:

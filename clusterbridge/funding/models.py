@@ -57,6 +57,17 @@ def work_programme_year(identifier: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# A type-of-action prefix some documents print before an EU topic id
+# ("IA-HORIZON-CL3-2023-CS-01-01" for the portal's "HORIZON-CL3-2023-CS-01-01").
+_ACTION_PREFIX = re.compile(r"^(?:IA|RIA|CSA|COFUND|PCP|PPI)-(?=[A-Z])")
+
+
+def identifier_key(identifier: str | None) -> str:
+    """The form of an identifier under which its printed variants meet: upper case, no
+    type-of-action prefix. Imports find an existing record by it."""
+    return _ACTION_PREFIX.sub("", (identifier or "").strip().upper())
+
+
 def status_conditions(on: datetime.date) -> list[tuple[str, Q]]:
     """The status rule as database conditions, in order: the first that holds decides.
     Anything matching none is "unknown". `status_of` is the same rule in Python."""
@@ -243,6 +254,9 @@ class Instrument(TrackedModel):
         help_text="What the source says that makes it over, with the line (e.g. “seed 001 L546: "
         "the open calls were completed”). Any text here closes the instrument.",
     )
+    # Derived from the identifier on save: the key under which its variants meet (imports
+    # recognise "IA-HORIZON-…" as "HORIZON-…").
+    identifier_key = models.CharField(max_length=120, blank=True, editable=False, db_index=True)
     # Derived from the identifier on save: a call without deadline whose work-programme year
     # has passed is closed.
     work_programme_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -383,6 +397,7 @@ class Instrument(TrackedModel):
         # An empty identifier is no identifier (the column is unique where it is set).
         self.identifier = (self.identifier or "").strip() or None
         self.work_programme_year = work_programme_year(self.identifier)
+        self.identifier_key = identifier_key(self.identifier)
         self.closed_reason = (self.closed_reason or "").strip()
         self.budget_currency = (self.budget_currency or "").strip().upper()
         try:
@@ -505,6 +520,7 @@ __all__ = [
     "Instrument",
     "Status",
     "StrategicDocument",
+    "identifier_key",
     "instrument_errors",
     "status_condition",
     "status_conditions",

@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Lower
 
 from clusterbridge.core.services import Action, BulkConflict, Plan
-from clusterbridge.funding.models import Instrument, today
+from clusterbridge.funding.models import Instrument, identifier_key, today
 from clusterbridge.funding.services import instruments
 from clusterbridge.interop import portal, portal_api, runs
 from clusterbridge.interop.portal import ImportReport
@@ -36,11 +37,32 @@ Progress = Callable[[Iterable, int], Iterable]
 
 
 def _existing(identifiers: list[str]) -> dict[str, Instrument]:
+    """Existing instruments by the key of their identifier, so that a variant spelling
+    (`IA-HORIZON-CL3-2023-CS-01-01` for the portal's `HORIZON-CL3-2023-CS-01-01`) finds the
+    record instead of creating a second one."""
+    keys = sorted({identifier_key(i) for i in identifiers})
     found: dict[str, Instrument] = {}
-    for start in range(0, len(identifiers), LOOKUP_CHUNK):
-        chunk = identifiers[start : start + LOOKUP_CHUNK]
-        for obj in Instrument.all_objects.filter(identifier__in=chunk):
-            found[obj.identifier] = obj
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[start : start + LOOKUP_CHUNK]
+        for obj in Instrument.all_objects.filter(identifier_key__in=chunk).order_by("pk"):
+            found.setdefault(obj.identifier_key, obj)
+    return found
+
+
+def _same_names(names: list[str]) -> dict[str, Instrument]:
+    """Existing real instruments by their lower-cased name (one query per chunk)."""
+    found: dict[str, Instrument] = {}
+    wanted = sorted({n.strip().lower() for n in names if n})
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        rows = (
+            Instrument.objects.real()
+            .annotate(lower_name=Lower("name"))
+            .filter(lower_name__in=chunk)
+            .order_by("pk")
+        )
+        for obj in rows:
+            found.setdefault(obj.lower_name, obj)
     return found
 
 
@@ -68,7 +90,11 @@ def _plan_topics(
     plans = []
     for topic in topics:
         values = _normalise({k: v for k, v in topic.values.items() if k in fields})
-        obj = existing.get(topic.identifier)
+        obj = existing.get(identifier_key(topic.identifier))
+        if obj is not None and obj.identifier != topic.identifier:
+            # The same call under another spelling: the record keeps its identifier.
+            report.identifier_variants.append((topic.identifier, obj.identifier))
+            values.pop("identifier", None)
         if obj is not None and obj.deleted_at is not None:
             report.skipped_reasons["deleted on this site (restore it to update it)"] += 1
             continue
@@ -95,7 +121,34 @@ def _plan_topics(
     return plans
 
 
+PREVIEW_LIMIT = 500  # new records listed one by one in a report
+
+
 def _count(plans: list[Plan[Instrument]], report: ImportReport) -> None:
+    new = [plan.obj for plan in plans if plan.is_new]
+    same_name = _same_names([obj.name for obj in new]) if new else {}
+    on = today()
+    for obj in new:
+        twin = same_name.get(obj.name.strip().lower())
+        if twin is not None:
+            report.probable_duplicates.append(
+                {
+                    "identifier": obj.identifier,
+                    "name": obj.name,
+                    "existing": twin.identifier or "",
+                    "existing_id": twin.pk,
+                    "reason": "same name as an existing record with another identifier",
+                }
+            )
+        if len(report.new_records) < PREVIEW_LIMIT:
+            report.new_records.append(
+                {
+                    "identifier": obj.identifier,
+                    "name": obj.name,
+                    "status": obj.status_on(on),
+                    "deadline": obj.next_deadline(on) or obj.final_deadline,
+                }
+            )
     for plan in plans:
         if plan.is_new:
             report.created += 1

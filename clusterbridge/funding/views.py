@@ -97,6 +97,27 @@ def _card(instrument: Instrument, on, selected_features: set[str]) -> Instrument
     return instrument
 
 
+def _group_entries(instruments, *, grouped: bool) -> None:
+    """A record incomplete at source that stands for its programme entry shows the entry:
+    its name, how many records it holds, and the link listing them (one query per page)."""
+    groups = {i.source_group for i in instruments if i.incomplete_at_source and i.source_group}
+    sizes = (
+        Counter(
+            Instrument.objects.real()
+            .filter(source_group__in=groups)
+            .values_list("source_group", flat=True)
+        )
+        if grouped and groups
+        else Counter()
+    )
+    for instrument in instruments:
+        instrument.group_size = sizes.get(instrument.source_group, 0)
+        if instrument.group_size:
+            instrument.group_url = f"{reverse('funding:search')}?" + urlencode(
+                {"source_group": instrument.source_group, "status": "all"}
+            )
+
+
 def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterPanel:
     form = filterset.form
     form.fields["q"].widget.input_type = "search"
@@ -173,13 +194,15 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         label="Filter funding instruments",
         noun=("instrument", "instruments"),
         errors=field_errors(form),
-        count=lambda query: InstrumentFilterSet(query, request=request).qs.count(),
+        count=lambda query: InstrumentFilterSet(
+            query, request=request, group_incomplete=True
+        ).qs.count(),
         defaults={**DEFAULTS, "page_size": str(PAGE_SIZES[0])},
     )
 
 
 def search(request):
-    filterset = InstrumentFilterSet(request.GET or None, request=request)
+    filterset = InstrumentFilterSet(request.GET or None, request=request, group_incomplete=True)
     valid = filterset.is_valid()
     data = filterset.form.cleaned_data if valid else {}
     selected_features = set(data.get("feature") or [])
@@ -195,6 +218,7 @@ def search(request):
     on = today()
     for instrument in page.object_list:
         _card(instrument, on, selected_features)
+    _group_entries(page.object_list, grouped=not data.get("source_group"))
     chosen = {c.code: c for c in Country.objects.filter(code__in=data.get("country") or [])}
     # Eligibility on the cards answers for the country searched from, when there is one.
     for_country = next(iter(chosen.values())) if len(chosen) == 1 else None

@@ -115,6 +115,12 @@ class ImportReport(ImportCounts):
     errors: list[RecordProblem] = field(default_factory=list)
     created_identifiers: list[str] = field(default_factory=list)
     updated_identifiers: list[str] = field(default_factory=list)
+    # What the preview shows before the commit: each new record (identifier, name, status,
+    # deadline), records found under another spelling of their identifier, and new records
+    # that probably duplicate an existing one (same name, another identifier).
+    new_records: list[dict] = field(default_factory=list)
+    identifier_variants: list[tuple[str, str]] = field(default_factory=list)
+    probable_duplicates: list[dict] = field(default_factory=list)
     file_name: str = ""
     batches: int = 0  # committed batches of this run
 

@@ -22,11 +22,12 @@ def test_manager_change_approved_and_published(page):
     page.get_by_role("group", name="Country").get_by_role(
         "checkbox", name=re.compile("^Sweden")
     ).check()
-    page.get_by_role("group", name="Industrial ecosystem").get_by_role(
-        "checkbox", name=re.compile("^Health")
+    # Its ecosystems are only suggested (not a facet value): its seed 000 section is one.
+    page.get_by_role("group", name=re.compile("^cyberwatching.eu priority")).get_by_role(
+        "checkbox", name=re.compile("^A.2")
     ).check()
     # Ticking applies at once; the address follows.
-    expect(page).to_have_url(re.compile(r"country=SE.*ecosystem=health"))
+    expect(page).to_have_url(re.compile(r"country=SE.*priority=A.2"))
     expect(page.get_by_role("heading", name=re.compile(r"of \d+ clusters?$"))).to_be_visible()
     page.get_by_role("link", name="Mobile Heights").click()
     expect(page.get_by_role("heading", name="Mobile Heights", level=1)).to_be_visible()

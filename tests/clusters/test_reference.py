@@ -30,7 +30,7 @@ def test_cluj_it_is_one_cluster_with_fields_from_both_documents():
     documents = {p["document"][:3] for p in cluj.provenance}
     assert documents == {"000", "001"}
     assert cluj.members_total == 90
-    assert cluj.sources_of("members_total")[0]["document"].startswith("001")
+    assert cluj.sources_of("members")[0]["document"].startswith("001")
     assert cluj.sources_of("city")[0]["document"].startswith("001")
     assert [s["document"][:3] for s in cluj.sources_of("founding_year")] == ["000", "001"]
     assert cluj.networks.filter(code="3b-ict").exists()
@@ -53,7 +53,7 @@ def test_mobile_heights_gathers_four_places_and_keeps_the_label_expiry():
     assert mobile.members_sme == 91  # the later report (seed 002) wins over seed 001's 86
     # Domain words add up across documents (seed 000 then seed 001).
     assert mobile.domains[0] == "connected technologies" and "Digital health" in mobile.domains
-    older = [s for s in mobile.sources_of("members_sme") if s.get("value") == 86]
+    older = [s for s in mobile.sources_of("members") if s["figures"].get("members_sme") == 86]
     assert older and older[0]["document"].startswith("001")
 
 
@@ -76,15 +76,15 @@ def test_cross_border_cluster_lists_its_countries():
     assert {c.code for c in necc.all_countries()} >= {"FI", "DE", "DK", "SE"}
 
 
-def test_classification_is_applied_with_the_words_behind_each_code():
+def test_classification_from_words_is_suggested_with_the_words_behind_each_code():
     bicc = Cluster.objects.get(name__startswith="BICCnet")
-    assert set(bicc.technologies.values_list("code", flat=True)) >= {
-        "blockchain",
-        "artificial-intelligence",
-        "big-data",
+    suggested = {
+        c.term.code: c.evidence
+        for c in bicc.classifications.suggested().filter(term__vocabulary="technologies")
     }
-    because = bicc.sources_of("technologies")[0]["because"]
-    assert because["blockchain"] == ["blockchain"]
+    assert set(suggested) >= {"blockchain", "artificial-intelligence", "big-data"}
+    assert suggested["blockchain"] == ["blockchain"]
+    assert not bicc.technologies.exists()  # not a fact until someone confirms it
     assert "information & communication technology (ICT)" in bicc.domains
 
 

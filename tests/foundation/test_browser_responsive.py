@@ -22,7 +22,14 @@ from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LIST_PAGES = ["/funding/", "/clusters/", "/projects/", "/funding/strategies/", "/alerts/"]
+LIST_PAGES = [
+    "/funding/",
+    "/clusters/",
+    "/clusters/networks/",
+    "/projects/",
+    "/funding/strategies/",
+    "/alerts/",
+]
 
 
 @pytest.fixture

@@ -293,3 +293,118 @@ def test_the_maintenance_page_lists_records_never_reviewed(client_for, trio):
     assert "Kestrel undated fund" in {i.name for i in report.status_unknown}
     page = client_for("editor").get("/funding/maintenance/").content.decode()
     assert 'id="never-reviewed"' in page and "Kestrel forthcoming call" in page
+
+
+# Records incomplete at source ---------------------------------------------------------------
+LITHUANIAN = "Lithuanian national instruments of SecurIT figure 2 (names truncated in the source)"
+
+
+def test_the_twenty_lithuanian_columns_are_flagged_and_never_completed_by_guessing():
+    columns = Instrument.objects.filter(name__contains="(SecurIT figure 2, column")
+    assert columns.count() == 20
+    assert all(c.incomplete_at_source and c.source_group == LITHUANIAN for c in columns)
+    # Names stay as printed: truncated with an ellipsis, never completed.
+    assert all("…" in c.name for c in columns)
+
+
+def test_public_search_groups_them_under_one_programme_entry(client):
+    response = client.get("/funding/?status=unknown&country=LT&page_size=100")
+    cards = list(response.context["page"].object_list)
+    grouped = [c for c in cards if c.incomplete_at_source]
+    assert len(grouped) == 1 and grouped[0].group_size == 20
+    page = response.content.decode()
+    assert page.count(LITHUANIAN) == 1 and "Startas/Ino…" not in page
+    assert "20 records whose names the source truncates" in page
+    # The entry lists its records, each as printed.
+    listed = client.get(grouped[0].group_url + "&page_size=100")
+    assert len(listed.context["page"].object_list) == 20
+    assert "Startas/Ino… (SecurIT figure 2, column 3)" in listed.content.decode()
+    # The API lists every record, flagged, with its programme entry.
+    body = client.get("/api/v1/instruments/?status=unknown&country=LT&page_size=100").json()
+    flagged = [r for r in body["results"] if r["incomplete_at_source"]]
+    assert len(flagged) == 20 and {r["source_group"] for r in flagged} == {LITHUANIAN}
+
+
+def test_incomplete_records_rank_after_complete_ones_in_search_and_matching(
+    client, make_instrument
+):
+    common = {"features": ["G3", "G5", "G9", "G13"], "country": "LT", "description": "heron"}
+    truncated = make_instrument(
+        "Heron… (truncated)",
+        incomplete_at_source=True,
+        deadline_dates=["2027-05-01"],
+        **common,
+    )
+    complete = make_instrument("Heron complete call", deadline_dates=["2027-09-01"], **common)
+    names = [r["name"] for r in client.get("/api/v1/instruments/?q=heron").json()["results"]]
+    assert names == [complete.name, truncated.name]  # though its deadline is nearer
+    body = client.get("/api/v1/match/?feature=G3&feature=G5&country=LT").json()
+    ranked = [r["instrument"]["id"] for r in body["results"]]
+    assert ranked.index(complete.pk) < ranked.index(truncated.pk)
+    last = next(r for r in body["results"] if r["instrument"]["id"] == truncated.pk)
+    assert last["incomplete_at_source"] is True
+    assert any("Incomplete at source" in reason for reason in last["reasons"])
+
+
+# Portal imports: identifier variants, preview, probable duplicates ---------------------------
+def _portal_file(*topics) -> bytes:
+    """A Search API page built from the first English topic of the recorded page, once per
+    (identifier, title)."""
+    import copy
+    import json
+    from pathlib import Path
+
+    recorded = json.loads(
+        (
+            Path(__file__).resolve().parent.parent / "data" / "portal" / "search_results.json"
+        ).read_text()
+    )
+    model = next(r for r in recorded["results"] if r["language"] == "en")
+    results = []
+    for identifier, title in topics:
+        result = copy.deepcopy(model)
+        result["reference"] = identifier + "enCOMPETITIVE_CALL"
+        result["content"] = identifier
+        result["metadata"]["identifier"] = [identifier]
+        result["metadata"]["title"] = [title]
+        results.append(result)
+    return json.dumps({**recorded, "totalResults": len(results), "results": results}).encode()
+
+
+def test_a_portal_import_recognises_identifier_variants_and_warns_of_duplicates(client_for):
+    from clusterbridge.funding import portal_import
+
+    printed = Instrument.objects.get(identifier="IA-HORIZON-CL3-2023-CS-01-01")
+    raw = _portal_file(
+        ("HORIZON-CL3-2023-CS-01-01", "Secure and resilient digital infrastructures"),
+        ("HORIZON-CL3-2027-NEW-01-01", "A brand new call"),
+        (
+            "HORIZON-CL3-2027-DUP-01-01",
+            "Copernicus downstream applications and the European Data Economy",
+        ),
+    )
+    preview = portal_import.import_calls(raw, dry_run=True)
+    assert preview.identifier_variants == [
+        ("HORIZON-CL3-2023-CS-01-01", "IA-HORIZON-CL3-2023-CS-01-01")
+    ]
+    assert preview.created == 2 and preview.updated == 1
+    new = {r["identifier"]: r for r in preview.new_records}
+    assert new["HORIZON-CL3-2027-NEW-01-01"]["name"] == "A brand new call"
+    assert new["HORIZON-CL3-2027-NEW-01-01"]["status"] in {"open", "closed", "forthcoming"}
+    assert [d["identifier"] for d in preview.probable_duplicates] == ["HORIZON-CL3-2027-DUP-01-01"]
+    assert preview.probable_duplicates[0]["existing"] == "HORIZON-EUSPA-2022-SPACE-02-54"
+    # The page shows all of it before the commit.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client_for("editor").post(
+        "/import/calls/", {"file": SimpleUploadedFile("page.json", raw)}
+    )
+    html = page.content.decode()
+    assert "Probable duplicates (1)" in html and "A brand new call" in html
+    assert "HORIZON-CL3-2023-CS-01-01 is IA-HORIZON-CL3-2023-CS-01-01 here" in html
+    # Committing updates the printed record instead of creating a second one.
+    portal_import.import_calls(raw)
+    printed.refresh_from_db()
+    assert printed.identifier == "IA-HORIZON-CL3-2023-CS-01-01"
+    assert printed.name == "Secure and resilient digital infrastructures"
+    assert not Instrument.objects.filter(identifier="HORIZON-CL3-2023-CS-01-01").exists()
