@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from clusterbridge.marketplace.models import Kind, Post, Status, Urgency
@@ -248,31 +248,36 @@ def _order(value: float, covers: bool | None, candidate: Descriptor) -> tuple:
 
 
 class _Index:
-    """The descriptors of every published post, kept in memory and loaded again when a
-    cheap marker of the tables changes (the number of posts, their last change, the number
-    of deleted organisations): ranking one post then reads no link table."""
+    """The descriptors of every published post, kept in memory. A cheap marker (the last
+    change of any post, the number of deleted organisations) says when to look again; then
+    only the posts changed since are read again (a publication costs one post, not all)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.marker: tuple | None = None
+        self.last: datetime.datetime | None = None
+        self.gone: int | None = None
         self.posts: dict[int, Descriptor] = {}
 
     @staticmethod
-    def current_marker() -> tuple:
-        from clusterbridge.organisations.models import Organisation
-
-        posts = Post.all_objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-        gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
-        return posts["n"], posts["last"], gone
+    def _published(queryset: QuerySet) -> QuerySet:
+        return queryset.filter(
+            status=Status.PUBLISHED, deleted_at=None, organisation__deleted_at=None
+        )
 
     def published(self) -> dict[int, Descriptor]:
-        marker = self.current_marker()
+        from clusterbridge.organisations.models import Organisation
+
+        last = Post.all_objects.aggregate(last=Max("updated_at"))["last"]
+        gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
         with self.lock:
-            if marker != self.marker:
-                queryset = Post.all_objects.filter(
-                    status=Status.PUBLISHED, deleted_at=None, organisation__deleted_at=None
-                )
-                self.posts, self.marker = descriptors(queryset), marker
+            if gone != self.gone or self.last is None or last is None or last < self.last:
+                self.posts = descriptors(self._published(Post.all_objects.all()))
+            elif last != self.last:
+                changed = Post.all_objects.filter(updated_at__gte=self.last)
+                for pk in changed.values_list("pk", flat=True):
+                    self.posts.pop(pk, None)
+                self.posts.update(descriptors(self._published(changed)))
+            self.last, self.gone = last, gone
             return self.posts
 
 
