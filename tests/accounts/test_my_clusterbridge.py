@@ -17,6 +17,7 @@ def test_it_shows_what_the_person_has_in_every_app(client_for, users):
     titles = [panel.title for panel, _ in response.context["panels"]]
     assert titles == [
         "My organisations",
+        "My marketplace posts",
         "My clusters",
         "Saved searches and alerts",
         "Watched calls",
