@@ -75,7 +75,7 @@ class PostSerializer(ServiceSerializer):
         return data
 
 
-class MatchSerializer(serializers.Serializer):
+class PostMatchSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField(source="post.title")
     kind = serializers.CharField(source="post.kind")

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from clusterbridge.core.api import VersionedMixin, versioned_schema
 from clusterbridge.marketplace import matching, services
 from clusterbridge.marketplace.api.serializers import (
-    MatchSerializer,
+    PostMatchSerializer,
     PostSerializer,
     SubmitSerializer,
 )
@@ -98,14 +98,14 @@ class PostViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: MatchSerializer(many=True)},
+        responses={200: PostMatchSerializer(many=True)},
         description="The published posts of the other side that fit this one, best first, "
         "each with its score (0–1) and reasons.",
     )
     @action(detail=True, methods=["get"])
     def matches(self, request, pk=None):
         post = self.get_object()
-        return Response(MatchSerializer(matching.matches_for(post, limit=50), many=True).data)
+        return Response(PostMatchSerializer(matching.matches_for(post, limit=50), many=True).data)
 
     @extend_schema(
         request=SubmitSerializer,
