@@ -130,6 +130,8 @@ def descriptors(queryset: QuerySet) -> dict[int, Descriptor]:
         "unit",
         "valid_until",
         "is_synthetic",
+        "cluster_id",
+        "is_disruption",
     )
     found = {row[0]: Descriptor(*row[:5], row[5] or "", *row[6:]) for row in rows}
     if not found:
