@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from clusterbridge.marketplace.models import Kind, Post, Status, Urgency
@@ -250,14 +250,16 @@ def _order(value: float, covers: bool | None, candidate: Descriptor) -> tuple:
 
 
 class _Index:
-    """The descriptors of every published post, kept in memory. A cheap marker (the last
-    change of any post, the number of deleted organisations) says when to look again; then
-    only the posts changed since are read again (a publication costs one post, not all)."""
+    """The descriptors of every published post, kept in memory. A cheap marker (the number
+    of posts, the sum of their ids, their last change, the number of deleted organisations)
+    says when to look again; then only the posts changed since are read again (a
+    publication costs one post, not all) — unless posts vanished (a rolled-back write read
+    inside its transaction), which reads everything again."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.last: datetime.datetime | None = None
-        self.gone: int | None = None
+        self.marker: tuple | None = None
+        self.known: set[int] = set()  # every post id seen, whatever its status
         self.posts: dict[int, Descriptor] = {}
 
     @staticmethod
@@ -266,20 +268,36 @@ class _Index:
             status=Status.PUBLISHED, deleted_at=None, organisation__deleted_at=None
         )
 
+    def _reload(self) -> None:
+        self.posts = descriptors(self._published(Post.all_objects.all()))
+        self.known = set(Post.all_objects.values_list("pk", flat=True))
+
     def published(self) -> dict[int, Descriptor]:
         from clusterbridge.organisations.models import Organisation
 
-        last = Post.all_objects.aggregate(last=Max("updated_at"))["last"]
+        now = Post.all_objects.aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
         gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
+        marker = (now["n"], now["ids"] or 0, now["last"], gone)
         with self.lock:
-            if gone != self.gone or self.last is None or last is None or last < self.last:
-                self.posts = descriptors(self._published(Post.all_objects.all()))
-            elif last != self.last:
-                changed = Post.all_objects.filter(updated_at__gte=self.last)
-                for pk in changed.values_list("pk", flat=True):
-                    self.posts.pop(pk, None)
-                self.posts.update(descriptors(self._published(changed)))
-            self.last, self.gone = last, gone
+            if marker == self.marker:
+                return self.posts
+            previous = self.marker
+            if previous is None or gone != previous[3] or now["last"] is None:
+                self._reload()
+            else:
+                changed = Post.all_objects.filter(updated_at__gte=previous[2])
+                ids = set(changed.values_list("pk", flat=True))
+                new = ids - self.known
+                if len(self.known) + len(new) != now["n"] or (
+                    sum(self.known) + sum(new) != marker[1]
+                ):
+                    self._reload()
+                else:
+                    for pk in ids:
+                        self.posts.pop(pk, None)
+                    self.posts.update(descriptors(self._published(changed)))
+                    self.known |= new
+            self.marker = marker
             return self.posts
 
 
