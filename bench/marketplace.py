@@ -162,7 +162,8 @@ def run(args) -> None:
             target = TARGETS["api_p95"] if url.startswith("/api/") else TARGETS["page_p95"]
             flag = "" if _p95(times) <= target else f"  (over {target} ms)"
             print(
-                f"  {url:52} {statistics.median(times):10.1f} {_p95(times):8.1f} {queries:8d}{flag}"
+                f"  {url:52} {statistics.median(times):10.1f} {_p95(times):8.1f} {cpu:7.1f} "
+                f"{queries:8d}{flag}"
             )
 
 

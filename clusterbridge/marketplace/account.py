@@ -23,9 +23,14 @@ def panel_context(request: HttpRequest) -> dict | None:
     )
     return {
         "counts": counts,
-        "cluster_queue": services.cluster_queue(user).count() if not roles.is_admin(user) else 0,
+        "cluster_queue": (
+            services.cluster_queue(user).count()
+            if roles.is_cluster_manager(user) and not roles.is_admin(user)
+            else 0
+        ),
         "moderation_queue": services.moderation_queue(user).count() if is_moderator(user) else 0,
-        "can_post": services.member_organisations(user).exists(),
+        # Someone with posts belongs to an organisation; ask only the others.
+        "can_post": bool(counts["total"]) or services.member_organisations(user).exists(),
     }
 
 

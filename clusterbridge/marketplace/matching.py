@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from clusterbridge.marketplace.models import Kind, Post, Status, Urgency
@@ -130,6 +130,8 @@ def descriptors(queryset: QuerySet) -> dict[int, Descriptor]:
         "unit",
         "valid_until",
         "is_synthetic",
+        "cluster_id",
+        "is_disruption",
     )
     found = {row[0]: Descriptor(*row[:5], row[5] or "", *row[6:]) for row in rows}
     if not found:
@@ -248,31 +250,54 @@ def _order(value: float, covers: bool | None, candidate: Descriptor) -> tuple:
 
 
 class _Index:
-    """The descriptors of every published post, kept in memory and loaded again when a
-    cheap marker of the tables changes (the number of posts, their last change, the number
-    of deleted organisations): ranking one post then reads no link table."""
+    """The descriptors of every published post, kept in memory. A cheap marker (the number
+    of posts, the sum of their ids, their last change, the number of deleted organisations)
+    says when to look again; then only the posts changed since are read again (a
+    publication costs one post, not all) — unless posts vanished (a rolled-back write read
+    inside its transaction), which reads everything again."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.marker: tuple | None = None
+        self.known: set[int] = set()  # every post id seen, whatever its status
         self.posts: dict[int, Descriptor] = {}
 
     @staticmethod
-    def current_marker() -> tuple:
-        from clusterbridge.organisations.models import Organisation
+    def _published(queryset: QuerySet) -> QuerySet:
+        return queryset.filter(
+            status=Status.PUBLISHED, deleted_at=None, organisation__deleted_at=None
+        )
 
-        posts = Post.all_objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-        gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
-        return posts["n"], posts["last"], gone
+    def _reload(self) -> None:
+        self.posts = descriptors(self._published(Post.all_objects.all()))
+        self.known = set(Post.all_objects.values_list("pk", flat=True))
 
     def published(self) -> dict[int, Descriptor]:
-        marker = self.current_marker()
+        from clusterbridge.organisations.models import Organisation
+
+        now = Post.all_objects.aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
+        gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
+        marker = (now["n"], now["ids"] or 0, now["last"], gone)
         with self.lock:
-            if marker != self.marker:
-                queryset = Post.all_objects.filter(
-                    status=Status.PUBLISHED, deleted_at=None, organisation__deleted_at=None
-                )
-                self.posts, self.marker = descriptors(queryset), marker
+            if marker == self.marker:
+                return self.posts
+            previous = self.marker
+            if previous is None or gone != previous[3] or now["last"] is None:
+                self._reload()
+            else:
+                changed = Post.all_objects.filter(updated_at__gte=previous[2])
+                ids = set(changed.values_list("pk", flat=True))
+                new = ids - self.known
+                if len(self.known) + len(new) != now["n"] or (
+                    sum(self.known) + sum(new) != marker[1]
+                ):
+                    self._reload()
+                else:
+                    for pk in ids:
+                        self.posts.pop(pk, None)
+                    self.posts.update(descriptors(self._published(changed)))
+                    self.known |= new
+            self.marker = marker
             return self.posts
 
 

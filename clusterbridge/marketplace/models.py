@@ -251,14 +251,22 @@ class Post(TrackedModel):
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_synthetic = models.BooleanField(default=False, db_index=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # The API client's `Idempotency-Key` of the creating request: the same key from the same
+    # person creates one post, however often the request is repeated.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
 
     objects = PostManager()
     all_objects = PostQuerySet.as_manager()
 
-    history_exclude = ("updated_at", "created_at", "search_text")
+    history_exclude = ("updated_at", "created_at", "search_text", "idempotency_key")
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"], name="one_post_per_idempotency_key"
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "kind", "valid_until"], name="post_status_kind_idx"),
             models.Index(fields=["status", "-published_at"], name="post_newest_idx"),

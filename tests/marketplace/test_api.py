@@ -115,3 +115,14 @@ def test_the_matches_of_a_post_with_reasons(users, api_client_for):
 def test_the_schema_describes_the_marketplace(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/marketplace/posts/{id}/matches/" in schema
+
+
+def test_an_idempotency_key_creates_one_post_however_often_it_is_sent(users, api_client_for):
+    api = api_client_for("other_owner")
+    first = api.post(API, _body(), format="json", HTTP_IDEMPOTENCY_KEY="offer-0001")
+    again = api.post(API, _body(), format="json", HTTP_IDEMPOTENCY_KEY="offer-0001")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    other = api.post(API, _body(), format="json", HTTP_IDEMPOTENCY_KEY="offer-0002")
+    assert other.status_code == 201
+    assert Post.objects.count() == 2

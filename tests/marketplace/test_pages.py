@@ -265,3 +265,21 @@ def test_a_funding_call_lists_the_partner_searches_naming_it(users, client):
     page = client.get(call.get_absolute_url()).content.decode()
     assert "Looking for partners for this call" in page and search.title in page
     assert call.name in client.get(search.get_absolute_url()).content.decode()
+
+
+def test_the_cluster_and_disruption_facets_are_counted(users, client):
+    _published_set(users)
+    need = make_post(
+        users["other_owner"],
+        organisation=beta(),
+        kind="need",
+        title="Fabric",
+        is_disruption=True,
+        disrupted_supply="Melt-blown fabric",
+    )
+    publish(need, users)
+    html = client.get("/marketplace/").content.decode()
+    assert 'name="cluster" value="mobile-heights"' in html
+    assert 'name="disruption" value="true"' in html
+    html = client.get("/marketplace/?disruption=true").content.decode()
+    assert "Fabric" in html and "Face masks" not in html

@@ -2,9 +2,11 @@
 post (published, or the reader's own organisation's), create and update by the
 organisation's members with their tokens, submit and withdraw, and the matches."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -48,6 +50,46 @@ class PostViewSet(
             Prefetch("sectors", queryset=Term.objects.only("code").order_by("code")),
             Prefetch("countries", queryset=Country.objects.only("code").order_by("code")),
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any unique text (≤ 100 characters) per post you create: a "
+                "repeated request with the same key returns the post already created "
+                "(200) instead of a second one.",
+            )
+        ]
+    )
+    def create(self, request, *args, **kwargs):
+        key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
+        if key and request.user.is_authenticated:
+            existing = self._created_with(key)
+            if existing is not None:
+                return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
+            try:
+                with transaction.atomic():
+                    return self._create(request, key)
+            except (IntegrityError, DjangoValidationError):
+                # Another request with the same key got there first (the database's
+                # constraint, or the model's check of it).
+                existing = self._created_with(key)
+                if existing is None:
+                    raise
+                return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
+        return self._create(request, None)
+
+    def _created_with(self, key: str) -> Post | None:
+        return Post.all_objects.filter(author=self.request.user, idempotency_key=key).first()
+
+    def _create(self, request, key: str | None):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        post = serializer.save(**({"idempotency_key": key} if key else {}))
+        self.etag_object = post
+        return Response(self.get_serializer(post).data, status=status.HTTP_201_CREATED)
 
     def filter_queryset(self, queryset):
         if self.action != "list":
