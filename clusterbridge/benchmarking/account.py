@@ -2,6 +2,7 @@
 assessments of the clusters they manage, and in "download my data" the assessments they
 began or submitted (the answers belong to the cluster; the person's part is listed)."""
 
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 
 from clusterbridge.accounts import roles
@@ -9,22 +10,26 @@ from clusterbridge.benchmarking.models import Assessment
 
 
 def panel_context(request: HttpRequest) -> dict | None:
+    """The clusters the person manages, each with its latest assessment (one query)."""
     from clusterbridge.benchmarking.views import managed_clusters
 
     user = request.user
     if not roles.is_member(user):
         return None
-    clusters = list(managed_clusters(user))
+    latest = Assessment.objects.filter(cluster=OuterRef("pk")).order_by("-created_at", "-pk")
+    clusters = list(
+        managed_clusters(user)
+        .only("pk", "name", "slug")
+        .annotate(
+            latest_pk=Subquery(latest.values("pk")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_completion=Subquery(latest.values("completion")[:1]),
+            latest_submitted=Subquery(latest.values("submitted_at")[:1]),
+        )
+    )
     if not clusters:
         return None
-    latest = {}
-    for item in (
-        Assessment.objects.filter(cluster__in=clusters)
-        .order_by("cluster_id", "-created_at")
-        .only("pk", "cluster_id", "status", "completion", "created_at")
-    ):
-        latest.setdefault(item.cluster_id, item)
-    return {"rows": [(cluster, latest.get(cluster.pk)) for cluster in clusters]}
+    return {"clusters": clusters}
 
 
 def personal_data(user) -> dict:

@@ -14,4 +14,16 @@ urlpatterns = [
     path("assessments/<int:pk>/sharing/", views.sharing, name="sharing"),
     path("assessments/<int:pk>/report/", views.report_page, name="report"),
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
+    path(
+        "assessments/<int:pk>/answers.csv",
+        views.answers_export,
+        {"file_format": "csv"},
+        name="answers-csv",
+    ),
+    path(
+        "assessments/<int:pk>/answers.xlsx",
+        views.answers_export,
+        {"file_format": "xlsx"},
+        name="answers-xlsx",
+    ),
 ]

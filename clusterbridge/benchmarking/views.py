@@ -15,6 +15,7 @@ from clusterbridge.benchmarking.filtersets import IndicatorFilterSet
 from clusterbridge.benchmarking.forms import BlockForm
 from clusterbridge.benchmarking.models import BLOCKS, AnswerType, Assessment, Block, Indicator
 from clusterbridge.clusters.models import Cluster, Network
+from clusterbridge.core import spreadsheets
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -267,3 +268,31 @@ def sharing(request: HttpRequest, pk: int) -> HttpResponse:
         else "Your networks no longer count this assessment.",
     )
     return redirect(request.POST.get("next") or item.get_absolute_url())
+
+
+def _shown_answer(spec: dict, value) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "yes" if value else "no"
+    labels = {c["value"]: c["label"] for c in spec.get("choices") or []}
+    if isinstance(value, list):
+        return "; ".join(labels.get(v, v) for v in value)
+    return str(labels.get(value, value))
+
+
+@login_required
+def answers_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """The assessment's questions and answers, for its managers only (formula-safe)."""
+    item = _assessment(request, pk)
+    header = ["Block", "Code", "Question", "Answer", "Unit", "Source"]
+    rows = [header]
+    for spec in item.indicators:
+        sources = "; ".join(
+            f"{place['document']} L{place['lines'][0]}-{place['lines'][1]}"
+            for place in spec.get("provenance") or []
+        )
+        value = _shown_answer(spec, item.answers.get(spec["code"]))
+        rows.append([spec["block"], spec["code"], spec["question"], value, spec["unit"], sources])
+    name = f"benchmarking-{item.cluster.slug}-{item.pk}"
+    return spreadsheets.rows_response(file_format, name, rows, title="Answers")

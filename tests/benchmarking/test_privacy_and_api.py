@@ -30,6 +30,8 @@ def pages(assessment):
         f"{base}/blocks/I/",
         f"{base}/report/",
         f"{base}/report.pdf",
+        f"{base}/answers.csv",
+        f"{base}/answers.xlsx",
         f"/benchmarking/clusters/{assessment.cluster.slug}/",
     ]
 
@@ -145,3 +147,14 @@ def test_my_clusterbridge_shows_the_panel_to_managers_only(submitted, signed_in)
         f"/benchmarking/assessments/{submitted.pk}/"
         not in signed_in("member").get("/account/").content.decode()
     )
+
+
+def test_managers_download_their_answers(submitted, signed_in):
+    response = signed_in("manager").get(f"/benchmarking/assessments/{submitted.pk}/answers.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "I-07,How many cluster participants are clearly committed" in text
+    assert "Regularly, in a network of regular contacts" in text
+    assert "003_488dc8e611df78cd.txt L166-166" in text
+    xlsx = signed_in("manager").get(f"/benchmarking/assessments/{submitted.pk}/answers.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
