@@ -128,6 +128,9 @@ class InstrumentFilterSet(django_filters.FilterSet):
                 data.setlist("status", DEFAULT_STATUSES)
         elif not data.get("status"):
             data["status"] = DEFAULT_STATUSES
+        elif isinstance(data["status"], str):
+            # A plain dict (code, not a query string) may name one status as a string.
+            data["status"] = [data["status"]]
         if queryset is None:
             queryset = Instrument.objects.all()
         super().__init__(data, queryset, request=request, prefix=prefix)
