@@ -136,3 +136,15 @@ def test_group_page_query_count(client, django_assert_max_num_queries):
 def test_projects_without_features_are_named_not_grouped(client):
     html = client.get("/analytics/groups/?call=SecurIT+Open+call+2").content.decode()
     assert "21 projects of this call have no features" in html
+
+
+def test_api_lists_the_groups_with_the_projects_the_caller_may_see(client, users):
+    from clusterbridge.projects.models import Visibility
+
+    hidden = Project.objects.get(name="ERRATA")
+    hidden.visibility = Visibility.PRIVATE
+    hidden.save()
+    body = client.get("/api/v1/analytics/project-groups/public-space-protection/").json()
+    names = [p["name"] for p in body["projects"]]
+    assert "Safe Festivals" in names and "ERRATA" not in names
+    assert body["end_users"].startswith("First responders")

@@ -114,3 +114,12 @@ def test_filters_narrow_the_network_to_a_country_and_an_ecosystem(client, users)
     graph = network.build_graph(country="NO", ecosystem="digital")
     labels = {data["label"] for _n, data in graph.nodes(data=True)}
     assert "Norsk Digital" in labels and "Helsinki Health" not in labels
+
+
+def test_network_pages_make_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    # Building the graph: a fixed number of queries (prefetches), whatever the records.
+    with django_assert_max_num_queries(20):
+        assert client.get("/analytics/network/?ecosystem=digital").status_code == 200
+    # Then kept until a record changes: only the fingerprint's queries.
+    with django_assert_max_num_queries(10):
+        assert client.get("/analytics/network/?ecosystem=digital").status_code == 200

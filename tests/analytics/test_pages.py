@@ -78,3 +78,10 @@ def test_the_page_makes_a_fixed_number_of_queries(client, imported):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/analytics/specialisation/?industry=C10").status_code == 200
     assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+def test_the_region_page_makes_a_fixed_number_of_queries(
+    client, imported, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        assert client.get("/analytics/regions/AT11/").status_code == 200

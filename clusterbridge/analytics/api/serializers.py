@@ -36,3 +36,29 @@ class SpecialisationRowSerializer(serializers.Serializer):
     industry_node = serializers.BooleanField()
     region_node = serializers.BooleanField()
     note = serializers.CharField()
+
+
+class ProjectGroupSerializer(serializers.ModelSerializer):
+    projects = serializers.SerializerMethodField()
+    manager = serializers.SerializerMethodField()
+
+    class Meta:
+        from clusterbridge.analytics.models import ProjectGroup
+
+        model = ProjectGroup
+        fields = [
+            "slug",
+            "name",
+            "area",
+            "end_users",
+            "status",
+            "manager",
+            "projects",
+            "provenance",
+        ]
+
+    def get_projects(self, group) -> list[dict]:
+        return [{"id": p.pk, "name": p.name, "call": p.call} for p in group.shown_projects]
+
+    def get_manager(self, group) -> str | None:
+        return group.manager.get_username() if group.manager else None

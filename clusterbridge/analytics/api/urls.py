@@ -7,6 +7,7 @@ from clusterbridge.analytics.api import views
 
 def register(router) -> None:
     router.register("analytics/datasets", views.RegionalDatasetViewSet, basename="regional-dataset")
+    router.register("analytics/project-groups", views.ProjectGroupViewSet, basename="project-group")
 
 
 urlpatterns: list = [

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from clusterbridge.analytics import views as pages
 from clusterbridge.analytics.api.serializers import (
+    ProjectGroupSerializer,
     RegionalDatasetSerializer,
     SpecialisationRowSerializer,
 )
@@ -134,3 +135,21 @@ def keystones(request):
             ],
         }
     )
+
+
+class ProjectGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    """Projects grouped around end-user areas; only the projects the caller may see."""
+
+    serializer_class = ProjectGroupSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        from clusterbridge.analytics.models import ProjectGroup
+        from clusterbridge.projects.models import Project
+
+        visible = Project.objects.real().visible_to(self.request.user).order_by("name")
+        return ProjectGroup.objects.select_related("manager").prefetch_related(
+            Prefetch("projects", queryset=visible, to_attr="shown_projects")
+        )
