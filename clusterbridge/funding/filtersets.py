@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusterbridge.core.search import search, terms
+from clusterbridge.funding import index
 from clusterbridge.funding.models import Deadline, Instrument, Status, StrategicDocument, today
 from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 from clusterbridge.taxonomy.models import Country, Feature
@@ -211,6 +212,33 @@ class InstrumentFilterSet(django_filters.FilterSet):
             return queryset.order_by(F("final_deadline").desc(nulls_last=True), "name", "pk")
         return queryset.order_by(ordering, "pk")
 
+    # The index -----------------------------------------------------------------------------
+    def indexed(self):
+        """(index, result ids, text terms) from the process's search index, or None when the
+        index is off or being rebuilt (then the ORM filter answers)."""
+        if not hasattr(self, "_indexed"):
+            self._indexed = None
+            if self.is_valid() and (idx := index.current()) is not None:
+                result, found = index.matches(
+                    idx, self.form.cleaned_data, self.on, self.feature_ids(), self.country_ids()
+                )
+                self._indexed = (idx, result, found)
+        return self._indexed
+
+    def results(self):
+        """The ordered results for a page: the index's answer (SQL fetches only the rows of
+        the page) or, without the index, `qs`."""
+        indexed = self.indexed()
+        if indexed is None:
+            return self.qs
+        idx, result, found = indexed
+        ordering = self.form.cleaned_data.get("ordering") or "relevance"
+        return IndexedResults(
+            self.queryset.all(),
+            lambda: index.ordered_ids(idx, result, ordering, found),
+            len(result),
+        )
+
     # Facets --------------------------------------------------------------------------------
     def facet_counts(self) -> dict[str, Counter]:
         """For each facet value, how many results ticking it would give.
@@ -224,6 +252,27 @@ class InstrumentFilterSet(django_filters.FilterSet):
         self.total = 0
         if not self.is_valid():
             return {name: Counter() for name in FACETS}
+        if (indexed := self.indexed()) is not None:
+            codes = {pk: code for code, pk in self.country_ids().items()}
+            counts, self.total, present, _ = index.facet_counts(
+                indexed[0],
+                self.form.cleaned_data,
+                self.on,
+                self.feature_ids(),
+                self.country_ids(),
+                codes,
+            )
+            chosen = set(self.form.cleaned_data.get("country") or [])
+            self.country_labels = {code: code for code in chosen}
+            self.country_labels.update(
+                dict(Country.objects.filter(code__in=present).values_list("code", "label"))
+            )
+            return counts
+        return self.orm_facet_counts()
+
+    def orm_facet_counts(self) -> dict[str, Counter]:
+        self.country_labels = {}
+        self.total = 0
 
         # origin, kind, country and status in one grouped query over the results without
         # those four filters; each facet then applies the other three selections in Python.
@@ -279,6 +328,63 @@ class InstrumentFilterSet(django_filters.FilterSet):
             for code in set(counts["feature"]) - ticked:
                 counts["feature"][code] = self.total + outside.get(code, 0)
         return counts
+
+
+class IndexedResults:
+    """The results of the index in their order, for Django's and DRF's paginators: counts
+    without SQL, and a slice is one query for the rows of the page (with the base queryset's
+    select_related / prefetch_related)."""
+
+    ordered = True
+
+    def __init__(self, queryset, ids, total: int):
+        self.queryset, self._ids, self.total = queryset, ids, total
+
+    @functools.cached_property
+    def _ordered(self):
+        return self._ids()
+
+    @property
+    def ids(self):
+        return self._ordered[0]
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def _rebase(self, queryset):
+        return IndexedResults(queryset, self._ids, self.total)
+
+    def select_related(self, *fields):
+        return self._rebase(self.queryset.select_related(*fields))
+
+    def prefetch_related(self, *lookups):
+        return self._rebase(self.queryset.prefetch_related(*lookups))
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        page = [int(pk) for pk in self.ids[key]]
+        scores = self._ordered[1]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=page).order_by()}
+        if scores is not None:
+            for pk, score in zip(page, scores[key], strict=True):
+                if pk in rows:
+                    rows[pk].search_rank = float(score)
+        return [rows[pk] for pk in page if pk in rows]
+
+    def __iter__(self):
+        step = 1000
+        for start in range(0, self.total, step):
+            yield from self[start : start + step]
+
+    def values_list(self, *fields, flat=False):
+        # For callers that want the ids in order (tests, exports of ids).
+        if fields == ("pk",) and flat:
+            return [int(pk) for pk in self.ids]
+        raise NotImplementedError(fields)
 
 
 def _count_by_feature(queryset) -> Counter:

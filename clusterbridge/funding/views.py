@@ -158,7 +158,7 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         label="Filter funding instruments",
         noun=("instrument", "instruments"),
         errors=field_errors(form),
-        count=lambda query: InstrumentFilterSet(query, request=request).qs.count(),
+        count=lambda query: InstrumentFilterSet(query, request=request).results().count(),
         defaults={**DEFAULTS, "page_size": str(PAGE_SIZES[0])},
     )
 
@@ -169,7 +169,9 @@ def search(request):
     data = filterset.form.cleaned_data if valid else {}
     selected_features = set(data.get("feature") or [])
     paginator = Paginator(
-        filterset.qs.select_related("country").prefetch_related(
+        filterset.results()
+        .select_related("country")
+        .prefetch_related(
             Prefetch("features", queryset=Feature.objects.select_related("category"))
         ),
         _page_size(request),

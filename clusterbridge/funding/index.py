@@ -1,0 +1,465 @@
+"""The funding search's inverted index: one per server process, answering the filters and
+facet counts of `InstrumentFilterSet` from bitmaps (pyroaring), so SQL only fetches the page
+of rows. docs/decisions.md ("Funding search: an inverted index per process") says why.
+
+What it holds, for the live (not deleted) instruments:
+- a bitmap per feature, country, origin, kind, synthetic flag and status bucket;
+- the deadlines as sorted arrays (a deadline window is a slice), the budgets as an array;
+- for each sort order of the search, every instrument's rank, read from the database with
+  the filter set's own ORDER BY (so ties and collation are the database's);
+- per free-text word, the matching ids and their rank (FTS5 bm25 / PostgreSQL ts_rank),
+  fetched once per word with one SQL query and kept until the data changes.
+
+Freshness: `SearchVersion.token` changes with every write (triggers on the instrument,
+feature and deadline tables). Each request reads it (one small query); an index built at
+another token is not used. The new one is built in this request (`SEARCH_INDEX_BACKGROUND`
+false, as in tests) or in a background thread while this request is answered by the ORM
+filter itself — correct, only slower.
+
+Statuses come from the one status rule of the model (`Instrument.status_on`), applied once
+per distinct combination of the fields it reads, for the day asked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from pyroaring import BitMap
+
+from clusterbridge.core.search import terms
+from clusterbridge.funding.models import Deadline, Instrument
+
+# The fields the status rule reads; the index groups instruments by them.
+STATUS_FIELDS = ("opening_date", "final_deadline")
+
+# Sort orders of the search, as the filter set names them, and their ORDER BY.
+SOONEST = (F("final_deadline").asc(nulls_last=True), "name", "pk")
+ORDERS = {
+    "deadline": SOONEST,
+    "-deadline": (F("final_deadline").desc(nulls_last=True), "name", "pk"),
+    "name": ("name", "pk"),
+    "-name": ("-name", "pk"),
+}
+# Free-text words whose matches are kept (least recently used go first).
+TERM_CACHE_SIZE = 256
+
+TABLES = ("funding_instrument", "funding_instrument_features", "funding_deadline")
+
+
+def _bitmap(ids) -> BitMap:
+    return BitMap(np.asarray(ids, dtype=np.uint32))
+
+
+def _union(bitmaps) -> BitMap:
+    return BitMap.union(*bitmaps) if bitmaps else BitMap()
+
+
+@dataclass
+class Term:
+    ids: BitMap
+    sorted_ids: np.ndarray
+    scores: np.ndarray
+
+
+@dataclass
+class Index:
+    token: str
+    universe: BitMap
+    synthetic: BitMap
+    origin: dict[str, BitMap]
+    kind: dict[str, BitMap]
+    country: dict[int | None, BitMap]
+    feature: dict[int, BitMap]
+    status_groups: list[tuple[tuple, BitMap]]
+    deadline_days: np.ndarray  # sorted ordinals
+    deadline_ids: np.ndarray  # the instrument of each
+    budget_ids: np.ndarray
+    budgets: np.ndarray  # float, NaN where not stated
+    ranks: dict[str, np.ndarray]  # order → rank, indexed by instrument id
+    built_in: float = 0.0
+    _status: dict = field(default_factory=dict)
+    _terms: OrderedDict = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # Statuses ------------------------------------------------------------------------------
+    def status(self, on: datetime.date) -> dict[str, BitMap]:
+        """Status → ids on the day, from the model's own status rule."""
+        if on not in self._status:
+            buckets: dict[str, list[BitMap]] = {}
+            for values, ids in self.status_groups:
+                probe = Instrument(**dict(zip(STATUS_FIELDS, values, strict=True)))
+                buckets.setdefault(probe.status_on(on), []).append(ids)
+            self._status = {on: {status: _union(parts) for status, parts in buckets.items()}}
+        return self._status[on]
+
+    # Free text -----------------------------------------------------------------------------
+    def term(self, word: str) -> Term:
+        with self._lock:
+            if word in self._terms:
+                self._terms.move_to_end(word)
+                return self._terms[word]
+        rows = _term_rows(word)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+        order = np.argsort(ids)
+        found = Term(_bitmap(ids) & self.universe, ids[order], scores[order])
+        with self._lock:
+            self._terms[word] = found
+            while len(self._terms) > TERM_CACHE_SIZE:
+                self._terms.popitem(last=False)
+        return found
+
+    def text(self, query: str) -> tuple[BitMap, list[Term]]:
+        found = [self.term(word) for word in terms(query)]
+        return BitMap.intersection(*[t.ids for t in found]), found
+
+    # Filters -------------------------------------------------------------------------------
+    def deadline_window(self, after, before) -> BitMap:
+        lo = 0 if after is None else np.searchsorted(self.deadline_days, after.toordinal(), "left")
+        hi = (
+            len(self.deadline_days)
+            if before is None
+            else np.searchsorted(self.deadline_days, before.toordinal(), "right")
+        )
+        return _bitmap(self.deadline_ids[lo:hi])
+
+    def budget(self, low=None, high=None) -> BitMap:
+        mask = ~np.isnan(self.budgets)
+        if low is not None:
+            mask &= self.budgets >= float(low)
+        if high is not None:
+            mask &= self.budgets <= float(high)
+        return _bitmap(self.budget_ids[mask])
+
+    def memory(self) -> int:
+        """Bytes held by the bitmaps (their serialized size, close to the memory they use)
+        and the arrays: an estimate for the bench."""
+        bitmaps = [self.universe, self.synthetic]
+        for group in (self.origin, self.kind, self.country, self.feature):
+            bitmaps += group.values()
+        bitmaps += [ids for _, ids in self.status_groups]
+        arrays = [self.deadline_days, self.deadline_ids, self.budget_ids, self.budgets]
+        arrays += self.ranks.values()
+        for term in self._terms.values():
+            bitmaps.append(term.ids)
+            arrays += [term.sorted_ids, term.scores]
+        return sum(len(b.serialize()) for b in bitmaps) + sum(a.nbytes for a in arrays)
+
+
+def _term_rows(word: str) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT rowid, -rank FROM funding_instrument_fts "
+                "WHERE funding_instrument_fts MATCH %s",
+                [f'"{word}"*'],
+            )
+        else:
+            cursor.execute(
+                "SELECT id, ts_rank(search_vector, to_tsquery('simple', %s)) "
+                "FROM funding_instrument WHERE search_vector @@ to_tsquery('simple', %s)",
+                [f"{word}:*", f"{word}:*"],
+            )
+        return cursor.fetchall()
+
+
+# Building ----------------------------------------------------------------------------------
+def read_token() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM funding_searchversion ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def build() -> Index:
+    started = time.perf_counter()
+    token = read_token()
+    live = Instrument.objects.order_by()
+    columns = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount")
+    rows = list(live.values_list(*columns, *STATUS_FIELDS))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    universe = _bitmap(ids)
+    by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
+    status_groups: dict[tuple, list[int]] = {}
+    synthetic, budget_ids, budgets = [], [], []
+    for row in rows:
+        pk = row[0]
+        by["origin"].setdefault(row[1], []).append(pk)
+        by["kind"].setdefault(row[2], []).append(pk)
+        by["country"].setdefault(row[3], []).append(pk)
+        if row[4]:
+            synthetic.append(pk)
+        if row[5] is not None:
+            budget_ids.append(pk)
+            budgets.append(float(row[5]))
+        status_groups.setdefault(row[6:], []).append(pk)
+    del rows
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT instrument_id, feature_id FROM funding_instrument_features")
+        pairs = np.array(cursor.fetchall() or np.empty((0, 2)), dtype=np.int64).reshape(-1, 2)
+    feature = {}
+    if len(pairs):
+        pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
+        features, starts = np.unique(pairs[:, 1], return_index=True)
+        for feature_id, chunk in zip(features, np.split(pairs[:, 0], starts[1:]), strict=True):
+            feature[int(feature_id)] = _bitmap(chunk) & universe
+    deadlines = np.array(
+        [(d.toordinal(), i) for i, d in Deadline.objects.values_list("instrument_id", "date")]
+        or np.empty((0, 2)),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    deadlines = deadlines[np.argsort(deadlines[:, 0], kind="stable")]
+    top = int(ids.max()) + 1 if len(ids) else 1
+    ranks = {}
+    for name, order in ORDERS.items():
+        ordered = np.fromiter(
+            live.order_by(*order).values_list("pk", flat=True).iterator(chunk_size=20000),
+            dtype=np.int64,
+            count=len(ids),
+        )
+        rank = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
+        rank[ordered] = np.arange(len(ordered), dtype=np.int32)
+        ranks[name] = rank
+    return Index(
+        token=token,
+        universe=universe,
+        synthetic=_bitmap(synthetic),
+        origin={k: _bitmap(v) for k, v in by["origin"].items()},
+        kind={k: _bitmap(v) for k, v in by["kind"].items()},
+        country={k: _bitmap(v) for k, v in by["country"].items()},
+        feature=feature,
+        status_groups=[(values, _bitmap(pks)) for values, pks in status_groups.items()],
+        deadline_days=deadlines[:, 0].copy(),
+        deadline_ids=deadlines[:, 1].copy(),
+        budget_ids=np.array(budget_ids, dtype=np.int64),
+        budgets=np.array(budgets, dtype=np.float64),
+        ranks=ranks,
+        built_in=time.perf_counter() - started,
+    )
+
+
+# The process's index ------------------------------------------------------------------------
+_current: Index | None = None
+_building = threading.Lock()
+
+
+def reset() -> None:
+    global _current
+    _current = None
+
+
+def enabled() -> bool:
+    return getattr(settings, "SEARCH_INDEX", True)
+
+
+def current() -> Index | None:
+    """The index for the data as this request's connection sees it, or None when it is
+    being rebuilt in the background (the caller then uses the ORM filter)."""
+    global _current
+    if not enabled():
+        return None
+    token = read_token()
+    index = _current
+    if index is not None and index.token == token:
+        return index
+    if index is None or not getattr(settings, "SEARCH_INDEX_BACKGROUND", False):
+        with _building:
+            if _current is None or _current.token != token:
+                _current = build()
+            return _current if _current.token == token else None
+    if _building.acquire(blocking=False):
+        threading.Thread(target=_rebuild_in_background, daemon=True).start()
+    return None
+
+
+def _rebuild_in_background() -> None:
+    global _current
+    from django.db import connections
+
+    try:
+        _current = build()
+    finally:
+        connections.close_all()
+        _building.release()
+
+
+# Answering a filter set ---------------------------------------------------------------------
+def matches(index: Index, data: dict, on: datetime.date, feature_ids, country_ids, skip=()):
+    """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
+    text terms used (for ranking)."""
+    result = index.universe.copy()
+    found_terms: list[Term] = []
+    if not data.get("include_synthetic"):
+        result -= index.synthetic
+    if "q" not in skip and terms(data.get("q") or ""):
+        text, found_terms = index.text(data["q"])
+        result &= text
+    if "origin" not in skip and data.get("origin"):
+        result &= _union([index.origin.get(v, BitMap()) for v in data["origin"]])
+    if "kind" not in skip and data.get("kind"):
+        result &= _union([index.kind.get(v, BitMap()) for v in data["kind"]])
+    if "country" not in skip and data.get("country"):
+        result &= _union([index.country.get(country_ids[c], BitMap()) for c in data["country"]])
+    if "feature" not in skip and data.get("feature"):
+        chosen = [index.feature.get(feature_ids[c], BitMap()) for c in data["feature"]]
+        if data.get("feature_mode") == "any":
+            result &= _union(chosen)
+        else:
+            for ids in chosen:
+                result &= ids
+    status = data.get("status")
+    if "status" not in skip and status and status != "all":
+        result &= index.status(on).get(status, BitMap())
+    after, before = data.get("deadline_after"), data.get("deadline_before")
+    if "deadline_after" not in skip and (after or before):
+        result &= index.deadline_window(after, before)
+    if "budget_min" not in skip and (
+        data.get("budget_min") is not None or data.get("budget_max") is not None
+    ):
+        result &= index.budget(data.get("budget_min"), data.get("budget_max"))
+    return result, found_terms
+
+
+def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
+    """The result ids in the order asked, and with free text their relevance (else None)."""
+    ids = np.array(result.to_array(), dtype=np.int64)
+    score = None
+    if found_terms:
+        # FTS5's bm25 is a sum over the words of the query; ts_rank is summed the same way.
+        score = np.zeros(len(ids))
+        for term in found_terms:
+            score += term.scores[np.searchsorted(term.sorted_ids, ids)]
+    if ordering in ORDERS:
+        order = np.argsort(index.ranks[ordering][ids], kind="stable")
+    elif score is None:
+        order = np.argsort(index.ranks["deadline"][ids], kind="stable")
+    else:
+        order = np.lexsort((index.ranks["deadline"][ids], -score))
+    return ids[order], (None if score is None else score[order])
+
+
+def facet_counts(index: Index, data: dict, on, feature_ids, country_ids, country_codes):
+    """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
+    scalar = ("origin", "kind", "country", "status")
+    base, _ = matches(index, data, on, feature_ids, country_ids, skip=scalar)
+    statuses = index.status(on)
+    values = {
+        "origin": index.origin,
+        "kind": index.kind,
+        "country": {country_codes.get(k): v for k, v in index.country.items()},
+        "status": statuses,
+    }
+    chosen = {
+        "origin": set(data.get("origin") or []),
+        "kind": set(data.get("kind") or []),
+        "country": set(data.get("country") or []),
+        "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
+    }
+
+    def within(facet) -> BitMap:
+        ids = base
+        for other in scalar:
+            if other != facet and chosen[other]:
+                ids = ids & _union([values[other].get(v, BitMap()) for v in chosen[other]])
+        return ids
+
+    counts: dict[str, Counter] = {}
+    for facet in scalar:
+        ids = within(facet)
+        counts[facet] = Counter(
+            {
+                value: n
+                for value, bitmap in values[facet].items()
+                if (n := ids.intersection_cardinality(bitmap))
+            }
+        )
+    counts["status"]["all"] = sum(counts["status"].values())
+    everything = within(None)
+    total = len(everything)
+    labels_for = [code for code, bitmap in values["country"].items() if code]
+    present = [
+        code for code in labels_for if base.intersection_cardinality(values["country"][code])
+    ]
+    mode_any = data.get("feature_mode") == "any"
+    feature_base = (
+        matches(index, data, on, feature_ids, country_ids, skip=("feature",))[0]
+        if mode_any
+        else everything
+    )
+    code_of = {v: k for k, v in feature_ids.items()}
+    counts["feature"] = Counter(
+        {
+            code_of[fid]: n
+            for fid, bitmap in index.feature.items()
+            if fid in code_of and (n := feature_base.intersection_cardinality(bitmap))
+        }
+    )
+    ticked = set(data.get("feature") or [])
+    if mode_any and ticked:
+        outside = feature_base - _union(
+            [index.feature.get(feature_ids[c], BitMap()) for c in ticked]
+        )
+        for code in set(counts["feature"]) - ticked:
+            counts["feature"][code] = total + outside.intersection_cardinality(
+                index.feature[feature_ids[code]]
+            )
+    return counts, total, present, everything
+
+
+# Freshness: the triggers that change the token ---------------------------------------------
+def _sqlite_triggers() -> list[str]:
+    statements = []
+    bump = "UPDATE funding_searchversion SET token = lower(hex(randomblob(8)));"
+    for table in TABLES:
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_search_{op.lower()} AFTER {op} ON {table} "
+                f"BEGIN {bump} END"
+            )
+    return statements
+
+
+def _postgres_triggers() -> list[str]:
+    statements = [
+        "CREATE OR REPLACE FUNCTION funding_search_bump() RETURNS trigger AS $$ BEGIN "
+        "UPDATE funding_searchversion SET token = md5(random()::text || clock_timestamp()::text);"
+        " RETURN NULL; END $$ LANGUAGE plpgsql"
+    ]
+    for table in TABLES:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
+            f"CREATE TRIGGER {table}_search AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION funding_search_bump()",
+        ]
+    return statements
+
+
+def ensure_triggers(using: str = "default", **kwargs) -> None:
+    """Create the version row and its triggers (after every migrate: SQLite drops a table's
+    triggers when a migration rebuilds the table)."""
+    from django.db import connections
+
+    db = connections[using]
+    if "funding_searchversion" not in db.introspection.table_names():
+        return
+    tables = set(db.introspection.table_names())
+    with db.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM funding_searchversion")
+        if cursor.fetchone()[0] == 0:
+            cursor.execute("INSERT INTO funding_searchversion (token) VALUES ('initial')")
+        statements = _sqlite_triggers() if db.vendor == "sqlite" else _postgres_triggers()
+        for statement in statements:
+            if any(f" ON {t}" in statement and t not in tables for t in TABLES):
+                continue
+            cursor.execute(statement)
+
+
+__all__ = ["Index", "build", "current", "ensure_triggers", "facet_counts", "matches", "reset"]
