@@ -117,8 +117,22 @@ class InstrumentFilterSet(django_filters.FilterSet):
         # Codes are turned into ids once per request (the same query validates them), so the
         # filters compare plain ids the database can estimate, and the query count does not
         # grow with the number of codes ticked.
-        self.feature_ids = functools.cache(lambda: dict(Feature.objects.values_list("code", "id")))
-        self.country_ids = functools.cache(lambda: dict(Country.objects.values_list("code", "id")))
+        # With the search index, they are the index's (the taxonomy's writes refresh it too).
+        self.search_index = functools.cache(index.current)
+        self.feature_ids = functools.cache(
+            lambda: (
+                self.search_index().feature_codes
+                if self.search_index()
+                else dict(Feature.objects.values_list("code", "id"))
+            )
+        )
+        self.country_ids = functools.cache(
+            lambda: (
+                self.search_index().country_codes
+                if self.search_index()
+                else dict(Country.objects.values_list("code", "id"))
+            )
+        )
         self.form.fields["feature"].known_codes = lambda: self.feature_ids().keys()
         self.form.fields["country"].known_codes = lambda: self.country_ids().keys()
 
@@ -218,7 +232,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
         index is off or being rebuilt (then the ORM filter answers)."""
         if not hasattr(self, "_indexed"):
             self._indexed = None
-            if self.is_valid() and (idx := index.current()) is not None:
+            if self.is_valid() and (idx := self.search_index()) is not None:
                 result, found = index.matches(
                     idx, self.form.cleaned_data, self.on, self.feature_ids(), self.country_ids()
                 )
@@ -264,9 +278,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
             )
             chosen = set(self.form.cleaned_data.get("country") or [])
             self.country_labels = {code: code for code in chosen}
-            self.country_labels.update(
-                dict(Country.objects.filter(code__in=present).values_list("code", "label"))
-            )
+            self.country_labels.update({code: indexed[0].country_labels[code] for code in present})
             return counts
         return self.orm_facet_counts()
 

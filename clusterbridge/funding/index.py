@@ -7,8 +7,9 @@ What it holds, for the live (not deleted) instruments:
 - the deadlines as sorted arrays (a deadline window is a slice), the budgets as an array;
 - for each sort order of the search, every instrument's rank, read from the database with
   the filter set's own ORDER BY (so ties and collation are the database's);
-- per free-text word, the matching ids and their rank (FTS5 bm25 / PostgreSQL ts_rank),
-  fetched once per word with one SQL query and kept until the data changes.
+- per word of the search texts (the very text the database's full-text index holds), the
+  instruments having it, having it more than once, and having it in the name: a query word
+  is a prefix (FTS5's "word"*, tsquery's word:*), a sorted vocabulary gives its range.
 
 Freshness: `SearchVersion.token` changes with every write (triggers on the instrument,
 feature and deadline tables). Each request reads it (one small query); an index built at
@@ -22,11 +23,15 @@ per distinct combination of the fields it reads, for the day asked.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
+import re
 import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 from django.conf import settings
@@ -34,8 +39,9 @@ from django.db import connection
 from django.db.models import F
 from pyroaring import BitMap
 
-from clusterbridge.core.search import terms
-from clusterbridge.funding.models import Deadline, Instrument
+from clusterbridge.core.search import fold, terms
+from clusterbridge.funding.models import Deadline, Instrument, today
+from clusterbridge.taxonomy.models import Country, Feature
 
 # The fields the status rule reads; the index groups instruments by them.
 STATUS_FIELDS = ("opening_date", "final_deadline")
@@ -51,7 +57,16 @@ ORDERS = {
 # Free-text words whose matches are kept (least recently used go first).
 TERM_CACHE_SIZE = 256
 
-TABLES = ("funding_instrument", "funding_instrument_features", "funding_deadline")
+# A word as FTS5's unicode61 tokenizer sees one: letters and digits (the text is folded).
+TOKEN = re.compile(r"[^\W_]+")
+
+TABLES = (
+    "funding_instrument",
+    "funding_instrument_features",
+    "funding_deadline",
+    "taxonomy_feature",
+    "taxonomy_country",
+)
 
 
 def _bitmap(ids) -> BitMap:
@@ -64,9 +79,22 @@ def _union(bitmaps) -> BitMap:
 
 @dataclass
 class Term:
+    """The instruments having a word starting with a query word: anywhere, more than once,
+    in the name."""
+
     ids: BitMap
-    sorted_ids: np.ndarray
-    scores: np.ndarray
+    repeated: BitMap
+    in_name: BitMap
+
+
+@dataclass
+class Words:
+    """The words of every instrument's search text, sorted, with their bitmaps."""
+
+    vocabulary: list[str]
+    anywhere: list[BitMap]
+    repeated: list[BitMap]
+    in_name: list[BitMap]
 
 
 @dataclass
@@ -84,6 +112,10 @@ class Index:
     budget_ids: np.ndarray
     budgets: np.ndarray  # float, NaN where not stated
     ranks: dict[str, np.ndarray]  # order → rank, indexed by instrument id
+    words: Words
+    feature_codes: dict[str, int]  # the live taxonomy, code → id
+    country_codes: dict[str, int]
+    country_labels: dict[str, str]
     built_in: float = 0.0
     _status: dict = field(default_factory=dict)
     _terms: OrderedDict = field(default_factory=OrderedDict)
@@ -95,22 +127,28 @@ class Index:
         if on not in self._status:
             buckets: dict[str, list[BitMap]] = {}
             for values, ids in self.status_groups:
-                probe = Instrument(**dict(zip(STATUS_FIELDS, values, strict=True)))
-                buckets.setdefault(probe.status_on(on), []).append(ids)
+                # The model's own rule, read from a plain object with the fields it needs
+                # (a model instance per group would cost more than the rule).
+                facts = SimpleNamespace(**dict(zip(STATUS_FIELDS, values, strict=True)))
+                buckets.setdefault(Instrument.status_on(facts, on), []).append(ids)
             self._status = {on: {status: _union(parts) for status, parts in buckets.items()}}
         return self._status[on]
 
     # Free text -----------------------------------------------------------------------------
     def term(self, word: str) -> Term:
+        """Every word of the texts starting with `word` (FTS5's "word"*, tsquery's word:*)."""
         with self._lock:
             if word in self._terms:
                 self._terms.move_to_end(word)
                 return self._terms[word]
-        rows = _term_rows(word)
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-        order = np.argsort(ids)
-        found = Term(_bitmap(ids) & self.universe, ids[order], scores[order])
+        vocabulary = self.words.vocabulary
+        lo = bisect.bisect_left(vocabulary, word)
+        hi = bisect.bisect_left(vocabulary, word[:-1] + chr(ord(word[-1]) + 1))
+        found = Term(
+            _union(self.words.anywhere[lo:hi]),
+            _union(self.words.repeated[lo:hi]),
+            _union(self.words.in_name[lo:hi]),
+        )
         with self._lock:
             self._terms[word] = found
             while len(self._terms) > TERM_CACHE_SIZE:
@@ -118,7 +156,11 @@ class Index:
         return found
 
     def text(self, query: str) -> tuple[BitMap, list[Term]]:
-        found = [self.term(word) for word in terms(query)]
+        """Instruments with every word of the query as a word prefix."""
+        words = [part for word in terms(query) for part in TOKEN.findall(word)]
+        found = [self.term(word) for word in words]
+        if not found:
+            return BitMap(), []
         return BitMap.intersection(*[t.ids for t in found]), found
 
     # Filters -------------------------------------------------------------------------------
@@ -149,26 +191,9 @@ class Index:
         arrays = [self.deadline_days, self.deadline_ids, self.budget_ids, self.budgets]
         arrays += self.ranks.values()
         for term in self._terms.values():
-            bitmaps.append(term.ids)
-            arrays += [term.sorted_ids, term.scores]
+            bitmaps += [term.ids, term.repeated, term.in_name]
+        bitmaps += self.words.anywhere + self.words.repeated + self.words.in_name
         return sum(len(b.serialize()) for b in bitmaps) + sum(a.nbytes for a in arrays)
-
-
-def _term_rows(word: str) -> list[tuple[int, float]]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT rowid, -rank FROM funding_instrument_fts "
-                "WHERE funding_instrument_fts MATCH %s",
-                [f'"{word}"*'],
-            )
-        else:
-            cursor.execute(
-                "SELECT id, ts_rank(search_vector, to_tsquery('simple', %s)) "
-                "FROM funding_instrument WHERE search_vector @@ to_tsquery('simple', %s)",
-                [f"{word}:*", f"{word}:*"],
-            )
-        return cursor.fetchall()
 
 
 # Building ----------------------------------------------------------------------------------
@@ -218,6 +243,7 @@ def build() -> Index:
     ).reshape(-1, 2)
     deadlines = deadlines[np.argsort(deadlines[:, 0], kind="stable")]
     top = int(ids.max()) + 1 if len(ids) else 1
+    words = _words(live)
     ranks = {}
     for name, order in ORDERS.items():
         ordered = np.fromiter(
@@ -228,7 +254,7 @@ def build() -> Index:
         rank = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
         rank[ordered] = np.arange(len(ordered), dtype=np.int32)
         ranks[name] = rank
-    return Index(
+    built = Index(
         token=token,
         universe=universe,
         synthetic=_bitmap(synthetic),
@@ -242,7 +268,48 @@ def build() -> Index:
         budget_ids=np.array(budget_ids, dtype=np.int64),
         budgets=np.array(budgets, dtype=np.float64),
         ranks=ranks,
-        built_in=time.perf_counter() - started,
+        words=words,
+        feature_codes=dict(Feature.objects.values_list("code", "id")),
+        country_codes=dict(Country.objects.values_list("code", "id")),
+        country_labels=dict(Country.objects.values_list("code", "label")),
+    )
+    built.status(today())  # today's buckets, before the first request needs them
+    built.built_in = time.perf_counter() - started
+    return built
+
+
+def _words(live, chunk: int = 20000) -> Words:
+    """The word index of the search texts (the text the database's full-text index holds),
+    built in chunks so that no list of every (word, instrument) pair is ever held."""
+    anywhere: dict[str, BitMap] = {}
+    repeated: dict[str, BitMap] = {}
+    in_name: dict[str, BitMap] = {}
+    rows = live.order_by("pk").values_list("pk", "name", "search_text").iterator(chunk)
+    while True:
+        batch = list(itertools.islice(rows, chunk))
+        if not batch:
+            break
+        part: tuple[dict, dict, dict] = ({}, {}, {})
+        for pk, name, text in batch:
+            counts = Counter(TOKEN.findall(text))
+            for word, n in counts.items():
+                part[0].setdefault(word, []).append(pk)
+                if n > 1:
+                    part[1].setdefault(word, []).append(pk)
+            for word in set(TOKEN.findall(fold(name))):
+                part[2].setdefault(word, []).append(pk)
+        for target, found in zip((anywhere, repeated, in_name), part, strict=True):
+            for word, pks in found.items():
+                if word in target:
+                    target[word] |= _bitmap(pks)
+                else:
+                    target[word] = _bitmap(pks)
+    vocabulary = sorted(anywhere)
+    return Words(
+        vocabulary,
+        [anywhere[w] for w in vocabulary],
+        [repeated.get(w, BitMap()) for w in vocabulary],
+        [in_name.get(w, BitMap()) for w in vocabulary],
     )
 
 
@@ -333,10 +400,13 @@ def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
     ids = np.array(result.to_array(), dtype=np.int64)
     score = None
     if found_terms:
-        # FTS5's bm25 is a sum over the words of the query; ts_rank is summed the same way.
-        score = np.zeros(len(ids))
+        # Relevance: per query word, 1 for having it, 1 more for having it more than once,
+        # 2 more for having it in the name.
+        score = np.full(len(ids), float(len(found_terms)))
         for term in found_terms:
-            score += term.scores[np.searchsorted(term.sorted_ids, ids)]
+            for bitmap, weight in ((term.repeated, 1.0), (term.in_name, 2.0)):
+                having = np.array((result & bitmap).to_array(), dtype=np.int64)
+                score[np.searchsorted(ids, having)] += weight
     if ordering in ORDERS:
         order = np.argsort(index.ranks[ordering][ids], kind="stable")
     elif score is None:
