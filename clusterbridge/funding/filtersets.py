@@ -52,7 +52,16 @@ class InstrumentFilterSet(django_filters.FilterSet):
     )
     country = CountryFilter(
         method="filter_country",
-        help_text="ISO 3166 alpha-2 code; repeat for several (any of them).",
+        label="Open to applicants from",
+        help_text="ISO 3166 alpha-2 code; repeat for several (any of them). Instruments open "
+        "to applicants from that country: international and EU-wide ones, and the national "
+        "and regional ones of that country (as matching counts them).",
+    )
+    origin_country = CountryFilter(
+        method="filter_origin_country",
+        label="Country of the funding body",
+        help_text="ISO 3166 alpha-2 code; repeat for several. Only instruments recorded with "
+        "that country (national and regional ones): what `country` meant before.",
     )
     feature = FeatureFilter(
         method="filter_feature",
@@ -135,6 +144,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
         )
         self.form.fields["feature"].known_codes = lambda: self.feature_ids().keys()
         self.form.fields["country"].known_codes = lambda: self.country_ids().keys()
+        self.form.fields["origin_country"].known_codes = lambda: self.country_ids().keys()
 
     # Filters -----------------------------------------------------------------------------
     def filter_nothing(self, queryset, name, value):
@@ -147,6 +157,10 @@ class InstrumentFilterSet(django_filters.FilterSet):
 
     @extend_schema_field(CODE_LIST)
     def filter_country(self, queryset, name, value):
+        return queryset.filter(open_to(self.country_ids()[code] for code in value))
+
+    @extend_schema_field(CODE_LIST)
+    def filter_origin_country(self, queryset, name, value):
         return queryset.filter(country_id__in=[self.country_ids()[code] for code in value])
 
     @extend_schema_field(CODE_LIST)
@@ -292,7 +306,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
         base = self.filter_queryset(self.queryset.all(), skip=scalar).order_by()
         groups = list(
             base.with_status(self.on)
-            .values("origin", "kind", "country__code", "country__label", "status")
+            .values("origin", "cover_level", "kind", "country__code", "country__label", "status")
             .annotate(n=Count("pk"))
         )
         data = self.form.cleaned_data
@@ -302,16 +316,25 @@ class InstrumentFilterSet(django_filters.FilterSet):
             "country": set(data.get("country") or []),
             "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
         }
-        field_of = {
-            "origin": "origin",
-            "kind": "kind",
-            "country": "country__code",
-            "status": "status",
-        }
+        field_of = {"origin": "origin", "kind": "kind", "status": "status"}
+        codes = {g["country__code"] for g in groups if g["country__code"]} | chosen["country"]
+
+        def open_from(group) -> set:
+            """The countries whose applicants the group's instruments are open to."""
+            if group["country__code"] is None or not index.is_restricted(
+                group["origin"], group["cover_level"]
+            ):
+                return codes
+            return {group["country__code"]}
 
         def passes(group, facet):
             return all(
-                not chosen[other] or group[field_of[other]] in chosen[other]
+                not chosen[other]
+                or (
+                    open_from(group) & chosen[other]
+                    if other == "country"
+                    else group[field_of[other]] in chosen[other]
+                )
                 for other in scalar
                 if other != facet
             )
@@ -321,7 +344,9 @@ class InstrumentFilterSet(django_filters.FilterSet):
             counts[facet] = Counter()
             for group in groups:
                 if passes(group, facet):
-                    counts[facet][group[field_of[facet]]] += group["n"]
+                    values = open_from(group) if facet == "country" else [group[field_of[facet]]]
+                    for value in values:
+                        counts[facet][value] += group["n"]
         counts["status"]["all"] = sum(counts["status"].values())
         # The number of results itself, from the same groups: no separate COUNT query.
         self.total = sum(g["n"] for g in groups if passes(g, None))
@@ -340,6 +365,14 @@ class InstrumentFilterSet(django_filters.FilterSet):
             for code in set(counts["feature"]) - ticked:
                 counts["feature"][code] = self.total + outside.get(code, 0)
         return counts
+
+
+def open_to(country_ids) -> Q:
+    """Instruments open to applicants from any of the countries: those not restricted to
+    their country (international, EU-wide), those whose country is not recorded, and the
+    national and regional ones of those countries — the rule matching applies."""
+    restricted = Q(origin=Instrument.Origin.NATIONAL) | Q(cover_level__in=index.RESTRICTED_COVER)
+    return ~restricted | Q(country__isnull=True) | Q(country_id__in=list(country_ids))
 
 
 class IndexedResults:

@@ -69,6 +69,15 @@ TABLES = (
 )
 
 
+RESTRICTED_COVER = (Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL)
+
+
+def is_restricted(origin: str, cover_level: str) -> bool:
+    """National and regional instruments are for applicants of their own country
+    (`Instrument.is_country_specific`, matching's country rule)."""
+    return origin == Instrument.Origin.NATIONAL or cover_level in RESTRICTED_COVER
+
+
 def _bitmap(ids) -> BitMap:
     return BitMap(np.asarray(ids, dtype=np.uint32))
 
@@ -105,6 +114,7 @@ class Index:
     origin: dict[str, BitMap]
     kind: dict[str, BitMap]
     country: dict[int | None, BitMap]
+    unrestricted: BitMap  # open to applicants from every country (not national/regional)
     feature: dict[int, BitMap]
     status_groups: list[tuple[tuple, BitMap]]
     deadline_days: np.ndarray  # sorted ordinals
@@ -181,6 +191,13 @@ class Index:
             mask &= self.budgets <= float(high)
         return _bitmap(self.budget_ids[mask])
 
+    def open_to(self, country_ids) -> BitMap:
+        """Open to applicants from any of the countries (`filtersets.open_to`)."""
+        return _union(
+            [self.unrestricted, self.country.get(None, BitMap())]
+            + [self.country.get(pk, BitMap()) for pk in country_ids]
+        )
+
     def memory(self) -> int:
         """Bytes held by the bitmaps (their serialized size, close to the memory they use)
         and the arrays: an estimate for the bench."""
@@ -208,14 +225,16 @@ def build() -> Index:
     started = time.perf_counter()
     token = read_token()
     live = Instrument.objects.order_by()
-    columns = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount")
+    columns = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount", "cover_level")
     rows = list(live.values_list(*columns, *STATUS_FIELDS))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     universe = _bitmap(ids)
     by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
     status_groups: dict[tuple, list[int]] = {}
-    synthetic, budget_ids, budgets = [], [], []
+    synthetic, budget_ids, budgets, unrestricted = [], [], [], []
     for row in rows:
+        if not is_restricted(row[1], row[6]):
+            unrestricted.append(row[0])
         pk = row[0]
         by["origin"].setdefault(row[1], []).append(pk)
         by["kind"].setdefault(row[2], []).append(pk)
@@ -225,7 +244,7 @@ def build() -> Index:
         if row[5] is not None:
             budget_ids.append(pk)
             budgets.append(float(row[5]))
-        status_groups.setdefault(row[6:], []).append(pk)
+        status_groups.setdefault(row[7:], []).append(pk)
     del rows
     with connection.cursor() as cursor:
         cursor.execute("SELECT instrument_id, feature_id FROM funding_instrument_features")
@@ -261,6 +280,7 @@ def build() -> Index:
         origin={k: _bitmap(v) for k, v in by["origin"].items()},
         kind={k: _bitmap(v) for k, v in by["kind"].items()},
         country={k: _bitmap(v) for k, v in by["country"].items()},
+        unrestricted=_bitmap(unrestricted),
         feature=feature,
         status_groups=[(values, _bitmap(pks)) for values, pks in status_groups.items()],
         deadline_days=deadlines[:, 0].copy(),
@@ -374,7 +394,10 @@ def matches(index: Index, data: dict, on: datetime.date, feature_ids, country_id
     if "kind" not in skip and data.get("kind"):
         result &= _union([index.kind.get(v, BitMap()) for v in data["kind"]])
     if "country" not in skip and data.get("country"):
-        result &= _union([index.country.get(country_ids[c], BitMap()) for c in data["country"]])
+        result &= index.open_to([country_ids[c] for c in data["country"]])
+    if "origin_country" not in skip and data.get("origin_country"):
+        chosen = [index.country.get(country_ids[c], BitMap()) for c in data["origin_country"]]
+        result &= _union(chosen)
     if "feature" not in skip and data.get("feature"):
         chosen = [index.feature.get(feature_ids[c], BitMap()) for c in data["feature"]]
         if data.get("feature_mode") == "any":
@@ -421,17 +444,26 @@ def facet_counts(index: Index, data: dict, on, feature_ids, country_ids, country
     scalar = ("origin", "kind", "country", "status")
     base, _ = matches(index, data, on, feature_ids, country_ids, skip=scalar)
     statuses = index.status(on)
-    values = {
-        "origin": index.origin,
-        "kind": index.kind,
-        "country": {country_codes.get(k): v for k, v in index.country.items()},
-        "status": statuses,
-    }
     chosen = {
         "origin": set(data.get("origin") or []),
         "kind": set(data.get("kind") or []),
         "country": set(data.get("country") or []),
         "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
+    }
+    # The countries counted: those with an instrument of their own among the results, and
+    # the ticked ones; ticking one selects the instruments open to its applicants.
+    present = [
+        country_codes[pk]
+        for pk, bitmap in index.country.items()
+        if pk in country_codes and base.intersection_cardinality(bitmap)
+    ]
+    values = {
+        "origin": index.origin,
+        "kind": index.kind,
+        "country": {
+            code: index.open_to([country_ids[code]]) for code in set(present) | chosen["country"]
+        },
+        "status": statuses,
     }
 
     def within(facet) -> BitMap:
@@ -454,10 +486,6 @@ def facet_counts(index: Index, data: dict, on, feature_ids, country_ids, country
     counts["status"]["all"] = sum(counts["status"].values())
     everything = within(None)
     total = len(everything)
-    labels_for = [code for code, bitmap in values["country"].items() if code]
-    present = [
-        code for code in labels_for if base.intersection_cardinality(values["country"][code])
-    ]
     mode_any = data.get("feature_mode") == "any"
     feature_base = (
         matches(index, data, on, feature_ids, country_ids, skip=("feature",))[0]

@@ -116,7 +116,7 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         ),
         Facet(
             "country",
-            "Country",
+            "Open to applicants from",
             options(countries, counts["country"], data.get("country") or []),
             long=True,
             empty_text="No national instrument among these results.",

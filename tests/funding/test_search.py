@@ -101,8 +101,12 @@ CASES = [
     ("q=aurora&include_synthetic=false", {"aurora"}),
     ("origin=international", {"cirrus"}),
     ("origin=national", {"aurora", "borealis"}),
-    ("country=LT", {"aurora"}),
-    ("country=lt&country=DK", {"aurora", "borealis"}),
+    # country: open to applicants from it (its own and the international instruments).
+    ("country=LT", {"aurora", "cirrus"}),
+    ("country=lt&country=DK", {"aurora", "borealis", "cirrus"}),
+    # origin_country: only the instruments recorded with that country.
+    ("origin_country=LT", {"aurora"}),
+    ("origin_country=lt&origin_country=DK", {"aurora", "borealis"}),
     ("feature=T1&feature=T5", {"aurora"}),
     ("feature=T1,T5", {"aurora"}),
     ("feature=T1&feature=T5&feature_mode=any", {"aurora", "borealis", "cirrus"}),
@@ -259,7 +263,8 @@ def test_facet_counts_beside_each_value(catalogue):
     assert counts["status"]["forthcoming"] == 1
     assert counts["status"]["all"] == 5
     assert counts["origin"] == {"national": 2, "international": 1}
-    assert counts["country"]["LT"] == 1 and counts["country"]["DK"] == 1
+    # Ticking a country finds its own instruments and the international one (cirrus).
+    assert counts["country"]["LT"] == 2 and counts["country"]["DK"] == 2
     assert counts["kind"] == {"call": 2, "programme": 1}
     assert counts["feature"]["T1"] == 2 and counts["feature"]["T5"] == 2
     assert counts["feature"]["G3"] == 2 and counts["feature"]["D2"] == 1
@@ -268,11 +273,11 @@ def test_facet_counts_beside_each_value(catalogue):
 def test_multi_select_facets_count_with_the_other_filters(catalogue):
     _, counts = facets("q=quokka&country=LT")
     # Ticking LT does not hide the other countries' counts (they would widen the results)...
-    assert counts["country"]["DK"] == 1
-    # ...but narrows every other facet.
-    assert counts["origin"] == {"national": 1}
+    assert counts["country"]["DK"] == 2
+    # ...but narrows every other facet: LT's own instruments and the international one.
+    assert counts["origin"] == {"national": 1, "international": 1}
     assert counts["status"]["closed"] == 1 and counts["status"]["forthcoming"] == 1
-    assert counts["feature"]["T5"] == 1
+    assert counts["feature"]["T5"] == 2
 
 
 def test_feature_counts_follow_the_feature_mode(catalogue):

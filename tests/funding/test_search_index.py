@@ -84,6 +84,7 @@ queries = st.fixed_dictionaries(
         "origin": st.lists(st.sampled_from(["national", "international"]), max_size=2),
         "kind": st.lists(st.sampled_from(["call", "programme"]), max_size=2),
         "country": st.lists(st.sampled_from(COUNTRIES), max_size=2),
+        "origin_country": st.lists(st.sampled_from(COUNTRIES), max_size=2),
         "feature": st.lists(st.sampled_from(FEATURES), max_size=3, unique=True),
         "feature_mode": st.sampled_from(["all", "any"]),
         "status": st.sampled_from(["open", "closed", "forthcoming", "all"]),
