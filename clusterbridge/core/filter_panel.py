@@ -43,11 +43,13 @@ class Facet:
     """A group of checkboxes (`multiple`) or radio buttons for one query parameter.
 
     `default` is the value a radio group takes when the parameter is absent (no chip is
-    shown for it); `unfiltered` is the value meaning "no restriction" (e.g. status=all),
-    offered as a way out when the results are empty. `folded` groups (long taxonomies) are
-    a `<details>` that opens by itself when one of its values is ticked; `long` groups
-    scroll inside themselves. `links` groups are quick picks for a parameter a plain field
-    of the panel holds (e.g. frequent values of a free-text filter): links, not inputs.
+    shown for it); for checkboxes, the comma-separated values ticked when the parameter is
+    absent (no chips for them either: they are the list's own default); `unfiltered` is the
+    value meaning "no restriction" (e.g. status=all), offered as a way out when the results
+    are empty. `folded` groups (long taxonomies) are a `<details>` that opens by itself when
+    one of its values is ticked; `long` groups scroll inside themselves. `links` groups are
+    quick picks for a parameter a plain field of the panel holds (e.g. frequent values of a
+    free-text filter): links, not inputs.
     """
 
     name: str
@@ -77,6 +79,10 @@ class Facet:
     @property
     def is_open(self) -> bool:
         return not self.folded or bool(self.ticked)
+
+    @property
+    def default_values(self) -> list[str]:
+        return [value for value in self.default.split(",") if value]
 
 
 @dataclass
@@ -185,8 +191,11 @@ class FilterPanel:
         chips = []
         for section in self.sections:
             if isinstance(section, Facet):
+                by_default = section.multiple and section.name not in self.query
                 for option in [] if section.links else section.ticked:
                     if not section.multiple and option.value == section.default:
+                        continue
+                    if by_default and option.value in section.default_values:
                         continue
                     chips.append(
                         Chip(
@@ -216,6 +225,19 @@ class FilterPanel:
         candidates: list[tuple[str, QueryDict]] = []
         for section in self.sections:
             if isinstance(section, Facet):
+                if (
+                    section.multiple
+                    and section.unfiltered
+                    and section.default_values
+                    and section.name not in self.query
+                ):
+                    # The list's default values (e.g. open and forthcoming): the way out is
+                    # every value.
+                    query = self.query.copy()
+                    query[section.name] = section.unfiltered
+                    shown = ", ".join(o.label for o in section.ticked)
+                    candidates.append((f"{section.label}: {shown}", query))
+                    continue
                 for option in [] if section.links else section.ticked:
                     if section.multiple:
                         candidates.append(

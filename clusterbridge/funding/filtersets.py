@@ -1,8 +1,9 @@
 """The one filter definition of the funding search, shared by the page `/funding/` and the
 API `/api/v1/instruments/` (same parameter names, same validation, same results).
 
-Status is derived at query time (`InstrumentQuerySet.with_status`): a call whose last
-deadline has passed leaves the default (open) search the day after, without any job.
+Status is derived at query time (`funding.models.status_conditions`): a call whose last
+deadline has passed leaves the default search (open and forthcoming) the day after, without
+any job. `status` may be repeated (`status=open&status=unknown`); `status=all` is every status.
 Synthetic instruments (from `generate_instruments`) stay out unless `include_synthetic=1`.
 """
 
@@ -18,7 +19,14 @@ from rest_framework import serializers
 
 from clusterbridge.core.search import search, terms
 from clusterbridge.funding import index
-from clusterbridge.funding.models import Deadline, Instrument, Status, StrategicDocument, today
+from clusterbridge.funding.models import (
+    CURRENT_STATUSES,
+    Deadline,
+    Instrument,
+    Status,
+    StrategicDocument,
+    today,
+)
 from clusterbridge.taxonomy.filters import CountryFilter, FeatureFilter
 from clusterbridge.taxonomy.models import Country, Feature
 
@@ -33,7 +41,9 @@ ORDERING_CHOICES = [
     ("name", "Name, A–Z"),
     ("-name", "Name, Z–A"),
 ]
-DEFAULTS = {"status": "open", "feature_mode": "all", "ordering": "relevance"}
+DEFAULTS = {"feature_mode": "all", "ordering": "relevance"}
+# Applied when no `status` is given: what a person can act on now or soon.
+DEFAULT_STATUSES = [str(s) for s in CURRENT_STATUSES]
 
 # The facets shown beside the filters; each is counted with every *other* filter applied.
 FACETS = ("origin", "country", "kind", "status", "feature")
@@ -77,8 +87,12 @@ class InstrumentFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=Instrument.Kind.choices, widget=forms.CheckboxSelectMultiple
     )
-    status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", empty_label=None
+    status = django_filters.MultipleChoiceFilter(
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="open, forthcoming, unknown (no date known: check at the source), closed or "
+        "all; repeat for several. Default: open and forthcoming.",
     )
     deadline_after = django_filters.DateFilter(
         method="filter_deadline_window",
@@ -119,6 +133,14 @@ class InstrumentFilterSet(django_filters.FilterSet):
                     data[name] = value
         else:
             data = DEFAULTS.copy()
+        if hasattr(data, "setlist"):
+            if not [v for v in data.getlist("status") if v]:
+                data.setlist("status", DEFAULT_STATUSES)
+        elif not data.get("status"):
+            data["status"] = DEFAULT_STATUSES
+        elif isinstance(data["status"], str):
+            # A plain dict (code, not a query string) may name one status as a string.
+            data["status"] = [data["status"]]
         if queryset is None:
             queryset = Instrument.objects.all()
         super().__init__(data, queryset, request=request, prefix=prefix)
@@ -179,13 +201,16 @@ class InstrumentFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_status(self, queryset, name, value):
-        if value == Status.OPEN:
-            return queryset.open(self.on)
-        if value == Status.CLOSED:
-            return queryset.closed(self.on)
-        if value == Status.FORTHCOMING:
-            return queryset.forthcoming(self.on)
-        return queryset
+        chosen = self.chosen_statuses
+        if not chosen:
+            return queryset
+        return queryset.with_statuses(chosen, self.on)
+
+    @property
+    def chosen_statuses(self) -> set[str]:
+        """The statuses asked for (empty: every status, `status=all`)."""
+        value = set(self.form.cleaned_data.get("status") or DEFAULT_STATUSES)
+        return set() if "all" in value or value >= set(Status.values) else value
 
     def filter_deadline_window(self, queryset, name, value):
         # Both bounds are applied together (by deadline_after) to the same deadline row.
@@ -248,7 +273,12 @@ class InstrumentFilterSet(django_filters.FilterSet):
             self._indexed = None
             if self.is_valid() and (idx := self.search_index()) is not None:
                 result, found = index.matches(
-                    idx, self.form.cleaned_data, self.on, self.feature_ids(), self.country_ids()
+                    idx,
+                    self.form.cleaned_data,
+                    self.on,
+                    self.chosen_statuses,
+                    self.feature_ids(),
+                    self.country_ids(),
                 )
                 self._indexed = (idx, result, found)
         return self._indexed
@@ -286,6 +316,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
                 indexed[0],
                 self.form.cleaned_data,
                 self.on,
+                self.chosen_statuses,
                 self.feature_ids(),
                 self.country_ids(),
                 codes,
@@ -314,7 +345,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
             "origin": set(data.get("origin") or []),
             "kind": set(data.get("kind") or []),
             "country": set(data.get("country") or []),
-            "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
+            "status": self.chosen_statuses,
         }
         field_of = {"origin": "origin", "kind": "kind", "status": "status"}
         codes = {g["country__code"] for g in groups if g["country__code"]} | chosen["country"]

@@ -17,21 +17,22 @@ another token is not used. The new one is built in this request (`SEARCH_INDEX_B
 false, as in tests) or in a background thread while this request is answered by the ORM
 filter itself — correct, only slower.
 
-Statuses come from the one status rule of the model (`Instrument.status_on`), applied once
-per distinct combination of the fields it reads, for the day asked.
+Statuses come from the one status rule of the model (`funding.models.status_of`, which
+`Instrument.status_on` and the database conditions follow), applied once per distinct
+combination of the fields it reads, for the day asked.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import inspect
 import itertools
 import re
 import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import numpy as np
 from django.conf import settings
@@ -40,11 +41,11 @@ from django.db.models import F
 from pyroaring import BitMap
 
 from clusterbridge.core.search import fold, terms
-from clusterbridge.funding.models import Deadline, Instrument, today
+from clusterbridge.funding.models import Deadline, Instrument, status_of, today
 from clusterbridge.taxonomy.models import Country, Feature
 
-# The fields the status rule reads; the index groups instruments by them.
-STATUS_FIELDS = ("opening_date", "final_deadline")
+# The fields the status rule (`status_of`) reads; the index groups instruments by them.
+STATUS_FIELDS = tuple(name for name in inspect.signature(status_of).parameters if name != "on")
 
 # Sort orders of the search, as the filter set names them, and their ORDER BY.
 SOONEST = (F("final_deadline").asc(nulls_last=True), "name", "pk")
@@ -137,10 +138,9 @@ class Index:
         if on not in self._status:
             buckets: dict[str, list[BitMap]] = {}
             for values, ids in self.status_groups:
-                # The model's own rule, read from a plain object with the fields it needs
-                # (a model instance per group would cost more than the rule).
-                facts = SimpleNamespace(**dict(zip(STATUS_FIELDS, values, strict=True)))
-                buckets.setdefault(Instrument.status_on(facts, on), []).append(ids)
+                # The model's own rule, once per distinct combination of the facts it reads.
+                status = status_of(on=on, **dict(zip(STATUS_FIELDS, values, strict=True)))
+                buckets.setdefault(status, []).append(ids)
             self._status = {on: {status: _union(parts) for status, parts in buckets.items()}}
         return self._status[on]
 
@@ -379,7 +379,9 @@ def _rebuild_in_background() -> None:
 
 
 # Answering a filter set ---------------------------------------------------------------------
-def matches(index: Index, data: dict, on: datetime.date, feature_ids, country_ids, skip=()):
+def matches(
+    index: Index, data: dict, on: datetime.date, statuses, feature_ids, country_ids, skip=()
+):
     """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
     text terms used (for ranking)."""
     result = index.universe.copy()
@@ -405,9 +407,9 @@ def matches(index: Index, data: dict, on: datetime.date, feature_ids, country_id
         else:
             for ids in chosen:
                 result &= ids
-    status = data.get("status")
-    if "status" not in skip and status and status != "all":
-        result &= index.status(on).get(status, BitMap())
+    if "status" not in skip and statuses:
+        buckets = index.status(on)
+        result &= _union([buckets.get(status, BitMap()) for status in statuses])
     after, before = data.get("deadline_after"), data.get("deadline_before")
     if "deadline_after" not in skip and (after or before):
         result &= index.deadline_window(after, before)
@@ -439,16 +441,16 @@ def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
     return ids[order], (None if score is None else score[order])
 
 
-def facet_counts(index: Index, data: dict, on, feature_ids, country_ids, country_codes):
+def facet_counts(index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes):
     """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
     scalar = ("origin", "kind", "country", "status")
-    base, _ = matches(index, data, on, feature_ids, country_ids, skip=scalar)
-    statuses = index.status(on)
+    base, _ = matches(index, data, on, statuses, feature_ids, country_ids, skip=scalar)
+    buckets = index.status(on)
     chosen = {
         "origin": set(data.get("origin") or []),
         "kind": set(data.get("kind") or []),
         "country": set(data.get("country") or []),
-        "status": set() if data.get("status") in (None, "", "all") else {data["status"]},
+        "status": set(statuses),
     }
     # The countries counted: those with an instrument of their own among the results, and
     # the ticked ones; ticking one selects the instruments open to its applicants.
@@ -463,7 +465,7 @@ def facet_counts(index: Index, data: dict, on, feature_ids, country_ids, country
         "country": {
             code: index.open_to([country_ids[code]]) for code in set(present) | chosen["country"]
         },
-        "status": statuses,
+        "status": buckets,
     }
 
     def within(facet) -> BitMap:
@@ -488,7 +490,7 @@ def facet_counts(index: Index, data: dict, on, feature_ids, country_ids, country
     total = len(everything)
     mode_any = data.get("feature_mode") == "any"
     feature_base = (
-        matches(index, data, on, feature_ids, country_ids, skip=("feature",))[0]
+        matches(index, data, on, statuses, feature_ids, country_ids, skip=("feature",))[0]
         if mode_any
         else everything
     )

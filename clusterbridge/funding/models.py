@@ -1,11 +1,22 @@
 """Funding instruments (programmes and calls) and strategic documents (seed 001 §2.1).
 
-An instrument's status is never stored: it is derived at query time from the opening date
-and the last deadline (`InstrumentQuerySet.with_status`), so a call leaves the open list the
-moment its last deadline passes, without any job having to run.
+An instrument's status is never stored: it is derived at query time (`status_conditions`,
+used by `InstrumentQuerySet.with_status` / `with_statuses`) or in Python (`status_of`, used
+by `Instrument.status_on` and the matching index) from the facts recorded — opening date,
+deadlines, programme period, a closing statement of the source, the work-programme year in a
+call's identifier — so a call leaves the open list the moment its last deadline passes,
+without any job having to run. The rule (docs/decisions.md, "Statuses that are true"):
+
+1. closed: the source says it is over (`closed_reason`), or its last deadline has passed,
+   or its programme period has ended, or it is a call without deadline whose identifier
+   names a past work-programme year;
+2. forthcoming: it opens (opening date or period start) after the day;
+3. open: a deadline or the period end is still ahead;
+4. unknown: none of these dates is known — never "open".
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -28,27 +39,110 @@ def today() -> datetime.date:
 class Status(models.TextChoices):
     FORTHCOMING = "forthcoming", "Forthcoming"
     OPEN = "open", "Open"
+    UNKNOWN = "unknown", "Status unknown"
     CLOSED = "closed", "Closed"
 
 
+# What search and matching show unless a person asks for more.
+CURRENT_STATUSES = (Status.OPEN, Status.FORTHCOMING)
+
+# A work-programme year in a call identifier: "HORIZON-CL3-2023-SSRI-01-02",
+# "H2020-INNOSUP-2020-01-two-stage", "IA-HORIZON-CL3-2023-CS-01-01".
+_WORK_PROGRAMME_YEAR = re.compile(r"(?:^|-)(20\d\d)(?=-|$)")
+
+
+def work_programme_year(identifier: str | None) -> int | None:
+    """The work-programme year an EU call identifier names, if any (its first 20xx part)."""
+    match = _WORK_PROGRAMME_YEAR.search((identifier or "").upper())
+    return int(match.group(1)) if match else None
+
+
+def status_conditions(on: datetime.date) -> list[tuple[str, Q]]:
+    """The status rule as database conditions, in order: the first that holds decides.
+    Anything matching none is "unknown". `status_of` is the same rule in Python."""
+    year_passed = Q(kind="call", final_deadline__isnull=True, work_programme_year__lt=on.year)
+    return [
+        (
+            Status.CLOSED,
+            ~Q(closed_reason="") | Q(final_deadline__lt=on) | Q(period_end__lt=on) | year_passed,
+        ),
+        (Status.FORTHCOMING, Q(opening_date__gt=on) | Q(period_start__gt=on)),
+        (Status.OPEN, Q(final_deadline__gte=on) | Q(period_end__gte=on)),
+    ]
+
+
+def status_condition(status: str, on: datetime.date) -> Q:
+    """Records having `status` on the day (each condition excludes the ones before it)."""
+    before = Q()
+    for value, condition in status_conditions(on):
+        if value == status:
+            return condition & ~before if before else condition
+        before |= condition
+    return ~before  # unknown
+
+
+def status_of(
+    *,
+    on: datetime.date,
+    kind: str = "",
+    opening_date: datetime.date | None = None,
+    final_deadline: datetime.date | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    work_programme_year: int | None = None,
+    closed_reason: str = "",
+) -> str:
+    """The status rule in Python (same order as `status_conditions`)."""
+    if (
+        closed_reason
+        or (final_deadline and final_deadline < on)
+        or (period_end and period_end < on)
+        or (
+            kind == "call"
+            and final_deadline is None
+            and work_programme_year is not None
+            and work_programme_year < on.year
+        )
+    ):
+        return Status.CLOSED
+    if (opening_date and opening_date > on) or (period_start and period_start > on):
+        return Status.FORTHCOMING
+    if (final_deadline and final_deadline >= on) or (period_end and period_end >= on):
+        return Status.OPEN
+    return Status.UNKNOWN
+
+
 class InstrumentQuerySet(LiveQuerySet):
+    def with_statuses(self, statuses, on: datetime.date | None = None):
+        """Records whose status on the day is one of `statuses`."""
+        on = on or today()
+        condition = Q(pk__in=[])
+        for status in statuses:
+            condition |= status_condition(status, on)
+        return self.filter(condition)
+
     def forthcoming(self, on: datetime.date | None = None):
-        return self.filter(opening_date__gt=on or today())
+        return self.with_statuses([Status.FORTHCOMING], on)
 
     def closed(self, on: datetime.date | None = None):
-        return self.filter(final_deadline__lt=on or today())
+        return self.with_statuses([Status.CLOSED], on)
 
     def open(self, on: datetime.date | None = None):
-        on = on or today()
-        return self.exclude(opening_date__gt=on).exclude(final_deadline__lt=on)
+        return self.with_statuses([Status.OPEN], on)
+
+    def unknown(self, on: datetime.date | None = None):
+        return self.with_statuses([Status.UNKNOWN], on)
+
+    def current(self, on: datetime.date | None = None):
+        """Open or forthcoming: what search and matching show by default."""
+        return self.with_statuses(CURRENT_STATUSES, on)
 
     def with_status(self, on: datetime.date | None = None):
         on = on or today()
         return self.annotate(
             status=Case(
-                When(opening_date__gt=on, then=Value(Status.FORTHCOMING)),
-                When(final_deadline__lt=on, then=Value(Status.CLOSED)),
-                default=Value(Status.OPEN),
+                *[When(condition, then=Value(value)) for value, condition in status_conditions(on)],
+                default=Value(Status.UNKNOWN),
                 output_field=models.CharField(),
             )
         )
@@ -133,6 +227,36 @@ class Instrument(TrackedModel):
     features = models.ManyToManyField(Feature, blank=True, related_name="instruments")
     # What the source (e.g. the EU portal) says about the status; kept for maintenance.
     source_status = models.CharField(max_length=32, blank=True)
+    period_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A programme's period: its first day, where a source states it or it is a "
+        "public fact of the programme (name the source in the notes).",
+    )
+    period_end = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A programme's period: its last day. A programme past its period is closed.",
+    )
+    closed_reason = models.TextField(
+        blank=True,
+        help_text="What the source says that makes it over, with the line (e.g. “seed 001 L546: "
+        "the open calls were completed”). Any text here closes the instrument.",
+    )
+    # Derived from the identifier on save: a call without deadline whose work-programme year
+    # has passed is closed.
+    work_programme_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    incomplete_at_source = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="The source truncates or leaves the record unnamed; it is never completed by "
+        "guessing.",
+    )
+    source_group = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The programme entry under which incomplete records are grouped on public pages.",
+    )
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(
         null=True,
@@ -172,12 +296,40 @@ class Instrument(TrackedModel):
         return upcoming[0] if upcoming else None
 
     def status_on(self, on: datetime.date | None = None) -> str:
+        return status_of(
+            on=on or today(),
+            kind=self.kind,
+            opening_date=self.opening_date,
+            final_deadline=self.final_deadline,
+            period_start=self.period_start,
+            period_end=self.period_end,
+            work_programme_year=self.work_programme_year,
+            closed_reason=self.closed_reason,
+        )
+
+    def status_reason(self, on: datetime.date | None = None) -> str:
+        """Why the record has its status, in one sentence for its page and result card."""
         on = on or today()
-        if self.opening_date and self.opening_date > on:
-            return Status.FORTHCOMING
-        if self.final_deadline and self.final_deadline < on:
-            return Status.CLOSED
-        return Status.OPEN
+        status = self.status_on(on)
+        if status == Status.CLOSED:
+            if self.closed_reason:
+                return f"Closed: {self.closed_reason}"
+            if self.final_deadline and self.final_deadline < on:
+                return f"Closed: the last deadline was {self.final_deadline.isoformat()}."
+            if self.period_end and self.period_end < on:
+                return f"Closed: the programme period ended on {self.period_end.isoformat()}."
+            return (
+                f"Closed: the identifier names the {self.work_programme_year} work programme, "
+                "which is past, and no deadline is recorded."
+            )
+        if status == Status.FORTHCOMING:
+            opens = max(d for d in (self.opening_date, self.period_start) if d)
+            return f"Forthcoming: opens on {opens.isoformat()}."
+        if status == Status.OPEN:
+            if self.next_deadline(on):
+                return f"Open: next deadline {self.next_deadline(on).isoformat()}."
+            return f"Open: the programme period runs until {self.period_end.isoformat()}."
+        return "Status unknown: no deadline or programme period is recorded. Check at the source."
 
     # Eligibility ----------------------------------------------------------------------------
     @property
@@ -214,6 +366,8 @@ class Instrument(TrackedModel):
     def clean(self) -> None:
         """Rules shared by the editors' form and the API serializer."""
         super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period cannot end before it starts."})
         errors = instrument_errors(
             origin=self.origin,
             cover_level=self.cover_level,
@@ -228,6 +382,8 @@ class Instrument(TrackedModel):
         """Normalise derived fields; called by save() and by bulk writers."""
         # An empty identifier is no identifier (the column is unique where it is set).
         self.identifier = (self.identifier or "").strip() or None
+        self.work_programme_year = work_programme_year(self.identifier)
+        self.closed_reason = (self.closed_reason or "").strip()
         self.budget_currency = (self.budget_currency or "").strip().upper()
         try:
             dates = sorted(
@@ -344,12 +500,17 @@ class StrategicDocument(TrackedModel):
 
 
 __all__ = [
+    "CURRENT_STATUSES",
     "Deadline",
     "Instrument",
     "SearchVersion",
     "Status",
     "StrategicDocument",
     "instrument_errors",
+    "status_condition",
+    "status_conditions",
+    "status_of",
+    "work_programme_year",
 ]
 
 

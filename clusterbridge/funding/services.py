@@ -84,6 +84,10 @@ class MaintenanceReport:
     closed_but_current: list
     not_reviewed: list
     without_features: list
+    never_reviewed: list
+    never_reviewed_count: int = 0
+    status_unknown: list = None
+    status_unknown_count: int = 0
 
 
 def maintenance_report(*, on: datetime.date | None = None, limit: int = 200) -> MaintenanceReport:
@@ -112,9 +116,15 @@ def maintenance_report(*, on: datetime.date | None = None, limit: int = 200) -> 
     without = (
         real.annotate(feature_count=Count("features")).filter(feature_count=0).order_by("name")
     )
+    never = real.filter(last_reviewed_at__isnull=True).order_by("created_at", "name", "pk")
+    unknown = real.unknown(on).order_by("name", "pk")
     return MaintenanceReport(
         closing_soon=list(soon[:limit]),
         closed_but_current=list(real.closed(on).filter(source_current).order_by("name")[:limit]),
         not_reviewed=list(not_reviewed[:limit]),
         without_features=list(without[:limit]),
+        never_reviewed=list(never[:limit]),
+        never_reviewed_count=never.count(),
+        status_unknown=list(unknown[:limit]),
+        status_unknown_count=unknown.count(),
     )

@@ -29,13 +29,13 @@ from clusterbridge.core.filter_panel import (
 )
 from clusterbridge.funding import services
 from clusterbridge.funding.filtersets import (
+    DEFAULT_STATUSES,
     DEFAULTS,
-    STATUS_CHOICES,
     InstrumentFilterSet,
     StrategicDocumentFilterSet,
 )
 from clusterbridge.funding.forms import InstrumentForm, StrategicDocumentForm
-from clusterbridge.funding.models import Instrument, StrategicDocument, today
+from clusterbridge.funding.models import Instrument, Status, StrategicDocument, today
 from clusterbridge.taxonomy.models import Country, Feature, FeatureCategory
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -68,6 +68,15 @@ class PageSizeForm(forms.Form):
     )
 
 
+# The status facet, in the order a person acts on them; "unknown" records carry a "check at
+# the source" badge.
+STATUS_FACET = [
+    (Status.OPEN.value, "Open"),
+    (Status.FORTHCOMING.value, "Forthcoming"),
+    (Status.UNKNOWN.value, "Status unknown (check at the source)"),
+    (Status.CLOSED.value, "Closed"),
+]
+
 # Features shown on a result card besides those shared with the query.
 CARD_FEATURES = 5
 
@@ -77,6 +86,7 @@ def _card(instrument: Instrument, on, selected_features: set[str]) -> Instrument
     instrument.upcoming = instrument.next_deadline(on)
     instrument.days_left = (instrument.upcoming - on).days if instrument.upcoming else None
     instrument.status = instrument.status_on(on)
+    instrument.status_why = instrument.status_reason(on)
     features = sorted(instrument.features.all(), key=lambda f: (f.category.order, f.order))
     shared = [f for f in features if f.code in selected_features]
     others = [f for f in features if f.code not in selected_features]
@@ -101,9 +111,14 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         Facet(
             "status",
             "Status",
-            options(STATUS_CHOICES, counts["status"], [data.get("status") or "open"]),
-            multiple=False,
-            default="open",
+            options(
+                STATUS_FACET,
+                counts["status"],
+                sorted(filterset.chosen_statuses or set(Status.values))
+                if data.get("status")
+                else DEFAULT_STATUSES,
+            ),
+            default=",".join(DEFAULT_STATUSES),
             unfiltered="all",
         ),
         Facet(
@@ -269,6 +284,7 @@ def instrument_detail(request, pk: int):
         {
             "instrument": instrument,
             "status": instrument.status_on(on),
+            "status_why": instrument.status_reason(on),
             "deadlines": deadlines,
             "not_stated": _not_stated(instrument),
             "feature_groups": _features_by_category(instrument.features.all()),

@@ -8,7 +8,9 @@ Public interface, used by the pages, the API and other apps:
 
 Score: the weighted share of the profile's features that the instrument also has, each
 feature weighing what its category weighs (CATEGORY_WEIGHTS). Only eligible instruments are
-ranked: not closed on the day, national/regional ones only for their own country. Ties go to
+ranked: open or forthcoming on the day (plus "status unknown" when a person asks for it; the
+status is funding's one rule, `funding.models.status_of`), national/regional ones only for
+their own country. Records incomplete at source rank after every complete one. Ties go to
 the nearer next deadline, then to the older record.
 
 Speed: the live instruments' features are held in memory as a 0/1 matrix (instruments ×
@@ -31,7 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clusterbridge.core.models import ObjectChange
-from clusterbridge.funding.models import Instrument
+from clusterbridge.funding.models import CURRENT_STATUSES, Instrument, Status, status_of
 from clusterbridge.taxonomy.models import Feature
 
 # Points per shared feature, by category: what the instrument funds in the way of
@@ -45,6 +47,9 @@ _NO_DAY = 65535  # days since 1970 fit in 16 bits until 2149; also "no deadline"
 _NEVER_OPENED = -(2**31)
 _POSITION_BITS = 24
 _DAY_BITS = 16
+_COMPLETE_BIT = 1 << 60  # above every score: complete records before incomplete ones
+_STATUS_CODES = {Status.OPEN: 0, Status.FORTHCOMING: 1, Status.UNKNOWN: 2, Status.CLOSED: 3}
+_STATUS_NAMES = {code: str(status) for status, code in _STATUS_CODES.items()}
 
 
 def _day(value: datetime.date | None, default: int) -> int:
@@ -72,9 +77,10 @@ class Match:
     shared: list[str]  # codes in common, in taxonomy order
     missing: list[str]  # codes the profile needs that the instrument does not cover
     deadline: datetime.date | None  # next cut-off on or after the day; None: none given
-    status: str  # "open" or "forthcoming"
+    status: str  # "open", "forthcoming" or "unknown" (when asked for)
     opening_date: datetime.date | None
     reasons: list[str] = field(default_factory=list)
+    incomplete: bool = False  # incomplete at source: ranked after the complete records
 
     @property
     def percent(self) -> int:
@@ -107,6 +113,12 @@ class _Index:
                 "final_deadline",
                 "deadline_dates",
                 "is_synthetic",
+                "kind",
+                "period_start",
+                "period_end",
+                "work_programme_year",
+                "closed_reason",
+                "incomplete_at_source",
             )
         )
         n = len(rows)
@@ -136,6 +148,21 @@ class _Index:
             for j, iso in enumerate(r[7] or []):
                 self.deadlines[i, j] = _day(datetime.date.fromisoformat(iso), _NO_DAY)
         self.synthetic = np.fromiter((r[8] for r in rows), dtype=bool, count=n)
+        # What the status rule reads, per row; statuses are computed once per day.
+        self.status_facts = [
+            {
+                "kind": r[9],
+                "opening_date": r[5],
+                "final_deadline": r[6],
+                "period_start": r[10],
+                "period_end": r[11],
+                "work_programme_year": r[12],
+                "closed_reason": r[13],
+            }
+            for r in rows
+        ]
+        self._statuses: dict[int, np.ndarray] = {}
+        self.incomplete = np.fromiter((r[14] for r in rows), dtype=bool, count=n)
         self.matrix = np.zeros((n, len(self.codes)), dtype=np.float32)
         row_of = {int(pk): i for i, pk in enumerate(self.ids)}
         code_of = dict(Feature.objects.values_list("id", "code"))
@@ -156,9 +183,26 @@ class _Index:
                 vector[column] = self.weights[column]
         return vector
 
-    def window(self, day: int, include_synthetic: bool) -> np.ndarray:
-        """Instruments not closed on `day` (open or forthcoming)."""
-        keep = self.final >= day
+    def statuses(self, day: int) -> np.ndarray:
+        """Each row's status code on `day` (funding's one rule, cached per day)."""
+        codes = self._statuses.get(day)
+        if codes is None:
+            on = _date(day) or datetime.date.max
+            codes = np.fromiter(
+                (_STATUS_CODES[status_of(on=on, **facts)] for facts in self.status_facts),
+                dtype=np.int8,
+                count=len(self.status_facts),
+            )
+            self._statuses = {day: codes}  # one day at a time is all a process needs
+        return codes
+
+    def window(
+        self, day: int, include_synthetic: bool, statuses: Iterable[str] = CURRENT_STATUSES
+    ) -> np.ndarray:
+        """Instruments whose status on `day` is one of `statuses` (open or forthcoming
+        unless a person also asks for "unknown"); closed ones never."""
+        wanted = [_STATUS_CODES[s] for s in statuses if s != Status.CLOSED]
+        keep = np.isin(self.statuses(day), wanted)
         if not include_synthetic:
             keep &= ~self.synthetic
         return keep
@@ -180,7 +224,8 @@ class _Index:
         """Lower bits of the sort key: nearer next deadline first, then lower id."""
         upcoming = np.clip(self.next_deadlines(rows, day), 0, _NO_DAY).astype(np.int64)
         later = (_NO_DAY - upcoming) << _POSITION_BITS
-        return later | ((1 << _POSITION_BITS) - 1 - rows.astype(np.int64))
+        complete = np.where(self.incomplete[rows], 0, _COMPLETE_BIT).astype(np.int64)
+        return complete | later | ((1 << _POSITION_BITS) - 1 - rows.astype(np.int64))
 
 
 _lock = threading.Lock()
@@ -253,7 +298,8 @@ def _explain(
     shared = [code for code in wanted if code in has]
     missing = [code for code in wanted if code not in has]
     opening_day = int(idx.opening[row])
-    forthcoming = opening_day > day
+    status = _STATUS_NAMES[int(idx.statuses(day)[row])]
+    forthcoming = status == Status.FORTHCOMING
     opening = _date(opening_day) if opening_day != _NEVER_OPENED else None
     deadline = _date(int(deadline_day))
     reasons = ["Fits because: " + ", ".join(idx.labels[c] for c in shared)]
@@ -264,7 +310,15 @@ def _explain(
     else:
         reasons.append("No deadline given (continuous or not stated)")
     if forthcoming:
-        reasons.append(f"Not open yet: opens on {opening.isoformat()}")
+        start = idx.status_facts[row]["period_start"]
+        opens = max(d for d in (opening, start) if d)
+        reasons.append(f"Not open yet: opens on {opens.isoformat()}")
+    if status == Status.UNKNOWN:
+        reasons.append(
+            "Status unknown: no deadline or programme period recorded; check at the source"
+        )
+    if idx.incomplete[row]:
+        reasons.append("Incomplete at source: the source truncates or leaves this record unnamed")
     if idx.restricted[row]:
         country = idx.country_codes[idx.country[row]] if idx.country[row] >= 0 else None
         if country is None:
@@ -284,9 +338,10 @@ def _explain(
         shared=shared,
         missing=missing,
         deadline=deadline,
-        status="forthcoming" if forthcoming else "open",
+        status=status,
         opening_date=opening,
         reasons=reasons,
+        incomplete=bool(idx.incomplete[row]),
     )
 
 
@@ -302,8 +357,11 @@ def search(
     limit: int | None = None,
     instruments=None,
     include_synthetic: bool = False,
+    statuses: Iterable[str] = CURRENT_STATUSES,
 ) -> tuple[int, list[Match]]:
-    """(number of matching instruments, the ranked matches from `offset`, at most `limit`)."""
+    """(number of matching instruments, the ranked matches from `offset`, at most `limit`).
+    `statuses`: open and forthcoming by default; add "unknown" to see records whose dates
+    are not known."""
     idx = index()
     day = _day_of(on)
     vector = idx.weight_vector(profile.features)
@@ -311,7 +369,11 @@ def search(
     if total == 0 or len(idx.ids) == 0:
         return 0, []
     points = idx.matrix @ vector
-    keep = idx.window(day, include_synthetic) & idx.country_rule(profile.country) & (points > 0)
+    keep = (
+        idx.window(day, include_synthetic, statuses)
+        & idx.country_rule(profile.country)
+        & (points > 0)
+    )
     restricted_to = _restrict(idx, instruments)
     if restricted_to is not None:
         keep &= restricted_to
@@ -338,13 +400,19 @@ def rank(
     limit: int | None = None,
     instruments=None,
     include_synthetic: bool = False,
+    statuses: Iterable[str] = CURRENT_STATUSES,
 ) -> list[Match]:
     """The eligible instruments sharing at least one feature with the profile, best first.
 
     `instruments` (ids or a queryset) restricts the ranking to those instruments; synthetic
     instruments are left out unless `include_synthetic`."""
     return search(
-        profile, on=on, limit=limit, instruments=instruments, include_synthetic=include_synthetic
+        profile,
+        on=on,
+        limit=limit,
+        instruments=instruments,
+        include_synthetic=include_synthetic,
+        statuses=statuses,
     )[1]
 
 

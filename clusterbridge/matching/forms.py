@@ -1,7 +1,14 @@
 from django import forms
 
+from clusterbridge.funding.models import CURRENT_STATUSES, Status
 from clusterbridge.matching.engine import Profile
 from clusterbridge.taxonomy.filters import CodeListField, country_codes, feature_codes
+
+MATCH_STATUSES = [
+    (Status.OPEN.value, "Open"),
+    (Status.FORTHCOMING.value, "Forthcoming"),
+    (Status.UNKNOWN.value, "Status unknown (check at the source)"),
+]
 
 
 class MatchForm(forms.Form):
@@ -15,6 +22,16 @@ class MatchForm(forms.Form):
         label="Description",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    status = forms.MultipleChoiceField(
+        choices=MATCH_STATUSES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Show instruments that are",
+        help_text="Open and forthcoming unless you tick others. Closed calls never appear.",
+    )
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or [str(s) for s in CURRENT_STATUSES]
 
     def clean_country(self):
         codes = self.cleaned_data["country"]

@@ -54,7 +54,14 @@ def with_instruments(matches: list[engine.Match]) -> list[Result]:
     ]
 
 
-def results_for(profile: engine.Profile, *, limit: int = 20, offset: int = 0):
-    """(count, results) for one profile, real instruments only."""
-    count, matches = engine.search(profile, offset=offset, limit=limit)
+def results_for(
+    profile: engine.Profile,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    statuses=engine.CURRENT_STATUSES,
+):
+    """(count, results) for one profile, real instruments only; open and forthcoming ones
+    unless `statuses` asks for more ("unknown")."""
+    count, matches = engine.search(profile, offset=offset, limit=limit, statuses=statuses)
     return count, with_instruments(matches)

@@ -27,12 +27,14 @@ def match(request):
     status = 200
     if form.is_valid():
         profile = form.profile()
+        statuses = form.cleaned_data["status"]
         context["checked"] = profile.features
+        context["statuses"] = statuses
         if profile.features:
             context["searched"] = True
             export_format = request.GET.get("format", "")
             if export_format:
-                count, results = results_for(profile, limit=EXPORT_LIMIT)
+                count, results = results_for(profile, limit=EXPORT_LIMIT, statuses=statuses)
                 download = table_download(results_table(results), export_format, "matches")
                 if download:
                     return download
@@ -40,7 +42,9 @@ def match(request):
                 number = max(1, int(request.GET.get("page", 1)))
             except ValueError:
                 number = 1
-            count, results = results_for(profile, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+            count, results = results_for(
+                profile, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, statuses=statuses
+            )
             query = request.GET.copy()
             query.pop("page", None)
             query.pop("format", None)

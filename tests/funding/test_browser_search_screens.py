@@ -25,29 +25,38 @@ def expected(query: str) -> int:
     return InstrumentFilterSet(QueryDict(query)).qs.count()
 
 
-def tick_international(page, viewport):
+def heading(count: int) -> str:
+    return f"1 – {min(count, 10)} of {count}"
+
+
+WITH_UNKNOWN = "status=open&status=forthcoming&status=unknown"
+
+
+def tick_status_unknown(page, viewport):
+    """Adds the records whose dates are unknown to the default (open and forthcoming)."""
     if viewport is PHONE:
         page.get_by_role("link", name=re.compile("^Filters")).click()
-    page.locator("#filters").get_by_role("checkbox", name=re.compile("^International")).check()
+    page.locator("#filters").get_by_role("checkbox", name=re.compile("^Status unknown")).check()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 def test_search_with_javascript_applies_each_ticked_filter_at_once(
     browser, live_server, reference_data, viewport
 ):
-    international = expected("origin=international")
-    assert 0 < international < expected("")
+    widened = expected(WITH_UNKNOWN)
+    assert 0 < expected("") < widened
     context, page, problems = open_context(browser, live_server, viewport)
     response = page.goto("/funding/")
     page.evaluate("window.__same_page = true")
-    tick_international(page, viewport)
-    heading = page.locator("#results-heading")
-    expect(heading).to_have_text(f"1 – 10 of {international}")
-    expect(page).to_have_url(re.compile(r"origin=international"))
+    tick_status_unknown(page, viewport)
+    results_heading = page.locator("#results-heading")
+    expect(results_heading).to_have_text(heading(widened))
+    expect(page).to_have_url(re.compile(r"status=unknown"))
     assert page.evaluate("window.__same_page") is True  # updated in place, not reloaded
-    chip = page.get_by_role("link", name=re.compile("^Origin: International"))
+    expect(page.locator(".badge.check-source").first).to_be_visible()
+    chip = page.get_by_role("link", name=re.compile("^Status: Status unknown"))
     if viewport is PHONE:
-        apply = page.get_by_role("button", name=f"Show {international} instruments")
+        apply = page.get_by_role("button", name=f"Show {widened} instruments")
         expect(apply).to_be_visible()
         apply.click()
         expect(page.locator("#filters")).to_be_hidden()
@@ -58,9 +67,9 @@ def test_search_with_javascript_applies_each_ticked_filter_at_once(
     assert_on_first_screen(page, ".result-card", viewport)
     assert no_sideways_scroll(page)
     assert_policy_intact(response, page)
-    # Removing the chip brings every open call back.
+    # Removing the chip brings back the open and forthcoming ones only.
     chip.click()
-    expect(heading).to_have_text(f"1 – 10 of {expected('')}")
+    expect(results_heading).to_have_text(heading(expected("")))
     assert problems == []
     context.close()
 
@@ -69,20 +78,20 @@ def test_search_with_javascript_applies_each_ticked_filter_at_once(
 def test_search_without_javascript_applies_filters_on_show_results(
     browser, live_server, reference_data, viewport
 ):
-    international = expected("origin=international")
+    widened = expected(WITH_UNKNOWN)
     context, page, problems = open_context(browser, live_server, viewport, javascript=False)
     page.goto("/funding/")
-    tick_international(page, viewport)
+    tick_status_unknown(page, viewport)
     # Nothing changes until the form is sent: the page does not pretend to know the count.
-    expect(page.locator("#results-heading")).to_have_text(f"1 – 10 of {expected('')}")
+    expect(page.locator("#results-heading")).to_have_text(heading(expected("")))
     page.get_by_role("button", name="Show results").click()
-    expect(page.locator("#results-heading")).to_have_text(f"1 – 10 of {international}")
-    assert "origin=international" in page.url
+    expect(page.locator("#results-heading")).to_have_text(heading(widened))
+    assert "status=unknown" in page.url
     if viewport is PHONE:
         expect(page.locator("#filters")).to_be_hidden()
     else:
         expect(page.locator("#filters")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("^Origin: International"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Status: Status unknown"))).to_be_visible()
     assert_on_first_screen(page, ".result-card", viewport)
     assert no_sideways_scroll(page)
     assert problems == []

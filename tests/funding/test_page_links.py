@@ -10,11 +10,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_search_page_offers_save_feeds_and_downloads_with_the_same_query(client):
-    html = client.get("/funding/", {"origin": "national", "country": "LT"}).content.decode()
-    assert 'href="/alerts/new/?query=origin%3Dnational%26country%3DLT"' in html
-    assert 'href="/funding/feed.atom?origin=national&amp;country=LT"' in html
-    assert 'href="/funding/deadlines.ics?origin=national&amp;country=LT"' in html
-    assert 'href="/export/instruments.csv?origin=national&amp;country=LT"' in html
+    query = {"origin": "international", "kind": "programme"}
+    html = client.get("/funding/", query).content.decode()
+    assert 'href="/alerts/new/?query=origin%3Dinternational%26kind%3Dprogramme"' in html
+    assert 'href="/funding/feed.atom?origin=international&amp;kind=programme"' in html
+    assert 'href="/funding/deadlines.ics?origin=international&amp;kind=programme"' in html
+    assert 'href="/export/instruments.csv?origin=international&amp;kind=programme"' in html
     assert 'href="/import/"' not in html
 
 

@@ -1,5 +1,6 @@
 """The one InstrumentFilterSet behind /funding/ and /api/v1/instruments/: each filter alone,
-combined, the defaults (open, real records), ordering and the errors naming bad codes."""
+combined, the defaults (open and forthcoming, real records), ordering and the errors naming
+bad codes."""
 
 import datetime
 
@@ -26,7 +27,7 @@ def frozen():
 
 @pytest.fixture
 def catalogue(make_instrument):
-    """Five real instruments and one synthetic, all described with the word 'quokka'."""
+    """Six real instruments and one synthetic, all described with the word 'quokka'."""
     common = {"description": "Support for quokka projects."}
     return {
         "aurora": make_instrument(
@@ -51,7 +52,15 @@ def catalogue(make_instrument):
             **common,
         ),
         "cirrus": make_instrument(
-            "Cirrus cluster programme", features=["T5", "G3"], kind="programme", **common
+            "Cirrus cluster programme",
+            features=["T5", "G3"],
+            kind="programme",
+            period_start=datetime.date(2021, 1, 1),
+            period_end=datetime.date(2027, 12, 31),
+            **common,
+        ),
+        "fog": make_instrument(
+            "Fog programme of unknown dates", features=["T5"], kind="programme", **common
         ),
         "delta": make_instrument(
             "Delta closed call",
@@ -75,6 +84,7 @@ def catalogue(make_instrument):
             features=["T1", "T5", "D2"],
             country="LT",
             kind="call",
+            deadline_dates=["2026-07-01"],
             is_synthetic=True,
             **common,
         ),
@@ -92,7 +102,7 @@ def found(client, endpoint, query, catalogue) -> set[str]:
 
 
 CASES = [
-    ("", {"aurora", "borealis", "cirrus"}),
+    ("", {"aurora", "borealis", "cirrus", "echo"}),
     ("q=aurora", {"aurora"}),
     ("q=AURORA+accel", {"aurora"}),
     ("q=aurora&include_synthetic=1", {"aurora", "synthetic"}),
@@ -100,25 +110,32 @@ CASES = [
     ("q=aurora&include_synthetic=0", {"aurora"}),
     ("q=aurora&include_synthetic=false", {"aurora"}),
     ("origin=international", {"cirrus"}),
-    ("origin=national", {"aurora", "borealis"}),
+    ("origin=national", {"aurora", "borealis", "echo"}),
     # country: open to applicants from it (its own and the international instruments).
-    ("country=LT", {"aurora", "cirrus"}),
-    ("country=lt&country=DK", {"aurora", "borealis", "cirrus"}),
+    ("country=LT", {"aurora", "echo", "cirrus"}),
+    ("country=lt&country=DK", {"aurora", "borealis", "echo", "cirrus"}),
     # origin_country: only the instruments recorded with that country.
-    ("origin_country=LT", {"aurora"}),
-    ("origin_country=lt&origin_country=DK", {"aurora", "borealis"}),
+    ("origin_country=LT", {"aurora", "echo"}),
+    ("origin_country=lt&origin_country=DK", {"aurora", "borealis", "echo"}),
     ("feature=T1&feature=T5", {"aurora"}),
     ("feature=T1,T5", {"aurora"}),
-    ("feature=T1&feature=T5&feature_mode=any", {"aurora", "borealis", "cirrus"}),
+    ("feature=T1&feature=T5&feature_mode=any", {"aurora", "borealis", "cirrus", "echo"}),
     ("kind=programme", {"cirrus"}),
-    ("kind=call", {"aurora", "borealis"}),
+    ("kind=call", {"aurora", "borealis", "echo"}),
     ("status=open", {"aurora", "borealis", "cirrus"}),
     ("status=closed", {"delta"}),
     ("status=forthcoming", {"echo"}),
-    ("status=all", {"aurora", "borealis", "cirrus", "delta", "echo"}),
+    ("status=unknown", {"fog"}),
+    ("status=open&status=unknown", {"aurora", "borealis", "cirrus", "fog"}),
+    (
+        "status=open&status=forthcoming&status=unknown",
+        {"aurora", "borealis", "cirrus", "echo", "fog"},
+    ),
+    ("status=all", {"aurora", "borealis", "cirrus", "delta", "echo", "fog"}),
+    ("status=all&status=open", {"aurora", "borealis", "cirrus", "delta", "echo", "fog"}),
     ("deadline_after=2026-08-01&deadline_before=2026-12-31&status=all", {"borealis", "echo"}),
     ("deadline_before=2026-06-30&status=all", {"delta"}),
-    ("deadline_after=2026-06-15", {"aurora", "borealis"}),
+    ("deadline_after=2026-06-15", {"aurora", "borealis", "echo"}),
     ("budget_min=100000", {"aurora"}),
     ("budget_max=100000", {"borealis"}),
     ("q=quokka&country=LT&feature=T1&feature=D2&status=all", {"aurora", "delta"}),
@@ -148,10 +165,10 @@ def test_ordering(client, catalogue, endpoint):
         by_id = {i.pk: name for name, i in catalogue.items()}
         return [by_id[pk] for pk in ids]
 
-    assert names("name") == ["aurora", "borealis", "cirrus", "delta", "echo"]
-    assert names("-name") == ["echo", "delta", "cirrus", "borealis", "aurora"]
+    assert names("name") == ["aurora", "borealis", "cirrus", "delta", "echo", "fog"]
+    assert names("-name") == ["fog", "echo", "delta", "cirrus", "borealis", "aurora"]
     # Soonest last deadline first; instruments without deadline last.
-    assert names("deadline") == ["delta", "aurora", "borealis", "echo", "cirrus"]
+    assert names("deadline") == ["delta", "aurora", "borealis", "echo", "cirrus", "fog"]
 
 
 def test_relevance_ranks_better_matches_first(client, make_instrument):
@@ -159,8 +176,11 @@ def test_relevance_ranks_better_matches_first(client, make_instrument):
         "Generic fund",
         description="wombat mentioned once among many "
         "other words about support for enterprises in the region",
+        deadline_dates=["2026-12-01"],
     )
-    strong = make_instrument("Wombat wombat programme", description="wombat wombat wombat")
+    strong = make_instrument(
+        "Wombat wombat programme", description="wombat wombat wombat", deadline_dates=["2026-12-01"]
+    )
     response = client.get("/api/v1/instruments/?q=wombat&ordering=relevance")
     ids = [row["id"] for row in response.json()["results"]]
     assert ids == [strong.pk, weak.pk]
@@ -229,7 +249,9 @@ def test_results_show_deadline_days_left_and_matching_features(client, catalogue
 
 def test_pagination_one_to_ten_of_n(client, make_instrument):
     for number in range(23):
-        make_instrument(f"Numbat call {number:02d}", description="numbat")
+        make_instrument(
+            f"Numbat call {number:02d}", description="numbat", deadline_dates=["2026-12-01"]
+        )
     response = client.get("/funding/?q=numbat&ordering=name")
     assert "1 – 10 of 23" in response.content.decode()
     response = client.get("/funding/?q=numbat&ordering=name&page=3")
@@ -261,12 +283,14 @@ def test_facet_counts_beside_each_value(catalogue):
     assert counts["status"]["open"] == 3
     assert counts["status"]["closed"] == 1
     assert counts["status"]["forthcoming"] == 1
-    assert counts["status"]["all"] == 5
-    assert counts["origin"] == {"national": 2, "international": 1}
+    assert counts["status"]["unknown"] == 1
+    assert counts["status"]["all"] == 6
+    # The other facets count the default statuses (open and forthcoming).
+    assert counts["origin"] == {"national": 3, "international": 1}
     # Ticking a country finds its own instruments and the international one (cirrus).
-    assert counts["country"]["LT"] == 2 and counts["country"]["DK"] == 2
-    assert counts["kind"] == {"call": 2, "programme": 1}
-    assert counts["feature"]["T1"] == 2 and counts["feature"]["T5"] == 2
+    assert counts["country"]["LT"] == 3 and counts["country"]["DK"] == 2
+    assert counts["kind"] == {"call": 3, "programme": 1}
+    assert counts["feature"]["T1"] == 3 and counts["feature"]["T5"] == 2
     assert counts["feature"]["G3"] == 2 and counts["feature"]["D2"] == 1
 
 
@@ -274,9 +298,10 @@ def test_multi_select_facets_count_with_the_other_filters(catalogue):
     _, counts = facets("q=quokka&country=LT")
     # Ticking LT does not hide the other countries' counts (they would widen the results)...
     assert counts["country"]["DK"] == 2
-    # ...but narrows every other facet: LT's own instruments and the international one.
-    assert counts["origin"] == {"national": 1, "international": 1}
+    # ...but narrows every other facet: LT's own instruments and the international ones.
+    assert counts["origin"] == {"national": 2, "international": 1}
     assert counts["status"]["closed"] == 1 and counts["status"]["forthcoming"] == 1
+    assert counts["status"]["unknown"] == 1  # fog: international, dates unknown
     assert counts["feature"]["T5"] == 2
 
 
@@ -314,7 +339,11 @@ def test_page_shows_the_counts(client, catalogue):
     assert (
         'name="status" value="closed"> Closed <span class="count" aria-label="1 result">(1)' in text
     )
-    assert 'value="national"> National <span class="count" aria-label="2 results">(2)' in text
+    assert 'value="national"> National <span class="count" aria-label="3 results">(3)' in text
+    assert (
+        'name="status" value="unknown"> Status unknown (check at the source) '
+        '<span class="count" aria-label="1 result">(1)' in text
+    )
 
 
 # Query count --------------------------------------------------------------------------------
@@ -332,7 +361,11 @@ def count_queries(client, url) -> int:
 def test_query_count_is_constant(client, make_instrument, endpoint):
     for number in range(3):
         make_instrument(
-            f"Kiwi call {number}", features=["T1", "T2"], country="LT", description="kiwi"
+            f"Kiwi call {number}",
+            features=["T1", "T2"],
+            country="LT",
+            description="kiwi",
+            deadline_dates=["2026-12-01"],
         )
     few = count_queries(client, f"{endpoint}?q=kiwi&feature=T1&feature=T2&country=LT")
     for number in range(25):
@@ -341,6 +374,7 @@ def test_query_count_is_constant(client, make_instrument, endpoint):
             features=["T1", "T2", "G1", "D1"],
             country=["LT", "DK", "FI"][number % 3],
             description="kiwi",
+            deadline_dates=["2026-12-01"],
         )
     many = count_queries(
         client,

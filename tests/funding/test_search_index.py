@@ -53,6 +53,16 @@ def catalogue(db):
             deadline_dates=[d.isoformat() for d in deadlines],
             budget_amount=rng.choice([None, Decimal(rng.randint(1, 50) * 10000)]),
             is_synthetic=rng.random() < 0.2,
+            # The other facts the status rule reads: periods, a closing statement, the
+            # work-programme year of an identifier.
+            period_start=on - datetime.timedelta(days=400) if rng.random() < 0.2 else None,
+            period_end=on + datetime.timedelta(days=rng.randint(-100, 300))
+            if rng.random() < 0.2
+            else None,
+            closed_reason="The source says it is over." if rng.random() < 0.05 else "",
+            identifier=f"HORIZON-CL3-{rng.choice([2023, 2027])}-{number}"
+            if rng.random() < 0.2
+            else None,
         )
         instrument.save()
         instrument.features.set(rng.sample(features, rng.randint(0, 4)))
@@ -87,7 +97,10 @@ queries = st.fixed_dictionaries(
         "origin_country": st.lists(st.sampled_from(COUNTRIES), max_size=2),
         "feature": st.lists(st.sampled_from(FEATURES), max_size=3, unique=True),
         "feature_mode": st.sampled_from(["all", "any"]),
-        "status": st.sampled_from(["open", "closed", "forthcoming", "all"]),
+        "status": st.one_of(
+            st.just("all"),
+            st.lists(st.sampled_from(["open", "closed", "forthcoming", "unknown"]), max_size=3),
+        ),
         "deadline_after": dates,
         "deadline_before": dates,
         "budget_min": st.sampled_from([None, 0, 100000, 250000]),

@@ -87,7 +87,12 @@ def test_every_card_states_eligibility_budget_deadline_and_features_by_label(
         description="quokka",
     )
     make_instrument(
-        "Quokka EU call", cover_level="eu", kind="call", features=["G3"], description="quokka"
+        "Quokka EU call",
+        cover_level="eu",
+        kind="call",
+        features=["G3"],
+        description="quokka",
+        deadline_dates=["2026-09-01"],
     )
     html = client.get("/funding/", {"q": "quokka", "feature": "T5"}).content.decode()
     assert "Only for applicants from Lithuania" in html
@@ -105,7 +110,7 @@ def test_every_card_states_eligibility_budget_deadline_and_features_by_label(
 def test_the_shortlist_button_appears_on_cards_when_an_app_provides_it(
     client, make_instrument, tmp_path
 ):
-    make_instrument("Quokka vouchers", description="quokka")
+    make_instrument("Quokka vouchers", description="quokka", deadline_dates=["2026-09-01"])
     folder = tmp_path / "shortlist"
     folder.mkdir()
     (folder / "_toggle.html").write_text(
@@ -121,8 +126,14 @@ def test_the_shortlist_button_appears_on_cards_when_an_app_provides_it(
 
 # Empty results ----------------------------------------------------------------------------
 def test_an_empty_search_says_which_filter_emptied_it_and_links_without_it(client, make_instrument):
-    make_instrument("Quokka Danish call", country="DK", features=["T1"], description="quokka")
-    make_instrument("Quokka Lithuanian call", country="LT", features=["T2"], description="quokka")
+    for name, country, feature in (("Danish", "DK", "T1"), ("Lithuanian", "LT", "T2")):
+        make_instrument(
+            f"Quokka {name} call",
+            country=country,
+            features=[feature],
+            description="quokka",
+            deadline_dates=["2026-09-01"],
+        )
     response = client.get("/funding/", {"q": "quokka", "country": "DK", "feature": "T2"})
     html = response.content.decode()
     assert "No instrument matches all these filters." in html
@@ -133,12 +144,12 @@ def test_an_empty_search_says_which_filter_emptied_it_and_links_without_it(clien
     assert "Save this search" not in html and "/export/instruments" not in html
 
 
-def test_closed_calls_are_offered_when_only_the_open_default_empties_the_search(
+def test_closed_calls_are_offered_when_only_the_current_default_empties_the_search(
     client, make_instrument
 ):
     make_instrument("Quokka old call", deadline_dates=["2020-01-01"], description="quokka")
     html = client.get("/funding/", {"q": "quokka"}).content.decode()
-    assert "Without “Status: Open”: 1 instrument" in html
+    assert "Without “Status: Open, Forthcoming”: 1 instrument" in html
     assert 'href="/funding/?q=quokka&amp;status=all"' in html
 
 

@@ -18,7 +18,11 @@ def make_instrument(
     deadlines=(),
     opening=None,
     synthetic=False,
+    period_end=datetime.date(2099, 12, 31),
+    **fields,
 ) -> Instrument:
+    """An instrument; by default within a (test) programme period running to 2099, so it is
+    open without a deadline. Pass period_end=None for one whose dates are unknown."""
     instrument = Instrument(
         name=name,
         origin=origin,
@@ -27,6 +31,8 @@ def make_instrument(
         deadline_dates=[d.isoformat() if isinstance(d, datetime.date) else d for d in deadlines],
         opening_date=opening,
         is_synthetic=synthetic,
+        period_end=period_end,
+        **fields,
     )
     history.save(instrument, m2m={"features": list(Feature.objects.filter(code__in=features))})
     return instrument

@@ -213,7 +213,12 @@ def test_score_table_gives_each_eligible_pair():
 def test_the_index_sees_instruments_written_in_bulk():
     profile = Profile(frozenset({"D2"}))
     before = engine.search(profile, on=TODAY)[0]
-    bulk = Instrument(name="Bulk call", origin="international", is_synthetic=False)
+    bulk = Instrument(
+        name="Bulk call",
+        origin="international",
+        is_synthetic=False,
+        deadline_dates=[(TODAY + datetime.timedelta(days=30)).isoformat()],
+    )
     bulk.prepare_for_save()
     (bulk,) = Instrument.objects.bulk_create([bulk])
     bulk.features.through.objects.create(

@@ -31,6 +31,7 @@ class InstrumentSerializer(ServiceSerializer):
         child=serializers.DateField(), required=False, help_text="All cut-off dates, YYYY-MM-DD."
     )
     status = serializers.SerializerMethodField()
+    status_reason = serializers.SerializerMethodField()
     next_deadline = serializers.SerializerMethodField()
     search_rank = serializers.FloatField(read_only=True, required=False)
 
@@ -59,6 +60,13 @@ class InstrumentSerializer(ServiceSerializer):
             "final_deadline",
             "next_deadline",
             "status",
+            "status_reason",
+            "period_start",
+            "period_end",
+            "closed_reason",
+            "work_programme_year",
+            "incomplete_at_source",
+            "source_group",
             "description",
             "features",
             "source_status",
@@ -73,6 +81,7 @@ class InstrumentSerializer(ServiceSerializer):
         ]
         read_only_fields = [
             "final_deadline",
+            "work_programme_year",
             "archived_at",
             "provenance",
             "is_synthetic",
@@ -82,6 +91,9 @@ class InstrumentSerializer(ServiceSerializer):
 
     def get_status(self, obj) -> str:
         return obj.status_on(today())
+
+    def get_status_reason(self, obj) -> str:
+        return obj.status_reason(today())
 
     def get_next_deadline(self, obj) -> datetime.date | None:
         return obj.next_deadline(today())

@@ -17,8 +17,9 @@ FEATURE_CODES = Prefetch("features", queryset=Feature.objects.only("code").order
 @extend_schema_view(**versioned_schema(InstrumentSerializer))
 class InstrumentViewSet(VersionedMixin, viewsets.ModelViewSet):
     """Funding instruments. The list takes the same filters as the page `/funding/`:
-    q, origin, country, feature (+ feature_mode=any), kind, status (default open),
-    deadline_after, deadline_before, budget_min, budget_max, include_synthetic, ordering."""
+    q, origin, country, feature (+ feature_mode=any), kind, status (repeatable: open,
+    forthcoming, unknown, closed or all; default open and forthcoming), deadline_after,
+    deadline_before, budget_min, budget_max, include_synthetic, ordering."""
 
     serializer_class = InstrumentSerializer
     filterset_class = InstrumentFilterSet
@@ -28,8 +29,8 @@ class InstrumentViewSet(VersionedMixin, viewsets.ModelViewSet):
         return Instrument.objects.select_related("country").prefetch_related(FEATURE_CODES)
 
     def filter_queryset(self, queryset):
-        # The search filters (status open by default...) apply to the list only: a closed or
-        # synthetic instrument can still be read, edited and deleted by its id.
+        # The search filters (open and forthcoming by default...) apply to the list only: a
+        # closed or synthetic instrument can still be read, edited and deleted by its id.
         if self.action != "list":
             return queryset
         # The same FilterSet as DjangoFilterBackend builds; its results come from the search

@@ -24,6 +24,7 @@ class MatchSerializer(serializers.Serializer):
     missing = serializers.SerializerMethodField()
     deadline = serializers.DateField(source="match.deadline", allow_null=True)
     status = serializers.CharField(source="match.status")
+    incomplete_at_source = serializers.BooleanField(source="match.incomplete")
     opening_date = serializers.DateField(source="match.opening_date", allow_null=True)
     explanation = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField(), source="match.reasons")

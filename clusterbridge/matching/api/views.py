@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clusterbridge.funding.models import CURRENT_STATUSES
 from clusterbridge.matching.api.serializers import MatchSerializer
 from clusterbridge.matching.forms import MatchForm
 from clusterbridge.matching.services import profile_for, results_for
@@ -13,7 +14,7 @@ from clusterbridge.taxonomy.groups import with_feature_codes
 MAX_PAGE_SIZE = 200
 
 
-def ranked_response(request, profile) -> Response:
+def ranked_response(request, profile, statuses=CURRENT_STATUSES) -> Response:
     """Ranked matches for a profile, paginated with `page` and `page_size`."""
     try:
         page = max(1, int(request.query_params.get("page", 1)))
@@ -22,7 +23,7 @@ def ranked_response(request, profile) -> Response:
         raise serializers.ValidationError(
             {"page": "page and page_size must be whole numbers."}
         ) from None
-    count, results = results_for(profile, limit=size, offset=(page - 1) * size)
+    count, results = results_for(profile, limit=size, offset=(page - 1) * size, statuses=statuses)
     for number, result in enumerate(results, start=(page - 1) * size + 1):
         result.rank = number
     return Response(
@@ -46,6 +47,14 @@ class MatchView(APIView):
             OpenApiParameter("feature", str, many=True, description="Feature code, repeatable"),
             OpenApiParameter("country", str, description="ISO country code of the applicant"),
             OpenApiParameter("description", str),
+            OpenApiParameter(
+                "status",
+                str,
+                many=True,
+                enum=["open", "forthcoming", "unknown"],
+                description="Repeatable; default open and forthcoming. Add unknown for "
+                "instruments whose dates are not known (check at the source).",
+            ),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
@@ -63,7 +72,7 @@ class MatchView(APIView):
         profile = form.profile()
         if not profile.features:
             raise serializers.ValidationError({"feature": ["Give at least one feature code."]})
-        return ranked_response(request, profile)
+        return ranked_response(request, profile, form.cleaned_data["status"])
 
 
 class RecordMatchesView(APIView):
