@@ -51,6 +51,11 @@ FACETS = ("origin", "country", "kind", "status", "feature")
 Through = Instrument.features.through
 
 
+# What to leave out of a signed-in person's results (the calls they dismissed as not
+# relevant), registered by the app that keeps it: hook(request) → set of instrument ids.
+HIDDEN_FOR: list = []
+
+
 class InstrumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -117,6 +122,12 @@ class InstrumentFilterSet(django_filters.FilterSet):
     )
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES, method="filter_nothing", empty_label=None, label="Sort by"
+    )
+    show_dismissed = django_filters.BooleanFilter(
+        method="filter_nothing",
+        widget=BooleanWidget,
+        label="Show the results I dismissed",
+        help_text="Signed in: results you marked as not relevant are left out unless true.",
     )
 
     class Meta:
@@ -228,9 +239,20 @@ class InstrumentFilterSet(django_filters.FilterSet):
     def filter_synthetic(self, queryset, name, value):
         return queryset
 
+    def hidden_ids(self) -> set[int]:
+        """The results this person dismissed (left out unless show_dismissed)."""
+        if not hasattr(self, "_hidden"):
+            self._hidden: set[int] = set()
+            if self.request is not None and not self.form.cleaned_data.get("show_dismissed"):
+                for hook in HIDDEN_FOR:
+                    self._hidden |= hook(self.request)
+        return self._hidden
+
     def filter_queryset(self, queryset, *, skip: tuple[str, ...] = ()):
         if not self.form.cleaned_data.get("include_synthetic"):
             queryset = queryset.real()
+        if self.hidden_ids():
+            queryset = queryset.exclude(pk__in=self.hidden_ids())
         for name, value in self.form.cleaned_data.items():
             if name in skip:
                 continue
@@ -279,6 +301,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
                     self.chosen_statuses,
                     self.feature_ids(),
                     self.country_ids(),
+                    hidden=self.hidden_ids(),
                 )
                 self._indexed = (idx, result, found)
         return self._indexed
@@ -320,6 +343,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
                 self.feature_ids(),
                 self.country_ids(),
                 codes,
+                hidden=self.hidden_ids(),
             )
             chosen = set(self.form.cleaned_data.get("country") or [])
             self.country_labels = {code: code for code in chosen}

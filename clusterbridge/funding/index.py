@@ -380,7 +380,14 @@ def _rebuild_in_background() -> None:
 
 # Answering a filter set ---------------------------------------------------------------------
 def matches(
-    index: Index, data: dict, on: datetime.date, statuses, feature_ids, country_ids, skip=()
+    index: Index,
+    data: dict,
+    on: datetime.date,
+    statuses,
+    feature_ids,
+    country_ids,
+    skip=(),
+    hidden=(),
 ):
     """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
     text terms used (for ranking)."""
@@ -388,6 +395,8 @@ def matches(
     found_terms: list[Term] = []
     if not data.get("include_synthetic"):
         result -= index.synthetic
+    if hidden:
+        result -= _bitmap(sorted(hidden))
     if "q" not in skip and terms(data.get("q") or ""):
         text, found_terms = index.text(data["q"])
         result &= text
@@ -441,10 +450,14 @@ def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
     return ids[order], (None if score is None else score[order])
 
 
-def facet_counts(index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes):
+def facet_counts(
+    index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes, hidden=()
+):
     """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
     scalar = ("origin", "kind", "country", "status")
-    base, _ = matches(index, data, on, statuses, feature_ids, country_ids, skip=scalar)
+    base, _ = matches(
+        index, data, on, statuses, feature_ids, country_ids, skip=scalar, hidden=hidden
+    )
     buckets = index.status(on)
     chosen = {
         "origin": set(data.get("origin") or []),
@@ -490,7 +503,9 @@ def facet_counts(index: Index, data: dict, on, statuses, feature_ids, country_id
     total = len(everything)
     mode_any = data.get("feature_mode") == "any"
     feature_base = (
-        matches(index, data, on, statuses, feature_ids, country_ids, skip=("feature",))[0]
+        matches(
+            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), hidden=hidden
+        )[0]
         if mode_any
         else everything
     )

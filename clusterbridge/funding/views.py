@@ -209,6 +209,8 @@ def search(request):
         "for_country": for_country,
         "selected_features": selected_features,
         "can_edit": is_editor(request.user),
+        "dismissed_count": len(filterset.hidden_ids()) if valid else 0,
+        "showing_dismissed": bool(data.get("show_dismissed")),
     }
     return render(request, "funding/search.html", context)
 
