@@ -41,8 +41,10 @@ def test_alerts_and_feeds_read_country_as_open_to(db):
         cover_level="national",
         country=Country.objects.get(code="DK"),
     )
-    found = set(search_instruments("q=wallaby&country=LT").values_list("pk", flat=True))
+    found = set(search_instruments("q=wallaby&country=LT&status=all").values_list("pk", flat=True))
     assert found == {national.pk, eu.pk}
     assert dk.pk not in found
-    origin = set(search_instruments("q=wallaby&origin_country=LT").values_list("pk", flat=True))
+    origin = set(
+        search_instruments("q=wallaby&origin_country=LT&status=all").values_list("pk", flat=True)
+    )
     assert origin == {national.pk}
