@@ -54,6 +54,5 @@ def test_dismiss_and_shortlist_from_the_results(
     page.get_by_role("button", name="Save the note").click()
     expect(page.get_by_label("My note")).to_have_value("Ask the university")
     assert no_sideways_scroll(page)
-    page.screenshot(path=f"/tmp/cbsearch/shortlist-{viewport['width']}-{javascript}.png")
     assert problems == []
     context.close()
