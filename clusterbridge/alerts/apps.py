@@ -7,6 +7,7 @@ class AlertsConfig(AppConfig):
     verbose_name = "Saved searches, alerts and feeds"
 
     def ready(self):
-        from clusterbridge.alerts import personal
+        from clusterbridge.alerts import personal, shortlist
 
         personal.register()
+        shortlist.register()

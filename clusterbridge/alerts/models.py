@@ -147,3 +147,55 @@ class SentReminder(models.Model):
 
 
 __all__ = ["Deadline", "Frequency", "SavedSearch", "SentItem", "SentReminder", "WatchedCall"]
+
+
+class ShortlistItem(OwnedModel):
+    """A call a person keeps on their shortlist, with their own note. Private to its owner;
+    read-only to whoever holds one of the owner's unrevoked share links."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["instrument__final_deadline", "instrument__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "instrument"], name="shortlist_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.instrument)
+
+    def get_absolute_url(self) -> str:
+        return reverse("alerts:shortlist")
+
+
+class Dismissal(OwnedModel):
+    """A result a person marked as not relevant: hidden from their searches and digests
+    until they show it again (a dismissal deleted is a result shown again)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "instrument"], name="dismiss_once")]
+
+    def __str__(self) -> str:
+        return f"not relevant: {self.instrument}"
+
+
+def _share_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class ShortlistShare(OwnedModel):
+    """A read-only link to a person's shortlist (notes included); revoking it (a delete)
+    makes the link answer 404."""
+
+    token = models.CharField(max_length=64, unique=True, default=_share_token, editable=False)
+
+    def __str__(self) -> str:
+        return f"shortlist link {self.token[:6]}…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("alerts:shortlist-shared", args=[self.token])

@@ -23,7 +23,15 @@ from django.utils import timezone
 
 from clusterbridge.accounts.roles import can_receive_mail
 from clusterbridge.alerts import sources
-from clusterbridge.alerts.models import SavedSearch, SentItem, SentReminder, WatchedCall
+from clusterbridge.alerts.models import (
+    Dismissal,
+    SavedSearch,
+    SentItem,
+    SentReminder,
+    ShortlistItem,
+    ShortlistShare,
+    WatchedCall,
+)
 from clusterbridge.core.services import ModelService, register
 from clusterbridge.funding.models import Deadline, Instrument
 
@@ -132,6 +140,8 @@ def send_digest(alert: SavedSearch, now: datetime.datetime) -> int:
     new = list(
         sources.matching_instruments(alert, on=today)
         .exclude(pk__in=SentItem.objects.filter(alert=alert).values("instrument_id"))
+        # Results the owner dismissed as not relevant stay out of their digests.
+        .exclude(pk__in=Dismissal.objects.filter(owner=alert.owner).values("instrument_id"))
         .order_by("final_deadline", "name", "pk")
         .select_related("country")
     )
@@ -276,3 +286,78 @@ def send_alerts(now: datetime.datetime | None = None) -> RunReport:
     now = now or timezone.now()
     report = send_due_digests(now)
     return send_due_reminders(timezone.localdate(now), report)
+
+
+# Shortlist and dismissed results ---------------------------------------------------------------
+class OwnedService(ModelService):
+    """Records private to their owner: the owner creates, changes, deletes and restores."""
+
+    def initialise(self, obj, user) -> None:
+        if user is not None and user.is_authenticated:
+            obj.owner = user
+
+    def can_restore(self, obj, user) -> bool:
+        return user is None or obj.user_can_change(user)
+
+
+class ShortlistService(OwnedService):
+    model = ShortlistItem
+
+
+class DismissalService(OwnedService):
+    model = Dismissal
+
+
+class ShareService(OwnedService):
+    model = ShortlistShare
+
+
+shortlist_items = register(ShortlistService())
+dismissals = register(DismissalService())
+shares = register(ShareService())
+
+
+def _keep(service, model, instrument: Instrument, user):
+    """Create the owner's record for the instrument, or bring back the one deleted."""
+    if not model.user_can_create(user):
+        raise PermissionDenied("Sign in first.")
+    existing = model.all_objects.filter(owner=user, instrument=instrument).first()
+    if existing is None:
+        return service.create(user, {"instrument": instrument}).obj
+    if existing.is_deleted:
+        service.restore(existing, user)
+    return existing
+
+
+def shortlist(instrument: Instrument, *, user) -> ShortlistItem:
+    return _keep(shortlist_items, ShortlistItem, instrument, user)
+
+
+def unshortlist(item: ShortlistItem, *, user) -> None:
+    shortlist_items.delete(item, user)
+
+
+def set_note(item: ShortlistItem, note: str, *, user) -> ShortlistItem:
+    return shortlist_items.update(item, user, {"note": note}).obj
+
+
+def dismiss(instrument: Instrument, *, user) -> Dismissal:
+    return _keep(dismissals, Dismissal, instrument, user)
+
+
+def undismiss(dismissal: Dismissal, *, user) -> None:
+    dismissals.delete(dismissal, user)
+
+
+def dismissed_ids(user) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(Dismissal.objects.filter(owner=user).values_list("instrument_id", flat=True))
+
+
+def share_shortlist(*, user) -> ShortlistShare:
+    return shares.create(user, {}).obj
+
+
+def revoke_share(share: ShortlistShare, *, user) -> None:
+    shares.delete(share, user)

@@ -15,4 +15,9 @@ class FundingConfig(AppConfig):
                 key="funding", order=10, template="funding/_home.html", context=home_section
             )
         )
+        from django.db.models.signals import post_migrate
+
         from clusterbridge.funding import record_types  # noqa: F401 — registers with interop
+        from clusterbridge.funding.index import ensure_triggers
+
+        post_migrate.connect(ensure_triggers, dispatch_uid="clusterbridge-funding-search-triggers")

@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusterbridge.core.search import search, terms
+from clusterbridge.funding import index
 from clusterbridge.funding.models import (
     CURRENT_STATUSES,
     Deadline,
@@ -50,6 +51,11 @@ FACETS = ("origin", "country", "kind", "status", "feature")
 Through = Instrument.features.through
 
 
+# What to leave out of a signed-in person's results (the calls they dismissed as not
+# relevant), registered by the app that keeps it: hook(request) → set of instrument ids.
+HIDDEN_FOR: list = []
+
+
 class InstrumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -61,7 +67,16 @@ class InstrumentFilterSet(django_filters.FilterSet):
     )
     country = CountryFilter(
         method="filter_country",
-        help_text="ISO 3166 alpha-2 code; repeat for several (any of them).",
+        label="Open to applicants from",
+        help_text="ISO 3166 alpha-2 code; repeat for several (any of them). Instruments open "
+        "to applicants from that country: international and EU-wide ones, and the national "
+        "and regional ones of that country (as matching counts them).",
+    )
+    origin_country = CountryFilter(
+        method="filter_origin_country",
+        label="Country of the funding body",
+        help_text="ISO 3166 alpha-2 code; repeat for several. Only instruments recorded with "
+        "that country (national and regional ones): what `country` meant before.",
     )
     feature = FeatureFilter(
         method="filter_feature",
@@ -115,6 +130,12 @@ class InstrumentFilterSet(django_filters.FilterSet):
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES, method="filter_nothing", empty_label=None, label="Sort by"
     )
+    show_dismissed = django_filters.BooleanFilter(
+        method="filter_nothing",
+        widget=BooleanWidget,
+        label="Show the results I dismissed",
+        help_text="Signed in: results you marked as not relevant are left out unless true.",
+    )
 
     class Meta:
         model = Instrument
@@ -150,10 +171,25 @@ class InstrumentFilterSet(django_filters.FilterSet):
         # Codes are turned into ids once per request (the same query validates them), so the
         # filters compare plain ids the database can estimate, and the query count does not
         # grow with the number of codes ticked.
-        self.feature_ids = functools.cache(lambda: dict(Feature.objects.values_list("code", "id")))
-        self.country_ids = functools.cache(lambda: dict(Country.objects.values_list("code", "id")))
+        # With the search index, they are the index's (the taxonomy's writes refresh it too).
+        self.search_index = functools.cache(index.current)
+        self.feature_ids = functools.cache(
+            lambda: (
+                self.search_index().feature_codes
+                if self.search_index()
+                else dict(Feature.objects.values_list("code", "id"))
+            )
+        )
+        self.country_ids = functools.cache(
+            lambda: (
+                self.search_index().country_codes
+                if self.search_index()
+                else dict(Country.objects.values_list("code", "id"))
+            )
+        )
         self.form.fields["feature"].known_codes = lambda: self.feature_ids().keys()
         self.form.fields["country"].known_codes = lambda: self.country_ids().keys()
+        self.form.fields["origin_country"].known_codes = lambda: self.country_ids().keys()
 
     # Filters -----------------------------------------------------------------------------
     def filter_nothing(self, queryset, name, value):
@@ -166,6 +202,10 @@ class InstrumentFilterSet(django_filters.FilterSet):
 
     @extend_schema_field(CODE_LIST)
     def filter_country(self, queryset, name, value):
+        return queryset.filter(open_to(self.country_ids()[code] for code in value))
+
+    @extend_schema_field(CODE_LIST)
+    def filter_origin_country(self, queryset, name, value):
         return queryset.filter(country_id__in=[self.country_ids()[code] for code in value])
 
     @extend_schema_field(CODE_LIST)
@@ -211,9 +251,20 @@ class InstrumentFilterSet(django_filters.FilterSet):
     def filter_synthetic(self, queryset, name, value):
         return queryset
 
+    def hidden_ids(self) -> set[int]:
+        """The results this person dismissed (left out unless show_dismissed)."""
+        if not hasattr(self, "_hidden"):
+            self._hidden: set[int] = set()
+            if self.request is not None and not self.form.cleaned_data.get("show_dismissed"):
+                for hook in HIDDEN_FOR:
+                    self._hidden |= hook(self.request)
+        return self._hidden
+
     def filter_queryset(self, queryset, *, skip: tuple[str, ...] = ()):
         if not self.form.cleaned_data.get("include_synthetic"):
             queryset = queryset.real()
+        if self.hidden_ids():
+            queryset = queryset.exclude(pk__in=self.hidden_ids())
         for name, value in self.form.cleaned_data.items():
             if name in skip:
                 continue
@@ -256,6 +307,39 @@ class InstrumentFilterSet(django_filters.FilterSet):
             )
         return queryset.order_by(complete_first, ordering, "pk")
 
+    # The index -----------------------------------------------------------------------------
+    def indexed(self):
+        """(index, result ids, text terms) from the process's search index, or None when the
+        index is off or being rebuilt (then the ORM filter answers)."""
+        if not hasattr(self, "_indexed"):
+            self._indexed = None
+            if self.is_valid() and (idx := self.search_index()) is not None:
+                result, found = index.matches(
+                    idx,
+                    self.form.cleaned_data,
+                    self.on,
+                    self.chosen_statuses,
+                    self.feature_ids(),
+                    self.country_ids(),
+                    hidden=self.hidden_ids(),
+                )
+                self._indexed = (idx, result, found)
+        return self._indexed
+
+    def results(self):
+        """The ordered results for a page: the index's answer (SQL fetches only the rows of
+        the page) or, without the index, `qs`."""
+        indexed = self.indexed()
+        if indexed is None:
+            return self.qs
+        idx, result, found = indexed
+        ordering = self.form.cleaned_data.get("ordering") or "relevance"
+        return IndexedResults(
+            self.queryset.all(),
+            lambda: index.ordered_ids(idx, result, ordering, found),
+            len(result),
+        )
+
     # Facets --------------------------------------------------------------------------------
     def facet_counts(self) -> dict[str, Counter]:
         """For each facet value, how many results ticking it would give.
@@ -269,6 +353,27 @@ class InstrumentFilterSet(django_filters.FilterSet):
         self.total = 0
         if not self.is_valid():
             return {name: Counter() for name in FACETS}
+        if (indexed := self.indexed()) is not None:
+            codes = {pk: code for code, pk in self.country_ids().items()}
+            counts, self.total, present, _ = index.facet_counts(
+                indexed[0],
+                self.form.cleaned_data,
+                self.on,
+                self.chosen_statuses,
+                self.feature_ids(),
+                self.country_ids(),
+                codes,
+                hidden=self.hidden_ids(),
+            )
+            chosen = set(self.form.cleaned_data.get("country") or [])
+            self.country_labels = {code: code for code in chosen}
+            self.country_labels.update({code: indexed[0].country_labels[code] for code in present})
+            return counts
+        return self.orm_facet_counts()
+
+    def orm_facet_counts(self) -> dict[str, Counter]:
+        self.country_labels = {}
+        self.total = 0
 
         # origin, kind, country and status in one grouped query over the results without
         # those four filters; each facet then applies the other three selections in Python.
@@ -276,7 +381,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
         base = self.filter_queryset(self.queryset.all(), skip=scalar).order_by()
         groups = list(
             base.with_status(self.on)
-            .values("origin", "kind", "country__code", "country__label", "status")
+            .values("origin", "cover_level", "kind", "country__code", "country__label", "status")
             .annotate(n=Count("pk"))
         )
         data = self.form.cleaned_data
@@ -286,16 +391,25 @@ class InstrumentFilterSet(django_filters.FilterSet):
             "country": set(data.get("country") or []),
             "status": self.chosen_statuses,
         }
-        field_of = {
-            "origin": "origin",
-            "kind": "kind",
-            "country": "country__code",
-            "status": "status",
-        }
+        field_of = {"origin": "origin", "kind": "kind", "status": "status"}
+        codes = {g["country__code"] for g in groups if g["country__code"]} | chosen["country"]
+
+        def open_from(group) -> set:
+            """The countries whose applicants the group's instruments are open to."""
+            if group["country__code"] is None or not index.is_restricted(
+                group["origin"], group["cover_level"]
+            ):
+                return codes
+            return {group["country__code"]}
 
         def passes(group, facet):
             return all(
-                not chosen[other] or group[field_of[other]] in chosen[other]
+                not chosen[other]
+                or (
+                    open_from(group) & chosen[other]
+                    if other == "country"
+                    else group[field_of[other]] in chosen[other]
+                )
                 for other in scalar
                 if other != facet
             )
@@ -305,7 +419,9 @@ class InstrumentFilterSet(django_filters.FilterSet):
             counts[facet] = Counter()
             for group in groups:
                 if passes(group, facet):
-                    counts[facet][group[field_of[facet]]] += group["n"]
+                    values = open_from(group) if facet == "country" else [group[field_of[facet]]]
+                    for value in values:
+                        counts[facet][value] += group["n"]
         counts["status"]["all"] = sum(counts["status"].values())
         # The number of results itself, from the same groups: no separate COUNT query.
         self.total = sum(g["n"] for g in groups if passes(g, None))
@@ -339,6 +455,71 @@ def collapse_incomplete_groups(queryset):
     )
     firsts = list(firsts)
     return queryset.filter(Q(incomplete_at_source=False) | Q(source_group="") | Q(pk__in=firsts))
+
+
+def open_to(country_ids) -> Q:
+    """Instruments open to applicants from any of the countries: those not restricted to
+    their country (international, EU-wide), those whose country is not recorded, and the
+    national and regional ones of those countries — the rule matching applies."""
+    restricted = Q(origin=Instrument.Origin.NATIONAL) | Q(cover_level__in=index.RESTRICTED_COVER)
+    return ~restricted | Q(country__isnull=True) | Q(country_id__in=list(country_ids))
+
+
+class IndexedResults:
+    """The results of the index in their order, for Django's and DRF's paginators: counts
+    without SQL, and a slice is one query for the rows of the page (with the base queryset's
+    select_related / prefetch_related)."""
+
+    ordered = True
+
+    def __init__(self, queryset, ids, total: int):
+        self.queryset, self._ids, self.total = queryset, ids, total
+
+    @functools.cached_property
+    def _ordered(self):
+        return self._ids()
+
+    @property
+    def ids(self):
+        return self._ordered[0]
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def _rebase(self, queryset):
+        return IndexedResults(queryset, self._ids, self.total)
+
+    def select_related(self, *fields):
+        return self._rebase(self.queryset.select_related(*fields))
+
+    def prefetch_related(self, *lookups):
+        return self._rebase(self.queryset.prefetch_related(*lookups))
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        page = [int(pk) for pk in self.ids[key]]
+        scores = self._ordered[1]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=page).order_by()}
+        if scores is not None:
+            for pk, score in zip(page, scores[key], strict=True):
+                if pk in rows:
+                    rows[pk].search_rank = float(score)
+        return [rows[pk] for pk in page if pk in rows]
+
+    def __iter__(self):
+        step = 1000
+        for start in range(0, self.total, step):
+            yield from self[start : start + step]
+
+    def values_list(self, *fields, flat=False):
+        # For callers that want the ids in order (tests, exports of ids).
+        if fields == ("pk",) and flat:
+            return [int(pk) for pk in self.ids]
+        raise NotImplementedError(fields)
 
 
 def _count_by_feature(queryset) -> Counter:

@@ -518,6 +518,7 @@ __all__ = [
     "CURRENT_STATUSES",
     "Deadline",
     "Instrument",
+    "SearchVersion",
     "Status",
     "StrategicDocument",
     "identifier_key",
@@ -527,3 +528,17 @@ __all__ = [
     "status_of",
     "work_programme_year",
 ]
+
+
+class SearchVersion(models.Model):
+    """One row whose token changes with every write to instruments, their features or their
+    deadlines (database triggers, `funding.index.ensure_triggers`): each server process
+    compares it with the token its search index was built at, so a write made by any
+    process, an import or the expiry job is seen by the next request everywhere. A random
+    token rather than a counter: a rolled-back transaction puts back an old value, which a
+    counter would then reuse for different data."""
+
+    token = models.CharField(max_length=40, default="0")
+
+    def __str__(self) -> str:
+        return self.token

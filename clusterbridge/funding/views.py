@@ -152,7 +152,7 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         ),
         Facet(
             "country",
-            "Country",
+            "Open to applicants from",
             options(countries, counts["country"], data.get("country") or []),
             long=True,
             empty_text="No national instrument among these results.",
@@ -194,9 +194,9 @@ def _search_panel(request, filterset, counts, data, chosen_countries) -> FilterP
         label="Filter funding instruments",
         noun=("instrument", "instruments"),
         errors=field_errors(form),
-        count=lambda query: InstrumentFilterSet(
-            query, request=request, group_incomplete=True
-        ).qs.count(),
+        count=lambda query: (
+            InstrumentFilterSet(query, request=request, group_incomplete=True).results().count()
+        ),
         defaults={**DEFAULTS, "page_size": str(PAGE_SIZES[0])},
     )
 
@@ -207,7 +207,9 @@ def search(request):
     data = filterset.form.cleaned_data if valid else {}
     selected_features = set(data.get("feature") or [])
     paginator = Paginator(
-        filterset.qs.select_related("country").prefetch_related(
+        filterset.results()
+        .select_related("country")
+        .prefetch_related(
             Prefetch("features", queryset=Feature.objects.select_related("category"))
         ),
         _page_size(request),
@@ -231,6 +233,8 @@ def search(request):
         "for_country": for_country,
         "selected_features": selected_features,
         "can_edit": is_editor(request.user),
+        "dismissed_count": len(filterset.hidden_ids()) if valid else 0,
+        "showing_dismissed": bool(data.get("show_dismissed")),
     }
     return render(request, "funding/search.html", context)
 

@@ -21,6 +21,7 @@ def test_it_shows_what_the_person_has_in_every_app(client_for, users):
         "My clusters",
         "My events",
         "Saved searches and alerts",
+        "My shortlist",
         "Benchmarking",
         "Watched calls",
         "My projects",
@@ -76,8 +77,8 @@ def test_the_query_count_does_not_grow_with_what_the_person_has(
 
 def test_an_app_adds_its_panel_through_the_registry(client_for):
     panel = dashboard.Panel(
-        key="test-shortlist",
-        title="My shortlist",
+        key="test-panel",
+        title="My test panel",
         order=60,
         template="accounts/panels/tools.html",
         context=lambda request: (
@@ -88,10 +89,10 @@ def test_an_app_adds_its_panel_through_the_registry(client_for):
     )
     dashboard.register(panel)
     try:
-        assert "My shortlist" in client_for("member").get("/account/").content.decode()
-        assert "My shortlist" not in client_for("editor").get("/account/").content.decode()
+        assert "My test panel" in client_for("member").get("/account/").content.decode()
+        assert "My test panel" not in client_for("editor").get("/account/").content.decode()
     finally:
-        dashboard._panels.pop("test-shortlist")
+        dashboard._panels.pop("test-panel")
 
 
 def test_it_needs_a_signed_in_person(client):

@@ -51,7 +51,15 @@ def test_search_by_text_feature_and_country(calls, day):
         assert names(sources.search_instruments("?q=zephyr&feature=T1&feature=D2")) == {
             "Zephyr AI Lithuania"
         }
-        assert names(sources.search_instruments("q=zephyr&country=ES")) == {"Zephyr AI Spain"}
+        # country: open to applicants from Spain (its own and the international ones).
+        assert names(sources.search_instruments("q=zephyr&country=ES")) == {
+            "Zephyr AI Spain",
+            "Zephyr AI Europe",
+            "Zephyr drones",
+        }
+        assert names(sources.search_instruments("q=zephyr&origin_country=ES")) == {
+            "Zephyr AI Spain"
+        }
 
 
 def test_search_names_unknown_codes(calls):

@@ -137,7 +137,7 @@ def test_an_empty_search_says_which_filter_emptied_it_and_links_without_it(clien
     response = client.get("/funding/", {"q": "quokka", "country": "DK", "feature": "T2"})
     html = response.content.decode()
     assert "No instrument matches all these filters." in html
-    assert "Without “Country: Denmark”: 1 instrument</a>" in html
+    assert "Without “Open to applicants from: Denmark”: 1 instrument</a>" in html
     assert "Without “Techniques: Blockchain”: 1 instrument</a>" in html
     assert 'href="/funding/?q=quokka&amp;feature=T2"' in html
     # Nothing to save or download.

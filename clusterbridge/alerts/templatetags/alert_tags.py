@@ -47,3 +47,19 @@ def profile_alert_url(features, country=None, name: str = "") -> str:
     if name:
         params.append(("name", name))
     return reverse("alerts:create") + "?" + urlencode(params)
+
+
+@register.simple_tag(takes_context=True)
+def shortlist_state(context, instrument) -> dict:
+    """Whether the person shortlisted / dismissed the instrument (one query per page)."""
+    from clusterbridge.alerts.shortlist import state
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"signed_in": False}
+    found = state(request)
+    return {
+        "signed_in": True,
+        "shortlisted": instrument.pk in found["shortlisted"],
+        "dismissed": instrument.pk in found["dismissed"],
+    }

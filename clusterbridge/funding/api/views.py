@@ -1,4 +1,6 @@
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
@@ -31,7 +33,12 @@ class InstrumentViewSet(VersionedMixin, viewsets.ModelViewSet):
         # closed or synthetic instrument can still be read, edited and deleted by its id.
         if self.action != "list":
             return queryset
-        return super().filter_queryset(queryset)
+        # The same FilterSet as DjangoFilterBackend builds; its results come from the search
+        # index (SQL fetches only the page), or from the ORM while the index is rebuilt.
+        filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.results()
 
 
 @extend_schema_view(**versioned_schema(StrategicDocumentSerializer))

@@ -1,0 +1,580 @@
+"""The funding search's inverted index: one per server process, answering the filters and
+facet counts of `InstrumentFilterSet` from bitmaps (pyroaring), so SQL only fetches the page
+of rows. docs/decisions.md ("Funding search: an inverted index per process") says why.
+
+What it holds, for the live (not deleted) instruments:
+- a bitmap per feature, country, origin, kind, synthetic flag and status bucket;
+- the deadlines as sorted arrays (a deadline window is a slice), the budgets as an array;
+- for each sort order of the search, every instrument's rank, read from the database with
+  the filter set's own ORDER BY (so ties and collation are the database's);
+- per word of the search texts (the very text the database's full-text index holds), the
+  instruments having it, having it more than once, and having it in the name: a query word
+  is a prefix (FTS5's "word"*, tsquery's word:*), a sorted vocabulary gives its range.
+
+Freshness: `SearchVersion.token` changes with every write (triggers on the instrument,
+feature and deadline tables). Each request reads it (one small query); an index built at
+another token is not used. The new one is built in this request (`SEARCH_INDEX_BACKGROUND`
+false, as in tests) or in a background thread while this request is answered by the ORM
+filter itself — correct, only slower.
+
+Statuses come from the one status rule of the model (`funding.models.status_of`, which
+`Instrument.status_on` and the database conditions follow), applied once per distinct
+combination of the fields it reads, for the day asked.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import inspect
+import itertools
+import re
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from pyroaring import BitMap
+
+from clusterbridge.core.search import fold, terms
+from clusterbridge.funding.models import Deadline, Instrument, status_of, today
+from clusterbridge.taxonomy.models import Country, Feature
+
+# The fields the status rule (`status_of`) reads; the index groups instruments by them.
+STATUS_FIELDS = tuple(name for name in inspect.signature(status_of).parameters if name != "on")
+
+# Sort orders of the search, as the filter set names them, and their ORDER BY.
+SOONEST = (F("final_deadline").asc(nulls_last=True), "name", "pk")
+ORDERS = {
+    "deadline": SOONEST,
+    "-deadline": (F("final_deadline").desc(nulls_last=True), "name", "pk"),
+    "name": ("name", "pk"),
+    "-name": ("-name", "pk"),
+}
+# Free-text words whose matches are kept (least recently used go first).
+TERM_CACHE_SIZE = 256
+
+# A word as FTS5's unicode61 tokenizer sees one: letters and digits (the text is folded).
+TOKEN = re.compile(r"[^\W_]+")
+
+TABLES = (
+    "funding_instrument",
+    "funding_instrument_features",
+    "funding_deadline",
+    "taxonomy_feature",
+    "taxonomy_country",
+)
+
+
+RESTRICTED_COVER = (Instrument.CoverLevel.NATIONAL, Instrument.CoverLevel.REGIONAL)
+
+
+def is_restricted(origin: str, cover_level: str) -> bool:
+    """National and regional instruments are for applicants of their own country
+    (`Instrument.is_country_specific`, matching's country rule)."""
+    return origin == Instrument.Origin.NATIONAL or cover_level in RESTRICTED_COVER
+
+
+def _bitmap(ids) -> BitMap:
+    return BitMap(np.asarray(ids, dtype=np.uint32))
+
+
+def _union(bitmaps) -> BitMap:
+    return BitMap.union(*bitmaps) if bitmaps else BitMap()
+
+
+@dataclass
+class Term:
+    """The instruments having a word starting with a query word: anywhere, more than once,
+    in the name."""
+
+    ids: BitMap
+    repeated: BitMap
+    in_name: BitMap
+
+
+@dataclass
+class Words:
+    """The words of every instrument's search text, sorted, with their bitmaps."""
+
+    vocabulary: list[str]
+    anywhere: list[BitMap]
+    repeated: list[BitMap]
+    in_name: list[BitMap]
+
+
+@dataclass
+class Index:
+    token: str
+    universe: BitMap
+    synthetic: BitMap
+    origin: dict[str, BitMap]
+    kind: dict[str, BitMap]
+    country: dict[int | None, BitMap]
+    unrestricted: BitMap  # open to applicants from every country (not national/regional)
+    feature: dict[int, BitMap]
+    status_groups: list[tuple[tuple, BitMap]]
+    deadline_days: np.ndarray  # sorted ordinals
+    deadline_ids: np.ndarray  # the instrument of each
+    budget_ids: np.ndarray
+    budgets: np.ndarray  # float, NaN where not stated
+    ranks: dict[str, np.ndarray]  # order → rank, indexed by instrument id
+    words: Words
+    feature_codes: dict[str, int]  # the live taxonomy, code → id
+    country_codes: dict[str, int]
+    country_labels: dict[str, str]
+    built_in: float = 0.0
+    _status: dict = field(default_factory=dict)
+    _terms: OrderedDict = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # Statuses ------------------------------------------------------------------------------
+    def status(self, on: datetime.date) -> dict[str, BitMap]:
+        """Status → ids on the day, from the model's own status rule."""
+        if on not in self._status:
+            buckets: dict[str, list[BitMap]] = {}
+            for values, ids in self.status_groups:
+                # The model's own rule, once per distinct combination of the facts it reads.
+                status = status_of(on=on, **dict(zip(STATUS_FIELDS, values, strict=True)))
+                buckets.setdefault(status, []).append(ids)
+            self._status = {on: {status: _union(parts) for status, parts in buckets.items()}}
+        return self._status[on]
+
+    # Free text -----------------------------------------------------------------------------
+    def term(self, word: str) -> Term:
+        """Every word of the texts starting with `word` (FTS5's "word"*, tsquery's word:*)."""
+        with self._lock:
+            if word in self._terms:
+                self._terms.move_to_end(word)
+                return self._terms[word]
+        vocabulary = self.words.vocabulary
+        lo = bisect.bisect_left(vocabulary, word)
+        hi = bisect.bisect_left(vocabulary, word[:-1] + chr(ord(word[-1]) + 1))
+        found = Term(
+            _union(self.words.anywhere[lo:hi]),
+            _union(self.words.repeated[lo:hi]),
+            _union(self.words.in_name[lo:hi]),
+        )
+        with self._lock:
+            self._terms[word] = found
+            while len(self._terms) > TERM_CACHE_SIZE:
+                self._terms.popitem(last=False)
+        return found
+
+    def text(self, query: str) -> tuple[BitMap, list[Term]]:
+        """Instruments with every word of the query as a word prefix."""
+        words = [part for word in terms(query) for part in TOKEN.findall(word)]
+        found = [self.term(word) for word in words]
+        if not found:
+            return BitMap(), []
+        return BitMap.intersection(*[t.ids for t in found]), found
+
+    # Filters -------------------------------------------------------------------------------
+    def deadline_window(self, after, before) -> BitMap:
+        lo = 0 if after is None else np.searchsorted(self.deadline_days, after.toordinal(), "left")
+        hi = (
+            len(self.deadline_days)
+            if before is None
+            else np.searchsorted(self.deadline_days, before.toordinal(), "right")
+        )
+        return _bitmap(self.deadline_ids[lo:hi])
+
+    def budget(self, low=None, high=None) -> BitMap:
+        mask = ~np.isnan(self.budgets)
+        if low is not None:
+            mask &= self.budgets >= float(low)
+        if high is not None:
+            mask &= self.budgets <= float(high)
+        return _bitmap(self.budget_ids[mask])
+
+    def open_to(self, country_ids) -> BitMap:
+        """Open to applicants from any of the countries (`filtersets.open_to`)."""
+        return _union(
+            [self.unrestricted, self.country.get(None, BitMap())]
+            + [self.country.get(pk, BitMap()) for pk in country_ids]
+        )
+
+    def memory(self) -> int:
+        """Bytes held by the bitmaps (their serialized size, close to the memory they use)
+        and the arrays: an estimate for the bench."""
+        bitmaps = [self.universe, self.synthetic]
+        for group in (self.origin, self.kind, self.country, self.feature):
+            bitmaps += group.values()
+        bitmaps += [ids for _, ids in self.status_groups]
+        arrays = [self.deadline_days, self.deadline_ids, self.budget_ids, self.budgets]
+        arrays += self.ranks.values()
+        for term in self._terms.values():
+            bitmaps += [term.ids, term.repeated, term.in_name]
+        bitmaps += self.words.anywhere + self.words.repeated + self.words.in_name
+        return sum(len(b.serialize()) for b in bitmaps) + sum(a.nbytes for a in arrays)
+
+
+# Building ----------------------------------------------------------------------------------
+def read_token() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM funding_searchversion ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def build() -> Index:
+    started = time.perf_counter()
+    token = read_token()
+    live = Instrument.objects.order_by()
+    columns = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount", "cover_level")
+    rows = list(live.values_list(*columns, *STATUS_FIELDS))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    universe = _bitmap(ids)
+    by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
+    status_groups: dict[tuple, list[int]] = {}
+    synthetic, budget_ids, budgets, unrestricted = [], [], [], []
+    for row in rows:
+        if not is_restricted(row[1], row[6]):
+            unrestricted.append(row[0])
+        pk = row[0]
+        by["origin"].setdefault(row[1], []).append(pk)
+        by["kind"].setdefault(row[2], []).append(pk)
+        by["country"].setdefault(row[3], []).append(pk)
+        if row[4]:
+            synthetic.append(pk)
+        if row[5] is not None:
+            budget_ids.append(pk)
+            budgets.append(float(row[5]))
+        status_groups.setdefault(row[7:], []).append(pk)
+    del rows
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT instrument_id, feature_id FROM funding_instrument_features")
+        pairs = np.array(cursor.fetchall() or np.empty((0, 2)), dtype=np.int64).reshape(-1, 2)
+    feature = {}
+    if len(pairs):
+        pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
+        features, starts = np.unique(pairs[:, 1], return_index=True)
+        for feature_id, chunk in zip(features, np.split(pairs[:, 0], starts[1:]), strict=True):
+            feature[int(feature_id)] = _bitmap(chunk) & universe
+    deadlines = np.array(
+        [(d.toordinal(), i) for i, d in Deadline.objects.values_list("instrument_id", "date")]
+        or np.empty((0, 2)),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    deadlines = deadlines[np.argsort(deadlines[:, 0], kind="stable")]
+    top = int(ids.max()) + 1 if len(ids) else 1
+    words = _words(live)
+    ranks = {}
+    for name, order in ORDERS.items():
+        ordered = np.fromiter(
+            live.order_by(*order).values_list("pk", flat=True).iterator(chunk_size=20000),
+            dtype=np.int64,
+            count=len(ids),
+        )
+        rank = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
+        rank[ordered] = np.arange(len(ordered), dtype=np.int32)
+        ranks[name] = rank
+    built = Index(
+        token=token,
+        universe=universe,
+        synthetic=_bitmap(synthetic),
+        origin={k: _bitmap(v) for k, v in by["origin"].items()},
+        kind={k: _bitmap(v) for k, v in by["kind"].items()},
+        country={k: _bitmap(v) for k, v in by["country"].items()},
+        unrestricted=_bitmap(unrestricted),
+        feature=feature,
+        status_groups=[(values, _bitmap(pks)) for values, pks in status_groups.items()],
+        deadline_days=deadlines[:, 0].copy(),
+        deadline_ids=deadlines[:, 1].copy(),
+        budget_ids=np.array(budget_ids, dtype=np.int64),
+        budgets=np.array(budgets, dtype=np.float64),
+        ranks=ranks,
+        words=words,
+        feature_codes=dict(Feature.objects.values_list("code", "id")),
+        country_codes=dict(Country.objects.values_list("code", "id")),
+        country_labels=dict(Country.objects.values_list("code", "label")),
+    )
+    built.status(today())  # today's buckets, before the first request needs them
+    built.built_in = time.perf_counter() - started
+    return built
+
+
+def _words(live, chunk: int = 20000) -> Words:
+    """The word index of the search texts (the text the database's full-text index holds),
+    built in chunks so that no list of every (word, instrument) pair is ever held."""
+    anywhere: dict[str, BitMap] = {}
+    repeated: dict[str, BitMap] = {}
+    in_name: dict[str, BitMap] = {}
+    rows = live.order_by("pk").values_list("pk", "name", "search_text").iterator(chunk)
+    while True:
+        batch = list(itertools.islice(rows, chunk))
+        if not batch:
+            break
+        part: tuple[dict, dict, dict] = ({}, {}, {})
+        for pk, name, text in batch:
+            counts = Counter(TOKEN.findall(text))
+            for word, n in counts.items():
+                part[0].setdefault(word, []).append(pk)
+                if n > 1:
+                    part[1].setdefault(word, []).append(pk)
+            for word in set(TOKEN.findall(fold(name))):
+                part[2].setdefault(word, []).append(pk)
+        for target, found in zip((anywhere, repeated, in_name), part, strict=True):
+            for word, pks in found.items():
+                if word in target:
+                    target[word] |= _bitmap(pks)
+                else:
+                    target[word] = _bitmap(pks)
+    vocabulary = sorted(anywhere)
+    return Words(
+        vocabulary,
+        [anywhere[w] for w in vocabulary],
+        [repeated.get(w, BitMap()) for w in vocabulary],
+        [in_name.get(w, BitMap()) for w in vocabulary],
+    )
+
+
+# The process's index ------------------------------------------------------------------------
+_current: Index | None = None
+_building = threading.Lock()
+
+
+def reset() -> None:
+    global _current
+    _current = None
+
+
+def enabled() -> bool:
+    return getattr(settings, "SEARCH_INDEX", True)
+
+
+def current() -> Index | None:
+    """The index for the data as this request's connection sees it, or None when it is
+    being rebuilt in the background (the caller then uses the ORM filter)."""
+    global _current
+    if not enabled():
+        return None
+    token = read_token()
+    index = _current
+    if index is not None and index.token == token:
+        return index
+    if index is None or not getattr(settings, "SEARCH_INDEX_BACKGROUND", False):
+        with _building:
+            if _current is None or _current.token != token:
+                _current = build()
+            return _current if _current.token == token else None
+    if _building.acquire(blocking=False):
+        threading.Thread(target=_rebuild_in_background, daemon=True).start()
+    return None
+
+
+def _rebuild_in_background() -> None:
+    global _current
+    from django.db import connections
+
+    try:
+        _current = build()
+    finally:
+        connections.close_all()
+        _building.release()
+
+
+# Answering a filter set ---------------------------------------------------------------------
+def matches(
+    index: Index,
+    data: dict,
+    on: datetime.date,
+    statuses,
+    feature_ids,
+    country_ids,
+    skip=(),
+    hidden=(),
+):
+    """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
+    text terms used (for ranking)."""
+    result = index.universe.copy()
+    found_terms: list[Term] = []
+    if not data.get("include_synthetic"):
+        result -= index.synthetic
+    if hidden:
+        result -= _bitmap(sorted(hidden))
+    if "q" not in skip and terms(data.get("q") or ""):
+        text, found_terms = index.text(data["q"])
+        result &= text
+    if "origin" not in skip and data.get("origin"):
+        result &= _union([index.origin.get(v, BitMap()) for v in data["origin"]])
+    if "kind" not in skip and data.get("kind"):
+        result &= _union([index.kind.get(v, BitMap()) for v in data["kind"]])
+    if "country" not in skip and data.get("country"):
+        result &= index.open_to([country_ids[c] for c in data["country"]])
+    if "origin_country" not in skip and data.get("origin_country"):
+        chosen = [index.country.get(country_ids[c], BitMap()) for c in data["origin_country"]]
+        result &= _union(chosen)
+    if "feature" not in skip and data.get("feature"):
+        chosen = [index.feature.get(feature_ids[c], BitMap()) for c in data["feature"]]
+        if data.get("feature_mode") == "any":
+            result &= _union(chosen)
+        else:
+            for ids in chosen:
+                result &= ids
+    if "status" not in skip and statuses:
+        buckets = index.status(on)
+        result &= _union([buckets.get(status, BitMap()) for status in statuses])
+    after, before = data.get("deadline_after"), data.get("deadline_before")
+    if "deadline_after" not in skip and (after or before):
+        result &= index.deadline_window(after, before)
+    if "budget_min" not in skip and (
+        data.get("budget_min") is not None or data.get("budget_max") is not None
+    ):
+        result &= index.budget(data.get("budget_min"), data.get("budget_max"))
+    return result, found_terms
+
+
+def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
+    """The result ids in the order asked, and with free text their relevance (else None)."""
+    ids = np.array(result.to_array(), dtype=np.int64)
+    score = None
+    if found_terms:
+        # Relevance: per query word, 1 for having it, 1 more for having it more than once,
+        # 2 more for having it in the name.
+        score = np.full(len(ids), float(len(found_terms)))
+        for term in found_terms:
+            for bitmap, weight in ((term.repeated, 1.0), (term.in_name, 2.0)):
+                having = np.array((result & bitmap).to_array(), dtype=np.int64)
+                score[np.searchsorted(ids, having)] += weight
+    if ordering in ORDERS:
+        order = np.argsort(index.ranks[ordering][ids], kind="stable")
+    elif score is None:
+        order = np.argsort(index.ranks["deadline"][ids], kind="stable")
+    else:
+        order = np.lexsort((index.ranks["deadline"][ids], -score))
+    return ids[order], (None if score is None else score[order])
+
+
+def facet_counts(
+    index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes, hidden=()
+):
+    """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
+    scalar = ("origin", "kind", "country", "status")
+    base, _ = matches(
+        index, data, on, statuses, feature_ids, country_ids, skip=scalar, hidden=hidden
+    )
+    buckets = index.status(on)
+    chosen = {
+        "origin": set(data.get("origin") or []),
+        "kind": set(data.get("kind") or []),
+        "country": set(data.get("country") or []),
+        "status": set(statuses),
+    }
+    # The countries counted: those with an instrument of their own among the results, and
+    # the ticked ones; ticking one selects the instruments open to its applicants.
+    present = [
+        country_codes[pk]
+        for pk, bitmap in index.country.items()
+        if pk in country_codes and base.intersection_cardinality(bitmap)
+    ]
+    values = {
+        "origin": index.origin,
+        "kind": index.kind,
+        "country": {
+            code: index.open_to([country_ids[code]]) for code in set(present) | chosen["country"]
+        },
+        "status": buckets,
+    }
+
+    def within(facet) -> BitMap:
+        ids = base
+        for other in scalar:
+            if other != facet and chosen[other]:
+                ids = ids & _union([values[other].get(v, BitMap()) for v in chosen[other]])
+        return ids
+
+    counts: dict[str, Counter] = {}
+    for facet in scalar:
+        ids = within(facet)
+        counts[facet] = Counter(
+            {
+                value: n
+                for value, bitmap in values[facet].items()
+                if (n := ids.intersection_cardinality(bitmap))
+            }
+        )
+    counts["status"]["all"] = sum(counts["status"].values())
+    everything = within(None)
+    total = len(everything)
+    mode_any = data.get("feature_mode") == "any"
+    feature_base = (
+        matches(
+            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), hidden=hidden
+        )[0]
+        if mode_any
+        else everything
+    )
+    code_of = {v: k for k, v in feature_ids.items()}
+    counts["feature"] = Counter(
+        {
+            code_of[fid]: n
+            for fid, bitmap in index.feature.items()
+            if fid in code_of and (n := feature_base.intersection_cardinality(bitmap))
+        }
+    )
+    ticked = set(data.get("feature") or [])
+    if mode_any and ticked:
+        outside = feature_base - _union(
+            [index.feature.get(feature_ids[c], BitMap()) for c in ticked]
+        )
+        for code in set(counts["feature"]) - ticked:
+            counts["feature"][code] = total + outside.intersection_cardinality(
+                index.feature[feature_ids[code]]
+            )
+    return counts, total, present, everything
+
+
+# Freshness: the triggers that change the token ---------------------------------------------
+def _sqlite_triggers() -> list[str]:
+    statements = []
+    bump = "UPDATE funding_searchversion SET token = lower(hex(randomblob(8)));"
+    for table in TABLES:
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_search_{op.lower()} AFTER {op} ON {table} "
+                f"BEGIN {bump} END"
+            )
+    return statements
+
+
+def _postgres_triggers() -> list[str]:
+    statements = [
+        "CREATE OR REPLACE FUNCTION funding_search_bump() RETURNS trigger AS $$ BEGIN "
+        "UPDATE funding_searchversion SET token = md5(random()::text || clock_timestamp()::text);"
+        " RETURN NULL; END $$ LANGUAGE plpgsql"
+    ]
+    for table in TABLES:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
+            f"CREATE TRIGGER {table}_search AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION funding_search_bump()",
+        ]
+    return statements
+
+
+def ensure_triggers(using: str = "default", **kwargs) -> None:
+    """Create the version row and its triggers (after every migrate: SQLite drops a table's
+    triggers when a migration rebuilds the table)."""
+    from django.db import connections
+
+    db = connections[using]
+    if "funding_searchversion" not in db.introspection.table_names():
+        return
+    tables = set(db.introspection.table_names())
+    with db.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM funding_searchversion")
+        if cursor.fetchone()[0] == 0:
+            cursor.execute("INSERT INTO funding_searchversion (token) VALUES ('initial')")
+        statements = _sqlite_triggers() if db.vendor == "sqlite" else _postgres_triggers()
+        for statement in statements:
+            if any(f" ON {t}" in statement and t not in tables for t in TABLES):
+                continue
+            cursor.execute(statement)
+
+
+__all__ = ["Index", "build", "current", "ensure_triggers", "facet_counts", "matches", "reset"]
