@@ -294,3 +294,16 @@ def test_registration_through_the_page_and_the_api(client_for, api_client_for, u
     assert len(mine) == 1  # only one's own
     assert api.delete(f"/api/v1/registrations/{mine[0]['id']}/").status_code == 204
     assert Registration.objects.get(user=users["editor"]).status == "cancelled"
+
+
+def test_the_confirmation_mail_carries_the_event_ics(event, person, mailoutbox):
+    from clusterbridge.notifications.services import send_due
+
+    user, _ = person("ann")
+    services.register_for(event, user, answers=ANSWERS)
+    send_due()
+    [message] = [m for m in mailoutbox if user.email in m.to]
+    [(name, content, kind)] = message.attachments
+    assert (name, kind) == ("invite.ics", "text/calendar")
+    entry = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(entry["summary"]) == event.title and entry["dtstart"].dt == event.start
