@@ -297,6 +297,11 @@ def send_request(sender: Participant, receiver: Participant, user, message: str 
     ):
         raise ValidationError("There is already a request between you and this person.")
     meeting = MeetingRequest.all_objects.filter(sender=sender, receiver=receiver).first()
+    if meeting is not None and meeting.cancelled_by_id == user.pk:
+        # Asking, withdrawing and asking again would mail the other side each time.
+        raise ValidationError(
+            "You withdrew your request to this person; they can still ask you to meet."
+        )
     meeting = meeting or MeetingRequest(event=event, sender=sender, receiver=receiver)
     meeting.message = (message or "").strip()
     meeting.status = RequestStatus.PENDING

@@ -307,3 +307,13 @@ def test_the_confirmation_mail_carries_the_event_ics(event, person, mailoutbox):
     assert (name, kind) == ("invite.ics", "text/calendar")
     entry = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
     assert str(entry["summary"]) == event.title and entry["dtstart"].dt == event.start
+
+
+def test_an_organiser_reverts_an_edit_from_the_history(client_for, manager, event):
+    services.events.update(event, manager, {"title": "A wrong title"})
+    change = history_of(event).order_by("-pk").first()
+    response = client_for("manager").post(f"/history/{change.pk}/revert/")
+    assert response.status_code in (302, 303)
+    event.refresh_from_db()
+    assert event.title == "Wind energy brokerage"
+    assert client_for("member").post(f"/history/{change.pk}/revert/").status_code == 403

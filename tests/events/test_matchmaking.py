@@ -87,6 +87,14 @@ def test_pending_requests_are_limited_and_duplicates_refused(event, registered):
         matchmaking.send_request(ann, others[3], others[3].user)  # not from one's own profile
 
 
+def test_asking_again_after_withdrawing_is_refused(registered):
+    ann, ben = registered("ann"), registered("ben")
+    matchmaking.cancel(matchmaking.send_request(ann, ben, ann.user), ann.user)
+    with pytest.raises(ValidationError, match="withdrew"):
+        matchmaking.send_request(ann, ben, ann.user)
+    assert matchmaking.send_request(ben, ann, ben.user).status == "pending"
+
+
 def test_decline(registered):
     ann, ben = registered("ann"), registered("ben")
     request = matchmaking.send_request(ann, ben, ann.user)
