@@ -117,3 +117,26 @@ def test_participant_journey_from_registration_to_agenda(browser, live_server, b
     assert not problems, problems
     context.close()
     assert event.registrations.count() == 2
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_organiser_pages_fit_the_screen(browser, live_server, brokerage, viewport):
+    event = brokerage
+    context, page, problems = open_context(browser, live_server, viewport)
+    sign_in(page, "mona")
+    for url, name in (
+        ("/events/new/", "form"),
+        (f"/events/{event.slug}/edit/", "edit"),
+        (f"/events/{event.slug}/dashboard/", "dashboard"),
+    ):
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert no_sideways_scroll(page), url
+        assert_policy_intact(response, page)
+        _shot(page, f"organiser-{name}-{viewport['width']}")
+    page.get_by_role("button", name="Optimise the agenda").click()
+    expect(
+        page.get_by_text(re.compile(r"meetings placed \(at most \d+ possible\)"))
+    ).to_be_visible()
+    assert not problems, problems
+    context.close()
