@@ -18,6 +18,7 @@ def test_it_shows_what_the_person_has_in_every_app(client_for, users):
     assert titles == [
         "My organisations",
         "My clusters",
+        "My events",
         "Saved searches and alerts",
         "Watched calls",
         "My projects",
@@ -62,7 +63,7 @@ def test_the_query_count_does_not_grow_with_what_the_person_has(
     with CaptureQueriesContext(connection) as few:
         client.get("/account/")
     give_a_bit_of_everything(users["member"], users["admin"], n=4)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):  # + the events panel
         client.get("/account/")
     with CaptureQueriesContext(connection) as many:
         client.get("/account/")
