@@ -21,21 +21,26 @@ def panel_context(request: HttpRequest) -> dict | None:
         .select_related("event")
         .order_by("event__start")[:10]
     )
-    meetings = list(
+    if not registrations:
+        # Meetings need a seat at an upcoming event: nothing more to read.
+        return {"registrations": [], "meetings": [], "waiting": 0}
+    # Next meetings and requests waiting for my answer, in one query.
+    rows = list(
         MeetingRequest.objects.filter(
-            Q(sender__user=user) | Q(receiver__user=user),
-            status=MeetingRequest.Status.ACCEPTED,
-            slot__isnull=False,
-            slot__end__gte=now,
+            Q(
+                Q(sender__user=user) | Q(receiver__user=user),
+                status=MeetingRequest.Status.ACCEPTED,
+                slot__end__gte=now,
+            )
+            | Q(receiver__user=user, status=MeetingRequest.Status.PENDING, event__end__gte=now)
         )
         .select_related("slot", "event", "sender", "receiver")
-        .order_by("slot__start")[:10]
+        .order_by("slot__start", "pk")
     )
+    meetings = [m for m in rows if m.status == MeetingRequest.Status.ACCEPTED][:10]
+    waiting = len(rows) - len([m for m in rows if m.status == MeetingRequest.Status.ACCEPTED])
     for meeting in meetings:
         meeting.other = meeting.receiver if meeting.sender.user_id == user.pk else meeting.sender
-    waiting = MeetingRequest.objects.filter(
-        receiver__user=user, status=MeetingRequest.Status.PENDING, event__end__gte=now
-    ).count()
     return {"registrations": registrations, "meetings": meetings, "waiting": waiting}
 
 

@@ -95,6 +95,7 @@ class ParticipantFilterSet(django_filters.FilterSet):
         choices=[("offers", "Offers it"), ("seeks", "Seeks it")],
         method="filter_nothing",
         label="Feature offered or sought",
+        empty_label="Offered or sought",
     )
 
     class Meta:

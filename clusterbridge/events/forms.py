@@ -122,7 +122,19 @@ class EventForm(VersionedFormMixin, forms.ModelForm):
                     "meeting_sessions", f"Line {number}: write it as 2026-03-10 09:00-12:30."
                 )
                 continue
-            data["session_list"].append((to_utc(start, zone), to_utc(end, zone)))
+            start, end = to_utc(start, zone), to_utc(end, zone)
+            if end <= start:
+                self.add_error(
+                    "meeting_sessions", f"Line {number}: the session ends before it starts."
+                )
+            elif (
+                data.get("start")
+                and data.get("end")
+                and (start < data["start"] or end > data["end"])
+            ):
+                self.add_error("meeting_sessions", f"Line {number}: outside the event's dates.")
+            else:
+                data["session_list"].append((start, end))
         return data
 
 

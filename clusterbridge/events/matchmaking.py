@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clusterbridge.accounts import roles
 from clusterbridge.core.services import ModelService, register
+from clusterbridge.events import calendars
 from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
 from clusterbridge.notifications.services import absolute, notify
 
@@ -245,6 +246,12 @@ def _meeting_link(meeting: MeetingRequest) -> str:
 
 
 def _tell(meeting: MeetingRequest, recipient_participant: Participant, what: str, text: str):
+    calendar = ""
+    if what in ("accepted", "cancelled"):
+        # The person's updated agenda, as an attachment.
+        calendar = calendars.agenda_ics(
+            meeting.event, recipient_participant, agenda_of(meeting.event, recipient_participant)
+        )
     notify(
         recipient_participant.user,
         kind=f"events.meeting_{what}",
@@ -257,6 +264,7 @@ def _tell(meeting: MeetingRequest, recipient_participant: Participant, what: str
         ),
         url=reverse("events:agenda", args=[meeting.event.slug]),
         urgent=what in ("accepted", "moved", "cancelled"),
+        calendar=calendar,
     )
 
 
@@ -289,6 +297,11 @@ def send_request(sender: Participant, receiver: Participant, user, message: str 
     ):
         raise ValidationError("There is already a request between you and this person.")
     meeting = MeetingRequest.all_objects.filter(sender=sender, receiver=receiver).first()
+    if meeting is not None and meeting.cancelled_by_id == user.pk:
+        # Asking, withdrawing and asking again would mail the other side each time.
+        raise ValidationError(
+            "You withdrew your request to this person; they can still ask you to meet."
+        )
     meeting = meeting or MeetingRequest(event=event, sender=sender, receiver=receiver)
     meeting.message = (message or "").strip()
     meeting.status = RequestStatus.PENDING

@@ -208,6 +208,10 @@ class Event(TrackedModel):
         return value.astimezone(self.tz) if value else None
 
     @property
+    def local_start(self) -> datetime.datetime:
+        return self.local(self.start)
+
+    @property
     def is_online(self) -> bool:
         return bool(self.online_url)
 

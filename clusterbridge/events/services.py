@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clusterbridge.accounts import roles
 from clusterbridge.core.services import ModelService, register
+from clusterbridge.events import calendars
 from clusterbridge.events.models import (
     Event,
     MeetingRequest,
@@ -150,6 +151,7 @@ def _tell(registration: Registration, what: str) -> None:
         body=f"{lead}\n\n{event.title}\n{when}\n{where}\n\nAdd it to your calendar (.ics): {ics}",
         url=event.get_absolute_url(),
         urgent=what != "waiting",
+        calendar="" if what == "waiting" else calendars.event_ics(event),
     )
 
 

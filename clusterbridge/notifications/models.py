@@ -32,6 +32,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True, help_text="Where to act, on this site.")
     # Same key for the same recipient = the same notification (notify is idempotent).
     key = models.CharField(max_length=200)
+    calendar = models.TextField(
+        blank=True, help_text="An iCalendar file (.ics) mailed with it as an attachment."
+    )
     urgent = models.BooleanField(
         default=False, help_text="Mailed at the next run instead of in the digest."
     )

@@ -52,14 +52,19 @@ def notify(
     body: str = "",
     url: str = "",
     urgent: bool = False,
+    calendar: str | bytes = "",
 ) -> Notification | None:
     """Store one notification for `recipient`; the same (recipient, key) is stored once.
 
     Returns the notification, the existing one for that key, or None when there is nobody
-    to tell (no recipient, or an inactive account)."""
+    to tell (no recipient, or an inactive account). `calendar`, an iCalendar file, is mailed
+    as an attachment (an event's or a meeting agenda's .ics)."""
     if recipient is None or not getattr(recipient, "is_active", False):
         return None
+    if isinstance(calendar, bytes):
+        calendar = calendar.decode("utf-8")
     values = {
+        "calendar": calendar,
         "kind": kind,
         "subject": _one_line(subject, 200),
         "body": body,
@@ -146,13 +151,17 @@ def _release(rows: list[Notification]) -> None:
     )
 
 
-def _mail(recipient, subject: str, template: str, context: dict) -> None:
-    EmailMessage(
+def _mail(recipient, subject: str, template: str, context: dict, calendars=()) -> None:
+    message = EmailMessage(
         subject=_one_line(f"[ClusterBridge] {subject}", 200),
         body=render_to_string(template, context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
-    ).send()
+    )
+    for number, calendar in enumerate(calendars, 1):
+        name = "invite.ics" if len(calendars) == 1 else f"invite-{number}.ics"
+        message.attach(name, calendar, "text/calendar")
+    message.send()
 
 
 def _send(rows: list[Notification], now: datetime.datetime, report: SendReport) -> None:
@@ -169,14 +178,16 @@ def _send(rows: list[Notification], now: datetime.datetime, report: SendReport) 
         "inbox_url": absolute(reverse("notifications:inbox")),
     }
     try:
+        calendars = [n.calendar for n in rows if n.calendar]
         if len(rows) == 1:
-            _mail(recipient, rows[0].subject, "notifications/email/one.txt", context)
+            _mail(recipient, rows[0].subject, "notifications/email/one.txt", context, calendars)
         else:
             _mail(
                 recipient,
                 f"{len(rows)} updates for you",
                 "notifications/email/digest.txt",
                 context,
+                calendars,
             )
     except Exception:  # noqa: BLE001 — one failing mail must not stop the others
         logger.exception("Notifications %s could not be mailed", [n.pk for n in rows])

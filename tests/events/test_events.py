@@ -294,3 +294,52 @@ def test_registration_through_the_page_and_the_api(client_for, api_client_for, u
     assert len(mine) == 1  # only one's own
     assert api.delete(f"/api/v1/registrations/{mine[0]['id']}/").status_code == 204
     assert Registration.objects.get(user=users["editor"]).status == "cancelled"
+
+
+def test_the_confirmation_mail_carries_the_event_ics(event, person, mailoutbox):
+    from clusterbridge.notifications.services import send_due
+
+    user, _ = person("ann")
+    services.register_for(event, user, answers=ANSWERS)
+    send_due()
+    [message] = [m for m in mailoutbox if user.email in m.to]
+    [(name, content, kind)] = message.attachments
+    assert (name, kind) == ("invite.ics", "text/calendar")
+    entry = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(entry["summary"]) == event.title and entry["dtstart"].dt == event.start
+
+
+def test_an_organiser_reverts_an_edit_from_the_history(client_for, manager, event):
+    services.events.update(event, manager, {"title": "A wrong title"})
+    change = history_of(event).order_by("-pk").first()
+    response = client_for("manager").post(f"/history/{change.pk}/revert/")
+    assert response.status_code in (302, 303)
+    event.refresh_from_db()
+    assert event.title == "Wind energy brokerage"
+    assert client_for("member").post(f"/history/{change.pk}/revert/").status_code == 403
+
+
+def test_sessions_typed_in_the_form_become_slots_and_bad_ones_save_nothing(client_for, manager):
+    from clusterbridge.clusters.models import Cluster
+
+    values = {
+        "title": "Brokerage day",
+        "kind": "brokerage",
+        "organiser_cluster": Cluster.objects.get(slug="mobile-heights").pk,
+        "venue": "Hall 1",
+        "time_zone": "Europe/Brussels",
+        "start": "2026-06-10T09:00",
+        "end": "2026-06-10T18:00",
+        "max_pending_requests": 10,
+        "meeting_minutes": 30,
+        "tables": 5,
+        "meeting_sessions": "2026-06-10 07:00-08:00",
+    }
+    client = client_for("manager")
+    assert client.post("/events/new/", values).status_code == 400
+    assert not Event.objects.exists()
+    values["meeting_sessions"] = "2026-06-10 10:00-11:00\n2026-06-10 14:00-15:30"
+    assert client.post("/events/new/", values).status_code == 302
+    event = Event.objects.get()
+    starts = [s.start.astimezone(event.tz).strftime("%H:%M") for s in event.slots.all()]
+    assert starts == ["10:00", "10:30", "14:00", "14:30", "15:00"]

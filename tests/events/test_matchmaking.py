@@ -87,6 +87,14 @@ def test_pending_requests_are_limited_and_duplicates_refused(event, registered):
         matchmaking.send_request(ann, others[3], others[3].user)  # not from one's own profile
 
 
+def test_asking_again_after_withdrawing_is_refused(registered):
+    ann, ben = registered("ann"), registered("ben")
+    matchmaking.cancel(matchmaking.send_request(ann, ben, ann.user), ann.user)
+    with pytest.raises(ValidationError, match="withdrew"):
+        matchmaking.send_request(ann, ben, ann.user)
+    assert matchmaking.send_request(ben, ann, ben.user).status == "pending"
+
+
 def test_decline(registered):
     ann, ben = registered("ann"), registered("ben")
     request = matchmaking.send_request(ann, ben, ann.user)
@@ -237,3 +245,19 @@ def test_api_requests_are_ones_own(api_client_for, users, event, registered):
     assert len(agenda) == 1 and agenda[0]["slot_start"]
     other = api_client_for("editor")
     assert other.post(f"/api/v1/meeting-requests/{made.json()['id']}/decline/").status_code == 404
+
+
+def test_acceptance_mails_both_their_updated_agenda(event, registered, mailoutbox):
+    from clusterbridge.notifications.services import send_due
+
+    ann, ben = registered("ann"), registered("ben")
+    meeting = matchmaking.accept(matchmaking.send_request(ann, ben, ann.user), ben.user)
+    mailoutbox.clear()
+    send_due()
+    for person in (ann, ben):
+        [message] = [
+            m for m in mailoutbox if person.user.email in m.to and "Meeting with" in m.subject
+        ]
+        calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
+        [entry] = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("meeting-")]
+        assert entry["dtstart"].dt == meeting.slot.start
