@@ -47,13 +47,15 @@ from clusterbridge.taxonomy.models import Country, Feature
 # The fields the status rule (`status_of`) reads; the index groups instruments by them.
 STATUS_FIELDS = tuple(name for name in inspect.signature(status_of).parameters if name != "on")
 
-# Sort orders of the search, as the filter set names them, and their ORDER BY.
-SOONEST = (F("final_deadline").asc(nulls_last=True), "name", "pk")
+# Sort orders of the search, as the filter set names them, and their ORDER BY. Records
+# incomplete at source come after the complete ones whatever the order (as in the ORM's).
+COMPLETE_FIRST = F("incomplete_at_source").asc()
+SOONEST = (COMPLETE_FIRST, F("final_deadline").asc(nulls_last=True), "name", "pk")
 ORDERS = {
     "deadline": SOONEST,
-    "-deadline": (F("final_deadline").desc(nulls_last=True), "name", "pk"),
-    "name": ("name", "pk"),
-    "-name": ("-name", "pk"),
+    "-deadline": (COMPLETE_FIRST, F("final_deadline").desc(nulls_last=True), "name", "pk"),
+    "name": (COMPLETE_FIRST, "name", "pk"),
+    "-name": (COMPLETE_FIRST, "-name", "pk"),
 }
 # Free-text words whose matches are kept (least recently used go first).
 TERM_CACHE_SIZE = 256
@@ -123,6 +125,8 @@ class Index:
     budget_ids: np.ndarray
     budgets: np.ndarray  # float, NaN where not stated
     ranks: dict[str, np.ndarray]  # order → rank, indexed by instrument id
+    incomplete: BitMap  # incomplete at source: ranked after the complete ones
+    source_groups: dict[str, BitMap]  # programme entry → its records (`source_group`)
     words: Words
     feature_codes: dict[str, int]  # the live taxonomy, code → id
     country_codes: dict[str, int]
@@ -225,14 +229,29 @@ def build() -> Index:
     started = time.perf_counter()
     token = read_token()
     live = Instrument.objects.order_by()
-    columns = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount", "cover_level")
+    columns = (
+        "pk",
+        "origin",
+        "kind",
+        "country_id",
+        "is_synthetic",
+        "budget_amount",
+        "cover_level",
+        "incomplete_at_source",
+        "source_group",
+    )
     rows = list(live.values_list(*columns, *STATUS_FIELDS))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     universe = _bitmap(ids)
     by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
     status_groups: dict[tuple, list[int]] = {}
-    synthetic, budget_ids, budgets, unrestricted = [], [], [], []
+    synthetic, budget_ids, budgets, unrestricted, incomplete = [], [], [], [], []
+    source_groups: dict[str, list[int]] = {}
     for row in rows:
+        if row[7]:
+            incomplete.append(row[0])
+        if row[8]:
+            source_groups.setdefault(row[8], []).append(row[0])
         if not is_restricted(row[1], row[6]):
             unrestricted.append(row[0])
         pk = row[0]
@@ -244,7 +263,7 @@ def build() -> Index:
         if row[5] is not None:
             budget_ids.append(pk)
             budgets.append(float(row[5]))
-        status_groups.setdefault(row[7:], []).append(pk)
+        status_groups.setdefault(row[9:], []).append(pk)
     del rows
     with connection.cursor() as cursor:
         cursor.execute("SELECT instrument_id, feature_id FROM funding_instrument_features")
@@ -288,6 +307,8 @@ def build() -> Index:
         budget_ids=np.array(budget_ids, dtype=np.int64),
         budgets=np.array(budgets, dtype=np.float64),
         ranks=ranks,
+        incomplete=_bitmap(incomplete),
+        source_groups={k: _bitmap(v) for k, v in source_groups.items()},
         words=words,
         feature_codes=dict(Feature.objects.values_list("code", "id")),
         country_codes=dict(Country.objects.values_list("code", "id")),
@@ -388,9 +409,11 @@ def matches(
     country_ids,
     skip=(),
     hidden=(),
+    group=False,
 ):
     """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
-    text terms used (for ranking)."""
+    text terms used (for ranking). With `group`, records incomplete at source that share a
+    programme entry count as one (the lowest id), as `collapse_incomplete_groups` does."""
     result = index.universe.copy()
     found_terms: list[Term] = []
     if not data.get("include_synthetic"):
@@ -426,6 +449,14 @@ def matches(
         data.get("budget_min") is not None or data.get("budget_max") is not None
     ):
         result &= index.budget(data.get("budget_min"), data.get("budget_max"))
+    if data.get("source_group"):
+        result &= index.source_groups.get(data["source_group"], BitMap())
+    elif group:
+        for members in index.source_groups.values():
+            inside = result & members & index.incomplete
+            if len(inside) > 1:
+                result -= inside
+                result.add(inside.min())
     return result, found_terms
 
 
@@ -446,17 +477,29 @@ def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
     elif score is None:
         order = np.argsort(index.ranks["deadline"][ids], kind="stable")
     else:
-        order = np.lexsort((index.ranks["deadline"][ids], -score))
+        last = np.zeros(len(ids), dtype=np.int8)
+        last[
+            np.searchsorted(ids, np.array((result & index.incomplete).to_array(), dtype=np.int64))
+        ] = 1
+        order = np.lexsort((index.ranks["deadline"][ids], -score, last))
     return ids[order], (None if score is None else score[order])
 
 
 def facet_counts(
-    index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes, hidden=()
+    index: Index,
+    data: dict,
+    on,
+    statuses,
+    feature_ids,
+    country_ids,
+    country_codes,
+    hidden=(),
+    group=False,
 ):
     """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
     scalar = ("origin", "kind", "country", "status")
     base, _ = matches(
-        index, data, on, statuses, feature_ids, country_ids, skip=scalar, hidden=hidden
+        index, data, on, statuses, feature_ids, country_ids, skip=scalar, hidden=hidden, group=group
     )
     buckets = index.status(on)
     chosen = {
@@ -504,7 +547,15 @@ def facet_counts(
     mode_any = data.get("feature_mode") == "any"
     feature_base = (
         matches(
-            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), hidden=hidden
+            index,
+            data,
+            on,
+            statuses,
+            feature_ids,
+            country_ids,
+            skip=("feature",),
+            hidden=hidden,
+            group=group,
         )[0]
         if mode_any
         else everything
