@@ -132,6 +132,7 @@ class Index:
     seq: int = 0  # the last row of the change log applied
     known: frozenset = frozenset()  # the log rows applied, within WINDOW of `seq`
     incomplete: BitMap = field(default_factory=BitMap)  # incomplete at source
+    source_group: dict[str, BitMap] = field(default_factory=dict)  # programme entry → ids
     _status: dict = field(default_factory=dict)
     _terms: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -299,10 +300,18 @@ def build() -> Index:
         seq=seq,
         known=known,
         incomplete=_bitmap(live.filter(incomplete_at_source=True).values_list("pk", flat=True)),
+        source_group={k: _bitmap(v) for k, v in _source_groups(live).items()},
     )
     built.status(today())  # today's buckets, before the first request needs them
     built.built_in = time.perf_counter() - started
     return built
+
+
+def _source_groups(queryset) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for group, pk in queryset.exclude(source_group="").values_list("source_group", "pk"):
+        groups.setdefault(group, []).append(pk)
+    return groups
 
 
 def _ranks(live, count: int, top: int) -> dict[str, np.ndarray]:
@@ -385,11 +394,14 @@ def apply(index: Index, token: str, seq: int, known: frozenset, changed: set[int
     gone = _bitmap(sorted(changed))
     live = Instrument.objects.order_by()
     rows, pairs, texts, deadline_rows, incomplete = [], [], [], [], []
+    source_groups: dict[str, list[int]] = {}
     for part in _chunks(changed):
         chosen = live.filter(pk__in=part)
         rows += chosen.values_list(*COLUMNS, *STATUS_FIELDS)
         texts += chosen.values_list("pk", "name", "search_text")
         incomplete += chosen.filter(incomplete_at_source=True).values_list("pk", flat=True)
+        for group, pks in _source_groups(chosen).items():
+            source_groups.setdefault(group, []).extend(pks)
         deadline_rows += Deadline.objects.filter(instrument_id__in=part).values_list(
             "date", "instrument_id"
         )
@@ -444,6 +456,7 @@ def apply(index: Index, token: str, seq: int, known: frozenset, changed: set[int
         synthetic=_minus_plus(index.synthetic, gone, synthetic),
         unrestricted=_minus_plus(index.unrestricted, gone, unrestricted),
         incomplete=_minus_plus(index.incomplete, gone, incomplete),
+        source_group=regroup(index.source_group, source_groups),
         origin=regroup(index.origin, by["origin"]),
         kind=regroup(index.kind, by["kind"]),
         country=regroup(index.country, by["country"]),
@@ -597,9 +610,12 @@ def matches(
     country_ids,
     skip=(),
     hidden=(),
+    group_incomplete=False,
 ):
     """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
-    text terms used (for ranking)."""
+    text terms used (for ranking). With `group_incomplete`, records incomplete at source
+    sharing a programme entry count as one, the first among the selected
+    (`filtersets.collapse_incomplete_groups`)."""
     result = index.universe.copy()
     found_terms: list[Term] = []
     if not data.get("include_synthetic"):
@@ -635,7 +651,25 @@ def matches(
         data.get("budget_min") is not None or data.get("budget_max") is not None
     ):
         result &= index.budget(data.get("budget_min"), data.get("budget_max"))
+    if data.get("source_group"):
+        result &= index.source_group.get(data["source_group"], BitMap())
+    elif group_incomplete:
+        result = collapse(index, result)
     return result, found_terms
+
+
+def collapse(index: Index, result: BitMap) -> BitMap:
+    """Of the records incomplete at source in a programme entry, only the first (lowest id)
+    among `result` stays."""
+    grouped = result & index.incomplete
+    if not grouped:
+        return result
+    dropped = []
+    for members in index.source_group.values():
+        within = grouped & members
+        if len(within) > 1:
+            dropped.append(within - BitMap([within.min()]))
+    return result - _union(dropped) if dropped else result
 
 
 def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
@@ -664,13 +698,20 @@ def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
 
 
 def facet_counts(
-    index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes, hidden=()
+    index: Index,
+    data: dict,
+    on,
+    statuses,
+    feature_ids,
+    country_ids,
+    country_codes,
+    hidden=(),
+    group_incomplete=False,
 ):
     """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
     scalar = ("origin", "kind", "country", "status")
-    base, _ = matches(
-        index, data, on, statuses, feature_ids, country_ids, skip=scalar, hidden=hidden
-    )
+    grouped = {"hidden": hidden, "group_incomplete": group_incomplete}
+    base, _ = matches(index, data, on, statuses, feature_ids, country_ids, skip=scalar, **grouped)
     buckets = index.status(on)
     chosen = {
         "origin": set(data.get("origin") or []),
@@ -715,13 +756,15 @@ def facet_counts(
     everything = within(None)
     total = len(everything)
     mode_any = data.get("feature_mode") == "any"
-    feature_base = (
-        matches(
-            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), hidden=hidden
+    if mode_any:
+        feature_base = matches(
+            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), **grouped
         )[0]
-        if mode_any
-        else everything
-    )
+    elif group_incomplete and not data.get("source_group"):
+        # The ORM counts features within the grouped results themselves.
+        feature_base = matches(index, data, on, statuses, feature_ids, country_ids, **grouped)[0]
+    else:
+        feature_base = everything
     code_of = {v: k for k, v in feature_ids.items()}
     counts["feature"] = Counter(
         {
