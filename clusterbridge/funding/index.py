@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from pyroaring import BitMap
 
 from clusterbridge.core.search import fold, terms
@@ -466,7 +466,7 @@ def apply(index: Index, token: str, seq: int, known: frozenset, changed: set[int
         deadline_ids=owners[order],
         budget_ids=np.concatenate([index.budget_ids[keep_budget], np.array(budget_ids, np.int64)]),
         budgets=np.concatenate([index.budgets[keep_budget], np.array(budgets, np.float64)]),
-        ranks=_ranks(live, len(universe), top),
+        ranks=_reranked(index, live, gone, rows_of(texts), len(universe), top),
         words=_rewords(index.words, gone, texts),
         _status={},
         _terms=OrderedDict(),
@@ -475,6 +475,61 @@ def apply(index: Index, token: str, seq: int, known: frozenset, changed: set[int
     fresh.status(today())
     fresh.built_in = time.perf_counter() - started
     return fresh
+
+
+def rows_of(texts):
+    return [pk for pk, _, _ in texts]
+
+
+# Up to this many instruments written, their places in each order are counted in SQL;
+# more, and the orders are read again whole.
+RANK_COUNTS = 64
+
+
+def _before(order: str, pk: int, name: str, deadline) -> Q:
+    """The instruments before this one in a sort order (`ORDERS`), for a COUNT: the
+    database's own comparison, so its collation, as in its ORDER BY."""
+    after_name = Q(name__lt=name) | Q(name=name, pk__lt=pk)
+    if order in ("name", "-name"):
+        first = Q(name__lt=name) if order == "name" else Q(name__gt=name)
+        return first | Q(name=name, pk__lt=pk)
+    if deadline is None:
+        return Q(final_deadline__isnull=False) | (Q(final_deadline__isnull=True) & after_name)
+    earlier = (
+        Q(final_deadline__lt=deadline) if order == "deadline" else Q(final_deadline__gt=deadline)
+    )
+    return earlier | (Q(final_deadline=deadline) & after_name)
+
+
+def _reranked(index: Index, live, gone: BitMap, alive: list[int], count: int, top: int):
+    """The ranks after a write: the instruments not written keep their order among
+    themselves; each one written goes to the place the database counts for it."""
+    if len(alive) > RANK_COUNTS:
+        return _ranks(live, count, top)
+    facts = {
+        pk: (name, deadline)
+        for pk, name, deadline in live.filter(pk__in=alive).values_list(
+            "pk", "name", "final_deadline"
+        )
+    }
+    kept = np.array((index.universe - gone).to_array(), dtype=np.int64)
+    if len(kept) + len(facts) != count:
+        return _ranks(live, count, top)
+    ranks = {}
+    for order, rank in index.ranks.items():
+        places = {pk: live.filter(_before(order, pk, *fact)).count() for pk, fact in facts.items()}
+        if len(set(places.values())) != len(places) or any(p >= count for p in places.values()):
+            return _ranks(live, count, top)
+        ordered = np.empty(count, dtype=np.int64)
+        taken = np.zeros(count, dtype=bool)
+        for pk, place in places.items():
+            ordered[place] = pk
+            taken[place] = True
+        ordered[~taken] = kept[np.argsort(rank[kept], kind="stable")]
+        new = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
+        new[ordered] = np.arange(count, dtype=np.int32)
+        ranks[order] = new
+    return ranks
 
 
 def _rewords(words: Words, gone: BitMap, texts) -> Words:
