@@ -13,9 +13,12 @@ What it holds, for the live (not deleted) instruments:
 
 Freshness: `SearchVersion.token` changes with every write (triggers on the instrument,
 feature and deadline tables). Each request reads it (one small query); an index built at
-another token is not used. The new one is built in this request (`SEARCH_INDEX_BACKGROUND`
-false, as in tests) or in a background thread while this request is answered by the ORM
-filter itself — correct, only slower.
+another token is not used. The same triggers write the change log (`SearchChange`), naming
+the instruments written: the request re-reads only those and makes a new index from the old
+one (`apply`). When that is not possible (a taxonomy write, a pruned log, a rolled-back
+write the index had applied, too many writes) the index is rebuilt whole, in this request
+(`SEARCH_INDEX_BACKGROUND` false, as in tests) or in a background thread while this request
+is answered by the ORM filter itself — correct, only slower.
 
 Statuses come from the one status rule of the model (`funding.models.status_of`, which
 `Instrument.status_on` and the database conditions follow), applied once per distinct
