@@ -58,8 +58,9 @@ class PostForm(VersionedFormMixin, forms.ModelForm):
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
         self.fields["kind"].choices = self.fields["kind"].choices[1:]
-        self.fields["features"].queryset = Feature.objects.all()
-        self.fields["features"].choices = grouped_feature_choices()
+        # Application domains are the industrial ecosystems, chosen once, under "ecosystems".
+        self.fields["features"].queryset = Feature.objects.exclude(category__code="A")
+        self.fields["features"].choices = grouped_feature_choices(exclude=("A",))
         for name, vocabulary in Post.TERM_FIELDS.items():
             self.fields[name].queryset = Term.objects.filter(vocabulary=vocabulary)
         self.fields["funding_call"].queryset = Instrument.objects.filter(kind="call").order_by(

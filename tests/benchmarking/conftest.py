@@ -14,6 +14,13 @@ def mobile_heights() -> Cluster:
     return Cluster.objects.get(slug="mobile-heights")
 
 
+def state_a_sector(cluster: Cluster) -> None:
+    """Peers share a sector or an ecosystem; the catalogue keeps only the classifications a
+    source states, so the tests state one where the cluster has none."""
+    if not cluster.sectors.exists():
+        cluster.sectors.add(Term.objects.filter(vocabulary=Vocabulary.SECTORS).order_by("code")[0])
+
+
 def minalogic() -> Cluster:
     return Cluster.objects.get(slug="minalogic")
 
@@ -28,7 +35,9 @@ def people(db):
         "other_manager": make_user("max"),
         "admin": admin,
     }
-    cluster_services.grant_manager(mobile_heights(), admin, people["manager"])
+    cluster = mobile_heights()
+    state_a_sector(cluster)
+    cluster_services.grant_manager(cluster, admin, people["manager"])
     cluster_services.grant_manager(minalogic(), admin, people["other_manager"])
     return people
 
@@ -89,12 +98,7 @@ FULL = {
 
 @pytest.fixture
 def draft(people):
-    cluster = mobile_heights()
-    if not cluster.sectors.exists():
-        # Peers share a sector or an ecosystem; the catalogue keeps only the classifications
-        # a source states, so the test states one.
-        cluster.sectors.add(Term.objects.filter(vocabulary=Vocabulary.SECTORS).order_by("code")[0])
-    return services.start_assessment(cluster, people["manager"])
+    return services.start_assessment(mobile_heights(), people["manager"])
 
 
 @pytest.fixture

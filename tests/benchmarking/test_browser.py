@@ -12,7 +12,7 @@ from clusterbridge.benchmarking import services
 from clusterbridge.benchmarking.generator import generate
 from clusterbridge.benchmarking.models import Assessment
 from clusterbridge.clusters import services as cluster_services
-from tests.benchmarking.conftest import FULL, mobile_heights
+from tests.benchmarking.conftest import FULL, mobile_heights, state_a_sector
 from tests.browser_checks import (
     LAPTOP,
     PHONE,
@@ -55,6 +55,7 @@ def test_a_manager_answers_submits_and_reads_the_report(
     admin = make_user("alice", superuser=True)
     cluster = mobile_heights()
     cluster_services.grant_manager(cluster, admin, manager)
+    state_a_sector(cluster)
     generate(6, like=cluster)
 
     # Without JavaScript: begin and save block I with the buttons.
