@@ -157,6 +157,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--freshness-only", action="store_true", help="stop after the index's build and edit"
+    )
+    parser.add_argument(
         "--workdir",
         help="keep the database (SQLite: in this folder; "
         "PostgreSQL: named after it) and reuse it on the next run",
@@ -205,6 +208,30 @@ def index_memory() -> str:
     )
 
 
+def after_one_edit(client) -> str:
+    """The first request after one edit (the index applies the change) and, as it was
+    before the change log, a whole rebuild of the index."""
+    from clusterbridge.funding import index
+    from clusterbridge.funding.models import Instrument
+
+    index.current()
+    instrument = Instrument.objects.order_by("pk")[len(index.current().universe) // 2]
+    instrument.name = f"{instrument.name} revised"
+    instrument.save()
+    started = time.perf_counter()
+    response = client.get("/api/v1/instruments/?status=all&include_synthetic=1&q=revised")
+    first = time.perf_counter() - started
+    assert instrument.pk in {row["id"] for row in response.json()["results"]}
+    applied = index.current().built_in
+    started = time.perf_counter()
+    index.build()
+    whole = time.perf_counter() - started
+    return (
+        f"first request after one edit: {first * 1000:.0f} ms (the change applied in "
+        f"{applied * 1000:.0f} ms); a whole rebuild, as every write cost before: {whole:.1f} s"
+    )
+
+
 def run(args) -> int:
     import django
 
@@ -237,6 +264,9 @@ def run(args) -> int:
     big = total > 500_000
     targets = TARGETS_1M if big else TARGETS
     print(index_memory())
+    print(after_one_edit(Client()))
+    if args.freshness_only:
+        return 0
 
     rng = random.Random(args.seed)
     client = Client()

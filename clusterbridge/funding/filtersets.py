@@ -322,6 +322,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
                     self.feature_ids(),
                     self.country_ids(),
                     hidden=self.hidden_ids(),
+                    group_incomplete=self.group_incomplete,
                 )
                 self._indexed = (idx, result, found)
         return self._indexed
@@ -364,6 +365,7 @@ class InstrumentFilterSet(django_filters.FilterSet):
                 self.country_ids(),
                 codes,
                 hidden=self.hidden_ids(),
+                group_incomplete=self.group_incomplete,
             )
             chosen = set(self.form.cleaned_data.get("country") or [])
             self.country_labels = {code: code for code in chosen}

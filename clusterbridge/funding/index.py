@@ -13,9 +13,12 @@ What it holds, for the live (not deleted) instruments:
 
 Freshness: `SearchVersion.token` changes with every write (triggers on the instrument,
 feature and deadline tables). Each request reads it (one small query); an index built at
-another token is not used. The new one is built in this request (`SEARCH_INDEX_BACKGROUND`
-false, as in tests) or in a background thread while this request is answered by the ORM
-filter itself — correct, only slower.
+another token is not used. The same triggers write the change log (`SearchChange`), naming
+the instruments written: the request re-reads only those and makes a new index from the old
+one (`apply`). When that is not possible (a taxonomy write, a pruned log, a rolled-back
+write the index had applied, too many writes) the index is rebuilt whole, in this request
+(`SEARCH_INDEX_BACKGROUND` false, as in tests) or in a background thread while this request
+is answered by the ORM filter itself — correct, only slower.
 
 Statuses come from the one status rule of the model (`funding.models.status_of`, which
 `Instrument.status_on` and the database conditions follow), applied once per distinct
@@ -25,6 +28,7 @@ combination of the fields it reads, for the day asked.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import inspect
 import itertools
@@ -37,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from pyroaring import BitMap
 
 from clusterbridge.core.search import fold, terms
@@ -128,6 +132,10 @@ class Index:
     country_codes: dict[str, int]
     country_labels: dict[str, str]
     built_in: float = 0.0
+    seq: int = 0  # the last row of the change log applied
+    known: frozenset = frozenset()  # the log rows applied, within WINDOW of `seq`
+    incomplete: BitMap = field(default_factory=BitMap)  # incomplete at source
+    source_group: dict[str, BitMap] = field(default_factory=dict)  # programme entry → ids
     _status: dict = field(default_factory=dict)
     _terms: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -214,6 +222,15 @@ class Index:
 
 
 # Building ----------------------------------------------------------------------------------
+# Change-log rows below the last one applied that are read again: on PostgreSQL a
+# transaction can commit a row numbered below one committed earlier.
+WINDOW = 256
+# The log is pruned down to KEEP rows when a full build finds more than PRUNE_AT.
+PRUNE_AT = 50000
+KEEP = 5000
+COLUMNS = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount", "cover_level")
+
+
 def read_token() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM funding_searchversion ORDER BY id LIMIT 1")
@@ -224,9 +241,9 @@ def read_token() -> str:
 def build() -> Index:
     started = time.perf_counter()
     token = read_token()
+    seq, known = _log_position()
     live = Instrument.objects.order_by()
-    columns = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount", "cover_level")
-    rows = list(live.values_list(*columns, *STATUS_FIELDS))
+    rows = list(live.values_list(*COLUMNS, *STATUS_FIELDS))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     universe = _bitmap(ids)
     by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
@@ -263,16 +280,7 @@ def build() -> Index:
     deadlines = deadlines[np.argsort(deadlines[:, 0], kind="stable")]
     top = int(ids.max()) + 1 if len(ids) else 1
     words = _words(live)
-    ranks = {}
-    for name, order in ORDERS.items():
-        ordered = np.fromiter(
-            live.order_by(*order).values_list("pk", flat=True).iterator(chunk_size=20000),
-            dtype=np.int64,
-            count=len(ids),
-        )
-        rank = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
-        rank[ordered] = np.arange(len(ordered), dtype=np.int32)
-        ranks[name] = rank
+    ranks = _ranks(live, len(ids), top)
     built = Index(
         token=token,
         universe=universe,
@@ -292,10 +300,268 @@ def build() -> Index:
         feature_codes=dict(Feature.objects.values_list("code", "id")),
         country_codes=dict(Country.objects.values_list("code", "id")),
         country_labels=dict(Country.objects.values_list("code", "label")),
+        seq=seq,
+        known=known,
+        incomplete=_bitmap(live.filter(incomplete_at_source=True).values_list("pk", flat=True)),
+        source_group={k: _bitmap(v) for k, v in _source_groups(live).items()},
     )
     built.status(today())  # today's buckets, before the first request needs them
     built.built_in = time.perf_counter() - started
     return built
+
+
+def _source_groups(queryset) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for group, pk in queryset.exclude(source_group="").values_list("source_group", "pk"):
+        groups.setdefault(group, []).append(pk)
+    return groups
+
+
+def _ranks(live, count: int, top: int) -> dict[str, np.ndarray]:
+    """Every instrument's rank in each sort order, read with the database's ORDER BY."""
+    ranks = {}
+    for name, order in ORDERS.items():
+        ordered = np.fromiter(
+            live.order_by(*order).values_list("pk", flat=True).iterator(chunk_size=20000),
+            dtype=np.int64,
+            count=count,
+        )
+        rank = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
+        rank[ordered] = np.arange(len(ordered), dtype=np.int32)
+        ranks[name] = rank
+    return ranks
+
+
+def _log_position() -> tuple[int, frozenset]:
+    """The last row of the change log and the rows within WINDOW of it; prunes a long log
+    (a row without an instrument then tells the processes behind it to rebuild whole)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM funding_searchchange")
+        low, high = cursor.fetchone()
+        if high is None:
+            return 0, frozenset()
+        if high - low > PRUNE_AT:
+            cursor.execute("DELETE FROM funding_searchchange WHERE id <= %s", [high - KEEP])
+            cursor.execute(
+                "INSERT INTO funding_searchchange (instrument_id, token) VALUES (NULL, '')"
+            )
+            cursor.execute("SELECT max(id) FROM funding_searchchange")
+            high = cursor.fetchone()[0]
+        cursor.execute("SELECT id, token FROM funding_searchchange WHERE id > %s", [high - WINDOW])
+        return high, frozenset(row for row in cursor.fetchall() if row[0] <= high)
+
+
+def changes_since(index: Index) -> tuple[str, int, frozenset, set[int]] | None:
+    """(token, last row, rows known, instruments written) since the index, or None when it
+    must be rebuilt whole: a taxonomy write or a truncation, a pruned log, a row it applied
+    that is gone (a rolled-back transaction), or too many instruments written."""
+    token = read_token()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, token, instrument_id FROM funding_searchchange WHERE id > %s",
+            [index.seq - WINDOW],
+        )
+        rows = cursor.fetchall()
+    present = {row[:2] for row in rows}
+    if not index.known <= present:
+        return None
+    new = [row for row in rows if row[:2] not in index.known]
+    if any(instrument is None for _, _, instrument in new):
+        return None
+    changed = {instrument for _, _, instrument in new}
+    if len(changed) > max(2000, len(index.universe) // 5):
+        return None
+    seq = max([index.seq] + [row[0] for row in rows])
+    return token, seq, frozenset(row for row in present if row[0] > seq - WINDOW), changed
+
+
+def _minus_plus(bitmap: BitMap, gone: BitMap, added=None) -> BitMap:
+    """`bitmap` without `gone`, with `added`: a new bitmap when that changes it (the index
+    in use by other threads is never changed)."""
+    out = bitmap - gone if bitmap.intersect(gone) else bitmap
+    if added:
+        out = out | _bitmap(added)
+    return out
+
+
+def _chunks(ids, size: int = 500):
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def apply(index: Index, token: str, seq: int, known: frozenset, changed: set[int]) -> Index:
+    """A new index: `index` with the instruments in `changed` read again (edited, added,
+    deleted, their features or deadlines changed). Bitmaps not touched are shared."""
+    started = time.perf_counter()
+    gone = _bitmap(sorted(changed))
+    live = Instrument.objects.order_by()
+    rows, pairs, texts, deadline_rows, incomplete = [], [], [], [], []
+    source_groups: dict[str, list[int]] = {}
+    for part in _chunks(changed):
+        chosen = live.filter(pk__in=part)
+        rows += chosen.values_list(*COLUMNS, *STATUS_FIELDS)
+        texts += chosen.values_list("pk", "name", "search_text")
+        incomplete += chosen.filter(incomplete_at_source=True).values_list("pk", flat=True)
+        for group, pks in _source_groups(chosen).items():
+            source_groups.setdefault(group, []).extend(pks)
+        deadline_rows += Deadline.objects.filter(instrument_id__in=part).values_list(
+            "date", "instrument_id"
+        )
+        pairs += Instrument.features.through.objects.filter(instrument_id__in=part).values_list(
+            "instrument_id", "feature_id"
+        )
+    alive = {row[0] for row in rows}
+    universe = _minus_plus(index.universe, gone, sorted(alive))
+    by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
+    groups: dict[tuple, list[int]] = {}
+    synthetic, unrestricted, budget_ids, budgets = [], [], [], []
+    for row in rows:
+        pk = row[0]
+        by["origin"].setdefault(row[1], []).append(pk)
+        by["kind"].setdefault(row[2], []).append(pk)
+        by["country"].setdefault(row[3], []).append(pk)
+        if row[4]:
+            synthetic.append(pk)
+        if row[5] is not None:
+            budget_ids.append(pk)
+            budgets.append(float(row[5]))
+        if not is_restricted(row[1], row[6]):
+            unrestricted.append(pk)
+        groups.setdefault(row[7:], []).append(pk)
+
+    def regroup(old: dict, added: dict) -> dict:
+        merged = {k: _minus_plus(v, gone, added.get(k)) for k, v in old.items()}
+        merged.update({k: _bitmap(v) for k, v in added.items() if k not in old})
+        return merged
+
+    features: dict[int, list[int]] = {}
+    for pk, feature_id in pairs:
+        if pk in alive:
+            features.setdefault(feature_id, []).append(pk)
+    status = regroup(dict(index.status_groups), groups)
+    keep = ~np.isin(index.deadline_ids, np.fromiter(changed, dtype=np.int64))
+    days = np.concatenate(
+        [index.deadline_days[keep], np.array([d.toordinal() for d, _ in deadline_rows], np.int64)]
+    )
+    owners = np.concatenate(
+        [index.deadline_ids[keep], np.array([i for _, i in deadline_rows], np.int64)]
+    )
+    order = np.argsort(days, kind="stable")
+    keep_budget = ~np.isin(index.budget_ids, np.fromiter(changed, dtype=np.int64))
+    top = max(int(universe.max()) + 1 if universe else 1, 1)
+    fresh = dataclasses.replace(
+        index,
+        token=token,
+        seq=seq,
+        known=known,
+        universe=universe,
+        synthetic=_minus_plus(index.synthetic, gone, synthetic),
+        unrestricted=_minus_plus(index.unrestricted, gone, unrestricted),
+        incomplete=_minus_plus(index.incomplete, gone, incomplete),
+        source_group=regroup(index.source_group, source_groups),
+        origin=regroup(index.origin, by["origin"]),
+        kind=regroup(index.kind, by["kind"]),
+        country=regroup(index.country, by["country"]),
+        feature={k: v & universe for k, v in regroup(index.feature, features).items()},
+        status_groups=list(status.items()),
+        deadline_days=days[order],
+        deadline_ids=owners[order],
+        budget_ids=np.concatenate([index.budget_ids[keep_budget], np.array(budget_ids, np.int64)]),
+        budgets=np.concatenate([index.budgets[keep_budget], np.array(budgets, np.float64)]),
+        ranks=_reranked(index, live, gone, rows_of(texts), len(universe), top),
+        words=_rewords(index.words, gone, texts),
+        _status={},
+        _terms=OrderedDict(),
+        _lock=threading.Lock(),
+    )
+    fresh.status(today())
+    fresh.built_in = time.perf_counter() - started
+    return fresh
+
+
+def rows_of(texts):
+    return [pk for pk, _, _ in texts]
+
+
+# Up to this many instruments written, their places in each order are counted in SQL;
+# more, and the orders are read again whole.
+RANK_COUNTS = 64
+
+
+def _before(order: str, pk: int, name: str, deadline) -> Q:
+    """The instruments before this one in a sort order (`ORDERS`), for a COUNT: the
+    database's own comparison, so its collation, as in its ORDER BY."""
+    after_name = Q(name__lt=name) | Q(name=name, pk__lt=pk)
+    if order in ("name", "-name"):
+        first = Q(name__lt=name) if order == "name" else Q(name__gt=name)
+        return first | Q(name=name, pk__lt=pk)
+    if deadline is None:
+        return Q(final_deadline__isnull=False) | (Q(final_deadline__isnull=True) & after_name)
+    earlier = (
+        Q(final_deadline__lt=deadline) if order == "deadline" else Q(final_deadline__gt=deadline)
+    )
+    return earlier | (Q(final_deadline=deadline) & after_name)
+
+
+def _reranked(index: Index, live, gone: BitMap, alive: list[int], count: int, top: int):
+    """The ranks after a write: the instruments not written keep their order among
+    themselves; each one written goes to the place the database counts for it."""
+    if len(alive) > RANK_COUNTS:
+        return _ranks(live, count, top)
+    facts = {
+        pk: (name, deadline)
+        for pk, name, deadline in live.filter(pk__in=alive).values_list(
+            "pk", "name", "final_deadline"
+        )
+    }
+    kept = np.array((index.universe - gone).to_array(), dtype=np.int64)
+    if len(kept) + len(facts) != count:
+        return _ranks(live, count, top)
+    ranks = {}
+    for order, rank in index.ranks.items():
+        places = {pk: live.filter(_before(order, pk, *fact)).count() for pk, fact in facts.items()}
+        if len(set(places.values())) != len(places) or any(p >= count for p in places.values()):
+            return _ranks(live, count, top)
+        ordered = np.empty(count, dtype=np.int64)
+        taken = np.zeros(count, dtype=bool)
+        for pk, place in places.items():
+            ordered[place] = pk
+            taken[place] = True
+        ordered[~taken] = kept[np.argsort(rank[kept], kind="stable")]
+        new = np.full(top, np.iinfo(np.int32).max, dtype=np.int32)
+        new[ordered] = np.arange(count, dtype=np.int32)
+        ranks[order] = new
+    return ranks
+
+
+def _rewords(words: Words, gone: BitMap, texts) -> Words:
+    """The word index with the instruments in `gone` taken out and `texts` (their new search
+    texts) put in, as `_words` would build it."""
+    anywhere: dict[str, list[int]] = {}
+    repeated: dict[str, list[int]] = {}
+    in_name: dict[str, list[int]] = {}
+    for pk, name, text in texts:
+        for word, n in Counter(TOKEN.findall(text)).items():
+            anywhere.setdefault(word, []).append(pk)
+            if n > 1:
+                repeated.setdefault(word, []).append(pk)
+        for word in set(TOKEN.findall(fold(name))):
+            in_name.setdefault(word, []).append(pk)
+    position = {word: i for i, word in enumerate(words.vocabulary)}
+    vocabulary = words.vocabulary
+    if any(word not in position for word in anywhere):
+        vocabulary = sorted(set(vocabulary) | set(anywhere))
+    out = Words(vocabulary, [], [], [])
+    for word in vocabulary:
+        i = position.get(word)
+        for target, old, added in (
+            (out.anywhere, words.anywhere, anywhere),
+            (out.repeated, words.repeated, repeated),
+            (out.in_name, words.in_name, in_name),
+        ):
+            target.append(_minus_plus(old[i] if i is not None else BitMap(), gone, added.get(word)))
+    return out
 
 
 def _words(live, chunk: int = 20000) -> Words:
@@ -357,7 +623,21 @@ def current() -> Index | None:
     index = _current
     if index is not None and index.token == token:
         return index
-    if index is None or not getattr(settings, "SEARCH_INDEX_BACKGROUND", False):
+    background = getattr(settings, "SEARCH_INDEX_BACKGROUND", False)
+    if index is not None and (found := changes_since(index)) is not None:
+        # Only the instruments written since are read again, in this request; while a
+        # whole rebuild runs in the background, the ORM answers.
+        if not _building.acquire(blocking=not background):
+            return None
+        try:
+            if _current is index:
+                _current = apply(index, *found)
+            if _current.token == found[0]:
+                return _current
+            index = _current
+        finally:
+            _building.release()
+    if index is None or not background:
         with _building:
             if _current is None or _current.token != token:
                 _current = build()
@@ -388,9 +668,12 @@ def matches(
     country_ids,
     skip=(),
     hidden=(),
+    group_incomplete=False,
 ):
     """The ids a filter set's cleaned data selects (the filters in `skip` left out), and the
-    text terms used (for ranking)."""
+    text terms used (for ranking). With `group_incomplete`, records incomplete at source
+    sharing a programme entry count as one, the first among the selected
+    (`filtersets.collapse_incomplete_groups`)."""
     result = index.universe.copy()
     found_terms: list[Term] = []
     if not data.get("include_synthetic"):
@@ -426,7 +709,25 @@ def matches(
         data.get("budget_min") is not None or data.get("budget_max") is not None
     ):
         result &= index.budget(data.get("budget_min"), data.get("budget_max"))
+    if data.get("source_group"):
+        result &= index.source_group.get(data["source_group"], BitMap())
+    elif group_incomplete:
+        result = collapse(index, result)
     return result, found_terms
+
+
+def collapse(index: Index, result: BitMap) -> BitMap:
+    """Of the records incomplete at source in a programme entry, only the first (lowest id)
+    among `result` stays."""
+    grouped = result & index.incomplete
+    if not grouped:
+        return result
+    dropped = []
+    for members in index.source_group.values():
+        within = grouped & members
+        if len(within) > 1:
+            dropped.append(within - BitMap([within.min()]))
+    return result - _union(dropped) if dropped else result
 
 
 def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
@@ -441,23 +742,34 @@ def ordered_ids(index: Index, result: BitMap, ordering: str, found_terms):
             for bitmap, weight in ((term.repeated, 1.0), (term.in_name, 2.0)):
                 having = np.array((result & bitmap).to_array(), dtype=np.int64)
                 score[np.searchsorted(ids, having)] += weight
+    # Records incomplete at source come after the complete ones, whatever the order.
+    later = np.zeros(len(ids), dtype=np.int8)
+    incomplete = np.array((result & index.incomplete).to_array(), dtype=np.int64)
+    later[np.searchsorted(ids, incomplete)] = 1
     if ordering in ORDERS:
-        order = np.argsort(index.ranks[ordering][ids], kind="stable")
+        order = np.lexsort((index.ranks[ordering][ids], later))
     elif score is None:
-        order = np.argsort(index.ranks["deadline"][ids], kind="stable")
+        order = np.lexsort((index.ranks["deadline"][ids], later))
     else:
-        order = np.lexsort((index.ranks["deadline"][ids], -score))
+        order = np.lexsort((index.ranks["deadline"][ids], -score, later))
     return ids[order], (None if score is None else score[order])
 
 
 def facet_counts(
-    index: Index, data: dict, on, statuses, feature_ids, country_ids, country_codes, hidden=()
+    index: Index,
+    data: dict,
+    on,
+    statuses,
+    feature_ids,
+    country_ids,
+    country_codes,
+    hidden=(),
+    group_incomplete=False,
 ):
     """The same numbers as `InstrumentFilterSet.facet_counts` computes with SQL."""
     scalar = ("origin", "kind", "country", "status")
-    base, _ = matches(
-        index, data, on, statuses, feature_ids, country_ids, skip=scalar, hidden=hidden
-    )
+    grouped = {"hidden": hidden, "group_incomplete": group_incomplete}
+    base, _ = matches(index, data, on, statuses, feature_ids, country_ids, skip=scalar, **grouped)
     buckets = index.status(on)
     chosen = {
         "origin": set(data.get("origin") or []),
@@ -502,13 +814,15 @@ def facet_counts(
     everything = within(None)
     total = len(everything)
     mode_any = data.get("feature_mode") == "any"
-    feature_base = (
-        matches(
-            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), hidden=hidden
+    if mode_any:
+        feature_base = matches(
+            index, data, on, statuses, feature_ids, country_ids, skip=("feature",), **grouped
         )[0]
-        if mode_any
-        else everything
-    )
+    elif group_incomplete and not data.get("source_group"):
+        # The ORM counts features within the grouped results themselves.
+        feature_base = matches(index, data, on, statuses, feature_ids, country_ids, **grouped)[0]
+    else:
+        feature_base = everything
     code_of = {v: k for k, v in feature_ids.items()}
     counts["feature"] = Counter(
         {
@@ -530,15 +844,43 @@ def facet_counts(
 
 
 # Freshness: the triggers that change the token ---------------------------------------------
+# Which instrument a written row belongs to, for the change log (None: rebuild whole).
+OWNER = {
+    "funding_instrument": "id",
+    "funding_instrument_features": "instrument_id",
+    "funding_deadline": "instrument_id",
+}
+
+
 def _sqlite_triggers() -> list[str]:
     statements = []
     bump = "UPDATE funding_searchversion SET token = lower(hex(randomblob(8)));"
+    log = (
+        "INSERT INTO funding_searchchange (instrument_id, token) "
+        "SELECT {}, token FROM funding_searchversion;"
+    )
     for table in TABLES:
+        owner = OWNER.get(table)
         for op in ("INSERT", "UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_search_{op.lower()} AFTER {op} ON {table} "
-                f"BEGIN {bump} END"
-            )
+            if owner is None:
+                logged = log.format("NULL")
+            elif op == "INSERT":
+                logged = log.format(f"NEW.{owner}")
+            elif op == "DELETE":
+                logged = log.format(f"OLD.{owner}")
+            else:
+                logged = log.format(f"NEW.{owner}")
+                if owner != "id":
+                    logged += (
+                        " INSERT INTO funding_searchchange (instrument_id, token) "  # noqa: S608
+                        f"SELECT OLD.{owner}, token FROM funding_searchversion "
+                        f"WHERE OLD.{owner} IS NOT NEW.{owner};"
+                    )
+            name = f"{table}_search_{op.lower()}"
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name}",
+                f"CREATE TRIGGER {name} AFTER {op} ON {table} BEGIN {bump} {logged} END",
+            ]
     return statements
 
 
@@ -548,11 +890,37 @@ def _postgres_triggers() -> list[str]:
         "UPDATE funding_searchversion SET token = md5(random()::text || clock_timestamp()::text);"
         " RETURN NULL; END $$ LANGUAGE plpgsql"
     ]
+    # The change log: the instruments a statement wrote, from its transition tables.
+    for table, owner in OWNER.items():
+        for op, rows in (("INSERT", "new_rows"), ("UPDATE", "new_rows"), ("DELETE", "old_rows")):
+            function = f"{table}_search_{op.lower()}_log"
+            both = f" UNION SELECT {owner}, '' FROM old_rows" if op == "UPDATE" else ""  # noqa: S608
+            tables = "NEW TABLE AS new_rows" if rows == "new_rows" else "OLD TABLE AS old_rows"
+            if op == "UPDATE":
+                tables = "NEW TABLE AS new_rows OLD TABLE AS old_rows"
+            statements += [
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN "  # noqa: S608
+                "INSERT INTO funding_searchchange (instrument_id, token) "
+                f"SELECT {owner}, '' FROM {rows}{both}; RETURN NULL; END $$ LANGUAGE plpgsql",
+                f"DROP TRIGGER IF EXISTS {function} ON {table}",
+                f"CREATE TRIGGER {function} AFTER {op} ON {table} REFERENCING {tables} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            ]
+    statements.append(
+        "CREATE OR REPLACE FUNCTION funding_search_log_all() RETURNS trigger AS $$ BEGIN "
+        "INSERT INTO funding_searchchange (instrument_id, token) VALUES (NULL, ''); "
+        "RETURN NULL; END $$ "
+        "LANGUAGE plpgsql"
+    )
     for table in TABLES:
+        events = "TRUNCATE" if table in OWNER else "INSERT OR UPDATE OR DELETE OR TRUNCATE"
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
             f"CREATE TRIGGER {table}_search AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION funding_search_bump()",
+            f"DROP TRIGGER IF EXISTS {table}_search_all ON {table}",
+            f"CREATE TRIGGER {table}_search_all AFTER {events} "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION funding_search_log_all()",
         ]
     return statements
 
@@ -563,7 +931,7 @@ def ensure_triggers(using: str = "default", **kwargs) -> None:
     from django.db import connections
 
     db = connections[using]
-    if "funding_searchversion" not in db.introspection.table_names():
+    if not {"funding_searchversion", "funding_searchchange"} <= set(db.introspection.table_names()):
         return
     tables = set(db.introspection.table_names())
     with db.cursor() as cursor:

@@ -518,6 +518,7 @@ __all__ = [
     "CURRENT_STATUSES",
     "Deadline",
     "Instrument",
+    "SearchChange",
     "SearchVersion",
     "Status",
     "StrategicDocument",
@@ -542,3 +543,19 @@ class SearchVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class SearchChange(models.Model):
+    """The change log of the search index: one row per write to an instrument, its features
+    or its deadlines, naming the instrument (triggers, `funding.index.ensure_triggers`). A
+    process whose index has applied the log up to a row re-reads only the instruments
+    written after it; a row without an instrument (a taxonomy write, a truncation, the log
+    pruned) means: rebuild whole."""
+
+    instrument_id = models.BigIntegerField(null=True)
+    # SQLite numbers a row after a rolled-back one with the same id again: the version
+    # token at the write tells the two apart (PostgreSQL's sequence never reuses one).
+    token = models.CharField(max_length=40, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.instrument_id}"

@@ -282,7 +282,7 @@ class _Index:
             if marker == self.marker:
                 return self.posts
             previous = self.marker
-            if previous is None or gone != previous[3] or now["last"] is None:
+            if previous is None or gone != previous[3] or None in (now["last"], previous[2]):
                 self._reload()
             else:
                 changed = Post.all_objects.filter(updated_at__gte=previous[2])

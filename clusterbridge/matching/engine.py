@@ -403,10 +403,11 @@ def search(
     instruments=None,
     include_synthetic: bool = False,
     statuses: Iterable[str] = CURRENT_STATUSES,
+    hidden: Iterable[int] = (),
 ) -> tuple[int, list[Match]]:
     """(number of matching instruments, the ranked matches from `offset`, at most `limit`).
     `statuses`: open and forthcoming by default; add "unknown" to see records whose dates
-    are not known."""
+    are not known. `hidden`: instruments left out (the ones a person dismissed)."""
     idx = index()
     day = _day_of(on)
     vector = idx.weight_vector(profile.features)
@@ -422,6 +423,8 @@ def search(
     restricted_to = _restrict(idx, instruments)
     if restricted_to is not None:
         keep &= restricted_to
+    if hidden:
+        keep &= ~np.isin(idx.ids, np.fromiter(hidden, dtype=np.int64))
     rows = np.flatnonzero(keep)
     count = len(rows)
     if count == 0 or (limit is not None and limit <= 0) or offset >= count:

@@ -68,14 +68,30 @@ def with_instruments(matches: list[engine.Match]) -> list[Result]:
     ]
 
 
+def hidden_for(request) -> set[int]:
+    """The instruments this person dismissed, left out of their matches as of their searches
+    (`funding.filtersets.HIDDEN_FOR`), unless the query asks `show_dismissed`."""
+    from clusterbridge.funding.filtersets import HIDDEN_FOR
+
+    if request.GET.get("show_dismissed", "").lower() in ("1", "true", "on", "yes"):
+        return set()
+    hidden: set[int] = set()
+    for hook in HIDDEN_FOR:
+        hidden |= hook(request)
+    return hidden
+
+
 def results_for(
     profile: engine.Profile,
     *,
     limit: int = 20,
     offset: int = 0,
     statuses=engine.CURRENT_STATUSES,
+    hidden=(),
 ):
     """(count, results) for one profile, real instruments only; open and forthcoming ones
-    unless `statuses` asks for more ("unknown")."""
-    count, matches = engine.search(profile, offset=offset, limit=limit, statuses=statuses)
+    unless `statuses` asks for more ("unknown"); `hidden` left out."""
+    count, matches = engine.search(
+        profile, offset=offset, limit=limit, statuses=statuses, hidden=hidden
+    )
     return count, with_instruments(matches)

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from clusterbridge.core.spreadsheets import table_download
 from clusterbridge.matching.forms import MatchForm, MatchMatrixForm
-from clusterbridge.matching.services import profile_for, results_for
+from clusterbridge.matching.services import hidden_for, profile_for, results_for
 from clusterbridge.matching.tables import match_matrix, results_table
 from clusterbridge.suggestions.engine import suggest
 from clusterbridge.taxonomy import profiles
@@ -56,8 +56,11 @@ def match(request):
         if profile.features:
             context["searched"] = True
             export_format = request.GET.get("format", "")
+            hidden = hidden_for(request)
             if export_format:
-                count, results = results_for(profile, limit=EXPORT_LIMIT, statuses=statuses)
+                count, results = results_for(
+                    profile, limit=EXPORT_LIMIT, statuses=statuses, hidden=hidden
+                )
                 download = table_download(results_table(results), export_format, "matches")
                 if download:
                     return download
@@ -66,7 +69,11 @@ def match(request):
             except ValueError:
                 number = 1
             count, results = results_for(
-                profile, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, statuses=statuses
+                profile,
+                limit=PAGE_SIZE,
+                offset=(number - 1) * PAGE_SIZE,
+                statuses=statuses,
+                hidden=hidden,
             )
             query = request.GET.copy()
             query.pop("page", None)
@@ -80,6 +87,8 @@ def match(request):
                     "query": query.urlencode(),
                     "has_next": number * PAGE_SIZE < count,
                     "has_previous": number > 1,
+                    "dismissed_count": len(hidden),
+                    "showing_dismissed": bool(request.GET.get("show_dismissed")),
                 }
             )
     else:

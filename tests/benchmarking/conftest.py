@@ -6,6 +6,7 @@ import pytest
 from clusterbridge.benchmarking import services
 from clusterbridge.clusters import services as cluster_services
 from clusterbridge.clusters.models import Cluster
+from clusterbridge.taxonomy.models import Term, Vocabulary
 from tests.conftest import make_user
 
 
@@ -88,7 +89,12 @@ FULL = {
 
 @pytest.fixture
 def draft(people):
-    return services.start_assessment(mobile_heights(), people["manager"])
+    cluster = mobile_heights()
+    if not cluster.sectors.exists():
+        # Peers share a sector or an ecosystem; the catalogue keeps only the classifications
+        # a source states, so the test states one.
+        cluster.sectors.add(Term.objects.filter(vocabulary=Vocabulary.SECTORS).order_by("code")[0])
+    return services.start_assessment(cluster, people["manager"])
 
 
 @pytest.fixture

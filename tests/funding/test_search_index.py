@@ -214,3 +214,185 @@ def test_a_rolled_back_write_does_not_leave_a_stale_index(client, make_instrumen
     except RuntimeError:
         pass
     assert len(api_ids(client, "&q=bilby")) == 1
+
+
+# The incremental path: after a write, only the instruments written are read again --------
+SAMPLE_QUERIES = [
+    {},
+    {"status": "all", "include_synthetic": "true", "ordering": "name"},
+    {"status": "all", "include_synthetic": "true", "ordering": "-deadline"},
+    {"q": "drone", "status": "all", "ordering": "deadline"},
+    {"q": "nandu", "status": "all"},
+    {"feature": ["T1", "T2"], "feature_mode": "any", "status": "all"},
+    {"country": ["LT"], "origin": ["national"], "status": "all"},
+    {"deadline_after": today().isoformat(), "status": "all", "ordering": "deadline"},
+    {"budget_min": "100000", "status": "all", "ordering": "-name"},
+]
+
+
+def assert_same_as_orm():
+    for params in SAMPLE_QUERIES:
+        orm_ids, orm_total, orm_counts, _ = answer(params, use_index=False)
+        ids, total, counts, _ = answer(params, use_index=True)
+        if params.get("q") and "ordering" not in params:
+            assert sorted(ids) == sorted(orm_ids), params
+        else:
+            assert ids == orm_ids, params
+        assert (total, counts) == (orm_total, orm_counts), params
+
+
+@pytest.fixture
+def no_full_build(monkeypatch):
+    """Fails the test if the index is rebuilt whole."""
+
+    def refuse():
+        raise AssertionError("the index was rebuilt whole")
+
+    monkeypatch.setattr(index, "build", refuse)
+
+
+def refreshed(before):
+    after = index.current()
+    assert after is not before and after.seq > before.seq
+    return after
+
+
+def test_edits_are_applied_without_a_rebuild(catalogue, editor, monkeypatch):
+    from clusterbridge.funding import services
+
+    index.reset()
+    assert_same_as_orm()
+    built = index.current()
+    real_build = index.build
+    monkeypatch.setattr(index, "build", lambda: pytest.fail("rebuilt whole"))
+    live = [i for i in catalogue if i.deleted_at is None]
+
+    # An edit: new words, another country, a budget.
+    instrument = Instrument.objects.get(pk=live[5].pk)
+    services.instruments.update(
+        instrument,
+        editor,
+        {"name": "Nandu drone grants", "budget_amount": Decimal(300000), "kind": "call"},
+    )
+    built = refreshed(built)
+    assert_same_as_orm()
+    assert answer({"q": "nandu", "status": "all"}, use_index=True)[0] == [instrument.pk]
+
+    # A feature change.
+    live[6].features.set(Feature.objects.filter(code__in=["T1", "T2"]))
+    built = refreshed(built)
+    assert_same_as_orm()
+
+    # A deadline added, one taken away (the final deadline follows).
+    Deadline.objects.create(instrument=live[7], date=today() + datetime.timedelta(days=3))
+    Deadline.objects.filter(instrument=live[8]).delete()
+    built = refreshed(built)
+    assert_same_as_orm()
+
+    # A deletion.
+    services.instruments.delete(Instrument.objects.get(pk=live[9].pk), editor)
+    built = refreshed(built)
+    assert live[9].pk not in built.universe
+    assert_same_as_orm()
+
+    # An import of new records.
+    from clusterbridge.funding.generator import generate_instruments
+
+    generate_instruments(5, seed=7)
+    built = refreshed(built)
+    assert len(built.universe) == Instrument.objects.count()
+    assert_same_as_orm()
+
+    # A taxonomy write: rebuilt whole.
+    monkeypatch.setattr(index, "build", real_build)
+    Feature.objects.filter(code="T1").update(label="Renamed")
+    rebuilt = index.current()
+    assert rebuilt.seq >= built.seq and rebuilt is not built
+    assert_same_as_orm()
+
+
+def test_a_rolled_back_applied_write_rebuilds_whole(catalogue, monkeypatch):
+    """A row of the change log the index applied and that is gone (its transaction rolled
+    back) means the index holds data that never was: it is rebuilt whole."""
+    from django.db import transaction
+
+    index.reset()
+    built = index.current()
+    calls = []
+    real_build = index.build
+    monkeypatch.setattr(index, "build", lambda: calls.append(1) or real_build())
+    try:
+        with transaction.atomic():
+            instrument = Instrument.objects.get(pk=catalogue[10].pk)
+            instrument.name = "Rhea fund"
+            instrument.save()
+            assert answer({"q": "rhea", "status": "all"}, use_index=True)[0] == [catalogue[10].pk]
+            assert calls == []  # applied, not rebuilt
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert answer({"q": "rhea", "status": "all"}, use_index=True)[0] == []
+    assert calls == [1]
+    assert index.current() is not built
+    assert_same_as_orm()
+
+
+# Records incomplete at source: the index orders and groups them as the ORM does ------------
+def grouped_answer(query: dict, *, use_index: bool, group: bool):
+    with override_settings(SEARCH_INDEX=use_index):
+        filterset = InstrumentFilterSet(query, group_incomplete=group)
+        assert filterset.is_valid(), filterset.errors
+        counts = filterset.facet_counts()
+        results = filterset.results()
+        assert (filterset.indexed() is not None) == use_index
+        return [row.pk for row in results[0 : results.count()]], filterset.total, counts
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=queries, group=st.booleans(), source_group=st.sampled_from(["", "A", "B", "Z"]))
+def test_incomplete_records_are_grouped_and_ordered_as_by_the_orm(
+    incomplete_catalogue, query, group, source_group
+):
+    params = as_params(query)
+    if source_group:
+        params["source_group"] = source_group
+    orm = grouped_answer(params, use_index=False, group=group)
+    indexed = grouped_answer(params, use_index=True, group=group)
+    if params.get("q") and params.get("ordering", "relevance") == "relevance":
+        assert sorted(indexed[0]) == sorted(orm[0])
+    else:
+        assert indexed[0] == orm[0]
+    assert indexed[1:] == orm[1:]
+
+
+@pytest.fixture
+def incomplete_catalogue(catalogue):
+    """A third of the catalogue incomplete at source, in three programme entries (and some
+    with none); a complete record sharing an entry too."""
+    for number, instrument in enumerate(catalogue):
+        if number % 3 == 0:
+            Instrument.all_objects.filter(pk=instrument.pk).update(
+                incomplete_at_source=True, source_group="ABZ"[number % 9 // 3] if number % 4 else ""
+            )
+    Instrument.all_objects.filter(pk=catalogue[7].pk).update(source_group="A")
+    index.reset()
+    return catalogue
+
+
+def test_the_search_page_groups_with_the_index(client, incomplete_catalogue):
+    """The page's grouped list is the same with the index and without it."""
+    pages = []
+    for use_index in (True, False):
+        with override_settings(SEARCH_INDEX=use_index):
+            response = client.get("/funding/?status=all&include_synthetic=1&ordering=name")
+            pages.append([i.pk for i in response.context["page"].object_list])
+    assert pages[0] == pages[1]
+    incomplete = set(
+        Instrument.objects.filter(incomplete_at_source=True).values_list("pk", flat=True)
+    )
+    flags = [pk in incomplete for pk in pages[0]]
+    assert flags == sorted(flags)  # complete ones first

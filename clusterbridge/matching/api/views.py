@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from clusterbridge.funding.models import CURRENT_STATUSES
 from clusterbridge.matching.api.serializers import MatchSerializer, RankedMatchesSerializer
 from clusterbridge.matching.forms import MatchForm
-from clusterbridge.matching.services import profile_for, results_for
+from clusterbridge.matching.services import hidden_for, profile_for, results_for
 from clusterbridge.taxonomy import profiles
 from clusterbridge.taxonomy.groups import with_feature_codes
 
@@ -23,7 +23,13 @@ def ranked_response(request, profile, statuses=CURRENT_STATUSES) -> Response:
         raise serializers.ValidationError(
             {"page": "page and page_size must be whole numbers."}
         ) from None
-    count, results = results_for(profile, limit=size, offset=(page - 1) * size, statuses=statuses)
+    count, results = results_for(
+        profile,
+        limit=size,
+        offset=(page - 1) * size,
+        statuses=statuses,
+        hidden=hidden_for(request),
+    )
     for number, result in enumerate(results, start=(page - 1) * size + 1):
         result.rank = number
     return Response(
