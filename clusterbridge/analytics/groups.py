@@ -19,8 +19,8 @@ import networkx as nx
 SIMILARITY_THRESHOLD = 0.35
 SEED = 42
 
-# Hook for the events app: `create_event(group, user) -> url of the new event`, inviting the
-# group's projects and the end users who follow its area. None registered until it lands.
+# Hook for the events app: `create_event(group, user) -> url` of the new event or of its
+# form prefilled from the group (events/links.py registers it from EventsConfig.ready).
 _EVENT_HOOKS: list[Callable] = []
 
 

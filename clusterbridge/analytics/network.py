@@ -6,8 +6,10 @@ agents — are those with the highest betweenness whose neighbours lie in more t
 community.
 
 Only what the public sees enters the graph: published real clusters, real organisations,
-memberships an organisation agreed to show, public projects. Apps built later (events,
-marketplace) add their links with `register_edge_source` — none is registered yet.
+memberships an organisation agreed to show, public projects. Other apps add their links
+with `register_edge_source`: the marketplace (an organisation's published posts → their
+fields, `marketplace/links.py`) and events (a public event → its organiser and ecosystems,
+`events/links.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ WEIGHTS = {
     "ecosystem": 1.0,
     "sector": 1.0,
     "feature": 0.5,
+    # Registered by other apps (their edge sources).
+    "organises event": 2.0,
+    "marketplace post": 1.0,
 }
 # Exact betweenness up to this many nodes; above it, sampled with this many sources.
 EXACT_UP_TO = 1000
@@ -36,12 +41,19 @@ AGENT_KINDS = ("cluster", "organisation")
 
 EdgeSource = Callable[[nx.Graph], None]
 _EDGE_SOURCES: list[EdgeSource] = []
+_FINGERPRINTS: list[Callable[[], tuple]] = []
 
 
-def register_edge_source(source: EdgeSource) -> None:
-    """Hook for apps that hold further links (events: co-attendance; marketplace: offer ↔
-    need): `source(graph)` adds nodes and edges with `kind`, `label`, `reason`, `weight`."""
+def register_edge_source(
+    source: EdgeSource, *, fingerprint: Callable[[], tuple] | None = None
+) -> None:
+    """Hook for apps that hold further links (events: the events of a cluster; marketplace:
+    the fields of an organisation's posts): `source(graph)` adds nodes (with `kind`,
+    `label`, `url`, `country`) and links (`add_link`). `fingerprint()` changes whenever the
+    records the source reads change, so the cached analysis is rebuilt."""
     _EDGE_SOURCES.append(source)
+    if fingerprint is not None:
+        _FINGERPRINTS.append(fingerprint)
 
 
 def add_link(graph: nx.Graph, a: str, b: str, reason: str, kind: str) -> None:
@@ -207,6 +219,8 @@ def fingerprint() -> tuple:
         found = model.all_objects.aggregate(n=Count("pk"), last=Max("updated_at"))
         parts += [found["n"], found["last"]]
     parts.append(NetworkMembership.objects.count())
+    for source_fingerprint in _FINGERPRINTS:
+        parts += source_fingerprint()
     return tuple(parts)
 
 

@@ -459,6 +459,6 @@ def group_event(request: HttpRequest, slug: str) -> HttpResponse:
     hook = groups.event_hook()
     if request.method != "POST" or hook is None:
         return redirect(group.get_absolute_url())
-    url = hook(group, request.user)
-    messages.success(request, f"An event was created for {group.name}.")
-    return redirect(url)
+    # The hook returns the new event, or its prefilled form when the organiser still has to
+    # choose the date and place.
+    return redirect(hook(group, request.user))

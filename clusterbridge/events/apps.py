@@ -20,3 +20,9 @@ class EventsConfig(AppConfig):
             )
         )
         dashboard.register_personal_data("events", export=account.personal_data)
+
+        from clusterbridge.analytics import groups, network
+        from clusterbridge.events import links
+
+        network.register_edge_source(links.add_event_links, fingerprint=links.fingerprint)
+        groups.register_event_hook(links.create_group_event)

@@ -57,12 +57,37 @@ PROFILE_FIELDS = (
 
 
 # Profiles --------------------------------------------------------------------------------------
-def marketplace_offers_and_needs(organisation) -> tuple[list[str], list[str]]:
-    """What the organisation's marketplace posts offer and seek, one line each.
+def marketplace_offers_and_needs(organisation) -> tuple[list, list]:
+    """The features of the organisation's published marketplace offers (what it offers) and
+    needs (what it seeks), each feature once, in taxonomy order. Only posts anyone may see
+    count: published, still valid (`PostQuerySet.published`); drafts, posts in review,
+    withdrawn or expired ones do not."""
+    from clusterbridge.marketplace.models import Kind, Post
+    from clusterbridge.taxonomy.models import Feature
 
-    The marketplace is not part of the platform yet: this returns nothing. When it is, this
-    is the one place to read the organisation's live offer and request posts."""
-    return [], []
+    posts = Post.objects.published().filter(organisation=organisation)
+    features = Feature.objects.order_by("code")
+    offers = features.filter(
+        marketplace_posts__in=posts.filter(kind=Kind.OFFER).values("pk")
+    ).distinct()
+    needs = features.filter(
+        marketplace_posts__in=posts.filter(kind=Kind.NEED).values("pk")
+    ).distinct()
+    return list(offers), list(needs)
+
+
+def marketplace_titles(organisation) -> tuple[list[str], list[str]]:
+    """The titles of the organisation's published offers and needs, one line each."""
+    from clusterbridge.marketplace.models import Kind, Post
+
+    offers: list[str] = []
+    needs: list[str] = []
+    posts = Post.objects.published().filter(
+        organisation=organisation, kind__in=[Kind.OFFER, Kind.NEED]
+    )
+    for kind, title in posts.order_by("-published_at", "-pk").values_list("kind", "title"):
+        (offers if kind == Kind.OFFER else needs).append(f"Marketplace {kind}: {title}")
+    return offers, needs
 
 
 def prefill(registration: Registration) -> dict:
@@ -84,10 +109,13 @@ def prefill(registration: Registration) -> dict:
     }
     if organisation is None:
         return values
-    offers, needs = marketplace_offers_and_needs(organisation)
+    offer_features, seek_features = marketplace_offers_and_needs(organisation)
+    offers, needs = marketplace_titles(organisation)
     values["offers"] = "\n".join([organisation.description, *offers]).strip()[:2000]
     values["seeks"] = "\n".join(needs)[:2000]
-    values["offer_features"] = list(organisation.features.all())
+    own = list(organisation.features.all())
+    values["offer_features"] = own + [f for f in offer_features if f not in own]
+    values["seek_features"] = seek_features
     values["ecosystems"] = list(organisation.ecosystems.all())
     return values
 

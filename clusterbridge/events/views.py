@@ -23,7 +23,7 @@ from clusterbridge.core.filter_panel import (
     other_filter_counts,
     selected,
 )
-from clusterbridge.events import calendars, matchmaking, optimiser, services
+from clusterbridge.events import calendars, links, matchmaking, optimiser, services
 from clusterbridge.events.filtersets import (
     ATTENDANCE_CHOICES,
     WHEN_CHOICES,
@@ -240,7 +240,14 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, event: Event | None) -> HttpResponse:
-    form = EventForm(request.POST or None, instance=event, user=request.user)
+    # An event for a project group (analytics): the form starts from the group.
+    group = links.group_for(request.GET.get(links.GROUP_PARAMETER)) if event is None else None
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        user=request.user,
+        initial=links.group_initial(group) if group else None,
+    )
     if request.method == "POST" and form.is_valid():
         result = save_or_conflict(request, form, services.events, obj=event)
         if isinstance(result, HttpResponse):
@@ -252,11 +259,13 @@ def _edit(request: HttpRequest, event: Event | None) -> HttpResponse:
                 form.add_error("meeting_sessions", error)
             else:
                 messages.success(request, "The event is saved.")
+                if group is not None:
+                    links.invite_group(result.obj, group)
                 return redirect(result.obj)
     return render(
         request,
         "events/form.html",
-        {"form": form, "event": event},
+        {"form": form, "event": event, "group": group},
         status=400 if form.errors else 200,
     )
 

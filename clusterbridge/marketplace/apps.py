@@ -20,3 +20,8 @@ class MarketplaceConfig(AppConfig):
             )
         )
         dashboard.register_personal_data("marketplace", export=account.personal_data)
+
+        from clusterbridge.analytics import network
+        from clusterbridge.marketplace import links
+
+        network.register_edge_source(links.add_post_links, fingerprint=links.fingerprint)

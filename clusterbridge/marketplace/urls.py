@@ -10,6 +10,7 @@ urlpatterns = [
     path("cluster-queue/", views.cluster_queue, name="cluster-queue"),
     path("moderation/", views.moderation, name="moderation"),
     path("disruptions/", views.disruptions, name="disruptions"),
+    path("value-chain/", views.value_chain, name="value-chain"),
     path("messages/<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

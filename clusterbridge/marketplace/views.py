@@ -334,3 +334,26 @@ def disruptions(request: HttpRequest) -> HttpResponse:
         "marketplace/disruptions.html",
         {"groups": sorted(by_ecosystem.items()), "total": len(posts)},
     )
+
+
+def value_chain(request: HttpRequest) -> HttpResponse:
+    """An ecosystem's value chain from the published offers and needs, fragile links first."""
+    from clusterbridge.marketplace.valuechain import NONE, SINGLE
+    from clusterbridge.marketplace.valuechain import value_chain as chain_of
+    from clusterbridge.taxonomy.models import Term, Vocabulary
+
+    ecosystems = list(Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS).order_by("label"))
+    chosen = next((e for e in ecosystems if e.code == request.GET.get("ecosystem")), None)
+    links = chain_of(chosen.code) if chosen else []
+    return render(
+        request,
+        "marketplace/value_chain.html",
+        {
+            "ecosystems": ecosystems,
+            "chosen": chosen,
+            "links": links,
+            "fragile": sum(1 for link in links if link.risk),
+            "NONE": NONE,
+            "SINGLE": SINGLE,
+        },
+    )

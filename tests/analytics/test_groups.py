@@ -122,7 +122,8 @@ def test_only_editors_change_groups(client_for, role):
     assert group.name == "Public Space Protection"
 
 
-def test_without_the_events_app_the_page_says_the_event_comes_later(client_for):
+def test_without_the_events_app_the_page_says_the_event_comes_later(client_for, monkeypatch):
+    monkeypatch.setattr(groups, "_EVENT_HOOKS", [])
     group = ProjectGroup.objects.get(name="Public Space Protection")
     html = client_for("editor").get(group.get_absolute_url()).content.decode()
     assert "once events are on ClusterBridge" in html

@@ -25,6 +25,50 @@ def test_profile_is_prefilled_from_the_organisation(registered):
     assert matchmaking.marketplace_offers_and_needs(ann.organisation) == ([], [])
 
 
+def _post(organisation, kind, title, features, status="published", **extra):
+    from django.utils import timezone
+
+    from clusterbridge.marketplace.models import Post
+    from clusterbridge.taxonomy.models import Feature
+
+    post = Post.objects.create(
+        organisation=organisation,
+        kind=kind,
+        title=title,
+        description="…",
+        status=status,
+        published_at=timezone.now() if status == "published" else None,
+        **extra,
+    )
+    post.features.set(Feature.objects.filter(code__in=features))
+    return post
+
+
+def test_profile_is_prefilled_from_the_published_marketplace_posts(event, person):
+    user, organisation = person("ann", features=["T1"], description="Drones.")
+    _post(organisation, "offer", "Blade inspection", ["D2", "T1"])
+    _post(organisation, "need", "Composite repair", ["T2"])
+    # Not published, or no longer valid: left out.
+    _post(organisation, "need", "Draft need", ["A1"], status="draft")
+    _post(organisation, "offer", "Withdrawn offer", ["A2"], status="withdrawn")
+    _post(
+        organisation,
+        "need",
+        "Past need",
+        ["A3"],
+        valid_until=datetime.date.today() - datetime.timedelta(days=2),
+    )
+    offers, needs = matchmaking.marketplace_offers_and_needs(organisation)
+    assert [f.code for f in offers] == ["D2", "T1"]
+    assert [f.code for f in needs] == ["T2"]
+    registration = services.register_for(event, user, organisation=organisation, answers=ANSWERS)
+    ann = matchmaking.join_matchmaking(registration, user)
+    assert {f.code for f in ann.offer_features.all()} == {"T1", "D2"}
+    assert {f.code for f in ann.seek_features.all()} == {"T2"}
+    assert "Marketplace offer: Blade inspection" in ann.offers
+    assert ann.seeks == "Marketplace need: Composite repair"
+
+
 def test_request_accept_place_cancel_frees_the_slot(event, registered):
     ann, ben, cat = registered("ann"), registered("ben"), registered("cat")
     request = matchmaking.send_request(ann, ben, ann.user, "Let us talk turbines.")

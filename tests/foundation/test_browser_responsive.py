@@ -29,6 +29,9 @@ LIST_PAGES = [
     "/projects/",
     "/funding/strategies/",
     "/alerts/",
+    "/marketplace/",
+    "/events/",
+    "/benchmarking/",
 ]
 
 
@@ -43,8 +46,39 @@ def member_with_alert(reference_data):
     return member
 
 
+@pytest.fixture
+def post_and_event(reference_data):
+    """One published offer and one upcoming event, so their lists have a first result."""
+    from django.utils import timezone
+
+    from clusterbridge.events import services as event_services
+    from clusterbridge.marketplace.models import Post
+    from clusterbridge.organisations import services as organisation_services
+    from clusterbridge.taxonomy.models import Country
+    from tests.conftest import EDITOR_GROUP
+    from tests.events.conftest import event_values
+
+    owner = make_user("olga")
+    organisation = organisation_services.create_organisation(
+        owner,
+        {"name": "Acme Robotics", "type": "sme", "country": Country.objects.get(code="SE")},
+    )
+    Post.objects.create(
+        organisation=organisation,
+        kind="offer",
+        title="Inspection drones for wind farms, with a rather long title that has to wrap",
+        description="Blade inspection as a service.",
+        status="published",
+        published_at=timezone.now(),
+    )
+    editor = make_user("erin", groups=[EDITOR_GROUP])
+    event_services.events.create(editor, event_values())
+
+
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
-def test_list_pages_and_landscape_fit_the_screen(browser, live_server, member_with_alert, viewport):
+def test_list_pages_and_landscape_fit_the_screen(
+    browser, live_server, member_with_alert, post_and_event, viewport
+):
     context, page, problems = open_context(browser, live_server, viewport)
     sign_in(page, "bob")
     for url in LIST_PAGES:

@@ -70,3 +70,46 @@ def test_the_walk_sees_imports_inside_functions():
     graph = app_imports()
     # core/views.py imports accounts at module level; core/services.py inside a method.
     assert "accounts" in graph["core"]
+
+
+# The floors of docs/architecture.md. An app imports only apps on lower floors; on floor 0
+# the shared pieces lean on each other (taxonomy ► core ► accounts; notifications).
+FLOORS = {
+    "taxonomy": 0,
+    "core": 0,
+    "accounts": 0,
+    "notifications": 0,
+    "interop": 1,
+    "suggestions": 1,
+    "funding": 2,
+    "clusters": 2,
+    "matching": 3,
+    "projects": 3,
+    "organisations": 3,
+    "alerts": 4,
+    "benchmarking": 4,
+    "analytics": 4,
+    "marketplace": 5,
+    "events": 6,
+}
+
+
+def test_every_app_sits_on_a_floor():
+    apps = {p.parent.name for p in PACKAGE.glob("*/apps.py")}
+    assert apps == set(FLOORS)
+
+
+def test_an_app_imports_only_apps_on_the_floors_below():
+    graph = app_imports()
+    upward = sorted(
+        f"{app} (floor {FLOORS[app]}) imports {other} (floor {FLOORS[other]})"
+        for app, others in graph.items()
+        for other in others
+        if other in FLOORS and FLOORS[app] > 0 and FLOORS[other] >= FLOORS[app]
+    )
+    assert upward == []
+
+
+def test_analytics_knows_neither_the_marketplace_nor_events():
+    # They register their links and the group event with it (AppConfig.ready).
+    assert not app_imports()["analytics"] & {"marketplace", "events"}
