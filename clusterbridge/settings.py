@@ -155,6 +155,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Funding search: the per-process index (off: the ORM answers every query); with
+# SEARCH_INDEX_BACKGROUND the index is rebuilt in a thread while the ORM answers.
+SEARCH_INDEX = env_bool("SEARCH_INDEX", True)
+SEARCH_INDEX_BACKGROUND = env_bool("SEARCH_INDEX_BACKGROUND", False)
+
 # Cache: shared by every server process (throttles, sign-in limits, the search index's
 # version check). The database by default, so the embedded mode needs nothing more;
 # Redis when CACHE_URL says so, e.g. redis://127.0.0.1:6379/1.
