@@ -35,6 +35,21 @@ def test_multi_word_terms_match_consecutive_words_only(tiny):
     assert codes("A machine that supports learning.") == []
 
 
+def test_multi_word_terms_may_skip_one_word_but_not_a_sentence_break(tiny):
+    [found] = suggest("Cyber physical security for ports", language="en")
+    assert found.code == "P12" and found.evidence == ["cyber physical security"]
+    assert codes("Cyber, physical security", language="en") == ["P12"]  # a comma is no break
+    assert codes("We test cyber ranges. Security is next.", language="en") == []
+    assert codes("Cyber and physical security", language="en") == []  # two words: too far
+
+
+def test_two_word_terms_match_in_either_order_in_free_order_languages(monkeypatch):
+    data = {"features": {"P7": {"lt": ["duomen* rinkim*"], "en": ["data collection"]}}}
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Rinkimas duomenų iš jutiklių", language="lt") == ["P7"]
+    assert codes("Collection data", language="en") == []  # English keeps its word order
+
+
 def test_prefix_terms_and_evidence(tiny):
     [found] = suggest("Drones and DRONE swarms", language="en")
     assert found.code == "T13"
