@@ -94,7 +94,36 @@ def instruments() -> RecordType:
                 "open",
                 read=choice_reader([(s, s) for s in ("forthcoming", "open", "closed")]),
             ),
+            Column(
+                "period_start",
+                "A programme's period: first day, YYYY-MM-DD (name the source in the notes).",
+                "2021-01-01",
+                read=read_date,
+            ),
+            Column(
+                "period_end",
+                "A programme's period: last day, YYYY-MM-DD. A programme past it is closed.",
+                "2027-12-31",
+                read=read_date,
+            ),
+            Column(
+                "closed_reason",
+                "What the source says that makes it over, with the line; any text closes it.",
+                "",
+            ),
             Column("notes", "Editorial notes.", "", editor_only=True),
+            Column(
+                "status",
+                "Status the site derives today (export only).",
+                write=lambda obj: obj.status_on(),
+                export_only=True,
+            ),
+            Column(
+                "status_reason",
+                "Why it has that status (export only).",
+                write=lambda obj: obj.status_reason(),
+                export_only=True,
+            ),
         ],
     )
 

@@ -132,8 +132,11 @@ def import_sheet(
     for index, name in enumerate(header):
         if not name:
             continue
-        if record_type.column(name) is None:
-            known = ", ".join(c.name for c in record_type.columns)
+        column = record_type.column(name)
+        if column is not None and column.export_only:
+            continue  # a derived column of an export: the site works it out again
+        if column is None:
+            known = ", ".join(c.name for c in record_type.import_columns)
             report.errors.append(
                 SheetProblem(
                     1, all_rows[0][index].strip(), f"unknown column; the columns are: {known}"

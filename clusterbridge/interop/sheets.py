@@ -220,6 +220,9 @@ class Column:
     m2m: bool = False
     editor_only: bool = False
     allowed: str = ""
+    # Derived by the site (e.g. an instrument's status and why): exported so the file reads
+    # on its own, left out of templates and ignored on import, so an export imports back.
+    export_only: bool = False
 
     def value_of(self, obj) -> Any:
         if self.write is not None:
@@ -249,6 +252,10 @@ class RecordType:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def import_columns(self) -> list[Column]:
+        return [c for c in self.columns if not c.export_only]
 
     def columns_for(self, *, editor: bool) -> list[Column]:
         return [c for c in self.columns if editor or not c.editor_only]

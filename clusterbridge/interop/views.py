@@ -173,7 +173,7 @@ def template_download(request, record_type: str, fmt: str):
     spec = sheets.get_type(record_type)
     if spec is None or fmt not in spreadsheets.FORMATS:
         raise Http404("No such record type or format.")
-    columns = spec.columns
+    columns = spec.import_columns
     header = [c.name for c in columns]
     example = [c.example for c in columns]
     readme = [

@@ -17,6 +17,13 @@ def _scope(instrument) -> str:
     return instrument.country.label if instrument.country else "National (country not recorded)"
 
 
+def _period(instrument) -> str:
+    start, end = instrument.period_start, instrument.period_end
+    if not (start or end):
+        return ""
+    return f"{start.isoformat() if start else '?'} – {end.isoformat() if end else '?'}"
+
+
 def results_table(results: list[Result], *, start: int = 1) -> Table:
     header = [
         [
@@ -27,6 +34,8 @@ def results_table(results: list[Result], *, start: int = 1) -> Table:
             "Missing",
             "Next deadline",
             "Status",
+            "Why this status",
+            "Programme period",
             "For applicants from",
         ]
     ]
@@ -42,6 +51,8 @@ def results_table(results: list[Result], *, start: int = 1) -> Table:
             join([label for _, label in r.missing]),
             r.match.deadline.isoformat() if r.match.deadline else "",
             r.match.status,
+            r.instrument.status_reason(),
+            _period(r.instrument),
             _scope(r.instrument),
         ]
         for n, r in enumerate(results)

@@ -2,6 +2,7 @@
 by row and column and nothing is written, formula injection is guarded."""
 
 import csv
+import datetime
 import io
 from pathlib import Path
 
@@ -102,6 +103,43 @@ def test_the_export_lists_codes_countries_and_dates(calls_loaded, client_for, us
     assert row["budget_amount"] == "20000000.00" and row["opening_date"] == "2025-06-12"
     assert "notes" not in row  # editorial notes are for editors only
     assert "notes" in csv_rows(export(client_for("editor"), "instruments", "csv"))[0]
+
+
+def test_the_export_gives_the_programme_period_and_why_each_status(calls_loaded, client_for, users):
+    programme = Instrument.objects.create(
+        name="Horizon 2020",
+        kind=Instrument.Kind.PROGRAMME,
+        origin=Instrument.Origin.INTERNATIONAL,
+        period_start=datetime.date(2014, 1, 1),
+        period_end=datetime.date(2020, 12, 31),
+    )
+    over = Instrument.objects.create(
+        name="SecurIT Open Calls",
+        kind=Instrument.Kind.CALL,
+        origin=Instrument.Origin.INTERNATIONAL,
+        closed_reason="seed 001 L546: the open calls were completed",
+    )
+    rows = {
+        r["name"]: r
+        for r in csv_rows(export(client_for("anonymous"), "instruments", "csv", "?status=all"))
+    }
+
+    row = rows[programme.name]
+    assert (row["period_start"], row["period_end"]) == ("2014-01-01", "2020-12-31")
+    assert row["status"] == "closed"
+    assert row["status_reason"] == "Closed: the programme period ended on 2020-12-31."
+    row = rows[over.name]
+    assert row["closed_reason"] == "seed 001 L546: the open calls were completed"
+    assert row["status_reason"] == "Closed: seed 001 L546: the open calls were completed"
+    # The period and the closing reason import back; the derived columns are ignored.
+    raw = (
+        b"name,origin,period_start,period_end,closed_reason,status,status_reason\n"
+        b"FP7,international,2007-01-01,2013-12-31,,open,anything\n"
+    )
+    report = import_sheet("instruments", raw, user=users["editor"])
+    assert report.ok, report.errors
+    fp7 = Instrument.objects.get(name="FP7")
+    assert fp7.period_end == datetime.date(2013, 12, 31) and fp7.status_on() == "closed"
 
 
 def test_cells_that_look_like_formulas_are_exported_as_text_and_read_back(
@@ -262,7 +300,7 @@ def test_the_templates_document_every_column(record_type, client_for, users):
     workbook = load_workbook(io.BytesIO(response.content))
     records, readme = workbook.worksheets[0], workbook["README"]
     header = [c.value for c in records[1]]
-    assert header == [c.name for c in sheets.get_type(record_type).columns]
+    assert header == [c.name for c in sheets.get_type(record_type).import_columns]
     assert records.max_row == 2  # header and one example row
     documented = {row[0].value for row in readme.iter_rows(min_row=2) if row[0].value}
     assert set(header) <= documented

@@ -64,7 +64,15 @@ def test_the_results_download_parses_back(client, catalogue, parse, fmt):
     assert int(european[0]) == 1 and int(european[2]) == 57
     assert european[3] == "AI (ML), Prototype" and european[4] == "Export support"
     assert european[5] == "2099-05-01"
-    assert body["Lithuanian export aid"][7] == "Lithuania"
+    column = {name: n for n, name in enumerate(rows[0])}
+    assert european[column["Why this status"]] == "Open: next deadline 2099-05-01."
+    lithuanian = body["Lithuanian export aid"]
+    assert lithuanian[column["For applicants from"]] == "Lithuania"
+    # A programme open by its period says so, and the period is a column of its own.
+    assert lithuanian[column["Why this status"]] == (
+        "Open: the programme period runs until 2099-12-31."
+    )
+    assert lithuanian[column["Programme period"]] == "? – 2099-12-31"
     assert "Expired prototype call" not in body
 
 
