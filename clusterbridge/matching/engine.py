@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
@@ -93,6 +93,10 @@ class Match:
     incomplete: bool = False  # incomplete at source: ranked after the complete records
     # codes in common only through a suggestion for the instrument (half weight)
     suggested: list[str] = field(default_factory=list)
+    # With `group_incomplete`: the programme entry this match stands for, and how many of
+    # its records incomplete at source match (this one, the best of them, included).
+    group: str = ""
+    group_size: int = 0
 
     @property
     def percent(self) -> int:
@@ -131,6 +135,7 @@ class _Index:
                 "work_programme_year",
                 "closed_reason",
                 "incomplete_at_source",
+                "source_group",
             )
         )
         n = len(rows)
@@ -175,6 +180,13 @@ class _Index:
         ]
         self._statuses: dict[int, np.ndarray] = {}
         self.incomplete = np.fromiter((r[14] for r in rows), dtype=bool, count=n)
+        # Programme entry (`source_group`) of each record incomplete at source, as a number;
+        # -1 for complete records and ungrouped ones.
+        self.group_names = sorted({r[15] for r in rows if r[14] and r[15]})
+        group_of = {name: i for i, name in enumerate(self.group_names)}
+        self.group = np.fromiter(
+            (group_of[r[15]] if r[14] and r[15] else -1 for r in rows), dtype=np.int32, count=n
+        )
         self.matrix = np.zeros((n, len(self.codes)), dtype=np.float32)
         row_of = {int(pk): i for i, pk in enumerate(self.ids)}
         code_of = dict(Feature.objects.values_list("id", "code"))
@@ -404,10 +416,14 @@ def search(
     include_synthetic: bool = False,
     statuses: Iterable[str] = CURRENT_STATUSES,
     hidden: Iterable[int] = (),
+    group_incomplete: bool = False,
 ) -> tuple[int, list[Match]]:
     """(number of matching instruments, the ranked matches from `offset`, at most `limit`).
     `statuses`: open and forthcoming by default; add "unknown" to see records whose dates
-    are not known. `hidden`: instruments left out (the ones a person dismissed)."""
+    are not known. `hidden`: instruments left out (the ones a person dismissed).
+    `group_incomplete`: records incomplete at source that share a programme entry count and
+    show as one match, their best (`Match.group`, `Match.group_size`), as the public funding
+    list shows them; they rank after the complete records either way."""
     idx = index()
     day = _day_of(on)
     vector = idx.weight_vector(profile.features)
@@ -426,19 +442,46 @@ def search(
     if hidden:
         keep &= ~np.isin(idx.ids, np.fromiter(hidden, dtype=np.int64))
     rows = np.flatnonzero(keep)
+    key = (_key_points(points[rows]) << (_DAY_BITS + _POSITION_BITS)) | idx.tiebreak(rows, day)
+    sizes: dict[int, int] = {}
+    if group_incomplete and len(rows):
+        rows, key, sizes = _one_per_group(idx, rows, key)
     count = len(rows)
     if count == 0 or (limit is not None and limit <= 0) or offset >= count:
         return count, []
-    key = (_key_points(points[rows]) << (_DAY_BITS + _POSITION_BITS)) | idx.tiebreak(rows, day)
     wanted = count if limit is None else min(count, offset + limit)
     top = np.argpartition(-key, wanted - 1)[:wanted] if wanted < count else np.arange(count)
     top = top[np.argsort(-key[top])][offset:wanted]
     chosen = rows[top]
     deadlines = idx.next_deadlines(chosen, day)
-    return count, [
+    matches = [
         _explain(idx, profile, int(row), points[row], total, deadline, day)
         for row, deadline in zip(chosen, deadlines, strict=True)
     ]
+    for position, row in enumerate(chosen):
+        group = int(idx.group[row])
+        if group in sizes:
+            matches[position] = replace(
+                matches[position], group=idx.group_names[group], group_size=sizes[group]
+            )
+    return count, matches
+
+
+def _one_per_group(idx: _Index, rows: np.ndarray, key: np.ndarray):
+    """`rows` and `key` with each programme entry's incomplete records reduced to the best
+    ranked of them, and {group number: how many of its records matched}."""
+    groups = idx.group[rows]
+    grouped = np.flatnonzero(groups >= 0)
+    if len(grouped) == 0:
+        return rows, key, {}
+    # Best key first within each group, then the first of each group.
+    order = grouped[np.lexsort((-key[grouped], groups[grouped]))]
+    numbers, first, counts = np.unique(groups[order], return_index=True, return_counts=True)
+    keep = np.zeros(len(rows), dtype=bool)
+    keep[groups < 0] = True
+    keep[order[first]] = True
+    sizes = {int(n): int(c) for n, c in zip(numbers, counts, strict=True)}
+    return rows[keep], key[keep], sizes
 
 
 def rank(

@@ -3,6 +3,9 @@
 with their instruments loaded in one query."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from clusterbridge.funding.models import Instrument
 from clusterbridge.matching import engine
@@ -47,6 +50,14 @@ class Result:
         return self.instrument.get_absolute_url()
 
     @property
+    def group_url(self) -> str:
+        """The funding list of every record of the programme entry this result stands for."""
+        if not self.match.group_size:
+            return ""
+        query = urlencode({"source_group": self.match.group, "status": "all"})
+        return f"{reverse('funding:search')}?{query}"
+
+    @property
     def explanation(self) -> str:
         text = engine.fits_because(
             [label for _, label in self.shared], [label for _, label in self.suggested]
@@ -88,10 +99,18 @@ def results_for(
     offset: int = 0,
     statuses=engine.CURRENT_STATUSES,
     hidden=(),
+    group_incomplete=False,
 ):
     """(count, results) for one profile, real instruments only; open and forthcoming ones
-    unless `statuses` asks for more ("unknown"); `hidden` left out."""
+    unless `statuses` asks for more ("unknown"); `hidden` left out; with `group_incomplete`
+    one entry per programme entry of records incomplete at source (the page; downloads and
+    the API list every record, as the funding exports do)."""
     count, matches = engine.search(
-        profile, offset=offset, limit=limit, statuses=statuses, hidden=hidden
+        profile,
+        offset=offset,
+        limit=limit,
+        statuses=statuses,
+        hidden=hidden,
+        group_incomplete=group_incomplete,
     )
     return count, with_instruments(matches)

@@ -74,6 +74,7 @@ def match(request):
                 offset=(number - 1) * PAGE_SIZE,
                 statuses=statuses,
                 hidden=hidden,
+                group_incomplete=True,
             )
             query = request.GET.copy()
             query.pop("page", None)
