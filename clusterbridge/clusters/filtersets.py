@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q
 
 from clusterbridge.clusters.models import (
     SIZE_CLASSES,
+    Classification,
     Cluster,
     LabelLevel,
     Network,
@@ -283,3 +284,22 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
         for d, n in sorted(domain_counts.items(), key=lambda i: (-i[1], i[0]))[:15]
     ]
     return result
+
+
+class ClassificationSuggestionFilterSet(django_filters.FilterSet):
+    """The page of pending classification suggestions: which vocabulary, which cluster."""
+
+    vocabulary = django_filters.ChoiceFilter(
+        field_name="term__vocabulary",
+        choices=[
+            (v.value, v.label)
+            for v in (Vocabulary.SECTORS, Vocabulary.ECOSYSTEMS, Vocabulary.TECHNOLOGIES)
+        ],
+        empty_label="Any classification",
+        label="Classification",
+    )
+    cluster = django_filters.CharFilter(field_name="cluster__slug", label="Cluster (its slug)")
+
+    class Meta:
+        model = Classification
+        fields = ["vocabulary", "cluster"]

@@ -63,7 +63,15 @@ SIZE_CLASSES = {
 
 
 # Paths of the directory that a cluster's slug must not take.
-RESERVED_SLUGS = {"register", "moderation", "landscape"}
+# Paths of the directory that a cluster's slug must not take.
+RESERVED_SLUGS = {
+    "register",
+    "moderation",
+    "landscape",
+    "duplicates",
+    "networks",
+    "classifications",
+}
 
 
 class ClusterQuerySet(LiveQuerySet):
@@ -587,6 +595,21 @@ class ClassificationQuerySet(LiveQuerySet):
 
     def suggested(self):
         return self.filter(state=Classification.State.SUGGESTED)
+
+    def pending_for(self, user):
+        """Suggestions `user` may decide, of live clusters: every one for editors and
+        administrators, those of the clusters they manage (approved) for the others, none
+        for anyone else. Mirrors `Classification.user_can_decide` as one query."""
+        pending = self.suggested().filter(cluster__deleted_at__isnull=True)
+        if not (user and user.is_authenticated):
+            return pending.none()
+        if is_editor(user) or is_admin(user):
+            return pending
+        if not is_member(user):
+            return pending.none()
+        return pending.filter(
+            cluster__manager_links__user=user, cluster__manager_links__approved=True
+        )
 
 
 class Classification(TrackedModel):

@@ -4,6 +4,8 @@ ECCP “add your colleague”). Pages, the API, the spreadsheet import and rever
 each checks the permission, changes the record and writes the history in one transaction.
 """
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -214,6 +216,34 @@ def decide_classification(classification: Classification, user, *, confirm: bool
                 message=f"Classification confirmed: {classification.term.label}",
             )
     return result.obj
+
+
+@dataclass
+class Decisions:
+    done: list = field(default_factory=list)  # the classifications decided
+    refused: list = field(default_factory=list)  # (id, why) of the others
+
+
+def decide_classifications(ids, user, *, confirm: bool) -> Decisions:
+    """Confirm or reject many suggested classifications at once (the editors' page), each
+    through `decide_classification` — its permission check and its history entries. One
+    that cannot be decided (decided meanwhile, not the person's) is reported; the others go
+    ahead, each in its own transaction."""
+    outcome = Decisions()
+    wanted = sorted({int(pk) for pk in ids})
+    found = Classification.objects.select_related("term", "cluster").in_bulk(wanted)
+    for pk in wanted:
+        classification = found.get(pk)
+        if classification is None or classification.cluster.is_deleted:
+            outcome.refused.append((pk, "no such suggestion"))
+            continue
+        try:
+            outcome.done.append(decide_classification(classification, user, confirm=confirm))
+        except ValidationError as error:
+            outcome.refused.append((pk, " ".join(error.messages)))
+        except PermissionDenied as error:
+            outcome.refused.append((pk, str(error)))
+    return outcome
 
 
 def _mail(user, subject: str, body: str) -> None:

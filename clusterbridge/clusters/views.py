@@ -17,7 +17,11 @@ from django.views.decorators.http import require_POST
 from clusterbridge.accounts.roles import is_admin, is_editor, require_verified
 from clusterbridge.clusters import duplicates as duplicates_module
 from clusterbridge.clusters import exports, landscape, services
-from clusterbridge.clusters.filtersets import ClusterFilterSet, facets
+from clusterbridge.clusters.filtersets import (
+    ClassificationSuggestionFilterSet,
+    ClusterFilterSet,
+    facets,
+)
 from clusterbridge.clusters.forms import (
     ClaimForm,
     ClusterForm,
@@ -44,6 +48,7 @@ from clusterbridge.core.filter_panel import (
     options,
     selected,
 )
+from clusterbridge.core.redirects import redirect_back
 from clusterbridge.core.search import fold
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
@@ -271,6 +276,72 @@ def decide_classification(request, slug: str, pk: int, decision: str):
         verb = "confirmed" if decision == "confirm" else "rejected"
         messages.success(request, f"“{classification.term.label}” {verb}.")
     return redirect(reverse("clusters:detail", args=[cluster.slug]) + "#classifications")
+
+
+CLASSIFICATION_PAGE = 50
+
+
+@login_required
+def classification_queue(request):
+    """Every pending classification suggestion (a sector, ecosystem or technology inferred
+    from words) the person may decide, with its evidence: all of them for editors, their own
+    clusters' for managers. Confirmed or rejected in bulk."""
+    pending = Classification.objects.pending_for(request.user)
+    if not (is_editor(request.user) or is_admin(request.user)) and not (
+        request.user.cluster_links.filter(approved=True).exists()
+    ):
+        raise PermissionDenied("This page is for editors and the managers of a cluster.")
+    filterset = ClassificationSuggestionFilterSet(
+        request.GET,
+        queryset=pending.select_related("cluster", "term").order_by(
+            "cluster__name", "term__vocabulary", "term__label", "pk"
+        ),
+    )
+    if not filterset.is_valid():
+        return render(
+            request,
+            "clusters/classification_queue.html",
+            {"filterset": filterset, "page": None, "total": 0},
+            status=400,
+        )
+    page = Paginator(filterset.qs, CLASSIFICATION_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clusters/classification_queue.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def decide_classifications(request):
+    """Confirm or reject the ticked suggestions of the page, each through the same service
+    as the profile's buttons."""
+    decision = request.POST.get("decision", "")
+    ids = [pk for pk in request.POST.getlist("classification") if pk.isdigit()]
+    if decision not in ("confirm", "reject"):
+        messages.error(request, "Choose Confirm or Reject.")
+    elif not ids:
+        messages.error(request, "Tick at least one suggestion.")
+    else:
+        outcome = services.decide_classifications(ids, request.user, confirm=decision == "confirm")
+        verb = "confirmed" if decision == "confirm" else "rejected"
+        if outcome.done:
+            messages.success(request, f"{len(outcome.done)} suggestion(s) {verb}.")
+        if outcome.refused:
+            messages.error(
+                request,
+                f"{len(outcome.refused)} not {verb}: "
+                + "; ".join(f"#{pk} {why}" for pk, why in outcome.refused[:10]),
+            )
+    return redirect_back(request, "clusters:classification-queue")
 
 
 # Duplicates --------------------------------------------------------------------------------
