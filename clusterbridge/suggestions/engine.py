@@ -12,6 +12,9 @@ Matching rules:
   ending in "*" matches any token that starts with it; any other term word matches a token
   with the same stem in the term's language (`stem`: case endings stripped in Lithuanian,
   Polish and German, so "duomenų" meets "duomenys" and "Drohnen" meets "Drohne");
+- a Lithuanian verbal-noun term word ("vertinim*", "testavim*") also matches the verb forms
+  a description uses instead ("vertinti", "vertinami", "testuoja"; `lt_verb_forms`), each
+  exactly;
 - a plain term weighs 1.0, `[term, weight]` weighs `weight`; each distinct term counts once
   however often it occurs;
 - a feature is suggested when the summed weight of its matched terms reaches 1.0;
@@ -82,6 +85,44 @@ ENDINGS = {
 }
 
 
+# Lithuanian verbal nouns and the verb forms a description uses instead (accent-folded):
+# a term word "vertinim*" (evaluation) also meets "vertinti", "vertina", "vertinami",
+# "vertins" (to evaluate, evaluates, being evaluated, will evaluate). Suffix of the noun →
+# endings of the verb added to the root. Forms that are also common nouns are left out
+# ("saugos" is "of security" as well as "will store"); the present tense (-a, -ia, -o, -i)
+# only for roots of 5 letters or more ("rinka" is a market, not "collects").
+# Measured on the tuning part with the lexicon as written before tuning: Lithuanian recall
+# 0.722 → 0.778, precision 0.897 → 0.903. The same for Polish (-anie/-enie → -a, -uje,
+# -one…) changed nothing there and was left out.
+LT_VERB_FORMS = {
+    "avim": ("uoti", "uoja", "uojama", "uojami", "uojamas", "uojamos", "uos", "avo"),
+    "ojim": ("oti", "oma", "omi", "omas", "omos", "o"),
+    "ejim": ("eti", "ima", "imi", "imas", "imos", "es", "i"),
+    "ym": ("yti", "oma", "omi", "omas", "omos", "ys", "o"),
+    "im": ("ti", "ama", "ami", "amas", "amos", "iama", "iami", "iamas", "iamos", "s", "a", "ia"),
+}
+LT_VERB_MIN_ROOT = 4
+LT_PRESENT = {"a", "ia", "o", "i"}
+LT_PRESENT_MIN_ROOT = 5
+
+
+def lt_verb_forms(word: str) -> list[str]:
+    """The verb forms of a Lithuanian verbal-noun term word ("mazinim*"), else []."""
+    if not word.endswith("*"):
+        return []
+    for suffix, endings in LT_VERB_FORMS.items():
+        if word[:-1].endswith(suffix):
+            root = word[: -1 - len(suffix)]
+            if len(root) < LT_VERB_MIN_ROOT:
+                return []
+            return [
+                root + ending + "="  # "=": this exact form, not stemmed
+                for ending in endings
+                if ending not in LT_PRESENT or len(root) >= LT_PRESENT_MIN_ROOT
+            ]
+    return []
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     for ending in ENDINGS.get(language, ()):
@@ -109,6 +150,8 @@ class Term:
     def word_matches(self, word: str, token: str) -> bool:
         if word.endswith("*"):
             return token.startswith(word[:-1])
+        if word.endswith("="):
+            return token == word[:-1]
         return token == word or (
             self.language != ANY and stem(token, self.language) == stem(word, self.language)
         )
@@ -171,13 +214,19 @@ class Lexicon:
                     if not words:
                         continue
                     variants = [words]
+                    if language == "lt":
+                        for position, word in enumerate(words):
+                            for form in lt_verb_forms(word):
+                                variants.append((*words[:position], form, *words[position + 1 :]))
                     if language in FREE_ORDER and len(words) == 2:
-                        variants.append(words[::-1])
+                        variants += [variant[::-1] for variant in variants]
                     for variant in variants:
                         term = Term(code, language, variant, float(weight), text, words)
                         first = variant[0]
                         if first.endswith("*"):
                             self.prefix[first[:-1]].append(term)
+                        elif first.endswith("="):
+                            self.exact[first[:-1]].append(term)
                         else:
                             self.exact[first].append(term)
                             if language != ANY:

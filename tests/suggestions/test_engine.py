@@ -50,6 +50,19 @@ def test_two_word_terms_match_in_either_order_in_free_order_languages(monkeypatc
     assert codes("Collection data", language="en") == []  # English keeps its word order
 
 
+def test_lithuanian_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
+    data = {"features": {"P7": {"lt": ["duomen* rinkim*"]}, "P15": {"lt": ["poveik* vertinim*"]}}}
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Programėlė leidžia rinkti duomenis", language="lt") == ["P7"]
+    assert codes("Poveikis vertinamas kas mėnesį", language="lt") == ["P15"]
+    [found] = suggest("Vertina poveikį aplinkai", language="lt")
+    assert found.evidence == ["vertina poveiki"]  # free order, verb form
+    # A root of four letters takes no present tense: "rinka" is a market, not "collects".
+    assert codes("Duomenų rinka auga", language="lt") == []
+    assert engine.lt_verb_forms("testavim*")[:2] == ["testuoti=", "testuoja="]
+    assert engine.lt_verb_forms("kurim*") == []  # a root of three letters is too short
+
+
 def test_prefix_terms_and_evidence(tiny):
     [found] = suggest("Drones and DRONE swarms", language="en")
     assert found.code == "T13"
