@@ -115,7 +115,7 @@ def instruments() -> RecordType:
             Column(
                 "status",
                 "Status the site derives today (export only).",
-                write=lambda obj: obj.status_on(),
+                write=lambda obj: str(obj.status_on()),
                 export_only=True,
             ),
             Column(
