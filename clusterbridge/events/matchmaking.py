@@ -9,9 +9,10 @@ unique per slot in the database too.
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,12 +184,14 @@ def participant_of(event: Event, user) -> Participant | None:
     )
 
 
-def visible_participants(event: Event, user):
+def visible_participants(event: Event, user, *, me: Participant | None = None):
     """Other participants are shown only to people registered for the event (and to its
-    organisers)."""
+    organisers). `me`: the person's profile, when the caller has read it already."""
     queryset = Participant.objects.filter(
         event=event, registration__status=Registration.Status.CONFIRMED
     )
+    if me is not None and me.user_id == user.pk and me.event_id == event.pk:
+        return queryset
     if event.user_can_change(user) or participant_of(event, user) is not None:
         return queryset
     return queryset.none()
@@ -260,6 +263,46 @@ def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Sugges
     top = scored[:limit]
     people = Participant.objects.select_related("organisation").in_bulk([pk for *_, pk, _ in top])
     return [Suggestion(people[pk], -negative, reasons) for negative, _, pk, reasons in top]
+
+
+SUGGESTIONS_CACHED_FOR = 3600  # seconds; a changed profile changes the key anyway
+
+
+def profiles_version(event: Event) -> str:
+    """Changes whenever a profile of the event (or its registration) is written through its
+    service: a profile added, edited, withdrawn or restored, a seat confirmed or cancelled.
+    One aggregate query."""
+    found = Participant.all_objects.filter(event=event).aggregate(
+        n=Count("pk"),
+        versions=Sum("version"),
+        last=Max("updated_at"),
+        seats=Sum("registration__version"),
+        seat_changed=Max("registration__updated_at"),
+    )
+    last, seat_changed = found["last"], found["seat_changed"]
+    return (
+        f"{found['n']}.{found['versions'] or 0}.{found['seats'] or 0}"
+        f".{last.timestamp() if last else 0}.{seat_changed.timestamp() if seat_changed else 0}"
+    )
+
+
+def cached_suggestions(me: Participant, event: Event, limit: int = 5) -> list[Suggestion]:
+    """`suggestions_for` among the event's participants, kept in the shared cache per
+    (viewer, profiles version): ranking every participant is done once per change of any
+    profile, not once per page view. A hit costs the version, the cache read and one query
+    for the people shown."""
+    key = f"events.suggestions.{me.event_id}.{me.pk}.{limit}.{profiles_version(event)}"
+    ranked = cache.get(key)
+    if ranked is None:
+        candidates = Participant.objects.filter(
+            event_id=me.event_id, registration__status=Registration.Status.CONFIRMED
+        )
+        found = suggestions_for(me, candidates, limit=limit)
+        ranked = [(s.participant.pk, s.score, s.reasons) for s in found]
+        cache.set(key, ranked, SUGGESTIONS_CACHED_FOR)
+        return found
+    people = Participant.objects.select_related("organisation").in_bulk([pk for pk, _, _ in ranked])
+    return [Suggestion(people[pk], score, reasons) for pk, score, reasons in ranked if pk in people]
 
 
 # Requests ---------------------------------------------------------------------------------------

@@ -372,19 +372,17 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-PARTICIPANT_PREFETCH = ("offer_features", "seek_features", "ecosystems")
-
-
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     if not request.user.is_authenticated:
         return redirect(f"/account/login/?next={request.path}")
     me = _participant_or_403(request, event)
-    base = matchmaking.visible_participants(event, request.user).exclude(pk=me.pk)
+    base = matchmaking.visible_participants(event, request.user, me=me).exclude(pk=me.pk)
     base = base.select_related("organisation__country")
     filterset = ParticipantFilterSet(request.GET, queryset=base)
     valid = filterset.is_valid()
-    queryset = (filterset.qs if valid else base.none()).prefetch_related(*PARTICIPANT_PREFETCH)
+    # The cards show the name, the organisation and the texts: no features to prefetch.
+    queryset = filterset.qs if valid else base.none()
     page = Paginator(queryset.order_by("display_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -483,7 +481,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     )
     suggestions = []
     if not request.GET:
-        suggestions = matchmaking.suggestions_for(me, base, limit=5)
+        suggestions = matchmaking.cached_suggestions(me, event, limit=5)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
