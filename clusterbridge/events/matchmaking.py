@@ -26,10 +26,29 @@ RequestStatus = MeetingRequest.Status
 
 
 class ParticipantService(ModelService[Participant]):
+    """Profiles are made by `create_profile` (at a confirmed seat); the page, the API and
+    revert change them through `update`."""
+
     model = Participant
 
     def can_create(self, user) -> bool:
         return user is None or roles.is_admin(user)
+
+    @staticmethod
+    def check_slots(obj: Participant, slots) -> None:
+        if slots and any(
+            (s.event_id if isinstance(s, Slot) else None) != obj.event_id for s in slots
+        ):
+            raise ValidationError({"available_slots": "Choose meeting slots of this event."})
+
+    def assign(self, obj: Participant, values) -> dict[str, list]:
+        m2m = super().assign(obj, values)
+        if "available_slots" in m2m:
+            slots = m2m["available_slots"]
+            if slots and not isinstance(slots[0], Slot):
+                slots = list(Slot.objects.filter(pk__in=slots))
+            self.check_slots(obj, slots)
+        return m2m
 
 
 class MeetingRequestService(ModelService[MeetingRequest]):
@@ -121,11 +140,28 @@ def prefill(registration: Registration) -> dict:
     return values
 
 
+def unsaved_profile(registration: Registration) -> tuple[Participant, dict]:
+    """The profile a person would get, not saved: its values and its many-to-many values
+    (what the profile page shows before the first save)."""
+    values = prefill(registration)
+    m2m = {name: values.pop(name) for name in ("offer_features", "seek_features", "ecosystems")}
+    participant = Participant(
+        registration=registration,
+        event=registration.event,
+        user=registration.user,
+        organisation=registration.organisation,
+        **values,
+    )
+    return participant, m2m
+
+
 @transaction.atomic
-def join_matchmaking(registration: Registration, user) -> Participant:
-    """The registered person's profile for the event (made, prefilled, on first visit)."""
-    if registration.user_id != user.pk:
-        raise PermissionDenied("This is not your registration.")
+def create_profile(registration: Registration, user=None, values: dict | None = None):
+    """The person's profile for a brokerage event, made when their seat is confirmed
+    (registering, or promoted from the waiting list), prefilled from their organisation;
+    `values` (the profile form's, when a person saves a profile not made before) replace the
+    prefilled ones. A profile withdrawn with a cancelled registration comes back. `user` is
+    who writes (None: the system, promoting the waiting list)."""
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError("Matchmaking is for people with a confirmed seat.")
     if not registration.event.is_brokerage:
@@ -136,26 +172,29 @@ def join_matchmaking(registration: Registration, user) -> Participant:
             existing.deleted_at = None
             participants.write(existing, user=user, action="restore")
         return existing
-    values = prefill(registration)
-    m2m = {name: values.pop(name) for name in ("offer_features", "seek_features", "ecosystems")}
-    participant = Participant(
-        registration=registration,
-        event=registration.event,
-        user=user,
-        organisation=registration.organisation,
-        **values,
-    )
+    participant, m2m = unsaved_profile(registration)
+    many = {f.name for f in Participant._meta.many_to_many}
+    for name, value in (values or {}).items():
+        if name in many:
+            m2m[name] = list(value or [])
+        elif name in PROFILE_FIELDS:
+            setattr(participant, name, value)
+    participants.check_slots(participant, m2m.get("available_slots"))
+    participant.full_clean(exclude=["registration", "event", "user"])
     participants.write(participant, user=user, m2m=m2m, action="create")
     return participant
 
 
+def join_matchmaking(registration: Registration, user) -> Participant:
+    """The registered person's own profile for the event (made if it is not yet)."""
+    if registration.user_id != user.pk:
+        raise PermissionDenied("This is not your registration.")
+    return create_profile(registration, user)
+
+
 def update_profile(participant: Participant, user, values: dict, *, version=None):
-    if participant.user_id != user.pk and not roles.is_admin(user):
-        raise PermissionDenied("You may change only your own profile.")
-    slots = values.get("available_slots")
-    if slots is not None and any(s.event_id != participant.event_id for s in slots):
-        raise ValidationError({"available_slots": "Choose slots of this event."})
-    # The service's update checks the person (ParticipantService uses the model's rule).
+    """The person changes their profile: the service's update, as the page and the API do
+    (it checks the person, the slots and the version)."""
     return participants.update(participant, user, values, version=version)
 
 

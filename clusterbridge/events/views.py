@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clusterbridge.core.editing import add_errors, save_or_conflict
+from clusterbridge.core.editing import add_errors, form_values, save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -340,7 +340,11 @@ def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # Matchmaking ---------------------------------------------------------------------------------
-def _participant_or_403(request, event: Event) -> Participant:
+def _participant_or_403(request, event: Event) -> Participant | None:
+    """The person's profile; None when their seat is confirmed but they have no profile yet
+    (a seat confirmed before profiles were made with it, or an event that became a brokerage
+    event later): the caller sends them to the profile page, which makes it when saved. A
+    page being read never writes."""
     if not event.is_brokerage:
         raise Http404("This event has no matchmaking.")
     me = matchmaking.participant_of(event, request.user)
@@ -348,22 +352,42 @@ def _participant_or_403(request, event: Event) -> Participant:
         registration = _own_registration(event, request.user)
         if registration is None or registration.status != Registration.Status.CONFIRMED:
             raise PermissionDenied("Matchmaking is for people registered for this event.")
-        me = matchmaking.join_matchmaking(registration, request.user)
     return me
+
+
+def _to_profile(request, event: Event) -> HttpResponse:
+    # No message: a message would be stored, and a read writes nothing. The profile page
+    # says the profile is not saved yet.
+    return redirect("events:profile", event.slug)
 
 
 @login_required
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """The person's profile. Without one yet, the form is prefilled from their organisation
+    and nothing is saved until they submit it."""
     event = _event(slug)
     me = _participant_or_403(request, event)
-    form = ProfileForm(request.POST or None, instance=me)
-    if request.method == "POST" and form.is_valid():
-        result = save_or_conflict(request, form, matchmaking.participants, obj=me)
-        if isinstance(result, HttpResponse):
-            return result
-        if result is not None:
-            messages.success(request, "Your matchmaking profile is saved.")
-            return redirect("events:participants", slug)
+    if me is None:
+        registration = _own_registration(event, request.user)
+        unsaved, m2m = matchmaking.unsaved_profile(registration)
+        form = ProfileForm(request.POST or None, instance=unsaved, initial=m2m)
+        if request.method == "POST" and form.is_valid():
+            try:
+                matchmaking.create_profile(registration, request.user, form_values(form))
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Your matchmaking profile is saved.")
+                return redirect("events:participants", slug)
+    else:
+        form = ProfileForm(request.POST or None, instance=me)
+        if request.method == "POST" and form.is_valid():
+            result = save_or_conflict(request, form, matchmaking.participants, obj=me)
+            if isinstance(result, HttpResponse):
+                return result
+            if result is not None:
+                messages.success(request, "Your matchmaking profile is saved.")
+                return redirect("events:participants", slug)
     return render(
         request,
         "events/profile.html",
@@ -377,6 +401,8 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/account/login/?next={request.path}")
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     base = matchmaking.visible_participants(event, request.user, me=me).exclude(pk=me.pk)
     base = base.select_related("organisation__country")
     filterset = ParticipantFilterSet(request.GET, queryset=base)
@@ -503,6 +529,8 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     other = get_object_or_404(
         matchmaking.visible_participants(event, request.user).select_related(
             "organisation__country"
@@ -535,6 +563,8 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def requests(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     related = ("sender__organisation", "receiver__organisation", "slot")
     return render(
         request,
@@ -598,6 +628,8 @@ def rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     meetings = list(matchmaking.agenda_of(event, me))
     now = timezone.now()
     for meeting in meetings:
@@ -618,6 +650,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     content = calendars.agenda_ics(event, me, matchmaking.agenda_of(event, me))
     return _ics(content, f"{event.slug}-my-meetings.ics")
 
