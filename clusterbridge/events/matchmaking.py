@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from clusterbridge.accounts import roles
+from clusterbridge.core import history
+from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.services import ModelService, register
 from clusterbridge.events import calendars
 from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
@@ -52,13 +54,129 @@ class ParticipantService(ModelService[Participant]):
 
 
 class MeetingRequestService(ModelService[MeetingRequest]):
+    """Requests and meetings change through the actions below (send, accept, decline,
+    cancel, rate) and the organiser's "optimise the agenda" (`move`); a generic write (a
+    revert) is for administrators and brings back a meeting's place only: who meets whom,
+    the answer and the ratings belong to the people's own actions."""
+
     model = MeetingRequest
+    revert_exclude = (
+        "event",
+        "sender",
+        "receiver",
+        "message",
+        "status",
+        "decided_at",
+        "cancelled_by",
+        "sender_rating",
+        "receiver_rating",
+        "sender_follow_up",
+        "receiver_follow_up",
+        "is_synthetic",
+    )
+    PLACE = ("slot", "table", "video_url", "notified_slot")
 
     def can_create(self, user) -> bool:
         return user is None or roles.is_admin(user)
 
     def can_change(self, obj, user) -> bool:
-        return user is None or roles.is_admin(user)
+        # The event's organisers too: they run "optimise the agenda" and may revert a move
+        # (a revert brings back the place only, see revert_exclude).
+        return user is None or roles.is_admin(user) or obj.event.user_can_change(user)
+
+    def prepare(self, obj, user, changed: set[str], *, note: str = "", author=None) -> None:
+        """A meeting put back in a slot (a revert) must be accepted, and neither its table
+        nor either person may be taken in that slot meanwhile."""
+        if not {"slot", "table"} & changed or obj.slot_id is None:
+            return
+        if obj.status != RequestStatus.ACCEPTED:
+            raise ValidationError({"slot": "Only an accepted meeting has a slot."})
+        others = MeetingRequest.objects.filter(
+            slot_id=obj.slot_id, status=RequestStatus.ACCEPTED
+        ).exclude(pk=obj.pk)
+        if obj.table is not None and others.filter(table=obj.table).exists():
+            raise ValidationError(
+                {"table": f"Table {obj.table} is taken in this slot by another meeting now."}
+            )
+        pair = [obj.sender_id, obj.receiver_id]
+        if others.filter(Q(sender_id__in=pair) | Q(receiver_id__in=pair)).exists():
+            raise ValidationError(
+                {"slot": "One of the two people has another meeting in this slot now."}
+            )
+
+    def move(self, event: Event, places: dict[int, tuple], *, user=None, message: str = ""):
+        """Write the new place (slot, table, video link, notified slot) of every accepted
+        meeting of the event, in `places` by meeting id (missing: unplaced), with one history
+        entry per meeting whose place changed (before and after, who ran it) and its version
+        incremented. The caller holds the event's lock and has checked the organiser.
+
+        Thousands of meetings: every accepted meeting is cleared first (the unique (slot,
+        table) constraint holds at every statement), then written back by one parametrised
+        UPDATE run for many rows — a bulk_update builds a CASE expression per row and field,
+        seconds of Python — and the entries are inserted in bulk. Returns the meetings moved."""
+        accepted = MeetingRequest.objects.filter(event=event, status=RequestStatus.ACCEPTED)
+        meetings = list(
+            accepted.select_related("sender", "receiver")
+            .defer(
+                "sender__search_text",
+                "sender__offer_words",
+                "sender__seek_words",
+                "sender__offers",
+                "sender__seeks",
+                "receiver__search_text",
+                "receiver__offer_words",
+                "receiver__seek_words",
+                "receiver__offers",
+                "receiver__seeks",
+            )
+            .order_by("pk")
+        )
+        now = timezone.now()
+        rows, entries, moved = [], [], []
+        for meeting in meetings:
+            new = places.get(meeting.pk, (None, None, "", meeting.notified_slot_id))
+            old = (meeting.slot_id, meeting.table, meeting.video_url, meeting.notified_slot_id)
+            if new != old:
+                before = history.snapshot(meeting, with_m2m=False)
+                (meeting.slot_id, meeting.table, meeting.video_url, meeting.notified_slot_id) = new
+                meeting.version += 1
+                meeting.updated_at = now
+                after = history.snapshot(meeting, with_m2m=False)
+                entries.append(
+                    history.entry(
+                        meeting,
+                        "optimise",
+                        user=user,
+                        before=before,
+                        after=after,
+                        message=message,
+                    )
+                )
+                moved.append(meeting)
+            if meeting.slot_id is not None or meeting.notified_slot_id is not None:
+                rows.append(
+                    (
+                        meeting.slot_id,
+                        meeting.table,
+                        meeting.video_url,
+                        meeting.notified_slot_id,
+                        meeting.version,
+                        meeting.updated_at,
+                        meeting.pk,
+                    )
+                )
+        accepted.update(slot=None, table=None, video_url="", notified_slot=None)
+        q = connection.ops.quote_name
+        columns = ("slot_id", "table", "video_url", "notified_slot_id", "version", "updated_at")
+        assignments = ", ".join(f"{q(name)} = %s" for name in columns)
+        sql = f"UPDATE {q(MeetingRequest._meta.db_table)} SET {assignments} WHERE {q('id')} = %s"  # noqa: S608
+        if rows:
+            field = MeetingRequest._meta.get_field("updated_at")
+            rows = [(*row[:5], field.get_db_prep_value(row[5], connection), row[6]) for row in rows]
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+        ObjectChange.objects.bulk_create(entries, batch_size=500)
+        return moved
 
 
 participants = register(ParticipantService())
