@@ -426,29 +426,31 @@ SUGGESTIONS_CACHED_FOR = 3600  # seconds; a changed profile changes the key anyw
 
 
 def profiles_version(event: Event) -> str:
-    """Changes whenever a profile of the event (or its registration) is written through its
-    service: a profile added, edited, withdrawn or restored, a seat confirmed or cancelled.
-    One aggregate query."""
+    """Changes whenever a profile of the event (or its registration, or its organisation)
+    is written through its service: a profile added, edited, withdrawn or restored, a seat
+    confirmed or cancelled, an organisation's country or type changed. One aggregate query."""
     found = Participant.all_objects.filter(event=event).aggregate(
         n=Count("pk"),
         versions=Sum("version"),
         last=Max("updated_at"),
         seats=Sum("registration__version"),
         seat_changed=Max("registration__updated_at"),
+        organisation_changed=Max("organisation__updated_at"),
     )
-    last, seat_changed = found["last"], found["seat_changed"]
-    return (
-        f"{found['n']}.{found['versions'] or 0}.{found['seats'] or 0}"
-        f".{last.timestamp() if last else 0}.{seat_changed.timestamp() if seat_changed else 0}"
+    times = [found[name] for name in ("last", "seat_changed", "organisation_changed")]
+    return f"{found['n']}.{found['versions'] or 0}.{found['seats'] or 0}." + ".".join(
+        str(time.timestamp() if time else 0) for time in times
     )
 
 
-def cached_suggestions(me: Participant, event: Event, limit: int = 5) -> list[Suggestion]:
+def cached_suggestions(
+    me: Participant, event: Event, limit: int = 5, *, version: str | None = None
+) -> list[Suggestion]:
     """`suggestions_for` among the event's participants, kept in the shared cache per
     (viewer, profiles version): ranking every participant is done once per change of any
     profile, not once per page view. A hit costs the version, the cache read and one query
     for the people shown."""
-    key = f"events.suggestions.{me.event_id}.{me.pk}.{limit}.{profiles_version(event)}"
+    key = f"events.suggestions.{me.event_id}.{me.pk}.{limit}.{version or profiles_version(event)}"
     ranked = cache.get(key)
     if ranked is None:
         candidates = Participant.objects.filter(

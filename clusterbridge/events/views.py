@@ -3,8 +3,11 @@ organisers' create / edit / delete and dashboard, registration, and matchmaking 
 participants with suggestions, requests, agenda). Thin: the work is in services.py,
 matchmaking.py and optimiser.py."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
@@ -396,6 +399,55 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+FACETS_CACHED_FOR = 600  # seconds; a changed profile changes the key anyway
+
+
+def _participant_facets(request, event, me, base, filterset, version: str) -> dict:
+    """The participant list's total and facet counts (each with the other filters applied)
+    and the labels of their values, kept in the shared cache per (viewer, profiles version,
+    filters): a page view otherwise reads them with one cache read instead of six queries."""
+    query = sorted((k, sorted(v)) for k, v in request.GET.lists() if k != "page")
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
+    key = f"events.participant-facets.{event.pk}.{me.pk}.{version}.{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    counts, countries = other_filter_counts(
+        lambda q: ParticipantFilterSet(q, queryset=base),
+        request.GET,
+        {"country": "organisation__country__code", "type": "organisation__type"},
+        {"country": "organisation__country__label"},
+    )
+    grouped = filterset.qs.order_by()
+    ecosystems = dict(
+        grouped.values_list("ecosystems__code")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("ecosystems__code", "n")
+    )
+    features = dict(
+        grouped.values_list("offer_features__code")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("offer_features__code", "n")
+    )
+    wanted = [*features, *selected(request, "feature")]
+    found = {
+        "total": filterset.qs.count(),
+        "counts": counts,
+        "countries": countries,
+        "ecosystems": ecosystems,
+        "features": features,
+        "ecosystem_labels": list(
+            Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS).values_list("code", "label")
+        ),
+        "feature_labels": [
+            (code, f"{code} {label}")
+            for code, label in Feature.objects.filter(code__in=wanted).values_list("code", "label")
+        ],
+    }
+    cache.set(key, found, FACETS_CACHED_FOR)
+    return found
+
+
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     if not request.user.is_authenticated:
@@ -409,46 +461,22 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     valid = filterset.is_valid()
     # The cards show the name, the organisation and the texts: no features to prefetch.
     queryset = filterset.qs if valid else base.none()
-    page = Paginator(queryset.order_by("display_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    version = matchmaking.profiles_version(event)
+    facets = _participant_facets(request, event, me, base, filterset, version) if valid else {}
+    paginator = Paginator(queryset.order_by("display_name", "pk"), PAGE_SIZE)
+    if valid:
+        paginator.count = facets["total"]  # counted with the facets (and cached with them)
+    page = paginator.get_page(request.GET.get("page"))
     total = page.paginator.count
+    counts = facets.get("counts", {})
+    countries = facets.get("countries", {})
+    ecosystems = facets.get("ecosystems", {})
+    features = facets.get("features", {})
 
     def make(query):
         return ParticipantFilterSet(query, queryset=base)
 
-    counts, countries = (
-        other_filter_counts(
-            make,
-            request.GET,
-            {"country": "organisation__country__code", "type": "organisation__type"},
-            {"country": "organisation__country__label"},
-        )
-        if valid
-        else ({}, {})
-    )
-    ecosystems = (
-        dict(
-            filterset.qs.order_by()
-            .values_list("ecosystems__code")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("ecosystems__code", "n")
-        )
-        if valid
-        else {}
-    )
-    features = (
-        dict(
-            filterset.qs.order_by()
-            .values_list("offer_features__code")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("offer_features__code", "n")
-        )
-        if valid
-        else {}
-    )
     form = filterset.form
-    feature_labels = Feature.objects.filter(code__in=[*features, *selected(request, "feature")])
     panel = FilterPanel(
         request,
         [
@@ -477,9 +505,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
                 "ecosystem",
                 "Industrial ecosystem",
                 options(
-                    Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS).values_list(
-                        "code", "label"
-                    ),
+                    facets.get("ecosystem_labels", []),
                     ecosystems,
                     selected(request, "ecosystem"),
                     hide_empty=True,
@@ -490,7 +516,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
                 "feature",
                 "Feature (offered or sought)",
                 options(
-                    [(f.code, f"{f.code} {f.label}") for f in feature_labels],
+                    facets.get("feature_labels", []),
                     features,
                     selected(request, "feature"),
                 ),
@@ -507,7 +533,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     )
     suggestions = []
     if not request.GET:
-        suggestions = matchmaking.cached_suggestions(me, event, limit=5)
+        suggestions = matchmaking.cached_suggestions(me, event, limit=5, version=version)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
