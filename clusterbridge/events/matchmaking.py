@@ -56,8 +56,9 @@ class ParticipantService(ModelService[Participant]):
 class MeetingRequestService(ModelService[MeetingRequest]):
     """Requests and meetings change through the actions below (send, accept, decline,
     cancel, rate) and the organiser's "optimise the agenda" (`move`); a generic write (a
-    revert) is for administrators and brings back a meeting's place only: who meets whom,
-    the answer and the ratings belong to the people's own actions."""
+    revert) is for administrators and the event's organisers and brings back a meeting's
+    place only: who meets whom, the answer and the ratings belong to the people's own
+    actions."""
 
     model = MeetingRequest
     revert_exclude = (
@@ -74,7 +75,6 @@ class MeetingRequestService(ModelService[MeetingRequest]):
         "receiver_follow_up",
         "is_synthetic",
     )
-    PLACE = ("slot", "table", "video_url", "notified_slot")
 
     def can_create(self, user) -> bool:
         return user is None or roles.is_admin(user)
@@ -134,7 +134,7 @@ class MeetingRequestService(ModelService[MeetingRequest]):
         now = timezone.now()
         rows, entries, moved = [], [], []
         for meeting in meetings:
-            new = places.get(meeting.pk, (None, None, "", meeting.notified_slot_id))
+            new = places.get(meeting.pk, (None, None, "", None))
             old = (meeting.slot_id, meeting.table, meeting.video_url, meeting.notified_slot_id)
             if new != old:
                 before = history.snapshot(meeting, with_m2m=False)
