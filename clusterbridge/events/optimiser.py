@@ -292,3 +292,39 @@ def placed_query(event: Event):
     return MeetingRequest.objects.filter(
         Q(event=event), status=MeetingRequest.Status.ACCEPTED, slot__isnull=False
     )
+
+
+def last_moves(event: Event, limit: int = 50) -> tuple[int, list[dict]]:
+    """The meetings moved by the event's latest "optimise the agenda" (its history entries
+    share the request): how many, and the first `limit` with their place before and after
+    (slot times in the event's zone, tables), for the dashboard's revert buttons."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from clusterbridge.core.models import ObjectChange
+
+    meetings = (
+        MeetingRequest.all_objects.filter(event=event)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    entries = ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(MeetingRequest),
+        action="optimise",
+        object_id__in=meetings,
+    )
+    latest = entries.order_by("-time", "-pk").first()
+    if latest is None:
+        return 0, []
+    run = entries.filter(request_id=latest.request_id)
+    slots = {slot.pk: event.local(slot.start) for slot in event.slots.all()}
+    moves = [
+        {
+            "change": change,
+            "before": (slots.get(change.before.get("slot_id")), change.before.get("table")),
+            "after": (slots.get(change.after.get("slot_id")), change.after.get("table")),
+        }
+        for change in run.order_by("object_repr", "pk")[:limit]
+    ]
+    return run.count(), moves

@@ -735,6 +735,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": dashboard_figures(event),
             "people": Paginator(people, 100).get_page(request.GET.get("page")),
             "result": request.session.pop(f"optimised-{event.pk}", None),
+            "moves": optimiser.last_moves(event) if event.is_brokerage else (0, []),
         },
     )
 

@@ -158,6 +158,12 @@ def test_each_meeting_moved_has_a_history_entry_and_a_move_can_be_reverted(
     assert (entry.after["slot_id"], entry.after["table"]) == (slots[-1].pk, 1)
     assert "meetings placed" in entry.message
 
+    dashboard = organiser.get(f"/events/{event.slug}/dashboard/").content.decode()
+    assert "Meetings moved by the last optimisation (1)" in dashboard
+    assert f'action="/history/{entry.pk}/revert/"' in dashboard
+    page = organiser.get(f"/history/{entry.pk}/")
+    assert page.status_code == 200 and "meetings placed" in page.content.decode()
+    assert client_for("member").get(f"/history/{entry.pk}/").status_code == 403
     # Reverting brings the meeting back to its place, as a new entry.
     assert organiser.post(f"/history/{entry.pk}/revert/").status_code == 302
     moves.refresh_from_db()
