@@ -362,13 +362,16 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
-def _codes(candidates, relation: str, column: str) -> dict[int, set[str]]:
+def _links(candidates, relation: str, column: str, wanted) -> dict[int, set[int]]:
+    """Per candidate, which of the `wanted` ids (features or terms) its `relation` links to:
+    only the rows that can score are read, and none when I have nothing to match."""
+    found: dict[int, set[int]] = {}
+    if not wanted:
+        return found
     through = getattr(Participant, relation).through
-    found: dict[int, set[str]] = {}
-    for person, code in through.objects.filter(participant__in=candidates).values_list(
-        "participant_id", column
-    ):
-        found.setdefault(person, set()).add(code)
+    rows = through.objects.filter(participant__in=candidates, **{f"{column}__in": list(wanted)})
+    for person, value in rows.values_list("participant_id", column):
+        found.setdefault(person, set()).add(value)
     return found
 
 
@@ -376,44 +379,52 @@ def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Sugges
     """Participants ranked by how the two profiles fit, each with its reasons: what they
     offer that I seek (features, then words), what I offer that they seek, shared
     ecosystems. People of my own organisation are left out. A handful of queries whatever
-    the number of candidates (link tables read as values, profiles built for the top only)."""
+    the number of candidates: link rows read as ids, and only those naming what I seek,
+    offer or belong to; profiles built for the top only."""
     if not hasattr(candidates, "values_list"):
         candidates = Participant.objects.filter(pk__in=[c.pk for c in candidates])
     candidates = candidates.exclude(pk=me.pk).order_by()
     if me.organisation_id:
         candidates = candidates.exclude(organisation_id=me.organisation_id)
-    my_seek = {f.code: f.label for f in me.seek_features.all()}
-    my_offer = {f.code: f.label for f in me.offer_features.all()}
-    my_ecosystems = {t.code: t.label for t in me.ecosystems.all()}
+    # id → (code, label): reasons name features and ecosystems in code order.
+    my_seek = {f.pk: (f.code, f.label) for f in me.seek_features.all()}
+    my_offer = {f.pk: (f.code, f.label) for f in me.offer_features.all()}
+    my_ecosystems = {t.pk: (t.code, t.label) for t in me.ecosystems.all()}
     my_seek_words, my_offer_words = set(me.seek_words.split()), set(me.offer_words.split())
-    offers = _codes(candidates, "offer_features", "feature__code")
-    seeks = _codes(candidates, "seek_features", "feature__code")
-    ecosystems = _codes(candidates, "ecosystems", "term__code")
+    offers = _links(candidates, "offer_features", "feature_id", my_seek)
+    seeks = _links(candidates, "seek_features", "feature_id", my_offer)
+    ecosystems = _links(candidates, "ecosystems", "term_id", my_ecosystems)
+
+    def labels(found: set[int], mine: dict[int, tuple[str, str]]) -> str:
+        return ", ".join(label for _, label in sorted(mine[i] for i in found)[:3])
+
     scored = []
     for pk, name, offer_words, seek_words in candidates.values_list(
         "pk", "display_name", "offer_words", "seek_words"
     ):
         score, reasons = 0.0, []
-        they_offer = sorted(offers.get(pk, set()) & my_seek.keys())
-        they_seek = sorted(seeks.get(pk, set()) & my_offer.keys())
+        they_offer = offers.get(pk)
         if they_offer:
             score += 3 * len(they_offer)
-            reasons.append("offers what you seek: " + ", ".join(my_seek[c] for c in they_offer[:3]))
+            reasons.append("offers what you seek: " + labels(they_offer, my_seek))
+        they_seek = seeks.get(pk)
         if they_seek:
             score += 2 * len(they_seek)
-            reasons.append("seeks what you offer: " + ", ".join(my_offer[c] for c in they_seek[:3]))
-        words_in = sorted(set(offer_words.split()) & my_seek_words)
-        if words_in:
-            score += min(len(words_in), 5) * 0.5
-            reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
-        words_out = sorted(set(seek_words.split()) & my_offer_words)
-        if words_out:
-            score += min(len(words_out), 5) * 0.4
-            reasons.append(f"their needs mention {', '.join(words_out[:4])}")
-        shared = sorted(ecosystems.get(pk, set()) & my_ecosystems.keys())
+            reasons.append("seeks what you offer: " + labels(they_seek, my_offer))
+        if my_seek_words and offer_words:
+            words_in = sorted(my_seek_words.intersection(offer_words.split()))
+            if words_in:
+                score += min(len(words_in), 5) * 0.5
+                reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
+        if my_offer_words and seek_words:
+            words_out = sorted(my_offer_words.intersection(seek_words.split()))
+            if words_out:
+                score += min(len(words_out), 5) * 0.4
+                reasons.append(f"their needs mention {', '.join(words_out[:4])}")
+        shared = ecosystems.get(pk)
         if shared:
             score += len(shared)
-            reasons.append("same ecosystem: " + ", ".join(my_ecosystems[c] for c in shared[:3]))
+            reasons.append("same ecosystem: " + labels(shared, my_ecosystems))
         if score > 0:
             scored.append((-score, name, pk, reasons))
     scored.sort()
