@@ -11,7 +11,8 @@ then:
 3. the same on an online event (video rooms, no table limit: people's time is the limit),
    300 participants and 1,500 accepted requests;
 4. accepting one request and placing it, on the full agenda (median, p95, max);
-5. the participant list with its facets, as a participant sees it (median, p95, queries).
+5. the participant list with its facets, as a participant sees it (first request, median,
+   p95, queries: the most a request made, a first one with its caches cold).
 
 Targets (issue 13): accept ≤ 50 ms; optimise ≤ 30 s placing ≥ 98 % of the upper bound;
 participant list p95 ≤ 100 ms.
@@ -171,11 +172,19 @@ def run(args) -> None:
     optimise(online, "online event (300 participants, 1,500 requests)", args.time_limit)
 
     accept(event, args.repeat * 2, "full agenda: every table of every slot taken")
-    print(f"{'participant list':58} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'queries':>8}")
+    print(
+        f"{'participant list':58} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} "
+        f"{'CPU ms':>7} {'queries':>8}"
+    )
 
     viewer = Participant.objects.filter(event=event).select_related("user").first()
     client = Client()
     client.force_login(viewer.user, backend="django.contrib.auth.backends.ModelBackend")
+    # The process's first page compiles the templates (once per process): a search that
+    # matches nobody does it without filling any cache the timed pages read. Each page's
+    # first request (its caches cold: suggestions ranked, facets counted) is timed and
+    # counted in the figures, and shown apart as "first".
+    client.get(f"/events/{event.slug}/participants/?q=nobody-matches-this")
     worst = 0.0
     for query in LIST_QUERIES:
         url = f"/events/{event.slug}/participants/" + (f"?{query}" if query else "")
@@ -185,7 +194,8 @@ def run(args) -> None:
         p95 = statistics.quantiles(times, n=20)[-1]
         worst = max(worst, p95)
         print(
-            f"{url[-58:]:58} {statistics.median(times):10.1f} {p95:8.1f} {cpu_ms:7.1f} {queries:8d}"
+            f"{url[-58:]:58} {times[0]:9.1f} {statistics.median(times):10.1f} {p95:8.1f} "
+            f"{cpu_ms:7.1f} {queries:8d}"
         )
     print(f"participant list: worst p95 {worst:.1f} ms (target 100 ms)")
 

@@ -9,13 +9,16 @@ unique per slot in the database too.
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from clusterbridge.accounts import roles
+from clusterbridge.core import history
+from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.services import ModelService, register
 from clusterbridge.events import calendars
 from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
@@ -25,20 +28,155 @@ RequestStatus = MeetingRequest.Status
 
 
 class ParticipantService(ModelService[Participant]):
+    """Profiles are made by `create_profile` (at a confirmed seat); the page, the API and
+    revert change them through `update`."""
+
     model = Participant
 
     def can_create(self, user) -> bool:
         return user is None or roles.is_admin(user)
 
+    @staticmethod
+    def check_slots(obj: Participant, slots) -> None:
+        if slots and any(
+            (s.event_id if isinstance(s, Slot) else None) != obj.event_id for s in slots
+        ):
+            raise ValidationError({"available_slots": "Choose meeting slots of this event."})
+
+    def assign(self, obj: Participant, values) -> dict[str, list]:
+        m2m = super().assign(obj, values)
+        if "available_slots" in m2m:
+            slots = m2m["available_slots"]
+            if slots and not isinstance(slots[0], Slot):
+                slots = list(Slot.objects.filter(pk__in=slots))
+            self.check_slots(obj, slots)
+        return m2m
+
 
 class MeetingRequestService(ModelService[MeetingRequest]):
+    """Requests and meetings change through the actions below (send, accept, decline,
+    cancel, rate) and the organiser's "optimise the agenda" (`move`); a generic write (a
+    revert) is for administrators and the event's organisers and brings back a meeting's
+    place only: who meets whom, the answer and the ratings belong to the people's own
+    actions."""
+
     model = MeetingRequest
+    revert_exclude = (
+        "event",
+        "sender",
+        "receiver",
+        "message",
+        "status",
+        "decided_at",
+        "cancelled_by",
+        "sender_rating",
+        "receiver_rating",
+        "sender_follow_up",
+        "receiver_follow_up",
+        "is_synthetic",
+    )
 
     def can_create(self, user) -> bool:
         return user is None or roles.is_admin(user)
 
     def can_change(self, obj, user) -> bool:
-        return user is None or roles.is_admin(user)
+        # The event's organisers too: they run "optimise the agenda" and may revert a move
+        # (a revert brings back the place only, see revert_exclude).
+        return user is None or roles.is_admin(user) or obj.event.user_can_change(user)
+
+    def prepare(self, obj, user, changed: set[str], *, note: str = "", author=None) -> None:
+        """A meeting put back in a slot (a revert) must be accepted, and neither its table
+        nor either person may be taken in that slot meanwhile."""
+        if not {"slot", "table"} & changed or obj.slot_id is None:
+            return
+        if obj.status != RequestStatus.ACCEPTED:
+            raise ValidationError({"slot": "Only an accepted meeting has a slot."})
+        others = MeetingRequest.objects.filter(
+            slot_id=obj.slot_id, status=RequestStatus.ACCEPTED
+        ).exclude(pk=obj.pk)
+        if obj.table is not None and others.filter(table=obj.table).exists():
+            raise ValidationError(
+                {"table": f"Table {obj.table} is taken in this slot by another meeting now."}
+            )
+        pair = [obj.sender_id, obj.receiver_id]
+        if others.filter(Q(sender_id__in=pair) | Q(receiver_id__in=pair)).exists():
+            raise ValidationError(
+                {"slot": "One of the two people has another meeting in this slot now."}
+            )
+
+    def move(self, event: Event, places: dict[int, tuple], *, user=None, message: str = ""):
+        """Write the new place (slot, table, video link, notified slot) of every accepted
+        meeting of the event, in `places` by meeting id (missing: unplaced), with one history
+        entry per meeting whose place changed (before and after, who ran it) and its version
+        incremented. The caller holds the event's lock and has checked the organiser.
+
+        Thousands of meetings: every accepted meeting is cleared first (the unique (slot,
+        table) constraint holds at every statement), then written back by one parametrised
+        UPDATE run for many rows — a bulk_update builds a CASE expression per row and field,
+        seconds of Python — and the entries are inserted in bulk. Returns the meetings moved."""
+        accepted = MeetingRequest.objects.filter(event=event, status=RequestStatus.ACCEPTED)
+        meetings = list(
+            accepted.select_related("sender", "receiver")
+            .defer(
+                "sender__search_text",
+                "sender__offer_words",
+                "sender__seek_words",
+                "sender__offers",
+                "sender__seeks",
+                "receiver__search_text",
+                "receiver__offer_words",
+                "receiver__seek_words",
+                "receiver__offers",
+                "receiver__seeks",
+            )
+            .order_by("pk")
+        )
+        now = timezone.now()
+        rows, entries, moved = [], [], []
+        for meeting in meetings:
+            new = places.get(meeting.pk, (None, None, "", None))
+            old = (meeting.slot_id, meeting.table, meeting.video_url, meeting.notified_slot_id)
+            if new != old:
+                before = history.snapshot(meeting, with_m2m=False)
+                (meeting.slot_id, meeting.table, meeting.video_url, meeting.notified_slot_id) = new
+                meeting.version += 1
+                meeting.updated_at = now
+                after = history.snapshot(meeting, with_m2m=False)
+                entries.append(
+                    history.entry(
+                        meeting,
+                        "optimise",
+                        user=user,
+                        before=before,
+                        after=after,
+                        message=message,
+                    )
+                )
+                moved.append(meeting)
+            if meeting.slot_id is not None or meeting.notified_slot_id is not None:
+                rows.append(
+                    (
+                        meeting.slot_id,
+                        meeting.table,
+                        meeting.video_url,
+                        meeting.notified_slot_id,
+                        meeting.version,
+                        meeting.updated_at,
+                        meeting.pk,
+                    )
+                )
+        accepted.update(slot=None, table=None, video_url="", notified_slot=None)
+        q = connection.ops.quote_name
+        columns = ("slot_id", "table", "video_url", "notified_slot_id", "version", "updated_at")
+        assignments = ", ".join(f"{q(name)} = %s" for name in columns)
+        sql = f"UPDATE {q(MeetingRequest._meta.db_table)} SET {assignments} WHERE {q('id')} = %s"  # noqa: S608
+        if rows:
+            field = MeetingRequest._meta.get_field("updated_at")
+            rows = [(*row[:5], field.get_db_prep_value(row[5], connection), row[6]) for row in rows]
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+        ObjectChange.objects.bulk_create(entries, batch_size=500)
+        return moved
 
 
 participants = register(ParticipantService())
@@ -120,11 +258,28 @@ def prefill(registration: Registration) -> dict:
     return values
 
 
+def unsaved_profile(registration: Registration) -> tuple[Participant, dict]:
+    """The profile a person would get, not saved: its values and its many-to-many values
+    (what the profile page shows before the first save)."""
+    values = prefill(registration)
+    m2m = {name: values.pop(name) for name in ("offer_features", "seek_features", "ecosystems")}
+    participant = Participant(
+        registration=registration,
+        event=registration.event,
+        user=registration.user,
+        organisation=registration.organisation,
+        **values,
+    )
+    return participant, m2m
+
+
 @transaction.atomic
-def join_matchmaking(registration: Registration, user) -> Participant:
-    """The registered person's profile for the event (made, prefilled, on first visit)."""
-    if registration.user_id != user.pk:
-        raise PermissionDenied("This is not your registration.")
+def create_profile(registration: Registration, user=None, values: dict | None = None):
+    """The person's profile for a brokerage event, made when their seat is confirmed
+    (registering, or promoted from the waiting list), prefilled from their organisation;
+    `values` (the profile form's, when a person saves a profile not made before) replace the
+    prefilled ones. A profile withdrawn with a cancelled registration comes back. `user` is
+    who writes (None: the system, promoting the waiting list)."""
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError("Matchmaking is for people with a confirmed seat.")
     if not registration.event.is_brokerage:
@@ -135,26 +290,29 @@ def join_matchmaking(registration: Registration, user) -> Participant:
             existing.deleted_at = None
             participants.write(existing, user=user, action="restore")
         return existing
-    values = prefill(registration)
-    m2m = {name: values.pop(name) for name in ("offer_features", "seek_features", "ecosystems")}
-    participant = Participant(
-        registration=registration,
-        event=registration.event,
-        user=user,
-        organisation=registration.organisation,
-        **values,
-    )
+    participant, m2m = unsaved_profile(registration)
+    many = {f.name for f in Participant._meta.many_to_many}
+    for name, value in (values or {}).items():
+        if name in many:
+            m2m[name] = list(value or [])
+        elif name in PROFILE_FIELDS:
+            setattr(participant, name, value)
+    participants.check_slots(participant, m2m.get("available_slots"))
+    participant.full_clean(exclude=["registration", "event", "user"])
     participants.write(participant, user=user, m2m=m2m, action="create")
     return participant
 
 
+def join_matchmaking(registration: Registration, user) -> Participant:
+    """The registered person's own profile for the event (made if it is not yet)."""
+    if registration.user_id != user.pk:
+        raise PermissionDenied("This is not your registration.")
+    return create_profile(registration, user)
+
+
 def update_profile(participant: Participant, user, values: dict, *, version=None):
-    if participant.user_id != user.pk and not roles.is_admin(user):
-        raise PermissionDenied("You may change only your own profile.")
-    slots = values.get("available_slots")
-    if slots is not None and any(s.event_id != participant.event_id for s in slots):
-        raise ValidationError({"available_slots": "Choose slots of this event."})
-    # The service's update checks the person (ParticipantService uses the model's rule).
+    """The person changes their profile: the service's update, as the page and the API do
+    (it checks the person, the slots and the version)."""
     return participants.update(participant, user, values, version=version)
 
 
@@ -183,12 +341,14 @@ def participant_of(event: Event, user) -> Participant | None:
     )
 
 
-def visible_participants(event: Event, user):
+def visible_participants(event: Event, user, *, me: Participant | None = None):
     """Other participants are shown only to people registered for the event (and to its
-    organisers)."""
+    organisers). `me`: the person's profile, when the caller has read it already."""
     queryset = Participant.objects.filter(
         event=event, registration__status=Registration.Status.CONFIRMED
     )
+    if me is not None and me.user_id == user.pk and me.event_id == event.pk:
+        return queryset
     if event.user_can_change(user) or participant_of(event, user) is not None:
         return queryset
     return queryset.none()
@@ -202,13 +362,16 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
-def _codes(candidates, relation: str, column: str) -> dict[int, set[str]]:
+def _links(candidates, relation: str, column: str, wanted) -> dict[int, set[int]]:
+    """Per candidate, which of the `wanted` ids (features or terms) its `relation` links to:
+    only the rows that can score are read, and none when I have nothing to match."""
+    found: dict[int, set[int]] = {}
+    if not wanted:
+        return found
     through = getattr(Participant, relation).through
-    found: dict[int, set[str]] = {}
-    for person, code in through.objects.filter(participant__in=candidates).values_list(
-        "participant_id", column
-    ):
-        found.setdefault(person, set()).add(code)
+    rows = through.objects.filter(participant__in=candidates, **{f"{column}__in": list(wanted)})
+    for person, value in rows.values_list("participant_id", column):
+        found.setdefault(person, set()).add(value)
     return found
 
 
@@ -216,50 +379,100 @@ def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Sugges
     """Participants ranked by how the two profiles fit, each with its reasons: what they
     offer that I seek (features, then words), what I offer that they seek, shared
     ecosystems. People of my own organisation are left out. A handful of queries whatever
-    the number of candidates (link tables read as values, profiles built for the top only)."""
+    the number of candidates: link rows read as ids, and only those naming what I seek,
+    offer or belong to; profiles built for the top only."""
     if not hasattr(candidates, "values_list"):
         candidates = Participant.objects.filter(pk__in=[c.pk for c in candidates])
     candidates = candidates.exclude(pk=me.pk).order_by()
     if me.organisation_id:
         candidates = candidates.exclude(organisation_id=me.organisation_id)
-    my_seek = {f.code: f.label for f in me.seek_features.all()}
-    my_offer = {f.code: f.label for f in me.offer_features.all()}
-    my_ecosystems = {t.code: t.label for t in me.ecosystems.all()}
+    # id → (code, label): reasons name features and ecosystems in code order.
+    my_seek = {f.pk: (f.code, f.label) for f in me.seek_features.all()}
+    my_offer = {f.pk: (f.code, f.label) for f in me.offer_features.all()}
+    my_ecosystems = {t.pk: (t.code, t.label) for t in me.ecosystems.all()}
     my_seek_words, my_offer_words = set(me.seek_words.split()), set(me.offer_words.split())
-    offers = _codes(candidates, "offer_features", "feature__code")
-    seeks = _codes(candidates, "seek_features", "feature__code")
-    ecosystems = _codes(candidates, "ecosystems", "term__code")
+    offers = _links(candidates, "offer_features", "feature_id", my_seek)
+    seeks = _links(candidates, "seek_features", "feature_id", my_offer)
+    ecosystems = _links(candidates, "ecosystems", "term_id", my_ecosystems)
+
+    def labels(found: set[int], mine: dict[int, tuple[str, str]]) -> str:
+        return ", ".join(label for _, label in sorted(mine[i] for i in found)[:3])
+
     scored = []
     for pk, name, offer_words, seek_words in candidates.values_list(
         "pk", "display_name", "offer_words", "seek_words"
     ):
         score, reasons = 0.0, []
-        they_offer = sorted(offers.get(pk, set()) & my_seek.keys())
-        they_seek = sorted(seeks.get(pk, set()) & my_offer.keys())
+        they_offer = offers.get(pk)
         if they_offer:
             score += 3 * len(they_offer)
-            reasons.append("offers what you seek: " + ", ".join(my_seek[c] for c in they_offer[:3]))
+            reasons.append("offers what you seek: " + labels(they_offer, my_seek))
+        they_seek = seeks.get(pk)
         if they_seek:
             score += 2 * len(they_seek)
-            reasons.append("seeks what you offer: " + ", ".join(my_offer[c] for c in they_seek[:3]))
-        words_in = sorted(set(offer_words.split()) & my_seek_words)
-        if words_in:
-            score += min(len(words_in), 5) * 0.5
-            reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
-        words_out = sorted(set(seek_words.split()) & my_offer_words)
-        if words_out:
-            score += min(len(words_out), 5) * 0.4
-            reasons.append(f"their needs mention {', '.join(words_out[:4])}")
-        shared = sorted(ecosystems.get(pk, set()) & my_ecosystems.keys())
+            reasons.append("seeks what you offer: " + labels(they_seek, my_offer))
+        if my_seek_words and offer_words:
+            words_in = sorted(my_seek_words.intersection(offer_words.split()))
+            if words_in:
+                score += min(len(words_in), 5) * 0.5
+                reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
+        if my_offer_words and seek_words:
+            words_out = sorted(my_offer_words.intersection(seek_words.split()))
+            if words_out:
+                score += min(len(words_out), 5) * 0.4
+                reasons.append(f"their needs mention {', '.join(words_out[:4])}")
+        shared = ecosystems.get(pk)
         if shared:
             score += len(shared)
-            reasons.append("same ecosystem: " + ", ".join(my_ecosystems[c] for c in shared[:3]))
+            reasons.append("same ecosystem: " + labels(shared, my_ecosystems))
         if score > 0:
             scored.append((-score, name, pk, reasons))
     scored.sort()
     top = scored[:limit]
     people = Participant.objects.select_related("organisation").in_bulk([pk for *_, pk, _ in top])
     return [Suggestion(people[pk], -negative, reasons) for negative, _, pk, reasons in top]
+
+
+SUGGESTIONS_CACHED_FOR = 3600  # seconds; a changed profile changes the key anyway
+
+
+def profiles_version(event: Event) -> str:
+    """Changes whenever a profile of the event (or its registration, or its organisation)
+    is written through its service: a profile added, edited, withdrawn or restored, a seat
+    confirmed or cancelled, an organisation's country or type changed. One aggregate query."""
+    found = Participant.all_objects.filter(event=event).aggregate(
+        n=Count("pk"),
+        versions=Sum("version"),
+        last=Max("updated_at"),
+        seats=Sum("registration__version"),
+        seat_changed=Max("registration__updated_at"),
+        organisation_changed=Max("organisation__updated_at"),
+    )
+    times = [found[name] for name in ("last", "seat_changed", "organisation_changed")]
+    return f"{found['n']}.{found['versions'] or 0}.{found['seats'] or 0}." + ".".join(
+        str(time.timestamp() if time else 0) for time in times
+    )
+
+
+def cached_suggestions(
+    me: Participant, event: Event, limit: int = 5, *, version: str | None = None
+) -> list[Suggestion]:
+    """`suggestions_for` among the event's participants, kept in the shared cache per
+    (viewer, profiles version): ranking every participant is done once per change of any
+    profile, not once per page view. A hit costs the version, the cache read and one query
+    for the people shown."""
+    key = f"events.suggestions.{me.event_id}.{me.pk}.{limit}.{version or profiles_version(event)}"
+    ranked = cache.get(key)
+    if ranked is None:
+        candidates = Participant.objects.filter(
+            event_id=me.event_id, registration__status=Registration.Status.CONFIRMED
+        )
+        found = suggestions_for(me, candidates, limit=limit)
+        ranked = [(s.participant.pk, s.score, s.reasons) for s in found]
+        cache.set(key, ranked, SUGGESTIONS_CACHED_FOR)
+        return found
+    people = Participant.objects.select_related("organisation").in_bulk([pk for pk, _, _ in ranked])
+    return [Suggestion(people[pk], score, reasons) for pk, score, reasons in ranked if pk in people]
 
 
 # Requests ---------------------------------------------------------------------------------------

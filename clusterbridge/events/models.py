@@ -539,6 +539,10 @@ class MeetingRequest(TrackedModel):
     def user_can_change(self, user) -> bool:
         return roles.is_admin(user) or self.involves(user)
 
+    def user_can_view_history(self, user) -> bool:
+        # The event's organisers see (and may revert) the moves of "optimise the agenda".
+        return self.user_can_change(user) or self.event.user_can_change(user)
+
 
 __all__ = [
     "Event",

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from clusterbridge.events.matchmaking import meeting_requests
 from clusterbridge.events.models import Event, MeetingRequest, Participant
 from clusterbridge.notifications.services import absolute, notify_many
 
@@ -239,22 +240,23 @@ def apply_optimisation(event: Event, user, *, time_limit: float = 20.0) -> Solut
             .order_by("pk")
             .values_list("pk", "notified_slot_id", "sender__user_id", "receiver__user_id")
         )
-        # Clear first: the unique (slot, table) constraint holds at every statement.
-        MeetingRequest.objects.filter(event=event, status=MeetingRequest.Status.ACCEPTED).update(
-            slot=None, table=None, video_url="", notified_slot=None
-        )
-        rows, moved_people = [], set()
+        places, moved_people = {}, set()
         template = event.video_room_url or event.online_url
         for pk, was, sender_user, receiver_user in meetings:
             slot = solution.placement.get(pk)
             video = template.replace("{room}", str(pk)) if slot and not event.tables else ""
-            notified = was
+            # The slot both people are told about from now on.
+            places[pk] = (slot, tables.get(pk), video, slot)
             if slot != was:
-                notified = slot
                 moved_people.update((sender_user, receiver_user))
-            if slot is not None or notified is not None:
-                rows.append((slot, tables.get(pk), video, notified, pk))
-        _write_placement(rows)
+        # Through the meetings' write door: one history entry per meeting moved.
+        meeting_requests.move(
+            event,
+            places,
+            user=user,
+            message=f"Optimise the agenda: {solution.placed} of at most "
+            f"{solution.upper_bound} meetings placed ({solution.method}).",
+        )
         # One message per person whose agenda changed, with the link to the new agenda.
         people = get_user_model().objects.filter(pk__in=moved_people, is_active=True)
         agenda = reverse("events:agenda", args=[event.slug])
@@ -274,22 +276,6 @@ def apply_optimisation(event: Event, user, *, time_limit: float = 20.0) -> Solut
     return solution
 
 
-def _write_placement(rows: list[tuple]) -> None:
-    """(slot, table, video link, notified slot, id) per meeting, as one parametrised UPDATE
-    run for many rows: a bulk_update of thousands of rows builds a CASE expression per row
-    and field, seconds of Python. Names are the model's own, quoted; values are parameters."""
-    q = connection.ops.quote_name
-    table, columns = (
-        q(MeetingRequest._meta.db_table),
-        [q(name) for name in ("slot_id", "table", "video_url", "notified_slot_id")],
-    )
-    assignments = ", ".join(f"{column} = %s" for column in columns)
-    sql = f"UPDATE {table} SET {assignments} WHERE {q('id')} = %s"  # noqa: S608
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-
-
 def _tables(placement: dict[int, int], problem: Problem) -> dict[int, int]:
     if problem.tables is None:
         return {}
@@ -306,3 +292,39 @@ def placed_query(event: Event):
     return MeetingRequest.objects.filter(
         Q(event=event), status=MeetingRequest.Status.ACCEPTED, slot__isnull=False
     )
+
+
+def last_moves(event: Event, limit: int = 50) -> tuple[int, list[dict]]:
+    """The meetings moved by the event's latest "optimise the agenda" (its history entries
+    share the request): how many, and the first `limit` with their place before and after
+    (slot times in the event's zone, tables), for the dashboard's revert buttons."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from clusterbridge.core.models import ObjectChange
+
+    meetings = (
+        MeetingRequest.all_objects.filter(event=event)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    entries = ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(MeetingRequest),
+        action="optimise",
+        object_id__in=meetings,
+    )
+    latest = entries.order_by("-time", "-pk").first()
+    if latest is None:
+        return 0, []
+    run = entries.filter(request_id=latest.request_id)
+    slots = {slot.pk: event.local(slot.start) for slot in event.slots.all()}
+    moves = [
+        {
+            "change": change,
+            "before": (slots.get(change.before.get("slot_id")), change.before.get("table")),
+            "after": (slots.get(change.after.get("slot_id")), change.after.get("table")),
+        }
+        for change in run.order_by("object_repr", "pk")[:limit]
+    ]
+    return run.count(), moves

@@ -189,8 +189,18 @@ def register_for(event: Event, user, *, organisation=None, answers=None) -> Regi
     registration.cancelled_at = None
     registration.deleted_at = None
     registrations.write(registration, user=user, action="register")
+    _join_matchmaking(registration, user)
     _tell(registration, registration.status)
     return registration
+
+
+def _join_matchmaking(registration: Registration, user) -> None:
+    """A confirmed seat at a brokerage event comes with a matchmaking profile, made here
+    (never by a page being read)."""
+    if registration.status == Status.CONFIRMED and registration.event.is_brokerage:
+        from clusterbridge.events import matchmaking
+
+        matchmaking.create_profile(registration, user)
 
 
 @transaction.atomic
@@ -225,6 +235,7 @@ def promote_waiting(event: Event) -> list[Registration]:
     for registration in chosen:
         registration.status = Status.CONFIRMED
         registrations.write(registration, action="promote", message="A seat became free.")
+        _join_matchmaking(registration, None)
         _tell(registration, "promoted")
     return chosen
 

@@ -3,8 +3,11 @@ organisers' create / edit / delete and dashboard, registration, and matchmaking 
 participants with suggestions, requests, agenda). Thin: the work is in services.py,
 matchmaking.py and optimiser.py."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
@@ -13,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clusterbridge.core.editing import add_errors, save_or_conflict
+from clusterbridge.core.editing import add_errors, form_values, save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -340,7 +343,11 @@ def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # Matchmaking ---------------------------------------------------------------------------------
-def _participant_or_403(request, event: Event) -> Participant:
+def _participant_or_403(request, event: Event) -> Participant | None:
+    """The person's profile; None when their seat is confirmed but they have no profile yet
+    (a seat confirmed before profiles were made with it, or an event that became a brokerage
+    event later): the caller sends them to the profile page, which makes it when saved. A
+    page being read never writes."""
     if not event.is_brokerage:
         raise Http404("This event has no matchmaking.")
     me = matchmaking.participant_of(event, request.user)
@@ -348,22 +355,42 @@ def _participant_or_403(request, event: Event) -> Participant:
         registration = _own_registration(event, request.user)
         if registration is None or registration.status != Registration.Status.CONFIRMED:
             raise PermissionDenied("Matchmaking is for people registered for this event.")
-        me = matchmaking.join_matchmaking(registration, request.user)
     return me
+
+
+def _to_profile(request, event: Event) -> HttpResponse:
+    # No message: a message would be stored, and a read writes nothing. The profile page
+    # says the profile is not saved yet.
+    return redirect("events:profile", event.slug)
 
 
 @login_required
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """The person's profile. Without one yet, the form is prefilled from their organisation
+    and nothing is saved until they submit it."""
     event = _event(slug)
     me = _participant_or_403(request, event)
-    form = ProfileForm(request.POST or None, instance=me)
-    if request.method == "POST" and form.is_valid():
-        result = save_or_conflict(request, form, matchmaking.participants, obj=me)
-        if isinstance(result, HttpResponse):
-            return result
-        if result is not None:
-            messages.success(request, "Your matchmaking profile is saved.")
-            return redirect("events:participants", slug)
+    if me is None:
+        registration = _own_registration(event, request.user)
+        unsaved, m2m = matchmaking.unsaved_profile(registration)
+        form = ProfileForm(request.POST or None, instance=unsaved, initial=m2m)
+        if request.method == "POST" and form.is_valid():
+            try:
+                matchmaking.create_profile(registration, request.user, form_values(form))
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Your matchmaking profile is saved.")
+                return redirect("events:participants", slug)
+    else:
+        form = ProfileForm(request.POST or None, instance=me)
+        if request.method == "POST" and form.is_valid():
+            result = save_or_conflict(request, form, matchmaking.participants, obj=me)
+            if isinstance(result, HttpResponse):
+                return result
+            if result is not None:
+                messages.success(request, "Your matchmaking profile is saved.")
+                return redirect("events:participants", slug)
     return render(
         request,
         "events/profile.html",
@@ -372,7 +399,53 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-PARTICIPANT_PREFETCH = ("offer_features", "seek_features", "ecosystems")
+FACETS_CACHED_FOR = 600  # seconds; a changed profile changes the key anyway
+
+
+def _participant_facets(request, event, me, base, filterset, version: str) -> dict:
+    """The participant list's total and facet counts (each with the other filters applied)
+    and the labels of their values, kept in the shared cache per (viewer, profiles version,
+    filters): a page view otherwise reads them with one cache read instead of six queries."""
+    query = sorted((k, sorted(v)) for k, v in request.GET.lists() if k != "page")
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
+    key = f"events.participant-facets.{event.pk}.{me.pk}.{version}.{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    counts, countries = other_filter_counts(
+        lambda q: ParticipantFilterSet(q, queryset=base),
+        request.GET,
+        {"country": "organisation__country__code", "type": "organisation__type"},
+        {"country": "organisation__country__label"},
+    )
+    grouped = filterset.qs.order_by()
+    ecosystems = dict(
+        grouped.values_list("ecosystems__code")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("ecosystems__code", "n")
+    )
+    features = dict(
+        grouped.values_list("offer_features__code")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("offer_features__code", "n")
+    )
+    wanted = [*features, *selected(request, "feature")]
+    found = {
+        "total": filterset.qs.count(),
+        "counts": counts,
+        "countries": countries,
+        "ecosystems": ecosystems,
+        "features": features,
+        "ecosystem_labels": list(
+            Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS).values_list("code", "label")
+        ),
+        "feature_labels": [
+            (code, f"{code} {label}")
+            for code, label in Feature.objects.filter(code__in=wanted).values_list("code", "label")
+        ],
+    }
+    cache.set(key, found, FACETS_CACHED_FOR)
+    return found
 
 
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
@@ -380,51 +453,30 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/account/login/?next={request.path}")
     me = _participant_or_403(request, event)
-    base = matchmaking.visible_participants(event, request.user).exclude(pk=me.pk)
+    if me is None:
+        return _to_profile(request, event)
+    base = matchmaking.visible_participants(event, request.user, me=me).exclude(pk=me.pk)
     base = base.select_related("organisation__country")
     filterset = ParticipantFilterSet(request.GET, queryset=base)
     valid = filterset.is_valid()
-    queryset = (filterset.qs if valid else base.none()).prefetch_related(*PARTICIPANT_PREFETCH)
-    page = Paginator(queryset.order_by("display_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The cards show the name, the organisation and the texts: no features to prefetch.
+    queryset = filterset.qs if valid else base.none()
+    version = matchmaking.profiles_version(event)
+    facets = _participant_facets(request, event, me, base, filterset, version) if valid else {}
+    paginator = Paginator(queryset.order_by("display_name", "pk"), PAGE_SIZE)
+    if valid:
+        paginator.count = facets["total"]  # counted with the facets (and cached with them)
+    page = paginator.get_page(request.GET.get("page"))
     total = page.paginator.count
+    counts = facets.get("counts", {})
+    countries = facets.get("countries", {})
+    ecosystems = facets.get("ecosystems", {})
+    features = facets.get("features", {})
 
     def make(query):
         return ParticipantFilterSet(query, queryset=base)
 
-    counts, countries = (
-        other_filter_counts(
-            make,
-            request.GET,
-            {"country": "organisation__country__code", "type": "organisation__type"},
-            {"country": "organisation__country__label"},
-        )
-        if valid
-        else ({}, {})
-    )
-    ecosystems = (
-        dict(
-            filterset.qs.order_by()
-            .values_list("ecosystems__code")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("ecosystems__code", "n")
-        )
-        if valid
-        else {}
-    )
-    features = (
-        dict(
-            filterset.qs.order_by()
-            .values_list("offer_features__code")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("offer_features__code", "n")
-        )
-        if valid
-        else {}
-    )
     form = filterset.form
-    feature_labels = Feature.objects.filter(code__in=[*features, *selected(request, "feature")])
     panel = FilterPanel(
         request,
         [
@@ -453,9 +505,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
                 "ecosystem",
                 "Industrial ecosystem",
                 options(
-                    Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS).values_list(
-                        "code", "label"
-                    ),
+                    facets.get("ecosystem_labels", []),
                     ecosystems,
                     selected(request, "ecosystem"),
                     hide_empty=True,
@@ -466,7 +516,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
                 "feature",
                 "Feature (offered or sought)",
                 options(
-                    [(f.code, f"{f.code} {f.label}") for f in feature_labels],
+                    facets.get("feature_labels", []),
                     features,
                     selected(request, "feature"),
                 ),
@@ -483,7 +533,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     )
     suggestions = []
     if not request.GET:
-        suggestions = matchmaking.suggestions_for(me, base, limit=5)
+        suggestions = matchmaking.cached_suggestions(me, event, limit=5, version=version)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -505,6 +555,8 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     other = get_object_or_404(
         matchmaking.visible_participants(event, request.user).select_related(
             "organisation__country"
@@ -537,6 +589,8 @@ def participant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def requests(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     related = ("sender__organisation", "receiver__organisation", "slot")
     return render(
         request,
@@ -600,6 +654,8 @@ def rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     meetings = list(matchmaking.agenda_of(event, me))
     now = timezone.now()
     for meeting in meetings:
@@ -620,6 +676,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(slug)
     me = _participant_or_403(request, event)
+    if me is None:
+        return _to_profile(request, event)
     content = calendars.agenda_ics(event, me, matchmaking.agenda_of(event, me))
     return _ics(content, f"{event.slug}-my-meetings.ics")
 
@@ -677,6 +735,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": dashboard_figures(event),
             "people": Paginator(people, 100).get_page(request.GET.get("page")),
             "result": request.session.pop(f"optimised-{event.pk}", None),
+            "moves": optimiser.last_moves(event) if event.is_brokerage else (0, []),
         },
     )
 

@@ -211,6 +211,71 @@ def test_participant_list_filters_and_query_count(
         client.get(f"/events/{event.slug}/participants/?page=1")
 
 
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+def test_participant_list_query_count_does_not_grow_with_participants(
+    client_for, users, event, registered, django_assert_max_num_queries
+):
+    """The unfiltered page, with its facets and "suggested for you", costs as many queries
+    with 2 or with 12 other participants, whether the ranking is computed or read from the
+    cache."""
+    url = f"/events/{event.slug}/participants/"
+    me = matchmaking.join_matchmaking(
+        services.register_for(event, users["member"], answers=ANSWERS), users["member"]
+    )
+    from clusterbridge.taxonomy.models import Feature
+
+    matchmaking.update_profile(
+        me, users["member"], {"seek_features": list(Feature.objects.filter(code="T1"))}
+    )
+    client = client_for("member")
+    counts = []
+    for names in (["ann", "ben"], [f"p{n:02d}" for n in range(10)]):
+        for n, name in enumerate(names):
+            registered(name, features=["T1"] if n % 2 else ["D2"], country="SE" if n % 3 else "FI")
+        computed, html = _queries(client, url)  # profiles changed: ranked again
+        assert "Suggested for you" in html
+        with django_assert_max_num_queries(10):
+            cached, html = _queries(client, url)
+        assert "Suggested for you" in html
+        counts.append((computed, cached))
+    assert counts[0] == counts[1]
+    assert counts[0][1] < counts[0][0]
+
+
+def test_suggestions_are_ranked_again_when_a_profile_changes(client_for, users, event, registered):
+    from clusterbridge.taxonomy.models import Feature
+
+    me = matchmaking.join_matchmaking(
+        services.register_for(event, users["member"], answers=ANSWERS), users["member"]
+    )
+    matchmaking.update_profile(
+        me, users["member"], {"seek_features": list(Feature.objects.filter(code="T1"))}
+    )
+    ann = registered("ann", features=["D2"])
+    client = client_for("member")
+    url = f"/events/{event.slug}/participants/"
+    assert "Suggested for you" not in client.get(url).content.decode()
+    matchmaking.update_profile(
+        ann, ann.user, {"offer_features": list(Feature.objects.filter(code="T1"))}
+    )
+    html = client.get(url).content.decode()
+    assert "Suggested for you" in html and "offers what you seek" in html
+    assert "1 participant" in html
+    services.cancel_registration(ann.registration, ann.user)
+    html = client.get(url).content.decode()
+    assert "Suggested for you" not in html
+    assert "0 participants" in html  # the facets and the total are counted again too
+
+
 def test_the_page_journey_request_accept_agenda_ics(client_for, users, event, registered):
     ann = registered("ann")
     services.register_for(event, users["member"], answers=ANSWERS)

@@ -129,3 +129,59 @@ def test_only_organisers_optimise(client_for, event):
 
     with pytest.raises(PermissionDenied):
         optimiser.apply_optimisation(event, AnonymousUser())
+
+
+@pytest.mark.django_db
+def test_each_meeting_moved_has_a_history_entry_and_a_move_can_be_reverted(
+    client_for, users, event, registered
+):
+    from clusterbridge.core.history import history_of
+    from clusterbridge.events.models import MeetingRequest
+
+    ann, ben, cat, dan = (registered(name) for name in ("ann", "ben", "cat", "dan"))
+    slots = list(event.slots.all())
+    stays = matchmaking.accept(matchmaking.send_request(ann, ben, ann.user), ben.user)
+    moves = matchmaking.accept(matchmaking.send_request(cat, dan, cat.user), dan.user)
+    assert (stays.slot, stays.table, moves.slot, moves.table) == (slots[0], 1, slots[0], 2)
+    for person in (cat, dan):
+        matchmaking.update_profile(person, person.user, {"available_slots": [slots[-1]]})
+    version = moves.version
+    organiser = client_for("manager")
+    assert organiser.post(f"/events/{event.slug}/optimise/").status_code == 302
+    stays.refresh_from_db()
+    moves.refresh_from_db()
+    assert (moves.slot, moves.table, moves.version) == (slots[-1], 1, version + 1)
+    assert not history_of(stays).filter(action="optimise").exists()
+    entry = history_of(moves).get(action="optimise")
+    assert entry.user == users["manager"]
+    assert (entry.before["slot_id"], entry.before["table"]) == (slots[0].pk, 2)
+    assert (entry.after["slot_id"], entry.after["table"]) == (slots[-1].pk, 1)
+    assert "meetings placed" in entry.message
+
+    dashboard = organiser.get(f"/events/{event.slug}/dashboard/").content.decode()
+    assert "Meetings moved by the last optimisation (1)" in dashboard
+    assert f'action="/history/{entry.pk}/revert/"' in dashboard
+    page = organiser.get(f"/history/{entry.pk}/")
+    assert page.status_code == 200 and "meetings placed" in page.content.decode()
+    assert client_for("member").get(f"/history/{entry.pk}/").status_code == 403
+    # Reverting brings the meeting back to its place, as a new entry.
+    assert organiser.post(f"/history/{entry.pk}/revert/").status_code == 302
+    moves.refresh_from_db()
+    assert (moves.slot, moves.table, moves.status) == (slots[0], 2, "accepted")
+    assert history_of(moves).filter(action="revert").count() == 1
+
+    # A place taken meanwhile is not given twice: the revert is refused, nothing changes.
+    optimiser.apply_optimisation(event, users["manager"])
+    moves.refresh_from_db()
+    entry = history_of(moves).filter(action="optimise").latest("pk")
+    eve, fay = registered("eve"), registered("fay")
+    other = matchmaking.accept(matchmaking.send_request(eve, fay, eve.user), fay.user)
+    assert (other.slot, other.table) == (slots[0], 2)
+    before = moves.version
+    response = organiser.post(f"/history/{entry.pk}/revert/", follow=True)
+    assert "taken in this slot" in response.content.decode()
+    moves.refresh_from_db()
+    assert (moves.slot, moves.version) == (slots[-1], before)
+    # People may not revert an optimisation; only admins and the event's organisers.
+    assert client_for("member").post(f"/history/{entry.pk}/revert/").status_code == 403
+    assert MeetingRequest.objects.get(pk=moves.pk).version == before

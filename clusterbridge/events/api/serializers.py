@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from clusterbridge.clusters.models import Cluster, Network
 from clusterbridge.core.api import ServiceSerializer
-from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration
+from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
 from clusterbridge.funding.models import Instrument
 from clusterbridge.taxonomy.models import Country, Feature, Term, Vocabulary
 
@@ -117,3 +117,56 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
             "video_url",
         ]
         read_only_fields = ["status", "table", "video_url"]
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Slot
+        fields = ["id", "start", "end"]
+        read_only_fields = fields
+
+
+class SlotField(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {
+        "does_not_exist": "Not a meeting slot of this event: {pk_value} (see `slots`).",
+        "incorrect_type": "A slot is given by its id (a number), not {data_type}.",
+    }
+
+
+class ProfileSerializer(ServiceSerializer):
+    """My matchmaking profile at an event, written through the profile's service as the
+    profile page writes it. `available_slots` are ids of the event's `slots` (none: every
+    slot); features and ecosystems are codes."""
+
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    offer_features = CodeField(Feature.objects.all(), many=True, required=False)
+    seek_features = CodeField(Feature.objects.all(), many=True, required=False)
+    ecosystems = CodeField(
+        Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS), many=True, required=False
+    )
+    available_slots = SlotField(many=True, required=False, queryset=Slot.objects.none())
+    slots = SlotSerializer(source="event.slots", many=True, read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "event",
+            "display_name",
+            "offers",
+            "seeks",
+            "offer_features",
+            "seek_features",
+            "ecosystems",
+            "available_slots",
+            "allow_reschedule",
+            "slots",
+            "version",
+        ]
+        read_only_fields = ["id", "event", "slots", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.context.get("event")
+        if event is not None:
+            self.fields["available_slots"].child_relation.queryset = event.slots.all()

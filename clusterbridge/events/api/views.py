@@ -7,16 +7,25 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from clusterbridge.core.api import VersionedMixin, versioned_schema
+from clusterbridge.core.api import (
+    ETAG,
+    IF_MATCH,
+    STALE,
+    VERSION_KEY,
+    VersionedMixin,
+    if_match_version,
+    versioned_schema,
+)
 from clusterbridge.core.permissions import ModelPolicy
 from clusterbridge.events import matchmaking, services
 from clusterbridge.events.api.serializers import (
     EventSerializer,
     MeetingRequestSerializer,
     ParticipantSerializer,
+    ProfileSerializer,
     RegisterSerializer,
     RegistrationSerializer,
 )
@@ -105,6 +114,72 @@ class EventViewSet(VersionedMixin, viewsets.ModelViewSet):
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
+
+    def _my_registration(self, event: Event, user) -> Registration:
+        if not event.is_brokerage:
+            raise NotFound("This event has no matchmaking.")
+        registration = Registration.objects.filter(event=event, user=user).first()
+        if registration is None or registration.status == Registration.Status.CANCELLED:
+            raise PermissionDenied("You are not registered for this event.")
+        if registration.status == Registration.Status.WAITING:
+            raise PermissionDenied(
+                "You are on the waiting list: matchmaking is for people with a confirmed seat."
+            )
+        return registration
+
+    @extend_schema(
+        methods=["GET"], responses={200: ProfileSerializer}, parameters=[ETAG], filters=False
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=ProfileSerializer,
+        responses={200: ProfileSerializer, 201: ProfileSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+        filters=False,
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=ProfileSerializer,
+        responses={200: ProfileSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def profile(self, request, slug=None):
+        """My matchmaking profile at a brokerage event where my seat is confirmed: what I offer
+        and seek, features, ecosystems, when I am available. PUT and PATCH write through the
+        profile's service, as the profile page does (If-Match: the ETag read). A profile not
+        made yet (a seat confirmed before profiles came with seats) is made by a PUT (201);
+        a GET never writes."""
+        event = self._event()
+        registration = self._my_registration(event, request.user)
+        me = matchmaking.participant_of(event, request.user)
+        context = {"request": request, "event": event}
+        if me is None:
+            if request.method != "PUT":
+                raise NotFound(
+                    "You have no matchmaking profile at this event yet: send one with PUT."
+                )
+            serializer = ProfileSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            me = matchmaking.create_profile(registration, request.user, serializer.validated_data)
+            self.etag_object = me
+            return Response(
+                ProfileSerializer(me, context=context).data, status=status.HTTP_201_CREATED
+            )
+        self.etag_object = me
+        if request.method != "GET":
+            serializer = ProfileSerializer(
+                me, data=request.data, partial=request.method == "PATCH", context=context
+            )
+            serializer.is_valid(raise_exception=True)
+            serializer.save(**{VERSION_KEY: if_match_version(request, me)})
+        return Response(ProfileSerializer(me, context=context).data)
 
     @extend_schema(responses=MeetingRequestSerializer(many=True), filters=False)
     @action(detail=True, permission_classes=[permissions.IsAuthenticated], filter_backends=[])
