@@ -86,6 +86,21 @@ class PostMatchSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class OrganisationMatchSerializer(serializers.Serializer):
+    """An organisation that fits a partner search (`?of=organisations`)."""
+
+    slug = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+    type = serializers.CharField(source="organisation.type")
+    country = serializers.CharField(source="organisation.country.code", allow_null=True)
+    page = serializers.CharField(source="organisation.get_absolute_url")
+    score = serializers.FloatField()
+    roles = serializers.ListField(
+        child=serializers.CharField(), help_text="The roles sought the organisation answers."
+    )
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class SubmitSerializer(serializers.Serializer):
     cluster = serializers.SlugRelatedField(
         slug_field="slug", queryset=Cluster.objects.all(), required=False, allow_null=True
