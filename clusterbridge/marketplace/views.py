@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from clusterbridge.accounts import roles
 from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import Facet, Fields, FilterPanel, Option, field_errors
-from clusterbridge.marketplace import matching, partners, services
+from clusterbridge.core.spreadsheets import FORMATS
+from clusterbridge.marketplace import exports, matching, partners, services
 from clusterbridge.marketplace.filtersets import PostFilterSet, facets
 from clusterbridge.marketplace.forms import MessageForm, PostForm, ReasonForm
 from clusterbridge.marketplace.models import Follow, Kind, Message, Post, Status, is_moderator
@@ -96,6 +97,24 @@ def post_list(request: HttpRequest) -> HttpResponse:
         },
         status=200 if valid else 400,
     )
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list as CSV or XLSX, with the same filters and order as the page (published
+    posts only: the list's own queryset)."""
+    if fmt not in FORMATS:
+        raise Http404("Choose csv or xlsx.")
+    filterset = PostFilterSet(request.GET, queryset=list_queryset())
+    if not filterset.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()
+        )
+        return HttpResponse(
+            f"The filters are not valid — {problems}",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return exports.download(filterset.qs, fmt)
 
 
 # A post ----------------------------------------------------------------------------------------
