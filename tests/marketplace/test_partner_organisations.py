@@ -3,6 +3,8 @@ live organisations of the same kind (real or synthetic), in the countries sought
 post's page and in /api/v1/marketplace/posts/<id>/matches/?of=organisations."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusterbridge.marketplace import partners
 from clusterbridge.organisations import services as organisation_services
@@ -139,3 +141,21 @@ def test_a_synthetic_search_matches_synthetic_organisations_only(field):
         country=Country.objects.get(code="SE")
     )
     assert [m.organisation.name for m in partners.for_post(search)] == ["Synthetic Robots"]
+
+
+def test_the_search_page_makes_a_fixed_number_of_queries(field, client):
+    search = _search(field)
+    client.get(search.get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        client.get(search.get_absolute_url())
+    for n in range(6):
+        _organisation(f"Lund{n} Robotics")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(search.get_absolute_url()).content.decode()
+    assert "Lund5 Robotics" in html
+    assert len(many) == len(few)
+
+
+def test_the_schema_describes_organisation_matches(client):
+    schema = client.get("/api/schema/").content.decode()
+    assert "OrganisationMatch" in schema and "organisations" in schema
