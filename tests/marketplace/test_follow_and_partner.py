@@ -245,3 +245,12 @@ def test_only_a_published_post_closes_interest(users):
     with pytest.raises(Exception, match="Only a published post"):
         services.mark_partner_found(draft, users["owner"])
     assert acme().posts.get().interest_closed_at is None
+
+
+def test_download_my_data_has_the_posts_i_follow(users):
+    from clusterbridge.accounts.services import export_personal_data
+
+    post = _published(users, title="Followed masks")
+    services.follow(post, users["other_owner"])
+    data = export_personal_data(users["other_owner"])
+    assert [f["post"] for f in data["marketplace"]["follows"]] == ["Followed masks"]
