@@ -4,6 +4,8 @@ text cell that a spreadsheet program would run as a formula inert (= + - @ tab C
 what the public list shows is exported: published, still valid, real posts of live
 organisations — the list's own queryset."""
 
+from django.urls import reverse
+
 from clusterbridge.core.spreadsheets import rows_response
 from clusterbridge.marketplace.matching import Vocabulary
 from clusterbridge.marketplace.models import Post
@@ -86,7 +88,7 @@ def _links(ids: list[int], vocabulary: Vocabulary) -> dict[str, dict[int, list[s
     return found
 
 
-def row(post: Post, links: dict[str, dict[int, list[str]]]) -> list:
+def row(post: Post, links: dict[str, dict[int, list[str]]], site: str) -> list:
     if post.partner_found_at:
         partner = post.partner_organisation.name if post.partner_organisation else ""
         found = f"{post.partner_found_at:%Y-%m-%d}" + (
@@ -120,7 +122,7 @@ def row(post: Post, links: dict[str, dict[int, list[str]]]) -> list:
         f"{post.published_at:%Y-%m-%d}" if post.published_at else "",
         "closed" if post.interest_closed_at else "open",
         found,
-        absolute(post.get_absolute_url()),
+        f"{site}{post.pk}/",  # the post's page (`marketplace:detail`)
     ]
 
 
@@ -140,8 +142,9 @@ def _chunk_rows(chunk: list[Post], vocabulary: Vocabulary):
     if not chunk:
         return
     links = _links([post.pk for post in chunk], vocabulary)
+    site = absolute(reverse("marketplace:list"))
     for post in chunk:
-        yield row(post, links)
+        yield row(post, links, site)
 
 
 def download(queryset, fmt: str):

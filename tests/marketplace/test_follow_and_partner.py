@@ -254,3 +254,18 @@ def test_download_my_data_has_the_posts_i_follow(users):
     services.follow(post, users["other_owner"])
     data = export_personal_data(users["other_owner"])
     assert [f["post"] for f in data["marketplace"]["follows"]] == ["Followed masks"]
+
+
+def test_the_api_shows_interest_closed_and_the_partner_found(users, api_client_for):
+    post = _published(users)
+    api = api_client_for("anonymous")
+    data = api.get(f"/api/v1/marketplace/posts/{post.pk}/").json()
+    assert data["interest_closed_at"] is None and data["partner_found_at"] is None
+    services.mark_partner_found(post, users["owner"], "Beta Labs")
+    data = api.get(f"/api/v1/marketplace/posts/{post.pk}/").json()
+    assert data["partner_found_at"] and data["interest_closed_at"]
+    assert (data["partner_name"], data["partner_organisation"]) == ("Beta Labs", beta().slug)
+    # Read-only: the author cannot set them through the API.
+    owner = api_client_for("owner")
+    owner.patch(f"/api/v1/marketplace/posts/{post.pk}/", {"partner_name": "X"}, format="json")
+    assert Post.objects.get(pk=post.pk).partner_name == "Beta Labs"

@@ -41,6 +41,11 @@ class PostSerializer(ServiceSerializer):
         Term.objects.filter(vocabulary=Vocabulary.SECTORS), many=True, required=False
     )
     countries = CodeField(Country.objects.all(), many=True, required=False)
+    partner_organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The organisation named as the partner found, when it is on ClusterBridge.",
+    )
 
     class Meta:
         model = Post
@@ -54,11 +59,18 @@ class PostSerializer(ServiceSerializer):
             "status",
             "return_reason",
             "published_at",
+            "interest_closed_at",
+            "partner_found_at",
+            "partner_name",
+            "partner_organisation",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
+            "interest_closed_at",
+            "partner_found_at",
+            "partner_name",
             "status",
             "return_reason",
             "published_at",
