@@ -73,7 +73,8 @@ STOPWORDS = frozenset(
     }
 )
 WORD = re.compile(r"[^\W\d_]{4,}")
-# At most this many organisations are scored: the ones sharing the most descriptors first.
+# At most this many organisations are scored (the first by id among those sharing
+# something): bounds the time of one search on a directory of tens of thousands.
 CANDIDATES = 5000
 
 
