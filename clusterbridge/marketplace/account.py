@@ -1,12 +1,15 @@
 """What this app adds to a person's account: the "My marketplace posts" panel of My
-ClusterBridge and the person's posts and messages in "download my data"."""
+ClusterBridge (with the posts they follow) and the person's posts, messages and follows in
+"download my data"."""
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from clusterbridge.accounts import roles
 from clusterbridge.marketplace import services
-from clusterbridge.marketplace.models import Message, Post, Status, is_moderator
+from clusterbridge.marketplace.models import Follow, Message, Post, Status, is_moderator
+
+FOLLOWED_SHOWN = 10
 
 
 def panel_context(request: HttpRequest) -> dict | None:
@@ -29,6 +32,8 @@ def panel_context(request: HttpRequest) -> dict | None:
             else 0
         ),
         "moderation_queue": services.moderation_queue(user).count() if is_moderator(user) else 0,
+        "followed": list(services.followed_by(user)[:FOLLOWED_SHOWN]),
+        "followed_total": services.followed_by(user).count(),
         # Someone with posts belongs to an organisation; ask only the others.
         "can_post": bool(counts["total"]) or services.member_organisations(user).exists(),
     }
@@ -42,6 +47,7 @@ def personal_data(user) -> dict:
     """The posts the person wrote and the messages they sent."""
     posts = Post.all_objects.filter(author=user).select_related("organisation")
     sent = Message.objects.filter(sender=user).select_related("post")
+    followed = Follow.all_objects.filter(user=user).select_related("post")
     return {
         "posts": [
             {
@@ -58,5 +64,13 @@ def personal_data(user) -> dict:
         ],
         "messages": [
             {"post": m.post.title, "body": m.body, "sent_at": _when(m.created_at)} for m in sent
+        ],
+        "follows": [
+            {
+                "post": f.post.title,
+                "since": _when(f.created_at),
+                "deleted_at": _when(f.deleted_at),
+            }
+            for f in followed
         ],
     }

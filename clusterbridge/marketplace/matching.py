@@ -345,7 +345,14 @@ def ranked(post: Post, *, limit: int | None = None) -> list[Match]:
 def matches_for(post: Post, *, limit: int | None = 10) -> list[Match]:
     """The ranked matches of a post, each with its post (organisation and cluster loaded)."""
     found = ranked(post, limit=limit)
-    posts = Post.objects.select_related("organisation", "cluster").in_bulk([m.pk for m in found])
+    # Checked again in the database: a post hidden since the index last looked (or changed
+    # by a write that bypassed the services) never shows.
+    posts = (
+        Post.objects.published()
+        .filter(is_synthetic=post.is_synthetic)
+        .select_related("organisation", "cluster")
+        .in_bulk([m.pk for m in found])
+    )
     for match in found:
         match.post = posts.get(match.pk)
     return [m for m in found if m.post is not None]

@@ -249,6 +249,22 @@ class Post(TrackedModel):
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The author stopped taking expressions of interest (the threads already begun stay
+    # readable and answerable); set and cleared only by `services.close_interest`.
+    interest_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The author found the partner (or buyer, or supplier) this post looked for; set only by
+    # `services.mark_partner_found`, which also closes interest. The partner may be named
+    # in words; when the words are the name of an organisation on the platform, it is linked.
+    partner_found_at = models.DateTimeField(null=True, blank=True, editable=False)
+    partner_name = models.CharField(max_length=200, blank=True, editable=False)
+    partner_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     is_synthetic = models.BooleanField(default=False, db_index=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     # The API client's `Idempotency-Key` of the creating request: the same key from the same
@@ -317,6 +333,17 @@ class Post(TrackedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def takes_interest(self) -> bool:
+        """New expressions of interest are welcome: public, and the author has not closed
+        interest (nor found the partner)."""
+        return self.is_public and self.interest_closed_at is None
+
+    def user_can_follow(self, user) -> bool:
+        """Anyone signed in who is not of the post's organisation (its members hear of it
+        anyway) follows a public post."""
+        return roles.is_member(user) and self.is_public and not self.organisation.has_member(user)
 
     # Rules across fields ----------------------------------------------------------------------
     def clean(self) -> None:
@@ -405,4 +432,38 @@ class Message(models.Model):
         return f"Message about {self.post_id} from {self.sender_id}"
 
 
-__all__ = ["Kind", "Message", "Post", "Status", "Urgency", "is_moderator"]
+class Follow(TrackedModel):
+    """A person following a published post: told by e-mail (through the notifications
+    outbox) when it changes — edited, withdrawn, expired, interest closed, partner found —
+    and reminded once before its closing date. Unfollowing is a soft delete; following
+    again restores the same row."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marketplace_follows"
+    )
+    # The closing date this follower was reminded of: the reminder run claims the row by a
+    # conditional UPDATE of this field, so two runs never remind twice.
+    reminded_for = models.DateField(null=True, blank=True, editable=False)
+
+    history_exclude = ("updated_at", "created_at", "reminded_for")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="follow_a_post_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.post.get_absolute_url()
+
+    @classmethod
+    def user_can_create(cls, user) -> bool:
+        return roles.is_member(user)
+
+    def user_can_change(self, user) -> bool:
+        return roles.is_member(user) and user.pk == self.user_id
+
+
+__all__ = ["Follow", "Kind", "Message", "Post", "Status", "Urgency", "is_moderator"]

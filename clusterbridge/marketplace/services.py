@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +20,10 @@ from clusterbridge.clusters.models import Cluster
 from clusterbridge.clusters.models import Status as ClusterStatus
 from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.services import ModelService, register
+from clusterbridge.core.validation import CONTROL_CHARACTERS
 from clusterbridge.marketplace.models import (
     EDITABLE,
+    Follow,
     Kind,
     Message,
     Post,
@@ -32,9 +35,12 @@ from clusterbridge.organisations.models import ClusterMembership, Membership, Or
 
 Action = ObjectChange.Action
 NOTIFICATION_KIND = "marketplace"
+FOLLOW_KIND = "marketplace-follow"
 # Messages one person may send about posts within an hour (expressions of interest are
 # read by people; a burst is spam).
 MESSAGES_PER_HOUR = 10
+# Followers are reminded this many days before a post's closing date (its `valid_until`).
+REMINDER_DAYS = 7
 
 
 def member_organisations(user):
@@ -111,6 +117,20 @@ class PostService(ModelService[Post]):
         super().validate(obj, fields)
         _check_cluster(obj)
 
+    # Every write of a post passes here — the author's edits, the life-cycle steps, a
+    # revert, an import — so followers hear of each change exactly once, from one place.
+    def _write(self, obj: Post, before: dict | None, **kwargs) -> ObjectChange | None:
+        change = super()._write(obj, before, **kwargs)
+        if change is not None and before is not None:
+            _tell_followers(obj, change, before, kwargs.get("user"))
+        return change
+
+    def _set_deleted(self, obj: Post, when, user, action: str, message: str) -> ObjectChange:
+        before = {"deleted_at": obj.deleted_at}
+        change = super()._set_deleted(obj, when, user, action, message)
+        _tell_followers(obj, change, before, user)
+        return change
+
 
 def _check_cluster(post: Post) -> None:
     if post.cluster_id is None:
@@ -149,6 +169,70 @@ def _tell_author(post: Post, change: ObjectChange | None, subject: str, body: st
             key=key,
             url=post.get_absolute_url(),
         )
+
+
+def followers(post: Post) -> list:
+    """The people following the post (live follows of active accounts)."""
+    return [
+        follow.user
+        for follow in Follow.objects.filter(post=post, user__is_active=True).select_related("user")
+    ]
+
+
+def _what_changed(post: Post, before: dict) -> tuple[str, str]:
+    """The subject and body of the followers' notification for a change of the post."""
+    title = post.title
+    if "deleted_at" in before and len(before) == 1:
+        if post.deleted_at:
+            return f"“{title}” was removed from the marketplace", "It is no longer shown."
+        return f"“{title}” is back on the marketplace", "It was restored."
+    if before.get("status") != post.status:
+        if post.status == Status.WITHDRAWN:
+            return f"“{title}” was withdrawn", "Its organisation took it off the marketplace."
+        if post.status == Status.EXPIRED:
+            return (
+                f"“{title}” has expired",
+                f"Its date ({post.valid_until:%d %B %Y}) has passed; it left the marketplace.",
+            )
+        return (
+            f"“{title}” is now: {post.get_status_display().lower()}",
+            "Its status changed.",
+        )
+    if post.partner_found_at and not before.get("partner_found_at"):
+        named = f": {post.partner_name}" if post.partner_name else ""
+        return (
+            f"A partner was found for “{title}”",
+            f"{post.organisation.name} found the partner it was looking for{named}. "
+            "It takes no new expressions of interest.",
+        )
+    if post.interest_closed_at and not before.get("interest_closed_at"):
+        return (
+            f"“{title}” takes no new expressions of interest",
+            f"{post.organisation.name} closed interest; the conversations already begun go on.",
+        )
+    if before.get("interest_closed_at") and not post.interest_closed_at:
+        return (
+            f"“{title}” takes expressions of interest again",
+            f"{post.organisation.name} opened it to new expressions of interest.",
+        )
+    return f"“{title}” was changed", "Its text or details changed: read it again."
+
+
+def _tell_followers(post: Post, change: ObjectChange, before: dict, actor) -> int:
+    """Every follower but the person who made the change, once per change (the key)."""
+    people = [p for p in followers(post) if actor is None or p.pk != actor.pk]
+    if not people:
+        return 0
+    subject, body = _what_changed(post, before)
+    return notify_many(
+        people,
+        kind=FOLLOW_KIND,
+        subject=subject,
+        body=body,
+        key=f"marketplace-follow:{post.pk}:{change.pk}",
+        url=post.get_absolute_url(),
+        urgent=post.urgency == "crisis",
+    )
 
 
 def cluster_managers(cluster: Cluster) -> list:
@@ -370,6 +454,173 @@ def expire_due(today: datetime.date | None = None) -> int:
     return done
 
 
+# Interest and the partner found --------------------------------------------------------------
+@transaction.atomic
+def close_interest(post: Post, user, *, closed: bool = True) -> Post:
+    """A member of the organisation stops (or starts again) taking expressions of interest.
+    Conversations already begun stay readable and go on."""
+    post = _locked(post)
+    _require_member(post, user, "close interest in this post")
+    if post.status != Status.PUBLISHED:
+        raise ValidationError("Only a published post takes expressions of interest.")
+    if closed and post.interest_closed_at is not None:
+        raise ValidationError("This post takes no new expressions of interest already.")
+    if not closed:
+        if post.partner_found_at is not None:
+            raise ValidationError("The partner was found: interest stays closed.")
+        if post.interest_closed_at is None:
+            raise ValidationError("This post takes expressions of interest already.")
+    post.interest_closed_at = timezone.now() if closed else None
+    posts.write(
+        post,
+        user=user,
+        action=Action.UPDATE,
+        message="Closed to new expressions of interest" if closed else "Open to interest again",
+    )
+    return post
+
+
+def _partner(post: Post, name: str) -> Organisation | None:
+    """The organisation on the platform the words name (exactly, case aside), if one does."""
+    if not name:
+        return None
+    return (
+        Organisation.objects.filter(name__iexact=name, is_synthetic=post.is_synthetic)
+        .exclude(pk=post.organisation_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def mark_partner_found(post: Post, user, partner_name: str = "") -> Post:
+    """A member of the organisation records that the partner was found, optionally naming
+    it; the post stays published (it says so) and takes no new expressions of interest."""
+    partner_name = CONTROL_CHARACTERS.sub("", (partner_name or "")).strip()
+    if len(partner_name) > 200:
+        raise ValidationError({"partner_name": "Keep the partner's name under 200 characters."})
+    post = _locked(post)
+    _require_member(post, user, "mark a partner found")
+    if post.status != Status.PUBLISHED:
+        raise ValidationError("Only a published post can record a partner found.")
+    if post.partner_found_at is not None:
+        raise ValidationError("A partner was recorded as found already.")
+    now = timezone.now()
+    post.partner_found_at = now
+    post.partner_name = partner_name
+    post.partner_organisation = _partner(post, partner_name)
+    post.interest_closed_at = post.interest_closed_at or now
+    posts.write(
+        post,
+        user=user,
+        action=Action.UPDATE,
+        message=f"Partner found: {partner_name}" if partner_name else "Partner found",
+    )
+    return post
+
+
+# Following --------------------------------------------------------------------------------------
+class FollowService(ModelService[Follow]):
+    model = Follow
+
+    def initialise(self, obj: Follow, user) -> None:
+        if roles.is_member(user):
+            obj.user = user
+
+    def can_restore(self, obj: Follow, user) -> bool:
+        return user is None or obj.user_can_change(user)
+
+
+follows = register(FollowService())
+
+
+def follow(post: Post, user) -> Follow:
+    """The person follows the post (following again brings their follow back)."""
+    if not roles.is_member(user):
+        raise PermissionDenied("Sign in to follow a post.")
+    if not post.is_public:
+        raise ValidationError("Only published posts can be followed.")
+    if _is_insider(post, user):
+        raise ValidationError(
+            "This is your own organisation's post: its members hear of it anyway."
+        )
+    existing = Follow.all_objects.filter(post=post, user=user).first()
+    if existing is None:
+        return follows.create(user, {"post": post}, message="Followed").obj
+    if existing.is_deleted:
+        follows.restore(existing, user, message="Followed again")
+    return existing
+
+
+def unfollow(post: Post, user) -> bool:
+    """The person stops following the post; False when they did not follow it."""
+    if not roles.is_member(user):
+        raise PermissionDenied("Sign in first.")
+    existing = Follow.objects.filter(post=post, user=user).first()
+    if existing is None:
+        return False
+    follows.delete(existing, user, message="Unfollowed")
+    return True
+
+
+def is_following(post: Post, user) -> bool:
+    return roles.is_member(user) and Follow.objects.filter(post=post, user=user).exists()
+
+
+def followed_by(user):
+    """The public posts the person follows, the closing soonest first."""
+    if not roles.is_member(user):
+        return Post.objects.none()
+    return (
+        Post.objects.published()
+        .filter(follows__user=user, follows__deleted_at=None)
+        .select_related("organisation")
+        .order_by("valid_until", "-pk")
+    )
+
+
+def remind_followers(today: datetime.date | None = None) -> int:
+    """Followers of a public post closing within REMINDER_DAYS are reminded once per closing
+    date. Each follow is claimed by a conditional UPDATE of `reminded_for` before its
+    notification is stored (in one transaction), so two runs — even concurrent ones — never
+    remind twice; the notification's key makes it idempotent as well."""
+    today = today or timezone.localdate()
+    due = (
+        Follow.objects.filter(
+            post__in=Post.objects.published(today).filter(
+                valid_until__lte=today + datetime.timedelta(days=REMINDER_DAYS)
+            ),
+            user__is_active=True,
+        )
+        .exclude(reminded_for=F("post__valid_until"))
+        .select_related("post", "user")
+    )
+    told = 0
+    for item in list(due):
+        post = item.post
+        with transaction.atomic():
+            claimed = (
+                Follow.objects.filter(pk=item.pk)
+                .exclude(reminded_for=post.valid_until)
+                .update(reminded_for=post.valid_until)
+            )
+            if not claimed:
+                continue  # another run took it
+            days = (post.valid_until - today).days
+            when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
+            closing = "closes" if post.kind == Kind.PARTNER_SEARCH else "leaves the marketplace"
+            notify(
+                item.user,
+                kind=FOLLOW_KIND,
+                subject=f"“{post.title}” {closing} {when}",
+                body=f"Its closing date is {post.valid_until:%d %B %Y}.",
+                key=f"marketplace-closing:{post.pk}:{post.valid_until.isoformat()}",
+                url=post.get_absolute_url(),
+            )
+            told += 1
+    return told
+
+
 # Messages ------------------------------------------------------------------------------------
 def _check_rate(user) -> None:
     since = timezone.now() - datetime.timedelta(hours=1)
@@ -408,6 +659,16 @@ def contact(post: Post, user, body: str, *, organisation: Organisation | None = 
         raise ValidationError("This post is not on the marketplace.")
     if _is_insider(post, user):
         raise ValidationError("This is your own organisation's post.")
+    if (
+        post.interest_closed_at is not None
+        and not Message.objects.filter(post=post, sender=user).exists()
+    ):
+        # Closed to new expressions of interest; those already in a conversation go on.
+        raise ValidationError(
+            "The partner was found: this post takes no new expressions of interest."
+            if post.partner_found_at
+            else "The author closed this post to new expressions of interest."
+        )
     body = _clean_body(body)
     if organisation is not None and not organisation.has_member(user):
         raise PermissionDenied("You write on behalf of an organisation you are a member of.")
@@ -497,8 +758,13 @@ def moderation_queue(user):
 __all__ = [
     "Kind",
     "approve",
+    "close_interest",
     "contact",
     "expire_due",
+    "follow",
+    "mark_partner_found",
+    "remind_followers",
+    "unfollow",
     "posts",
     "prevalidate",
     "send_back",

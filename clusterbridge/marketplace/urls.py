@@ -5,6 +5,7 @@ from clusterbridge.marketplace import views
 app_name = "marketplace"
 urlpatterns = [
     path("", views.post_list, name="list"),
+    path("export.<str:fmt>", views.export, name="export"),
     path("new/", views.create, name="create"),
     path("mine/", views.my_posts, name="mine"),
     path("cluster-queue/", views.cluster_queue, name="cluster-queue"),

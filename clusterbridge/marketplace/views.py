@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from clusterbridge.accounts import roles
 from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import Facet, Fields, FilterPanel, Option, field_errors
-from clusterbridge.marketplace import matching, services
+from clusterbridge.core.spreadsheets import FORMATS
+from clusterbridge.marketplace import exports, matching, partners, services
 from clusterbridge.marketplace.filtersets import PostFilterSet, facets
 from clusterbridge.marketplace.forms import MessageForm, PostForm, ReasonForm
-from clusterbridge.marketplace.models import Kind, Message, Post, Status, is_moderator
+from clusterbridge.marketplace.models import Follow, Kind, Message, Post, Status, is_moderator
 
 PAGE_SIZE = 20
 FACET_ORDER = (
@@ -98,6 +99,24 @@ def post_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list as CSV or XLSX, with the same filters and order as the page (published
+    posts only: the list's own queryset)."""
+    if fmt not in FORMATS:
+        raise Http404("Choose csv or xlsx.")
+    filterset = PostFilterSet(request.GET, queryset=list_queryset())
+    if not filterset.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()
+        )
+        return HttpResponse(
+            f"The filters are not valid — {problems}",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return exports.download(filterset.qs, fmt)
+
+
 # A post ----------------------------------------------------------------------------------------
 def _post(request: HttpRequest, pk: int) -> Post:
     post = get_object_or_404(
@@ -127,6 +146,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and not post.organisation.has_member(user)
     )
     thread = list(services.thread_for(post, user)) if post.is_public or insider else []
+    can_follow = post.user_can_follow(user)
     return render(
         request,
         "marketplace/detail.html",
@@ -140,8 +160,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": insider and post.is_editable,
             "can_prevalidate": can_prevalidate,
             "can_approve": can_approve,
-            "can_contact": post.is_public and roles.is_member(user) and not insider,
+            # Closed to interest: only those already in a conversation write on.
+            "can_contact": post.is_public
+            and roles.is_member(user)
+            and not insider
+            and (post.interest_closed_at is None or bool(thread)),
+            "can_follow": can_follow,
+            "following": can_follow and services.is_following(post, user),
+            "followers": Follow.objects.filter(post=post).count() if insider else None,
             "matches": matching.matches_for(post, limit=10) if post.is_public or insider else [],
+            "organisation_matches": partners.for_post(post, limit=10)
+            if post.kind == Kind.PARTNER_SEARCH and (post.is_public or insider)
+            else [],
             "thread": thread,
             "message_form": MessageForm(user=user),
             "reason_form": ReasonForm(),
@@ -198,6 +228,13 @@ _STEPS = {
     "approve": lambda post, user, data: services.approve(post, user),
     "send-back": lambda post, user, data: services.send_back(post, user, data.get("reason", "")),
     "withdraw": lambda post, user, data: services.withdraw(post, user),
+    "follow": lambda post, user, data: services.follow(post, user),
+    "unfollow": lambda post, user, data: services.unfollow(post, user),
+    "close-interest": lambda post, user, data: services.close_interest(post, user),
+    "open-interest": lambda post, user, data: services.close_interest(post, user, closed=False),
+    "partner-found": lambda post, user, data: services.mark_partner_found(
+        post, user, data.get("partner_name", "")
+    ),
 }
 _DONE = {
     "submit": "Submitted for validation.",
@@ -205,6 +242,11 @@ _DONE = {
     "approve": "Approved: the post is published.",
     "send-back": "Sent back to the author with your reason.",
     "withdraw": "Withdrawn.",
+    "follow": "You follow this post: you are told of its changes and before it closes.",
+    "unfollow": "You no longer follow this post.",
+    "close-interest": "Closed to new expressions of interest.",
+    "open-interest": "Open to expressions of interest again.",
+    "partner-found": "Recorded: partner found. The post takes no new expressions of interest.",
 }
 
 

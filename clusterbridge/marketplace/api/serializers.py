@@ -41,6 +41,11 @@ class PostSerializer(ServiceSerializer):
         Term.objects.filter(vocabulary=Vocabulary.SECTORS), many=True, required=False
     )
     countries = CodeField(Country.objects.all(), many=True, required=False)
+    partner_organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The organisation named as the partner found, when it is on ClusterBridge.",
+    )
 
     class Meta:
         model = Post
@@ -54,11 +59,18 @@ class PostSerializer(ServiceSerializer):
             "status",
             "return_reason",
             "published_at",
+            "interest_closed_at",
+            "partner_found_at",
+            "partner_name",
+            "partner_organisation",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
+            "interest_closed_at",
+            "partner_found_at",
+            "partner_name",
             "status",
             "return_reason",
             "published_at",
@@ -83,6 +95,21 @@ class PostMatchSerializer(serializers.Serializer):
     page = serializers.CharField(source="post.get_absolute_url")
     score = serializers.FloatField()
     covers_quantity = serializers.BooleanField(source="covers", allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class OrganisationMatchSerializer(serializers.Serializer):
+    """An organisation that fits a partner search (`?of=organisations`)."""
+
+    slug = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+    type = serializers.CharField(source="organisation.type")
+    country = serializers.CharField(source="organisation.country.code", allow_null=True)
+    page = serializers.CharField(source="organisation.get_absolute_url")
+    score = serializers.FloatField()
+    roles = serializers.ListField(
+        child=serializers.CharField(), help_text="The roles sought the organisation answers."
+    )
     reasons = serializers.ListField(child=serializers.CharField())
 
 

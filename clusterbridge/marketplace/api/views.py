@@ -5,14 +5,21 @@ organisation's members with their tokens, submit and withdraw, and the matches."
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from clusterbridge.core.api import VersionedMixin, versioned_schema
-from clusterbridge.marketplace import matching, services
+from clusterbridge.marketplace import matching, partners, services
 from clusterbridge.marketplace.api.serializers import (
+    OrganisationMatchSerializer,
     PostMatchSerializer,
     PostSerializer,
     SubmitSerializer,
@@ -20,6 +27,9 @@ from clusterbridge.marketplace.api.serializers import (
 from clusterbridge.marketplace.filtersets import PostFilterSet
 from clusterbridge.marketplace.models import Post
 from clusterbridge.taxonomy.models import Country, Feature, Term
+
+# What `matches/?of=` ranks against the post.
+MATCH_SIDES = ("posts", "organisations")
 
 
 @extend_schema_view(**versioned_schema(PostSerializer, writes=("update", "partial_update")))
@@ -98,13 +108,37 @@ class PostViewSet(
 
     @extend_schema(
         request=None,
-        responses={200: PostMatchSerializer(many=True)},
-        description="The published posts of the other side that fit this one, best first, "
-        "each with its score (0–1) and reasons.",
+        parameters=[
+            OpenApiParameter(
+                "of",
+                str,
+                enum=list(MATCH_SIDES),
+                description="posts (default): the published posts of the other side; "
+                "organisations: for a partner search, the organisations that fit the roles "
+                "sought (an empty list for offers and needs).",
+            )
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="PostMatches",
+                serializers=[PostMatchSerializer, OrganisationMatchSerializer],
+                resource_type_field_name=None,
+                many=True,
+            )
+        },
+        description="What fits this post, best first, each with its score (0–1) and "
+        "reasons: the published posts of the other side, or with `?of=organisations` the "
+        "organisations that fit a partner search.",
     )
     @action(detail=True, methods=["get"])
     def matches(self, request, pk=None):
         post = self.get_object()
+        side = request.query_params.get("of") or "posts"
+        if side not in MATCH_SIDES:
+            raise ValidationError({"of": [f"Choose {' or '.join(MATCH_SIDES)}."]})
+        if side == "organisations":
+            found = partners.for_post(post, limit=50)
+            return Response(OrganisationMatchSerializer(found, many=True).data)
         return Response(PostMatchSerializer(matching.matches_for(post, limit=50), many=True).data)
 
     @extend_schema(
