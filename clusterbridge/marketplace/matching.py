@@ -93,6 +93,9 @@ class Descriptor:
     is_synthetic: bool = False
     cluster_id: int | None = None
     is_disruption: bool = False
+    # Read for the list (`listindex`): its order and its funding-call filter.
+    published_at: datetime.datetime | None = None
+    funding_call_id: int | None = None
     features: set[int] = field(default_factory=set)
     ecosystems: set[int] = field(default_factory=set)
     sectors: set[int] = field(default_factory=set)
@@ -132,6 +135,8 @@ def descriptors(queryset: QuerySet) -> dict[int, Descriptor]:
         "is_synthetic",
         "cluster_id",
         "is_disruption",
+        "published_at",
+        "funding_call_id",
     )
     found = {row[0]: Descriptor(*row[:5], row[5] or "", *row[6:]) for row in rows}
     if not found:
@@ -261,6 +266,9 @@ class _Index:
         self.marker: tuple | None = None
         self.known: set[int] = set()  # every post id seen, whatever its status
         self.posts: dict[int, Descriptor] = {}
+        # Grows whenever `posts` changes: what is derived from it (the list's bitmaps) is
+        # rebuilt only then, not when a draft is written.
+        self.version = 0
 
     @staticmethod
     def _published(queryset: QuerySet) -> QuerySet:
@@ -271,6 +279,7 @@ class _Index:
     def _reload(self) -> None:
         self.posts = descriptors(self._published(Post.all_objects.all()))
         self.known = set(Post.all_objects.values_list("pk", flat=True))
+        self.version += 1
 
     def published(self) -> dict[int, Descriptor]:
         from clusterbridge.organisations.models import Organisation
@@ -293,10 +302,12 @@ class _Index:
                 ):
                     self._reload()
                 else:
-                    for pk in ids:
-                        self.posts.pop(pk, None)
-                    self.posts.update(descriptors(self._published(changed)))
+                    fresh = descriptors(self._published(changed))
+                    dropped = [self.posts.pop(pk) for pk in ids if pk in self.posts]
+                    self.posts.update(fresh)
                     self.known |= new
+                    if fresh or dropped:
+                        self.version += 1
             self.marker = marker
             return self.posts
 
@@ -307,6 +318,16 @@ _index = _Index()
 def published_descriptors() -> dict[int, Descriptor]:
     """Every published post's descriptor (the facets of the list count on them)."""
     return _index.published()
+
+
+def published_version(known: int | None = None) -> tuple[int, list[Descriptor] | None]:
+    """The version of the descriptors (it changes whenever they do) and, only when it is
+    not `known`, a copy of them taken under the lock (another request may be updating)."""
+    _index.published()
+    with _index.lock:
+        if _index.version == known:
+            return known, None
+        return _index.version, list(_index.posts.values())
 
 
 def _candidates(target: Descriptor) -> list[Descriptor]:

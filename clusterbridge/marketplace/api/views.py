@@ -5,11 +5,14 @@ organisation's members with their tokens, submit and withdraw, and the matches."
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from clusterbridge.accounts import roles
 from clusterbridge.core.api import VersionedMixin, versioned_schema
 from clusterbridge.marketplace import matching, services
 from clusterbridge.marketplace.api.serializers import (
@@ -19,7 +22,31 @@ from clusterbridge.marketplace.api.serializers import (
 )
 from clusterbridge.marketplace.filtersets import PostFilterSet
 from clusterbridge.marketplace.models import Post
+from clusterbridge.organisations.models import Membership
 from clusterbridge.taxonomy.models import Country, Feature, Term
+
+# The relations the API shows as codes: (field, column of the link table, code's path).
+CODES = (
+    ("features", "feature"),
+    ("ecosystems", "term"),
+    ("sectors", "term"),
+    ("countries", "country"),
+)
+
+
+def with_codes(posts: list[Post]) -> list[Post]:
+    """Each post's related codes as `listed_codes` (in code order, as the detail's
+    prefetch), one query per relation for the whole page."""
+    codes = {post.pk: {name: [] for name, _ in CODES} for post in posts}
+    for name, column in CODES:
+        links = getattr(Post, name).through.objects.filter(
+            post_id__in=list(codes), **{f"{column}__deleted_at": None}
+        )
+        for pk, code in links.order_by(f"{column}__code").values_list("post_id", f"{column}__code"):
+            codes[pk][name].append(code)
+    for post in posts:
+        post.listed_codes = codes[post.pk]
+    return posts
 
 
 @extend_schema_view(**versioned_schema(PostSerializer, writes=("update", "partial_update")))
@@ -95,6 +122,25 @@ class PostViewSet(
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        """The page's answer from the list's index (`PostFilterSet.listing`): the total
+        without a COUNT over the filtered posts, then only the page's rows and their codes."""
+        rows = Post.objects.public().select_related("organisation", "cluster")
+        filterset = DjangoFilterBackend().get_filterset(request, rows, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        page = with_codes(self.paginate_queryset(filterset.listing()))
+        members_of = set()
+        if roles.is_member(request.user):
+            members_of = set(
+                Membership.objects.filter(
+                    user=request.user, status=Membership.Status.ACTIVE
+                ).values_list("organisation_id", flat=True)
+            )
+        context = {**self.get_serializer_context(), "members_of": members_of}
+        data = PostSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         request=None,
