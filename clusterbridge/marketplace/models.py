@@ -380,6 +380,19 @@ class Post(TrackedModel):
         super().save(*args, **kwargs)
 
 
+class PostsVersion(models.Model):
+    """One row whose token changes with every write to posts or organisations (database
+    triggers, `matching.ensure_triggers`): a server process compares it with the token its
+    index of published posts was read at, and only when it differs runs the fuller check
+    (number of posts, sum of ids, last change) that says what to read again. A random token,
+    not a counter: a rolled-back transaction puts back an old value."""
+
+    token = models.CharField(max_length=40, default="0")
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class Message(models.Model):
     """A message about a post, sent through the platform to the post's organisation (the
     author's e-mail address is never shown). Kept so both sides see the thread, and to
@@ -414,4 +427,4 @@ class Message(models.Model):
         return f"Message about {self.post_id} from {self.sender_id}"
 
 
-__all__ = ["Kind", "Message", "Post", "Status", "Urgency", "is_moderator"]
+__all__ = ["Kind", "Message", "Post", "PostsVersion", "Status", "Urgency", "is_moderator"]
