@@ -45,7 +45,7 @@ def one_writer():
         yield
 
 
-# The relations the API shows as codes: (field, column of the link table, code's path).
+# The relations the API shows as codes: (field, the related model in its link table).
 CODES = (
     ("features", "feature"),
     ("ecosystems", "term"),
