@@ -82,8 +82,8 @@ def run(args) -> None:
     with open(os.devnull, "w") as devnull:
         call_command("migrate", verbosity=0, stdout=devnull)
         call_command("load_reference", verbosity=0, stdout=devnull)
-    # Throwaway database only: the public pages see the synthetic posts.
-    PostQuerySet.public = PostQuerySet.published
+    # Throwaway database only: the public pages (and the list's index) see the synthetic posts.
+    PostQuerySet.show_synthetic = True
     client = Client()
     made = 0
     for size in sorted(args.sizes):
@@ -149,7 +149,17 @@ def run(args) -> None:
             times.append((time.perf_counter() - start) * 1000)
         print(f"  ranked matches of one post: median {statistics.median(times):.0f} ms")
 
-        print(f"  {'request':52} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'queries':>8}")
+        # The list's index (listindex) is built on the first request after the published
+        # posts change; the figures below are those of the requests after it.
+        for url in ("/marketplace/", "/api/v1/marketplace/posts/"):
+            start = time.perf_counter()
+            client.get(url)
+            first = (time.perf_counter() - start) * 1000
+            print(f"  first {url} (builds the list's index): {first:.0f} ms")
+        print(
+            f"  {'request':52} {'median ms':>10} {'p95 ms':>8} {'target':>7} {'CPU ms':>7} "
+            f"{'queries':>8}"
+        )
         urls = [f"/marketplace/?{q}" for q in QUERIES]
         urls += [f"/api/v1/marketplace/posts/?{q}" for q in QUERIES]
         urls += [template.get_absolute_url(), f"/api/v1/marketplace/posts/{template.pk}/matches/"]
@@ -160,10 +170,10 @@ def run(args) -> None:
             # machine this is the steadier figure).
             cpu = (time.process_time() - cpu) * 1000 / args.requests
             target = TARGETS["api_p95"] if url.startswith("/api/") else TARGETS["page_p95"]
-            flag = "" if _p95(times) <= target else f"  (over {target} ms)"
+            flag = "" if _p95(times) <= target else "  (over)"
             print(
-                f"  {url:52} {statistics.median(times):10.1f} {_p95(times):8.1f} {cpu:7.1f} "
-                f"{queries:8d}{flag}"
+                f"  {url:52} {statistics.median(times):10.1f} {_p95(times):8.1f} "
+                f"{'≤ ' + str(target):>7} {cpu:7.1f} {queries:8d}{flag}"
             )
 
 

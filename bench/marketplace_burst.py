@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -123,13 +124,14 @@ def run(args) -> None:
                             )
                             code = response.status_code
                         except Exception as error:  # the server's 500 (e.g. a write lock timed out)
-                            code, response = 500, str(error)
+                            code, response = 500, f"{type(error).__name__}: {error}"
                         elapsed = (time.perf_counter() - start) * 1000
                         with lock:
                             times.append(elapsed)
                             if code in (200, 201):
                                 break
-                            retried.append(f"{number}: {code}")
+                            reason = response if isinstance(response, str) else response.content
+                            retried.append(f"{code} {str(reason)[:80]}")
                     else:
                         with lock:
                             failures.append(f"{number}: gave up after {RETRIES} attempts")
@@ -137,12 +139,12 @@ def run(args) -> None:
             connections.close_all()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
-    wall = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - wall
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     stored = Post.objects.filter(kind="offer").count()
     distinct = Post.objects.values("idempotency_key").distinct().count()
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
@@ -150,9 +152,12 @@ def run(args) -> None:
         f"burst on {connection.vendor}: {args.offers} offers (+{args.offers // 10} retries) "
         f"from {args.clients} concurrent clients in {wall:.1f} s (target ≤ 60 s); "
         f"request median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms; "
+        f"{cpu:.1f} s CPU in this process (the steadier figure on a shared machine); "
         f"{stored} stored, {distinct} distinct keys; {len(retried)} requests answered with an "
         f"error and retried with the same key, {len(failures)} offers given up"
     )
+    for reason, count in Counter(retried).most_common(5):
+        print(f"  retried {count}×: {reason}")
     for failure in failures[:5]:
         print("  failed:", failure)
     lost, duplicated = args.offers - distinct, stored - distinct

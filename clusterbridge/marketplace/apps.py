@@ -25,3 +25,9 @@ class MarketplaceConfig(AppConfig):
         from clusterbridge.marketplace import links
 
         network.register_edge_source(links.add_post_links, fingerprint=links.fingerprint)
+
+        from django.db.models.signals import post_migrate
+
+        from clusterbridge.marketplace.matching import ensure_triggers
+
+        post_migrate.connect(ensure_triggers, dispatch_uid="clusterbridge-marketplace-version")

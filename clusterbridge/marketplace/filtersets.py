@@ -119,20 +119,48 @@ class PostFilterSet(django_filters.FilterSet):
             return queryset.order_by("-published_at", "-pk")
         query = (self.form.cleaned_data.get("q") or "").strip() if valid else ""
         if query:
-            ranked = search(queryset, query).order_by("-search_rank", "-published_at")
+            # The id last: the same order every time (the list's index sorts the same way).
+            ranked = search(queryset, query).order_by("-search_rank", "-published_at", "-pk")
             return ranked.counted_by(queryset)
         # Crisis posts first ("crisis" sorts before "normal"), then the newest.
         return queryset.order_by("urgency", "-published_at", "-pk")
+
+    def listing(self):
+        """The same answer as `qs` from the in-memory index of published posts
+        (`listindex`): its total and facet counts without a query over the whole set, and
+        only the page's rows read from the database (through the queryset given, so nothing
+        unpublished can show even if the index were behind). For a valid, bound FilterSet
+        over the published posts (`Post.objects.public()`)."""
+        from clusterbridge.marketplace import listindex
+
+        data = self.form.cleaned_data
+        built, ids, scores = listindex.select(data)
+        ordering = data.get("ordering") or ""
+        if not ordering and (data.get("q") or "").strip():
+            ordering = listindex.RELEVANCE
+        order = ordering if ordering in listindex.INDEXED_ORDERS else None
+        base = self.queryset.order_by()
+        return listindex.Listing(
+            built,
+            ids,
+            scores,
+            order,
+            ordered_ids=lambda start, stop: list(self.qs.values_list("pk", flat=True)[start:stop]),
+            rows=lambda page: base.filter(pk__in=page) if page else [],
+        )
 
 
 # Facets ------------------------------------------------------------------------------------
 def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
     """Counts of the current results per value of each filter: the ids of the results in
     one query, counted on the in-memory descriptors of the published posts (the matching
-    index) rather than with one aggregate query per facet."""
-    from clusterbridge.clusters.models import Cluster
-    from clusterbridge.marketplace.matching import Vocabulary, published_descriptors
+    index) rather than with one aggregate query per facet. Given a `listindex.Listing`, its
+    own counts (no query)."""
+    from clusterbridge.marketplace.listindex import Listing
+    from clusterbridge.marketplace.matching import published_descriptors
 
+    if isinstance(queryset, Listing):
+        return labelled(queryset.facet_counts())
     ids = list(queryset.order_by().values_list("pk", flat=True))
     index = published_descriptors()
     found = [index[pk] for pk in ids if pk in index]
@@ -153,6 +181,15 @@ def facets(queryset, *, searching: bool = False) -> dict[str, list[dict]]:
         counts["country"].update(d.countries)
         if d.cluster_id:
             counts["cluster"][d.cluster_id] += 1
+    return labelled(counts)
+
+
+def labelled(counts: dict[str, Counter]) -> dict[str, list[dict]]:
+    """Facet counts by id as the panel and the API show them: code, label, count, in the
+    taxonomy's order (features) or by label."""
+    from clusterbridge.clusters.models import Cluster
+    from clusterbridge.marketplace.matching import Vocabulary
+
     vocabulary = Vocabulary.load()
     result: dict[str, list[dict]] = {
         "kind": [

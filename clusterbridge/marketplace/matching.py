@@ -93,6 +93,9 @@ class Descriptor:
     is_synthetic: bool = False
     cluster_id: int | None = None
     is_disruption: bool = False
+    # Read for the list (`listindex`): its order and its funding-call filter.
+    published_at: datetime.datetime | None = None
+    funding_call_id: int | None = None
     features: set[int] = field(default_factory=set)
     ecosystems: set[int] = field(default_factory=set)
     sectors: set[int] = field(default_factory=set)
@@ -132,6 +135,8 @@ def descriptors(queryset: QuerySet) -> dict[int, Descriptor]:
         "is_synthetic",
         "cluster_id",
         "is_disruption",
+        "published_at",
+        "funding_call_id",
     )
     found = {row[0]: Descriptor(*row[:5], row[5] or "", *row[6:]) for row in rows}
     if not found:
@@ -261,6 +266,10 @@ class _Index:
         self.marker: tuple | None = None
         self.known: set[int] = set()  # every post id seen, whatever its status
         self.posts: dict[int, Descriptor] = {}
+        # Grows whenever `posts` changes: what is derived from it (the list's bitmaps) is
+        # rebuilt only then, not when a draft is written.
+        self.version = 0
+        self.token: str | None = None  # PostsVersion's, when the marker was last read
 
     @staticmethod
     def _published(queryset: QuerySet) -> QuerySet:
@@ -271,10 +280,14 @@ class _Index:
     def _reload(self) -> None:
         self.posts = descriptors(self._published(Post.all_objects.all()))
         self.known = set(Post.all_objects.values_list("pk", flat=True))
+        self.version += 1
 
     def published(self) -> dict[int, Descriptor]:
         from clusterbridge.organisations.models import Organisation
 
+        token = read_token()
+        if token is not None and token == self.token and self.marker is not None:
+            return self.posts  # nothing written to posts or organisations since
         now = Post.all_objects.aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
         gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
         marker = (now["n"], now["ids"] or 0, now["last"], gone)
@@ -293,20 +306,82 @@ class _Index:
                 ):
                     self._reload()
                 else:
-                    for pk in ids:
-                        self.posts.pop(pk, None)
-                    self.posts.update(descriptors(self._published(changed)))
+                    fresh = descriptors(self._published(changed))
+                    dropped = [self.posts.pop(pk) for pk in ids if pk in self.posts]
+                    self.posts.update(fresh)
                     self.known |= new
+                    if fresh or dropped:
+                        self.version += 1
             self.marker = marker
+            self.token = token
             return self.posts
 
 
 _index = _Index()
 
+# Writes that can change the published posts: to posts, and to organisations (deleted).
+VERSION_TABLES = ("marketplace_post", "organisations_organisation")
+
+
+def read_token() -> str | None:
+    """PostsVersion's token (None when the row is missing, e.g. after a flush)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM marketplace_postsversion ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def ensure_triggers(using: str = "default", **kwargs) -> None:
+    """The version row and its triggers, after every migrate (SQLite drops a table's
+    triggers when a migration rebuilds it): row triggers on SQLite, statement triggers on
+    PostgreSQL."""
+    from django.db import connections
+
+    db = connections[using]
+    tables = set(db.introspection.table_names())
+    if not {"marketplace_postsversion", *VERSION_TABLES} <= tables:
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM marketplace_postsversion")
+        if cursor.fetchone()[0] == 0:
+            cursor.execute("INSERT INTO marketplace_postsversion (token) VALUES ('initial')")
+        if db.vendor == "sqlite":
+            bump = "UPDATE marketplace_postsversion SET token = lower(hex(randomblob(8)));"
+            for table in VERSION_TABLES:
+                for op in ("INSERT", "UPDATE", "DELETE"):
+                    name = f"{table}_posts_version_{op.lower()}"
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                    cursor.execute(f"CREATE TRIGGER {name} AFTER {op} ON {table} BEGIN {bump} END")
+            return
+        cursor.execute(
+            "CREATE OR REPLACE FUNCTION marketplace_posts_version_bump() RETURNS trigger AS $$ "
+            "BEGIN UPDATE marketplace_postsversion SET token = "
+            "md5(random()::text || clock_timestamp()::text); RETURN NULL; END $$ LANGUAGE plpgsql"
+        )
+        for table in VERSION_TABLES:
+            name = f"{table}_posts_version"
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION marketplace_posts_version_bump()"
+            )
+
 
 def published_descriptors() -> dict[int, Descriptor]:
     """Every published post's descriptor (the facets of the list count on them)."""
     return _index.published()
+
+
+def published_version(known: int | None = None) -> tuple[int, list[Descriptor] | None]:
+    """The version of the descriptors (it changes whenever they do) and, only when it is
+    not `known`, a copy of them taken under the lock (another request may be updating)."""
+    _index.published()
+    with _index.lock:
+        if _index.version == known:
+            return known, None
+        return _index.version, list(_index.posts.values())
 
 
 def _candidates(target: Descriptor) -> list[Descriptor]:

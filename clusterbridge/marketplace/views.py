@@ -34,11 +34,21 @@ FACET_ORDER = (
 
 
 def list_queryset():
-    return (
-        Post.objects.public()
-        .select_related("organisation", "cluster", "funding_call")
-        .prefetch_related("countries", "ecosystems")
-    )
+    return Post.objects.public().select_related("organisation", "cluster", "funding_call")
+
+
+def _with_places(posts: list[Post]) -> list[Post]:
+    """Each post's countries as `places` (labels, in the countries' order), in one query
+    for the page: a prefetch costs a queryset per post."""
+    places: dict[int, list[str]] = {post.pk: [] for post in posts}
+    links = Post.countries.through.objects.filter(post_id__in=list(places))
+    for pk, label in links.order_by("country__label", "country__code").values_list(
+        "post_id", "country__label"
+    ):
+        places[pk].append(label)
+    for post in posts:
+        post.places = places[post.pk]
+    return posts
 
 
 def _panel(request: HttpRequest, filterset: PostFilterSet, counts: dict, total: int):
@@ -72,16 +82,24 @@ def _panel(request: HttpRequest, filterset: PostFilterSet, counts: dict, total: 
         label="Filter posts",
         noun=("post", "posts"),
         errors=field_errors(form) if filterset.is_bound else {},
-        count=lambda query: PostFilterSet(query, queryset=list_queryset()).qs.count(),
+        count=_count,
     )
+
+
+def _count(query) -> int:
+    filterset = PostFilterSet(query, queryset=list_queryset())
+    return filterset.listing().total if filterset.is_valid() else filterset.qs.count()
 
 
 def post_list(request: HttpRequest) -> HttpResponse:
     filterset = PostFilterSet(request.GET, queryset=list_queryset())
     valid = filterset.is_valid()
-    queryset = filterset.qs if valid else list_queryset().none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = facets(filterset.filtered, searching=filterset.searching) if valid else {}
+    # The index answers the total, the facets and the page's ids; the rows of the page
+    # only are read (filtersets.PostFilterSet.listing).
+    results = filterset.listing() if valid else list_queryset().none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _with_places(list(page.object_list))
+    counts = facets(results) if valid else {}
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,7 +2,10 @@
 API refuses what the pages refuse, with the same messages. No e-mail address is served."""
 
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
+from clusterbridge.accounts import roles
 from clusterbridge.clusters.models import Cluster
 from clusterbridge.core.api import ServiceSerializer
 from clusterbridge.funding.models import Instrument
@@ -80,10 +83,32 @@ class PostSerializer(ServiceSerializer):
         ]
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
+        codes = getattr(instance, "listed_codes", None)
+        data = super().to_representation(instance) if codes is None else self._listed(instance)
         request = self.context.get("request")
-        if request is None or not instance.user_can_change(request.user):
+        members_of = self.context.get("members_of")  # the list's: the reader's organisations
+        if members_of is not None and request is not None:
+            may_change = roles.is_admin(request.user) or instance.organisation_id in members_of
+        else:
+            may_change = request is not None and instance.user_can_change(request.user)
+        if not may_change:
             data.pop("return_reason", None)
+        return data
+
+    def _listed(self, instance) -> dict:
+        """As `to_representation`, with the codes of the relations read for the whole page
+        (`listed_codes`, see api.views.with_codes) rather than a queryset per post."""
+        data = {}
+        for field in self._readable_fields:
+            if field.field_name in instance.listed_codes:
+                data[field.field_name] = instance.listed_codes[field.field_name]
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            data[field.field_name] = None if value is None else field.to_representation(attribute)
         return data
 
 
