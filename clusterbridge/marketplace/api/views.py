@@ -182,7 +182,7 @@ class PostViewSet(
             OpenApiParameter(
                 "of",
                 str,
-                enum=list(MATCH_SIDES),
+                enum=[*MATCH_SIDES],  # `list` is the view method here
                 description="posts (default): the published posts of the other side; "
                 "organisations: for a partner search, the organisations that fit the roles "
                 "sought (an empty list for offers and needs).",
