@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from clusterbridge.marketplace.models import Kind, Post, Status, Urgency
@@ -289,10 +289,24 @@ class _Index:
         if token is not None and token == self.token and self.marker is not None:
             return self.posts  # nothing written to posts or organisations since
         now = Post.all_objects.aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
-        gone = Organisation.all_objects.filter(deleted_at__isnull=False).count()
-        marker = (now["n"], now["ids"] or 0, now["last"], gone)
+        orgs = Organisation.all_objects.aggregate(
+            gone=Count("pk", filter=Q(deleted_at__isnull=False)),
+            n=Count("pk"),
+            last=Max("updated_at"),
+        )
+        gone = orgs["gone"]
+        # The organisations' count and last change only explain a moved token: a write to
+        # an organisation that removes none leaves the posts as they are.
+        marker = (now["n"], now["ids"] or 0, now["last"], gone, orgs["n"], orgs["last"])
         with self.lock:
             if marker == self.marker:
+                if token is not None and self.token is not None and token != self.token:
+                    # Posts or organisations were written but the marker cannot tell which
+                    # (a queryset `update()`, or a write committed with an older timestamp
+                    # than one already seen): read everything again rather than keep a
+                    # post that may have left the public list.
+                    self._reload()
+                    self.token = token
                 return self.posts
             previous = self.marker
             if previous is None or gone != previous[3] or None in (now["last"], previous[2]):

@@ -174,7 +174,7 @@ def test_the_closing_reminder_is_sent_once_whatever_the_runs(users):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reminder_runs_remind_once(users):
+def test_concurrent_reminder_runs_remind_once(reference_data, users):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; the claim is exercised on PostgreSQL")
     post = _published(users, valid_until=in_days(2))

@@ -150,6 +150,9 @@ def test_the_search_page_makes_a_fixed_number_of_queries(field, client):
         client.get(search.get_absolute_url())
     for n in range(6):
         _organisation(f"Lund{n} Robotics")
+    # Writing organisations moves the posts' version token: the first request after it
+    # checks the published posts again (a fixed cost per write, not per organisation).
+    client.get(search.get_absolute_url())
     with CaptureQueriesContext(connection) as many:
         html = client.get(search.get_absolute_url()).content.decode()
     assert "Lund5 Robotics" in html
