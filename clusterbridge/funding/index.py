@@ -27,9 +27,13 @@ combination of the fields it reads, for the day asked.
 
 from __future__ import annotations
 
+import array
 import bisect
+import contextlib
+import ctypes
 import dataclasses
 import datetime
+import gc
 import inspect
 import itertools
 import re
@@ -42,14 +46,16 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 
 from clusterbridge.core.search import fold, terms
-from clusterbridge.funding.models import Deadline, Instrument, status_of, today
+from clusterbridge.funding.models import Deadline, Instrument, Status, status_of, today
 from clusterbridge.taxonomy.models import Country, Feature
 
 # The fields the status rule (`status_of`) reads; the index groups instruments by them.
 STATUS_FIELDS = tuple(name for name in inspect.signature(status_of).parameters if name != "on")
+STATUSES = list(Status)
+STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
 
 # Sort orders of the search, as the filter set names them, and their ORDER BY.
 SOONEST = (F("final_deadline").asc(nulls_last=True), "name", "pk")
@@ -84,7 +90,15 @@ def is_restricted(origin: str, cover_level: str) -> bool:
 
 
 def _bitmap(ids) -> BitMap:
-    return BitMap(np.asarray(ids, dtype=np.uint32))
+    # pyroaring reads an array.array of unsigned ints at once; a numpy array or a list it
+    # walks one value at a time (several times slower).
+    values = array.array("I")
+    values.frombytes(np.ascontiguousarray(ids, dtype=np.uint32).tobytes())
+    return BitMap(values)
+
+
+# The bitmap of no instrument, shared by the words that have none (never changed in place).
+EMPTY = FrozenBitMap()
 
 
 def _union(bitmaps) -> BitMap:
@@ -121,7 +135,12 @@ class Index:
     country: dict[int | None, BitMap]
     unrestricted: BitMap  # open to applicants from every country (not national/regional)
     feature: dict[int, BitMap]
-    status_groups: list[tuple[tuple, BitMap]]
+    # The facts the status rule reads: each distinct combination once (a row of codes into
+    # `status_values`, one table per field of STATUS_FIELDS), and each instrument's row
+    # (indexed by instrument id, -1 for none).
+    status_values: tuple[dict, ...]
+    status_combos: np.ndarray
+    status_combo: np.ndarray
     deadline_days: np.ndarray  # sorted ordinals
     deadline_ids: np.ndarray  # the instrument of each
     budget_ids: np.ndarray
@@ -141,16 +160,44 @@ class Index:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # Statuses ------------------------------------------------------------------------------
-    def status(self, on: datetime.date) -> dict[str, BitMap]:
-        """Status → ids on the day, from the model's own status rule."""
+    def status(self, on: datetime.date, known=None) -> dict[str, BitMap]:
+        """Status → ids on the day, from the model's own status rule (`known`: the statuses
+        of the first combinations, already computed)."""
         if on not in self._status:
-            buckets: dict[str, list[BitMap]] = {}
-            for values, ids in self.status_groups:
-                # The model's own rule, once per distinct combination of the facts it reads.
-                status = status_of(on=on, **dict(zip(STATUS_FIELDS, values, strict=True)))
-                buckets.setdefault(status, []).append(ids)
-            self._status = {on: {status: _union(parts) for status, parts in buckets.items()}}
-        return self._status[on]
+            codes = self.combo_statuses(on, known)
+            ids = np.frombuffer(self.universe.to_array(), dtype=np.uint32)
+            of_each = codes[self.status_combo[ids]]
+            self._status = {
+                on: (
+                    codes,
+                    {STATUSES[s]: _bitmap(ids[of_each == s]) for s in np.unique(of_each)},
+                )
+            }
+        return self._status[on][1]
+
+    def combo_statuses(self, on: datetime.date, known=None) -> np.ndarray:
+        """The status on the day of each distinct combination of facts: the model's own
+        rule, once per combination. `known`: those of the first combinations, already
+        computed."""
+        start = 0 if known is None else len(known)
+        values = [list(table) for table in self.status_values]
+        fresh = np.fromiter(
+            (
+                STATUS_CODES[
+                    status_of(
+                        on=on,
+                        **{
+                            name: values[j][code]
+                            for j, (name, code) in enumerate(zip(STATUS_FIELDS, row, strict=True))
+                        },
+                    )
+                ]
+                for row in self.status_combos[start:].tolist()
+            ),
+            dtype=np.int8,
+            count=len(self.status_combos) - start,
+        )
+        return fresh if known is None else np.concatenate([known, fresh])
 
     # Free text -----------------------------------------------------------------------------
     def term(self, word: str) -> Term:
@@ -209,12 +256,14 @@ class Index:
     def memory(self) -> int:
         """Bytes held by the bitmaps (their serialized size, close to the memory they use)
         and the arrays: an estimate for the bench."""
-        bitmaps = [self.universe, self.synthetic]
-        for group in (self.origin, self.kind, self.country, self.feature):
+        bitmaps = [self.universe, self.synthetic, self.unrestricted, self.incomplete]
+        for group in (self.origin, self.kind, self.country, self.feature, self.source_group):
             bitmaps += group.values()
-        bitmaps += [ids for _, ids in self.status_groups]
         arrays = [self.deadline_days, self.deadline_ids, self.budget_ids, self.budgets]
-        arrays += self.ranks.values()
+        arrays += [self.status_combos, self.status_combo, *self.ranks.values()]
+        for codes, buckets in self._status.values():
+            arrays.append(codes)
+            bitmaps += buckets.values()
         for term in self._terms.values():
             bitmaps += [term.ids, term.repeated, term.in_name]
         bitmaps += self.words.anywhere + self.words.repeated + self.words.in_name
@@ -228,7 +277,24 @@ WINDOW = 256
 # The log is pruned down to KEEP rows when a full build finds more than PRUNE_AT.
 PRUNE_AT = 50000
 KEEP = 5000
-COLUMNS = ("pk", "origin", "kind", "country_id", "is_synthetic", "budget_amount", "cover_level")
+# What is read of each instrument, in one pass: these, the status rule's facts, the texts.
+FACTS = (
+    "pk",
+    "origin",
+    "kind",
+    "country_id",
+    "is_synthetic",
+    "budget_amount",
+    "cover_level",
+    "incomplete_at_source",
+    "source_group",
+)
+STATUS_AT = len(FACTS)
+COLUMNS = (*FACTS, *STATUS_FIELDS, "name", "search_text")
+# Rows read at a time: the build never holds a list of every row, only one chunk of them
+# (a server-side cursor on PostgreSQL), and turns each into arrays and bitmaps.
+CHUNK = 10000
+PAIR_CHUNK = 100000
 
 
 def read_token() -> str:
@@ -238,83 +304,210 @@ def read_token() -> str:
     return row[0] if row else ""
 
 
+def _in_chunks(rows, size: int):
+    """Lists of at most `size` rows from an iterator."""
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def _or_into(target: dict, found: dict) -> None:
+    """Add each key's ids (a list) to the key's bitmap in `target`."""
+    for key, pks in found.items():
+        if key in target:
+            target[key] |= _bitmap(pks)
+        else:
+            target[key] = _bitmap(pks)
+
+
+@dataclass
+class Read:
+    """What the index keeps of some instruments, read in chunks (`_read`)."""
+
+    ids: np.ndarray  # uint32, in the order read
+    origin: dict[str, BitMap] = field(default_factory=dict)
+    kind: dict[str, BitMap] = field(default_factory=dict)
+    country: dict[int | None, BitMap] = field(default_factory=dict)
+    source_group: dict[str, BitMap] = field(default_factory=dict)
+    synthetic: BitMap = field(default_factory=BitMap)
+    unrestricted: BitMap = field(default_factory=BitMap)
+    incomplete: BitMap = field(default_factory=BitMap)
+    budget_ids: np.ndarray = None
+    budgets: np.ndarray = None
+    facts: np.ndarray = None  # per instrument, its status facts as codes (`status_values`)
+    anywhere: dict[str, BitMap] = field(default_factory=dict)
+    repeated: dict[str, BitMap] = field(default_factory=dict)
+    in_name: dict[str, BitMap] = field(default_factory=dict)
+
+
+def _read(querysets, tables: tuple[dict, ...]) -> Read:
+    """Read the instruments of the querysets, a chunk at a time. `tables` (one per status
+    field: value → code) get the values not seen before."""
+    read = Read(ids=np.empty(0, dtype=np.uint32))
+    ids, budget_ids, budgets, facts = [], [], [], []
+    for queryset in querysets:
+        rows = queryset.values_list(*COLUMNS).iterator(chunk_size=CHUNK)
+        for batch in _in_chunks(rows, CHUNK):
+            ids.append(np.fromiter((row[0] for row in batch), dtype=np.uint32, count=len(batch)))
+            groups: tuple[dict, ...] = ({}, {}, {}, {})
+            synthetic, unrestricted, incomplete, budgeted, amounts = [], [], [], [], []
+            words: tuple[dict, ...] = ({}, {}, {})
+            for row in batch:
+                pk, origin, kind, country, fake, budget, cover, partial, group = row[:9]
+                groups[0].setdefault(origin, []).append(pk)
+                groups[1].setdefault(kind, []).append(pk)
+                groups[2].setdefault(country, []).append(pk)
+                if group:
+                    groups[3].setdefault(group, []).append(pk)
+                if fake:
+                    synthetic.append(pk)
+                if partial:
+                    incomplete.append(pk)
+                if not is_restricted(origin, cover):
+                    unrestricted.append(pk)
+                if budget is not None:
+                    budgeted.append(pk)
+                    amounts.append(float(budget))
+                for word, n in Counter(TOKEN.findall(row[-1])).items():
+                    words[0].setdefault(word, []).append(pk)
+                    if n > 1:
+                        words[1].setdefault(word, []).append(pk)
+                for word in set(TOKEN.findall(fold(row[-2]))):
+                    words[2].setdefault(word, []).append(pk)
+            codes = np.empty((len(batch), len(tables)), dtype=np.int32)
+            for j, table in enumerate(tables):
+                codes[:, j] = [table.setdefault(row[STATUS_AT + j], len(table)) for row in batch]
+            facts.append(codes)
+            budget_ids.append(np.array(budgeted, dtype=np.uint32))
+            budgets.append(np.array(amounts, dtype=np.float64))
+            for target, found in zip(
+                (read.origin, read.kind, read.country, read.source_group), groups, strict=True
+            ):
+                _or_into(target, found)
+            for target, found in zip(
+                (read.anywhere, read.repeated, read.in_name), words, strict=True
+            ):
+                _or_into(target, found)
+            read.synthetic |= _bitmap(synthetic)
+            read.unrestricted |= _bitmap(unrestricted)
+            read.incomplete |= _bitmap(incomplete)
+    if ids:
+        read.ids = np.concatenate(ids)
+    read.budget_ids = np.concatenate(budget_ids) if ids else np.empty(0, dtype=np.uint32)
+    read.budgets = np.concatenate(budgets) if ids else np.empty(0, dtype=np.float64)
+    read.facts = np.concatenate(facts) if facts else np.empty((0, len(tables)), dtype=np.int32)
+    return read
+
+
+def _feature_pairs(sql: str, params=()) -> dict[int, BitMap]:
+    """Feature → its instruments, from (instrument, feature) rows read a chunk at a time."""
+    feature: dict[int, BitMap] = {}
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(PAIR_CHUNK):
+            pairs = np.fromiter(
+                itertools.chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows)
+            ).reshape(-1, 2)
+            del rows
+            pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
+            features, starts = np.unique(pairs[:, 1], return_index=True)
+            for feature_id, chunk in zip(
+                features.tolist(), np.split(pairs[:, 0], starts[1:]), strict=True
+            ):
+                if feature_id in feature:
+                    feature[feature_id] |= _bitmap(chunk)
+                else:
+                    feature[feature_id] = _bitmap(chunk)
+    return feature
+
+
+def _deadlines(queryset) -> tuple[np.ndarray, np.ndarray]:
+    """(days, instruments) of the deadlines, sorted by day."""
+    days, owners = [], []
+    rows = queryset.values_list("date", "instrument_id").iterator(chunk_size=PAIR_CHUNK)
+    for batch in _in_chunks(rows, PAIR_CHUNK):
+        days.append(
+            np.fromiter((d.toordinal() for d, _ in batch), dtype=np.int32, count=len(batch))
+        )
+        owners.append(np.fromiter((i for _, i in batch), dtype=np.uint32, count=len(batch)))
+    days_ = np.concatenate(days) if days else np.empty(0, dtype=np.int32)
+    owners_ = np.concatenate(owners) if owners else np.empty(0, dtype=np.uint32)
+    order = np.argsort(days_, kind="stable")
+    return days_[order], owners_[order]
+
+
+def _combos(facts: np.ndarray, top: int, ids: np.ndarray, offset: int = 0):
+    """The distinct rows of status facts, and each instrument's (by id) row number."""
+    combos, inverse = np.unique(facts, axis=0, return_inverse=True)
+    of_id = np.full(top, -1, dtype=np.int32)
+    of_id[ids] = inverse.reshape(-1) + offset
+    return combos, of_id
+
+
+def _words_of(read: Read) -> Words:
+    vocabulary = sorted(read.anywhere)
+    return Words(
+        vocabulary,
+        [read.anywhere[w] for w in vocabulary],
+        [read.repeated.get(w, EMPTY) for w in vocabulary],
+        [read.in_name.get(w, EMPTY) for w in vocabulary],
+    )
+
+
+def release_memory() -> None:
+    """Give the memory freed by a build back to the system: the chunks read come and go,
+    and glibc's malloc keeps freed memory for the process unless asked to return it."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def build() -> Index:
     started = time.perf_counter()
     token = read_token()
     seq, known = _log_position()
     live = Instrument.objects.order_by()
-    rows = list(live.values_list(*COLUMNS, *STATUS_FIELDS))
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    tables = tuple({} for _ in STATUS_FIELDS)
+    read = _read([live], tables)
+    ids = read.ids
     universe = _bitmap(ids)
-    by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
-    status_groups: dict[tuple, list[int]] = {}
-    synthetic, budget_ids, budgets, unrestricted = [], [], [], []
-    for row in rows:
-        if not is_restricted(row[1], row[6]):
-            unrestricted.append(row[0])
-        pk = row[0]
-        by["origin"].setdefault(row[1], []).append(pk)
-        by["kind"].setdefault(row[2], []).append(pk)
-        by["country"].setdefault(row[3], []).append(pk)
-        if row[4]:
-            synthetic.append(pk)
-        if row[5] is not None:
-            budget_ids.append(pk)
-            budgets.append(float(row[5]))
-        status_groups.setdefault(row[7:], []).append(pk)
-    del rows
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT instrument_id, feature_id FROM funding_instrument_features")
-        pairs = np.array(cursor.fetchall() or np.empty((0, 2)), dtype=np.int64).reshape(-1, 2)
-    feature = {}
-    if len(pairs):
-        pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
-        features, starts = np.unique(pairs[:, 1], return_index=True)
-        for feature_id, chunk in zip(features, np.split(pairs[:, 0], starts[1:]), strict=True):
-            feature[int(feature_id)] = _bitmap(chunk) & universe
-    deadlines = np.array(
-        [(d.toordinal(), i) for i, d in Deadline.objects.values_list("instrument_id", "date")]
-        or np.empty((0, 2)),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    deadlines = deadlines[np.argsort(deadlines[:, 0], kind="stable")]
     top = int(ids.max()) + 1 if len(ids) else 1
-    words = _words(live)
-    ranks = _ranks(live, len(ids), top)
+    feature = _feature_pairs("SELECT instrument_id, feature_id FROM funding_instrument_features")
+    feature = {k: v & universe for k, v in feature.items()}
+    deadline_days, deadline_ids = _deadlines(Deadline.objects.order_by())
+    combos, of_id = _combos(read.facts, top, ids)
+    words = _words_of(read)
     built = Index(
         token=token,
         universe=universe,
-        synthetic=_bitmap(synthetic),
-        origin={k: _bitmap(v) for k, v in by["origin"].items()},
-        kind={k: _bitmap(v) for k, v in by["kind"].items()},
-        country={k: _bitmap(v) for k, v in by["country"].items()},
-        unrestricted=_bitmap(unrestricted),
+        synthetic=read.synthetic,
+        origin=read.origin,
+        kind=read.kind,
+        country=read.country,
+        unrestricted=read.unrestricted,
         feature=feature,
-        status_groups=[(values, _bitmap(pks)) for values, pks in status_groups.items()],
-        deadline_days=deadlines[:, 0].copy(),
-        deadline_ids=deadlines[:, 1].copy(),
-        budget_ids=np.array(budget_ids, dtype=np.int64),
-        budgets=np.array(budgets, dtype=np.float64),
-        ranks=ranks,
+        status_values=tables,
+        status_combos=combos,
+        status_combo=of_id,
+        deadline_days=deadline_days,
+        deadline_ids=deadline_ids,
+        budget_ids=read.budget_ids,
+        budgets=read.budgets,
+        ranks=_ranks(live, len(ids), top),
         words=words,
         feature_codes=dict(Feature.objects.values_list("code", "id")),
         country_codes=dict(Country.objects.values_list("code", "id")),
         country_labels=dict(Country.objects.values_list("code", "label")),
         seq=seq,
         known=known,
-        incomplete=_bitmap(live.filter(incomplete_at_source=True).values_list("pk", flat=True)),
-        source_group={k: _bitmap(v) for k, v in _source_groups(live).items()},
+        incomplete=read.incomplete,
+        source_group=read.source_group,
     )
+    del read
     built.status(today())  # today's buckets, before the first request needs them
+    release_memory()
     built.built_in = time.perf_counter() - started
     return built
-
-
-def _source_groups(queryset) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = {}
-    for group, pk in queryset.exclude(source_group="").values_list("source_group", "pk"):
-        groups.setdefault(group, []).append(pk)
-    return groups
 
 
 def _ranks(live, count: int, top: int) -> dict[str, np.ndarray]:
@@ -322,7 +515,7 @@ def _ranks(live, count: int, top: int) -> dict[str, np.ndarray]:
     ranks = {}
     for name, order in ORDERS.items():
         ordered = np.fromiter(
-            live.order_by(*order).values_list("pk", flat=True).iterator(chunk_size=20000),
+            live.order_by(*order).values_list("pk", flat=True).iterator(chunk_size=PAIR_CHUNK),
             dtype=np.int64,
             count=count,
         )
@@ -375,12 +568,12 @@ def changes_since(index: Index) -> tuple[str, int, frozenset, set[int]] | None:
     return token, seq, frozenset(row for row in present if row[0] > seq - WINDOW), changed
 
 
-def _minus_plus(bitmap: BitMap, gone: BitMap, added=None) -> BitMap:
+def _minus_plus(bitmap: BitMap, gone: BitMap, added: BitMap | None = None) -> BitMap:
     """`bitmap` without `gone`, with `added`: a new bitmap when that changes it (the index
     in use by other threads is never changed)."""
     out = bitmap - gone if bitmap.intersect(gone) else bitmap
     if added:
-        out = out | _bitmap(added)
+        out = out | added
     return out
 
 
@@ -395,93 +588,89 @@ def apply(index: Index, token: str, seq: int, known: frozenset, changed: set[int
     deleted, their features or deadlines changed). Bitmaps not touched are shared."""
     started = time.perf_counter()
     gone = _bitmap(sorted(changed))
+    changed_ids = np.fromiter(changed, dtype=np.int64, count=len(changed))
     live = Instrument.objects.order_by()
-    rows, pairs, texts, deadline_rows, incomplete = [], [], [], [], []
-    source_groups: dict[str, list[int]] = {}
-    for part in _chunks(changed):
-        chosen = live.filter(pk__in=part)
-        rows += chosen.values_list(*COLUMNS, *STATUS_FIELDS)
-        texts += chosen.values_list("pk", "name", "search_text")
-        incomplete += chosen.filter(incomplete_at_source=True).values_list("pk", flat=True)
-        for group, pks in _source_groups(chosen).items():
-            source_groups.setdefault(group, []).extend(pks)
-        deadline_rows += Deadline.objects.filter(instrument_id__in=part).values_list(
-            "date", "instrument_id"
+    parts = list(_chunks(changed))
+    tables = tuple(dict(table) for table in index.status_values)
+    read = _read([live.filter(pk__in=part) for part in parts], tables)
+    deadline_rows, pairs = [], []
+    for part in parts:
+        deadline_rows += (
+            Deadline.objects.order_by()
+            .filter(instrument_id__in=part)
+            .values_list("date", "instrument_id")
         )
         pairs += Instrument.features.through.objects.filter(instrument_id__in=part).values_list(
             "instrument_id", "feature_id"
         )
-    alive = {row[0] for row in rows}
-    universe = _minus_plus(index.universe, gone, sorted(alive))
-    by: dict[str, dict] = {"origin": {}, "kind": {}, "country": {}}
-    groups: dict[tuple, list[int]] = {}
-    synthetic, unrestricted, budget_ids, budgets = [], [], [], []
-    for row in rows:
-        pk = row[0]
-        by["origin"].setdefault(row[1], []).append(pk)
-        by["kind"].setdefault(row[2], []).append(pk)
-        by["country"].setdefault(row[3], []).append(pk)
-        if row[4]:
-            synthetic.append(pk)
-        if row[5] is not None:
-            budget_ids.append(pk)
-            budgets.append(float(row[5]))
-        if not is_restricted(row[1], row[6]):
-            unrestricted.append(pk)
-        groups.setdefault(row[7:], []).append(pk)
+    alive = set(read.ids.tolist())
+    universe = _minus_plus(index.universe, gone, _bitmap(read.ids))
 
     def regroup(old: dict, added: dict) -> dict:
         merged = {k: _minus_plus(v, gone, added.get(k)) for k, v in old.items()}
-        merged.update({k: _bitmap(v) for k, v in added.items() if k not in old})
+        merged.update({k: v for k, v in added.items() if k not in old})
         return merged
 
     features: dict[int, list[int]] = {}
     for pk, feature_id in pairs:
         if pk in alive:
             features.setdefault(feature_id, []).append(pk)
-    status = regroup(dict(index.status_groups), groups)
-    keep = ~np.isin(index.deadline_ids, np.fromiter(changed, dtype=np.int64))
+    keep = ~np.isin(index.deadline_ids, changed_ids)
     days = np.concatenate(
-        [index.deadline_days[keep], np.array([d.toordinal() for d, _ in deadline_rows], np.int64)]
+        [
+            index.deadline_days[keep],
+            np.array([d.toordinal() for d, _ in deadline_rows], dtype=np.int32),
+        ]
     )
     owners = np.concatenate(
-        [index.deadline_ids[keep], np.array([i for _, i in deadline_rows], np.int64)]
+        [index.deadline_ids[keep], np.array([i for _, i in deadline_rows], dtype=np.uint32)]
     )
     order = np.argsort(days, kind="stable")
-    keep_budget = ~np.isin(index.budget_ids, np.fromiter(changed, dtype=np.int64))
+    keep_budget = ~np.isin(index.budget_ids, changed_ids)
     top = max(int(universe.max()) + 1 if universe else 1, 1)
+    # The status facts: the instruments written get rows appended to the distinct
+    # combinations (a repeated one does no harm); the others keep theirs.
+    new_combos, of_id = _combos(read.facts, max(top, len(index.status_combo)), read.ids)
+    of_id[read.ids] += len(index.status_combos)
+    previous = index.status_combo
+    unchanged = np.ones(len(previous), dtype=bool)
+    unchanged[changed_ids[changed_ids < len(previous)]] = False
+    of_id[: len(previous)][unchanged] = previous[unchanged]
     fresh = dataclasses.replace(
         index,
         token=token,
         seq=seq,
         known=known,
         universe=universe,
-        synthetic=_minus_plus(index.synthetic, gone, synthetic),
-        unrestricted=_minus_plus(index.unrestricted, gone, unrestricted),
-        incomplete=_minus_plus(index.incomplete, gone, incomplete),
-        source_group=regroup(index.source_group, source_groups),
-        origin=regroup(index.origin, by["origin"]),
-        kind=regroup(index.kind, by["kind"]),
-        country=regroup(index.country, by["country"]),
-        feature={k: v & universe for k, v in regroup(index.feature, features).items()},
-        status_groups=list(status.items()),
+        synthetic=_minus_plus(index.synthetic, gone, read.synthetic),
+        unrestricted=_minus_plus(index.unrestricted, gone, read.unrestricted),
+        incomplete=_minus_plus(index.incomplete, gone, read.incomplete),
+        source_group=regroup(index.source_group, read.source_group),
+        origin=regroup(index.origin, read.origin),
+        kind=regroup(index.kind, read.kind),
+        country=regroup(index.country, read.country),
+        feature={
+            k: v & universe
+            for k, v in regroup(index.feature, {k: _bitmap(v) for k, v in features.items()}).items()
+        },
+        status_values=tables,
+        status_combos=np.concatenate([index.status_combos, new_combos]),
+        status_combo=of_id,
         deadline_days=days[order],
         deadline_ids=owners[order],
-        budget_ids=np.concatenate([index.budget_ids[keep_budget], np.array(budget_ids, np.int64)]),
-        budgets=np.concatenate([index.budgets[keep_budget], np.array(budgets, np.float64)]),
-        ranks=_reranked(index, live, gone, rows_of(texts), len(universe), top),
-        words=_rewords(index.words, gone, texts),
+        budget_ids=np.concatenate([index.budget_ids[keep_budget], read.budget_ids]),
+        budgets=np.concatenate([index.budgets[keep_budget], read.budgets]),
+        ranks=_reranked(index, live, gone, read.ids.tolist(), len(universe), top),
+        words=_rewords(index.words, gone, read),
         _status={},
         _terms=OrderedDict(),
         _lock=threading.Lock(),
     )
-    fresh.status(today())
+    # Today's statuses: the rule runs only for the combinations just added.
+    on = today()
+    fresh.status(on, index._status[on][0] if on in index._status else None)
     fresh.built_in = time.perf_counter() - started
     return fresh
-
-
-def rows_of(texts):
-    return [pk for pk, _, _ in texts]
 
 
 # Up to this many instruments written, their places in each order are counted in SQL;
@@ -535,68 +724,24 @@ def _reranked(index: Index, live, gone: BitMap, alive: list[int], count: int, to
     return ranks
 
 
-def _rewords(words: Words, gone: BitMap, texts) -> Words:
-    """The word index with the instruments in `gone` taken out and `texts` (their new search
-    texts) put in, as `_words` would build it."""
-    anywhere: dict[str, list[int]] = {}
-    repeated: dict[str, list[int]] = {}
-    in_name: dict[str, list[int]] = {}
-    for pk, name, text in texts:
-        for word, n in Counter(TOKEN.findall(text)).items():
-            anywhere.setdefault(word, []).append(pk)
-            if n > 1:
-                repeated.setdefault(word, []).append(pk)
-        for word in set(TOKEN.findall(fold(name))):
-            in_name.setdefault(word, []).append(pk)
+def _rewords(words: Words, gone: BitMap, read: Read) -> Words:
+    """The word index with the instruments in `gone` taken out and those `read` (their new
+    search texts) put in, as a build would make it."""
     position = {word: i for i, word in enumerate(words.vocabulary)}
     vocabulary = words.vocabulary
-    if any(word not in position for word in anywhere):
-        vocabulary = sorted(set(vocabulary) | set(anywhere))
+    if any(word not in position for word in read.anywhere):
+        vocabulary = sorted(set(vocabulary) | set(read.anywhere))
     out = Words(vocabulary, [], [], [])
     for word in vocabulary:
         i = position.get(word)
         for target, old, added in (
-            (out.anywhere, words.anywhere, anywhere),
-            (out.repeated, words.repeated, repeated),
-            (out.in_name, words.in_name, in_name),
+            (out.anywhere, words.anywhere, read.anywhere),
+            (out.repeated, words.repeated, read.repeated),
+            (out.in_name, words.in_name, read.in_name),
         ):
-            target.append(_minus_plus(old[i] if i is not None else BitMap(), gone, added.get(word)))
+            kept = _minus_plus(old[i] if i is not None else EMPTY, gone, added.get(word))
+            target.append(kept if kept else EMPTY)
     return out
-
-
-def _words(live, chunk: int = 20000) -> Words:
-    """The word index of the search texts (the text the database's full-text index holds),
-    built in chunks so that no list of every (word, instrument) pair is ever held."""
-    anywhere: dict[str, BitMap] = {}
-    repeated: dict[str, BitMap] = {}
-    in_name: dict[str, BitMap] = {}
-    rows = live.order_by("pk").values_list("pk", "name", "search_text").iterator(chunk)
-    while True:
-        batch = list(itertools.islice(rows, chunk))
-        if not batch:
-            break
-        part: tuple[dict, dict, dict] = ({}, {}, {})
-        for pk, name, text in batch:
-            counts = Counter(TOKEN.findall(text))
-            for word, n in counts.items():
-                part[0].setdefault(word, []).append(pk)
-                if n > 1:
-                    part[1].setdefault(word, []).append(pk)
-            for word in set(TOKEN.findall(fold(name))):
-                part[2].setdefault(word, []).append(pk)
-        for target, found in zip((anywhere, repeated, in_name), part, strict=True):
-            for word, pks in found.items():
-                if word in target:
-                    target[word] |= _bitmap(pks)
-                else:
-                    target[word] = _bitmap(pks)
-    vocabulary = sorted(anywhere)
-    return Words(
-        vocabulary,
-        [anywhere[w] for w in vocabulary],
-        [repeated.get(w, BitMap()) for w in vocabulary],
-        [in_name.get(w, BitMap()) for w in vocabulary],
-    )
 
 
 # The process's index ------------------------------------------------------------------------

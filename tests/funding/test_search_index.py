@@ -311,6 +311,29 @@ def test_edits_are_applied_without_a_rebuild(catalogue, editor, monkeypatch):
     assert_same_as_orm()
 
 
+def test_an_index_read_in_small_chunks_answers_as_the_orm(catalogue, editor, monkeypatch):
+    """The build reads the rows a chunk at a time (a server-side cursor) and merges the
+    chunks' bitmaps and arrays: with chunks of a few rows, every merge is exercised, in a
+    build and in an applied edit."""
+    from clusterbridge.funding import services
+
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(index, "PAIR_CHUNK", 5)
+    index.reset()
+    built = index.current()
+    assert len(built.universe) == Instrument.objects.count()
+    assert_same_as_orm()
+    live = [i for i in catalogue if i.deleted_at is None]
+    services.instruments.update(
+        Instrument.objects.get(pk=live[3].pk), editor, {"name": "Quokka seed grants"}
+    )
+    refreshed(built)
+    assert_same_as_orm()
+    query = {"q": "quokka", "status": "all", "include_synthetic": "true"}
+    assert answer(query, use_index=True)[0] == [live[3].pk]
+    index.reset()
+
+
 def test_a_rolled_back_applied_write_rebuilds_whole(catalogue, monkeypatch):
     """A row of the change log the index applied and that is gone (its transaction rolled
     back) means the index holds data that never was: it is rebuilt whole."""
