@@ -4,6 +4,7 @@ participants with suggestions, requests, agenda). Thin: the work is in services.
 matchmaking.py and optimiser.py."""
 
 import hashlib
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -424,11 +425,16 @@ def _participant_facets(request, event, me, base, filterset, version: str) -> di
         .annotate(n=Count("pk", distinct=True))
         .values_list("ecosystems__code", "n")
     )
-    features = dict(
-        grouped.values_list("offer_features__code")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("offer_features__code", "n")
-    )
+    # The feature facet counts the participants offering or seeking each feature (one
+    # each, however many sides), or one side when `side` names it, as the filter does.
+    side = request.GET.get("side", "")
+    ids = grouped.values("pk")
+    pairs: set[tuple[str, int]] = set()
+    for name, skipped in (("offer_features", "seeks"), ("seek_features", "offers")):
+        if side != skipped:
+            links = getattr(Participant, name).through.objects.filter(participant_id__in=ids)
+            pairs.update(links.values_list("feature__code", "participant_id"))
+    features = dict(Counter(code for code, _ in pairs))
     wanted = [*features, *selected(request, "feature")]
     found = {
         "total": filterset.qs.count(),

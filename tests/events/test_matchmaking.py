@@ -370,3 +370,30 @@ def test_acceptance_mails_both_their_updated_agenda(event, registered, mailoutbo
         calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
         [entry] = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("meeting-")]
         assert entry["dtstart"].dt == meeting.slot.start
+
+
+def test_feature_facet_counts_participants_offering_or_seeking(
+    client_for, users, event, registered
+):
+    """The facet is "Feature (offered or sought)": a participant who only seeks a feature
+    is counted under it, one who offers and seeks it once; `side` narrows it as the filter."""
+    import re
+
+    from clusterbridge.taxonomy.models import Feature
+
+    d2 = list(Feature.objects.filter(code="D2"))
+    ann = registered("ann", features=["D2"])  # offers D2
+    ben = registered("ben", features=["T1"])  # seeks D2 only
+    matchmaking.update_profile(ben, ben.user, {"seek_features": d2})
+    matchmaking.update_profile(ann, ann.user, {"seek_features": d2})  # offers and seeks
+    services.register_for(event, users["member"], answers=ANSWERS)
+    client = client_for("member")
+
+    def d2_count(query=""):
+        html = client.get(f"/events/{event.slug}/participants/{query}").content.decode()
+        found = re.search(r'value="D2"[^<]*<span class="count"[^>]*>\((\d+)\)', html)
+        return int(found.group(1)) if found else 0
+
+    assert d2_count() == 2
+    assert d2_count("?side=offers") == 1
+    assert d2_count("?side=seeks") == 2
