@@ -15,7 +15,7 @@ from clusterbridge.clusters.models import (
     domain_value,
     valid_label_q,
 )
-from clusterbridge.core.search import search, search_filter
+from clusterbridge.core.filtersets import SearchableFilterSet
 from clusterbridge.taxonomy.filters import CodeListFilter, TermFilter, country_codes
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
@@ -55,8 +55,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return queryset.order_by(*queryset.query.order_by, "name") if value else queryset
 
 
-class ClusterFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search")
+class ClusterFilterSet(SearchableFilterSet):
     country = CountryFilter(label="Country")
     region = django_filters.CharFilter(field_name="region", lookup_expr="iexact", label="Region")
     # field_name lets the API schema describe each parameter from the model.
@@ -114,11 +113,6 @@ class ClusterFilterSet(django_filters.FilterSet):
         model = Cluster
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):
-        # Ranking (a join with the full-text index) is added last, in `qs`, when sorting by
-        # relevance; filtering stays a plain subquery that nests in the facet counts.
-        return search_filter(queryset, value)
-
     def filter_domain(self, queryset, name, value):
         # One whole domain entry, as the "frequent domains" facet lists and counts them.
         domain = domain_value(value)
@@ -142,24 +136,12 @@ class ClusterFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     @property
-    def searching(self) -> bool:
-        return self.is_valid() and bool((self.form.cleaned_data.get("q") or "").strip())
-
-    @property
-    def filtered(self):
-        """The matching clusters, not yet sorted (what the facets count)."""
-        return super().qs
-
-    @property
     def qs(self):
         queryset = self.filtered
-        valid = self.is_bound and self.is_valid()
-        if valid and self.form.cleaned_data.get("ordering"):
+        if self.valid_data.get("ordering"):
             return queryset
-        query = (self.form.cleaned_data.get("q") or "").strip() if valid else ""
-        if query:
-            ranked = search(queryset, query).order_by("-search_rank", "name")
-            return ranked.counted_by(queryset)
+        if self.searching:
+            return self.ranked(queryset, "name")
         return queryset.order_by("name")
 
 

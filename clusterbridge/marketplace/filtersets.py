@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q
 
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.core.search import search, search_filter
+from clusterbridge.core.filtersets import SearchableFilterSet
 from clusterbridge.marketplace.models import Kind, Post, Urgency
 from clusterbridge.taxonomy.filters import CodeListFilter, CountryFilter, FeatureFilter, TermFilter
 from clusterbridge.taxonomy.models import Feature, Vocabulary
@@ -26,12 +26,7 @@ def cluster_slugs() -> set[str]:
     return set(Cluster.objects.public().values_list("slug", flat=True))
 
 
-class PostFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="filter_q",
-        label="Search",
-        help_text="Full-text search, every word as a prefix; ranked by relevance.",
-    )
+class PostFilterSet(SearchableFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label="Kind", distinct=False)
     feature = FeatureFilter(
         field_name="features__code",
@@ -83,9 +78,6 @@ class PostFilterSet(django_filters.FilterSet):
         model = Post
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):
-        return search_filter(queryset, value)
-
     def filter_country(self, queryset, name, value):
         """Posts offered to (or sought in) one of these countries, or to any country."""
         if not value:
@@ -94,34 +86,19 @@ class PostFilterSet(django_filters.FilterSet):
         anywhere = ~Q(pk__in=Post.countries.through.objects.values("post_id"))
         return queryset.filter(Q(pk__in=chosen.values("post_id")) | anywhere)
 
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
-    @property
-    def searching(self) -> bool:
-        return self.is_valid() and bool((self.form.cleaned_data.get("q") or "").strip())
-
-    @property
-    def filtered(self):
-        """The matching posts, not yet sorted (what the facets count)."""
-        return super().qs
-
     @property
     def qs(self):
         queryset = self.filtered
-        valid = self.is_bound and self.is_valid()
-        ordering = self.form.cleaned_data.get("ordering") if valid else ""
+        ordering = self.valid_data.get("ordering")
         if ordering == "valid_until":
             return queryset.order_by("valid_until", "-pk")
         if ordering == "title":
             return queryset.order_by("title", "pk")
         if ordering == "-published":
             return queryset.order_by("-published_at", "-pk")
-        query = (self.form.cleaned_data.get("q") or "").strip() if valid else ""
-        if query:
+        if self.searching:
             # The id last: the same order every time (the list's index sorts the same way).
-            ranked = search(queryset, query).order_by("-search_rank", "-published_at", "-pk")
-            return ranked.counted_by(queryset)
+            return self.ranked(queryset, "-published_at", "-pk")
         # Crisis posts first ("crisis" sorts before "normal"), then the newest.
         return queryset.order_by("urgency", "-published_at", "-pk")
 

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Count
 
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.core.search import search, search_filter
+from clusterbridge.core.filtersets import SearchableFilterSet
 from clusterbridge.organisations.models import (
     ClusterMembership,
     Organisation,
@@ -32,12 +32,7 @@ def cluster_slugs() -> set[str]:
     return set(Cluster.objects.public().values_list("slug", flat=True))
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="filter_q",
-        label="Search",
-        help_text="Full-text search, every word as a prefix; ranked by relevance.",
-    )
+class OrganisationFilterSet(SearchableFilterSet):
     type = django_filters.MultipleChoiceFilter(choices=OrganisationType.choices, label="Type")
     country = CountryFilter(label="Country", help_text="ISO 3166 alpha-2 code; repeatable.")
     ecosystem = TermFilter(
@@ -78,11 +73,6 @@ class OrganisationFilterSet(django_filters.FilterSet):
         model = Organisation
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):
-        # Ranking joins the full-text index only for the final page (see `qs`); filtering is a
-        # subquery that nests in the facet counts.
-        return search_filter(queryset, value)
-
     def filter_size(self, queryset, name, value):
         if not value:
             return queryset
@@ -95,31 +85,16 @@ class OrganisationFilterSet(django_filters.FilterSet):
         shown = ClusterMembership.objects.shown().filter(cluster__slug__in=value)
         return queryset.filter(pk__in=shown.values("organisation_id"))
 
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
-    @property
-    def searching(self) -> bool:
-        return self.is_valid() and bool((self.form.cleaned_data.get("q") or "").strip())
-
-    @property
-    def filtered(self):
-        """The matching organisations, not yet sorted (what the facets count)."""
-        return super().qs
-
     @property
     def qs(self):
         queryset = self.filtered
-        valid = self.is_bound and self.is_valid()
-        ordering = self.form.cleaned_data.get("ordering") if valid else ""
+        ordering = self.valid_data.get("ordering")
         if ordering == "-created":
             return queryset.order_by("-created_at", "-pk")
         if ordering:
             return queryset.order_by(ordering, "pk")
-        query = (self.form.cleaned_data.get("q") or "").strip() if valid else ""
-        if query:
-            ranked = search(queryset, query).order_by("-search_rank", "name")
-            return ranked.counted_by(queryset)
+        if self.searching:
+            return self.ranked(queryset, "name")
         return queryset.order_by("name", "pk")
 
 
