@@ -49,6 +49,17 @@ THRESHOLD = 1.0
 # term was written for; English, French, Spanish and Italian in free order cost precision.
 GAP = 1
 FREE_ORDER = {"lt", "pl"}
+# Coordinating conjunctions of the seven languages (folded) and the link words between a
+# head noun and its complement, for coordinated phrases ("detección y respuesta a
+# incidentes" states both "detección de incidentes" and "respuesta a incidentes").
+CONJUNCTIONS = frozenset(
+    {"and", "or", "et", "ou", "y", "e", "o", "ed", "und", "oder", "sowie", "i", "ir", "bei"}
+    | {"ar", "oraz", "lub"}
+)
+LINKS = frozenset(
+    {"of", "for", "to", "de", "des", "du", "d", "a", "al", "del", "di", "dei", "degli", "delle"}
+    | {"della", "dello", "da", "von", "der", "fur", "zu"}
+)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Frequent function words, used only to guess the language of a text.
@@ -123,6 +134,87 @@ def lt_verb_forms(word: str) -> list[str]:
     return []
 
 
+# Spanish, French and Italian deverbal nouns and the verb forms a description uses instead
+# (accent-folded): "almacenamiento de datos" is also written "almacena los datos" or "datos
+# almacenados", "stockage des données" "données stockées", "archiviazione dei dati" "dati
+# archiviati". Noun suffix → letters it drops and adds → endings of the verb added to that
+# root ("detección" → "detect" + "ar", "ado"…); the root must keep ROMANCE_VERB_MIN_ROOT
+# letters ("estación" → "estar" stays out). Irregular nouns are listed with their forms.
+# Each form matches exactly, never as a stem.
+_ROMANCE_FORMS = {
+    "es": "ar a an ado ada ados adas ando",
+    "fr": "er e es ent ee ees ant",
+    "it": "are a ano ato ata ati ate ando",
+}
+ROMANCE_VERB_SUFFIXES = {
+    "es": (("ccion", 5, "ct"), ("acion", 5, ""), ("amiento", 7, "")),
+    "fr": (
+        ("ction", 3, ""),
+        ("ication", 6, ""),
+        ("ation", 5, ""),
+        ("age", 3, ""),
+        ("ement", 5, ""),
+    ),
+    "it": (("azione", 6, ""), ("amento", 6, ""), ("aggio", 5, "")),
+}
+ROMANCE_IRREGULAR = {
+    "es": {
+        "analisis": "analizar analiza analizan analizado analizada analizados analizadas",
+        "gestion": "gestionar gestiona gestionan gestionado gestionada gestionados gestionadas",
+        "recogida": "recoger recoge recogen recogido recogidos recogidas",
+        "comparticion": "compartir comparte comparten compartido compartida compartidos "
+        "compartidas",
+    },
+    "fr": {
+        "gestion": "gerer gere gerent geree gerees geres",
+        "analyse": "analyser analysent analysee analysees analyses",
+        "collecte": "collecter collectent collectee collectees collectes",
+        "partage": "partager partagent partagee partagees partages",
+    },
+    "it": {
+        "analisi": "analizzare analizza analizzano analizzato analizzata analizzati analizzate",
+        "gestione": "gestire gestisce gestiscono gestito gestita gestiti gestite",
+        "raccolta": "raccogliere raccoglie raccolgono raccolto raccolti raccolte",
+        "condivisione": "condividere condivide condividono condiviso condivisa condivisi condivise",
+        "acquisizione": "acquisire acquisisce acquisiscono acquisito acquisita acquisiti acquisite",
+    },
+}
+ROMANCE_VERB_MIN_ROOT = 5
+# Words between a deverbal noun and its object in a term ("stockage des données"), dropped
+# when the noun becomes a verb ("stocker les données", "données stockées").
+ROMANCE_LINKS = {"de", "des", "du", "d", "di", "dei", "degli", "delle", "della", "del", "dello"}
+
+
+def romance_verb_forms(word: str, language: str) -> frozenset[str]:
+    """The verb forms of a Spanish, French or Italian deverbal-noun term word (each matches
+    exactly), else an empty set."""
+    if word.endswith("*") or language not in ROMANCE_VERB_SUFFIXES:
+        return frozenset()
+    irregular = ROMANCE_IRREGULAR[language].get(word)
+    if irregular:
+        return frozenset(irregular.split())
+    for suffix, dropped, added in ROMANCE_VERB_SUFFIXES[language]:
+        if word.endswith(suffix):
+            root = word[:-dropped] + added
+            if len(root) < ROMANCE_VERB_MIN_ROOT:
+                return frozenset()
+            return frozenset(root + ending for ending in _ROMANCE_FORMS[language].split())
+    return frozenset()
+
+
+def romance_verb_variants(words: tuple, language: str) -> list[tuple]:
+    """A term whose first word is a deverbal noun, written with the verb instead: the verb
+    before its object ("stocker les données") or its participle after ("données stockées").
+    The verb is one term word, the set of its forms, so the variants stay two."""
+    forms = romance_verb_forms(words[0], language)
+    if not forms:
+        return []
+    rest = words[1:]
+    if len(rest) >= 2 and rest[0] in ROMANCE_LINKS:
+        rest = rest[1:]
+    return [(forms, *rest), (*rest, forms)] if rest else [(forms,)]
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     for ending in ENDINGS.get(language, ()):
@@ -142,12 +234,15 @@ class Suggestion:
 class Term:
     feature: str
     language: str
-    words: tuple[str, ...]  # folded; a trailing "*" marks a prefix
+    # folded; a trailing "*" marks a prefix, "=" an exact form; a set holds a verb's forms
+    words: tuple
     weight: float
     text: str  # as written in the lexicon, for the record
     key: tuple[str, ...] = ()
 
-    def word_matches(self, word: str, token: str) -> bool:
+    def word_matches(self, word, token: str) -> bool:
+        if isinstance(word, frozenset):  # verb forms, each exactly
+            return token in word
         if word.endswith("*"):
             return token.startswith(word[:-1])
         if word.endswith("="):
@@ -160,9 +255,32 @@ class Term:
         """Index after the last token matched from `start`, or -1."""
         if not self.word_matches(self.words[0], tokens[start]):
             return -1
-        position = start + 1
-        for word in self.words[1:]:
-            for skip in range(GAP + 1):
+        end = self._match_rest(tokens, start + 1, self.words[1:], breaks)
+        if end < 0 and len(self.words) > 1:
+            end = self._match_coordinated(tokens, start, breaks)
+        return end
+
+    def _match_coordinated(self, tokens: list[str], start: int, breaks) -> int:
+        """The first word coordinated with one other word before the rest of the term:
+        "detección y respuesta a incidentes" for "detección de incidentes", "collecte et
+        stockage des données" for "collecte des données". The term's link word ("de")
+        may then be the other one's ("a"); never across a clause break."""
+        conjunction, other = start + 1, start + 2
+        if other + 1 >= len(tokens) or tokens[conjunction] not in CONJUNCTIONS:
+            return -1
+        if any(i in breaks for i in (conjunction, other, other + 1)):
+            return -1
+        rest = self.words[1:]
+        position = other + 1
+        if rest[0] in LINKS and len(rest) > 1:
+            if tokens[position] not in LINKS:
+                return -1
+            rest, position = rest[1:], position + 1
+        return self._match_rest(tokens, position, rest, breaks, gap=0)
+
+    def _match_rest(self, tokens, position, words, breaks, gap=GAP) -> int:
+        for word in words:
+            for skip in range(gap + 1):
                 if position + skip >= len(tokens):
                     return -1
                 if skip and any(i in breaks for i in range(position, position + skip + 1)):
@@ -218,12 +336,17 @@ class Lexicon:
                         for position, word in enumerate(words):
                             for form in lt_verb_forms(word):
                                 variants.append((*words[:position], form, *words[position + 1 :]))
+                    if language in ROMANCE_VERB_SUFFIXES:
+                        variants += romance_verb_variants(words, language)
                     if language in FREE_ORDER and len(words) == 2:
                         variants += [variant[::-1] for variant in variants]
                     for variant in variants:
                         term = Term(code, language, variant, float(weight), text, words)
                         first = variant[0]
-                        if first.endswith("*"):
+                        if isinstance(first, frozenset):
+                            for form in first:
+                                self.exact[form].append(term)
+                        elif first.endswith("*"):
                             self.prefix[first[:-1]].append(term)
                         elif first.endswith("="):
                             self.exact[first[:-1]].append(term)
