@@ -56,6 +56,10 @@ CONJUNCTIONS = frozenset(
     {"and", "or", "et", "ou", "y", "e", "o", "ed", "und", "oder", "sowie", "i", "ir", "bei"}
     | {"ar", "oraz", "lub"}
 )
+ARTICLES = frozenset(
+    {"the", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "i", "die", "der"}
+    | {"das", "den", "dem"}
+)
 LINKS = frozenset(
     {"of", "for", "to", "de", "des", "du", "d", "a", "al", "del", "di", "dei", "degli", "delle"}
     | {"della", "dello", "da", "von", "der", "fur", "zu"}
@@ -202,15 +206,59 @@ def romance_verb_forms(word: str, language: str) -> frozenset[str]:
     return frozenset()
 
 
-def romance_verb_variants(words: tuple, language: str) -> list[tuple]:
+# German nouns in -ung and the verb forms a description uses instead (accent-folded):
+# "Speicherung von Daten" is also "Daten speichern", "speichert die Daten", "gespeicherte
+# Daten"; "Anpassung" "angepasst", "Validierung" "validiert". Infinitive, third person and
+# past participle (with its -e/-en endings), "ge-" placed after a separable prefix and left
+# out after an inseparable one or for -ieren verbs. Nouns whose verb means something else are
+# left out ("Bildung" / "bilden" = to form, "Berechtigung" / "berechtigt" = entitled).
+DE_INSEPARABLE = ("be", "er", "ver", "zer", "ent", "emp", "miss", "ge", "uber", "unter")
+DE_SEPARABLE = ("zusammen", "weiter", "wieder", "fort", "fest", "auf", "aus", "ein", "vor")
+DE_SEPARABLE += ("nach", "mit", "an", "ab", "zu", "dar", "bei")
+DE_VERB_EXCLUDED = {"bildung", "berechtigung", "ermittlung", "leistung", "ordnung", "haltung"}
+DE_VERB_MIN_ROOT = 4
+
+
+def german_verb_forms(word: str) -> frozenset[str]:
+    """The verb forms of a German -ung term word ("speicherung", "erprobung*"), else empty."""
+    noun = word.rstrip("*")
+    if not noun.endswith("ung") or noun in DE_VERB_EXCLUDED:
+        return frozenset()
+    root = noun[:-3]
+    if len(root) < DE_VERB_MIN_ROOT:
+        return frozenset()
+    if root.endswith("l") and root[-2] not in "aeiouyl":
+        root = root[:-1] + "el"  # "Entwicklung" → "entwickeln", "Sammlung" → "sammeln"
+    if root.endswith("ier"):
+        infinitive, third = root + "en", root + "t"
+    elif root.endswith(("er", "el")):
+        infinitive, third = root + "n", root + "t"
+    elif root.endswith(("t", "d")):
+        infinitive, third = root + "en", root + "et"
+    else:
+        infinitive, third = root + "en", root + "t"
+    if root.endswith("ier") or root.startswith(DE_INSEPARABLE):
+        participle = third
+    else:
+        prefix = next((p for p in DE_SEPARABLE if root.startswith(p)), "")
+        participle = prefix + "ge" + third[len(prefix) :]
+    return frozenset({infinitive, third, participle, participle + "e", participle + "en"})
+
+
+VERB_FORMS = {"es": romance_verb_forms, "fr": romance_verb_forms, "it": romance_verb_forms}
+VERB_FORMS["de"] = lambda word, language: german_verb_forms(word)
+VERB_LINKS = ROMANCE_LINKS | {"von", "der"}
+
+
+def verb_variants(words: tuple, language: str) -> list[tuple]:
     """A term whose first word is a deverbal noun, written with the verb instead: the verb
-    before its object ("stocker les données") or its participle after ("données stockées").
-    The verb is one term word, the set of its forms, so the variants stay two."""
-    forms = romance_verb_forms(words[0], language)
+    before its object ("stocker les données") or after it ("données stockées", "Daten
+    speichern"). The verb is one term word, the set of its forms, so the variants stay two."""
+    forms = VERB_FORMS[language](words[0], language)
     if not forms:
         return []
     rest = words[1:]
-    if len(rest) >= 2 and rest[0] in ROMANCE_LINKS:
+    if len(rest) >= 2 and rest[0] in VERB_LINKS:
         rest = rest[1:]
     return [(forms, *rest), (*rest, forms)] if rest else [(forms,)]
 
@@ -262,17 +310,37 @@ class Term:
 
     def _match_coordinated(self, tokens: list[str], start: int, breaks) -> int:
         """The first word coordinated with one other word before the rest of the term:
-        "detección y respuesta a incidentes" for "detección de incidentes", "collecte et
-        stockage des données" for "collecte des données". The term's link word ("de")
-        may then be the other one's ("a"); never across a clause break."""
+        "detección y respuesta a incidentes" for "detección de incidentes", "la collecte et
+        le stockage sécurisé de données" for "collecte de données". The other word may have
+        an article before it and one word after it, the term's link word ("de") may be the
+        other one's ("a"); or the second word coordinated with one before it: "data
+        collection and storage" for "data storage". Never across a clause break."""
+        if len(self.words) >= 2 and self.words[1] not in LINKS:
+            conjunction = start + 2
+            if (
+                conjunction + 1 < len(tokens)
+                and tokens[conjunction] in CONJUNCTIONS
+                and not any(i in breaks for i in range(start + 1, conjunction + 2))
+            ):
+                end = self._match_rest(tokens, conjunction + 1, self.words[1:], breaks, gap=0)
+                if end > 0:
+                    return end
         conjunction, other = start + 1, start + 2
         if other + 1 >= len(tokens) or tokens[conjunction] not in CONJUNCTIONS:
             return -1
-        if any(i in breaks for i in (conjunction, other, other + 1)):
+        if tokens[other] in ARTICLES:
+            other += 1  # "la collecte et le stockage de données"
+            if other + 1 >= len(tokens):
+                return -1
+        if any(i in breaks for i in range(conjunction, other + 2)):
             return -1
         rest = self.words[1:]
         position = other + 1
         if rest[0] in LINKS and len(rest) > 1:
+            if tokens[position] not in LINKS and position + 1 < len(tokens):
+                position += 1  # one adjective: "le stockage sécurisé de données"
+                if position in breaks:
+                    return -1
             if tokens[position] not in LINKS:
                 return -1
             rest, position = rest[1:], position + 1
@@ -336,8 +404,8 @@ class Lexicon:
                         for position, word in enumerate(words):
                             for form in lt_verb_forms(word):
                                 variants.append((*words[:position], form, *words[position + 1 :]))
-                    if language in ROMANCE_VERB_SUFFIXES:
-                        variants += romance_verb_variants(words, language)
+                    if language in VERB_FORMS:
+                        variants += verb_variants(words, language)
                     if language in FREE_ORDER and len(words) == 2:
                         variants += [variant[::-1] for variant in variants]
                     for variant in variants:

@@ -109,8 +109,43 @@ def test_coordinated_head_nouns_share_the_complement(monkeypatch):
     assert found.evidence == ["entwicklung und erprobung von prototypen"]
     # Only inside one clause, and only one word coordinated.
     assert codes("Detección. Y respuesta a incidentes", language="es") == ["P6"]
-    assert codes("Detección y rápida respuesta a incidentes", language="es") == ["P6"]
+    assert codes("Detección y muy rápida respuesta a incidentes", language="es") == ["P6"]
     assert codes("Detección con respuesta a incidentes", language="es") == ["P6"]
+
+
+def test_coordinated_words_may_carry_an_article_and_an_adjective(monkeypatch):
+    data = {
+        "features": {
+            "P7": {"fr": ["collecte de donnees"]},
+            "P9": {"en": ["data storage"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    text = "La collecte et le stockage sécurisé de données de santé"
+    assert codes(text, language="fr") == ["P7"]
+    assert codes("La collecte et le stockage sécurisé. De données", language="fr") == []
+    assert codes("Data collection and storage", language="en") == ["P9"]
+    assert codes("Data collection in cloud storage", language="en") == []  # no conjunction
+
+
+def test_german_ung_terms_meet_the_verb_forms(monkeypatch):
+    data = {
+        "features": {
+            "P9": {"de": ["speicherung von daten"]},
+            "D4": {"de": ["anpassung"]},
+            "G9": {"de": ["bildung"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Wir speichern die Daten in Europa", language="de") == ["P9"]
+    assert codes("Die gespeicherten Daten bleiben lokal", language="de") == ["P9"]
+    assert codes("Alle Daten gespeichert", language="de") == ["P9"]
+    assert codes("Das System wird an den Betrieb angepasst", language="de") == ["D4"]
+    # "bilden" (to form) is not "Bildung" (education): such nouns get no verb forms.
+    assert codes("Sie bilden ein Konsortium", language="de") == []
+    assert engine.german_verb_forms("validierung") >= {"validieren", "validiert"}
+    assert engine.german_verb_forms("entwicklung") >= {"entwickeln", "entwickelt"}
+    assert "ausgewertet" in engine.german_verb_forms("auswertung")
 
 
 def test_prefix_terms_and_evidence(tiny):
