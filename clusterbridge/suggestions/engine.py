@@ -388,6 +388,9 @@ class Lexicon:
 
     def __init__(self, data: dict):
         self.exact: dict[str, list[Term]] = defaultdict(list)
+        # The same, per language: a text of known language looks up only its own terms and
+        # "any" (verb-form variants made the exact index twice as large).
+        self.exact_in: dict[tuple[str, str], list[Term]] = defaultdict(list)
         self.stemmed: dict[tuple[str, str], list[Term]] = defaultdict(list)
         self.prefix: dict[str, list[Term]] = defaultdict(list)
         self.features: set[str] = set()
@@ -414,18 +417,25 @@ class Lexicon:
                         if isinstance(first, frozenset):
                             for form in first:
                                 self.exact[form].append(term)
+                                self.exact_in[(language, form)].append(term)
                         elif first.endswith("*"):
                             self.prefix[first[:-1]].append(term)
                         elif first.endswith("="):
                             self.exact[first[:-1]].append(term)
+                            self.exact_in[(language, first[:-1])].append(term)
                         else:
                             self.exact[first].append(term)
+                            self.exact_in[(language, first)].append(term)
                             if language != ANY:
                                 self.stemmed[(language, stem(first, language))].append(term)
         self.prefix_lengths = sorted({len(p) for p in self.prefix})
 
     def candidates(self, token: str, languages=None):
-        yield from self.exact.get(token, ())
+        if languages is None:
+            yield from self.exact.get(token, ())
+        else:
+            for language in languages:
+                yield from self.exact_in.get((language, token), ())
         for language in languages or LANGUAGES:
             if language == ANY:
                 continue
