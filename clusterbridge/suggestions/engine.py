@@ -260,7 +260,9 @@ def verb_variants(words: tuple, language: str) -> list[tuple]:
     rest = words[1:]
     if len(rest) >= 2 and rest[0] in VERB_LINKS:
         rest = rest[1:]
-    return [(forms, *rest), (*rest, forms)] if rest else [(forms,)]
+    if len(rest) == 1:  # "données stockées", "Daten speichern": object and verb, two words
+        return [(forms, *rest), (*rest, forms)]
+    return [(forms, *rest)]
 
 
 @lru_cache(maxsize=65536)
@@ -289,7 +291,7 @@ class Term:
     key: tuple[str, ...] = ()
 
     def word_matches(self, word, token: str) -> bool:
-        if isinstance(word, frozenset):  # verb forms, each exactly
+        if word.__class__ is frozenset:  # verb forms, each exactly
             return token in word
         if word.endswith("*"):
             return token.startswith(word[:-1])
@@ -299,12 +301,17 @@ class Term:
             self.language != ANY and stem(token, self.language) == stem(word, self.language)
         )
 
-    def match_end(self, tokens: list[str], start: int, breaks=frozenset()) -> int:
-        """Index after the last token matched from `start`, or -1."""
+    def match_end(self, tokens: list[str], start: int, breaks=frozenset(), conjunctions=None):
+        """Index after the last token matched from `start`, or -1. `conjunctions`: the
+        positions of conjunctions in `tokens`, if known (to skip the coordination rule)."""
         if not self.word_matches(self.words[0], tokens[start]):
             return -1
         end = self._match_rest(tokens, start + 1, self.words[1:], breaks)
-        if end < 0 and len(self.words) > 1:
+        if (
+            end < 0
+            and len(self.words) > 1
+            and (conjunctions is None or start + 1 in conjunctions or start + 2 in conjunctions)
+        ):
             end = self._match_coordinated(tokens, start, breaks)
         return end
 
@@ -390,7 +397,7 @@ class Lexicon:
         self.exact: dict[str, list[Term]] = defaultdict(list)
         # The same, per language: a text of known language looks up only its own terms and
         # "any" (verb-form variants made the exact index twice as large).
-        self.exact_in: dict[tuple[str, str], list[Term]] = defaultdict(list)
+        self.exact_in: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.stemmed: dict[tuple[str, str], list[Term]] = defaultdict(list)
         self.prefix: dict[str, list[Term]] = defaultdict(list)
         self.features: set[str] = set()
@@ -417,15 +424,15 @@ class Lexicon:
                         if isinstance(first, frozenset):
                             for form in first:
                                 self.exact[form].append(term)
-                                self.exact_in[(language, form)].append(term)
+                                self.exact_in[language][form].append(term)
                         elif first.endswith("*"):
                             self.prefix[first[:-1]].append(term)
                         elif first.endswith("="):
                             self.exact[first[:-1]].append(term)
-                            self.exact_in[(language, first[:-1])].append(term)
+                            self.exact_in[language][first[:-1]].append(term)
                         else:
                             self.exact[first].append(term)
-                            self.exact_in[(language, first)].append(term)
+                            self.exact_in[language][first].append(term)
                             if language != ANY:
                                 self.stemmed[(language, stem(first, language))].append(term)
         self.prefix_lengths = sorted({len(p) for p in self.prefix})
@@ -435,7 +442,9 @@ class Lexicon:
             yield from self.exact.get(token, ())
         else:
             for language in languages:
-                yield from self.exact_in.get((language, token), ())
+                by_token = self.exact_in.get(language)
+                if by_token:
+                    yield from by_token.get(token, ())
         for language in languages or LANGUAGES:
             if language == ANY:
                 continue
@@ -477,6 +486,7 @@ def score_of(total: float) -> float:
 def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
     """Features suggested by `text`, best first, each with the words that triggered it."""
     tokens, breaks = tokenize_with_breaks(text or "")
+    conjunctions = {i for i, token in enumerate(tokens) if token in CONJUNCTIONS}
     if not tokens:
         return []
     if language is None:
@@ -493,7 +503,7 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
             seen = matched[term.feature].get(term.key)
             if seen is not None and seen[0] >= term.weight:
                 continue
-            end = term.match_end(tokens, start, breaks)
+            end = term.match_end(tokens, start, breaks, conjunctions)
             if end > 0:
                 words = " ".join(tokens[start:end])
                 matched[term.feature][term.key] = (term.weight, words)
