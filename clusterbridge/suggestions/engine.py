@@ -245,8 +245,39 @@ def german_verb_forms(word: str) -> frozenset[str]:
     return frozenset({infinitive, third, participle, participle + "e", participle + "en"})
 
 
+# Polish verbal nouns in -anie/-enie (term words "przechowywani*", "gromadzeni*") and the
+# verb forms a description uses instead: "przechowuje", "przechowywane", "gromadzi",
+# "gromadzone". Roots of at least PL_VERB_MIN_ROOT letters ("uczenie" → "uczy" = teaches
+# stays out); forms that are common words with another meaning are left out ("przewiduje"
+# = "provides for", "planowany" = "scheduled").
+PL_VERB_MIN_ROOT = 4
+PL_VERB_EXCLUDED = {"przewiduje", "przewiduja", "planowany", "planowana", "planowane", "widzi"}
+
+
+def polish_verb_forms(word: str) -> frozenset[str]:
+    """The verb forms of a Polish -anie/-enie term word, else an empty set."""
+    noun = word.rstrip("*")
+    if noun.endswith(("anie", "enie")):
+        noun = noun[:-1]
+    if not noun.endswith(("ani", "eni")):
+        return frozenset()
+    root = noun[:-3]
+    if len(root) < PL_VERB_MIN_ROOT:
+        return frozenset()
+    if noun.endswith("ani"):
+        forms = {root + ending for ending in ("ac", "a", "aja", "any", "ana", "ane", "ani")}
+        if root.endswith(("ow", "yw", "iw")):  # planowanie → planuje, pozyskiwanie → pozyskuje
+            forms |= {root[:-2] + "uje", root[:-2] + "uja"}
+    else:
+        vowel = "y" if root.endswith(("cz", "sz", "rz", "z")) and not root.endswith("dz") else "i"
+        forms = {root + vowel + "c", root + vowel, root + "a"}  # gromadzić, gromadzi, gromadzą
+        forms |= {root + ending for ending in ("one", "ony", "ona", "eni")}
+    return frozenset(forms - PL_VERB_EXCLUDED)
+
+
 VERB_FORMS = {"es": romance_verb_forms, "fr": romance_verb_forms, "it": romance_verb_forms}
 VERB_FORMS["de"] = lambda word, language: german_verb_forms(word)
+VERB_FORMS["pl"] = lambda word, language: polish_verb_forms(word)
 VERB_LINKS = ROMANCE_LINKS | {"von", "der"}
 
 
@@ -418,6 +449,7 @@ class Lexicon:
                         variants += verb_variants(words, language)
                     if language in FREE_ORDER and len(words) == 2:
                         variants += [variant[::-1] for variant in variants]
+                        variants = list(dict.fromkeys(variants))
                     for variant in variants:
                         term = Term(code, language, variant, float(weight), text, words)
                         first = variant[0]

@@ -148,6 +148,23 @@ def test_german_ung_terms_meet_the_verb_forms(monkeypatch):
     assert "ausgewertet" in engine.german_verb_forms("auswertung")
 
 
+def test_polish_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
+    data = {
+        "features": {
+            "P7": {"pl": ["gromadzeni* informacji"]},
+            "P9": {"pl": ["przechowywani*"]},
+            "P1": {"pl": ["przewidywani*"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("System gromadzi informacje z czujników", language="pl") == ["P7"]
+    assert codes("Informacje gromadzone co minutę", language="pl") == ["P7"]  # free order
+    assert codes("Firma przechowuje nagrania", language="pl") == ["P9"]
+    # "przewiduje" is also "the programme provides for": left out.
+    assert codes("Program przewiduje wsparcie", language="pl") == []
+    assert engine.polish_verb_forms("uczeni*") == frozenset()  # "uczy" = teaches
+
+
 def test_prefix_terms_and_evidence(tiny):
     [found] = suggest("Drones and DRONE swarms", language="en")
     assert found.code == "T13"
