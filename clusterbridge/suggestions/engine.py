@@ -334,8 +334,9 @@ class Term:
 
     def match_end(self, tokens: list[str], start: int, breaks=frozenset(), conjunctions=None):
         """Index after the last token matched from `start`, or -1. `conjunctions`: the
-        positions of conjunctions in `tokens`, if known (to skip the coordination rule)."""
-        if not self.word_matches(self.words[0], tokens[start]):
+        positions of conjunctions in `tokens`, if known (to skip the coordination rule); when
+        given, the first word is known to match (`Lexicon.candidates` found the term by it)."""
+        if conjunctions is None and not self.word_matches(self.words[0], tokens[start]):
             return -1
         end = self._match_rest(tokens, start + 1, self.words[1:], breaks)
         if (
