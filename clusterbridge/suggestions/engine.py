@@ -150,8 +150,14 @@ _ROMANCE_FORMS = {
     "fr": "er e es ent ee ees ant",
     "it": "are a ano ato ata ati ate ando",
 }
+# Nouns in -imiento / -imento come from -er / -ere verbs ("reconocimiento" → "reconoce",
+# "riconoscimento" → "riconosciuto").
+_ROMANCE_FORMS_ER = {
+    "es": "er e en ido ida idos idas iendo",
+    "it": "ere e ono iuto iuta iuti iute endo",
+}
 ROMANCE_VERB_SUFFIXES = {
-    "es": (("ccion", 5, "ct"), ("acion", 5, ""), ("amiento", 7, "")),
+    "es": (("ccion", 5, "ct"), ("acion", 5, ""), ("amiento", 7, ""), ("imiento", 7, "")),
     "fr": (
         ("ction", 3, ""),
         ("ication", 6, ""),
@@ -159,12 +165,16 @@ ROMANCE_VERB_SUFFIXES = {
         ("age", 3, ""),
         ("ement", 5, ""),
     ),
-    "it": (("azione", 6, ""), ("amento", 6, ""), ("aggio", 5, "")),
+    "it": (("azione", 6, ""), ("amento", 6, ""), ("aggio", 5, ""), ("imento", 6, "")),
 }
 ROMANCE_IRREGULAR = {
     "es": {
         "analisis": "analizar analiza analizan analizado analizada analizados analizadas",
         "gestion": "gestionar gestiona gestionan gestionado gestionada gestionados gestionadas",
+        "desarrollo": "desarrollar desarrolla desarrollan desarrollado desarrollada "
+        "desarrollados desarrolladas",
+        "intercambio": "intercambiar intercambia intercambian intercambiado intercambiada "
+        "intercambiados intercambiadas",
         "recogida": "recoger recoge recogen recogido recogidos recogidas",
         "comparticion": "compartir comparte comparten compartido compartida compartidos "
         "compartidas",
@@ -174,10 +184,14 @@ ROMANCE_IRREGULAR = {
         "analyse": "analyser analysent analysee analysees analyses",
         "collecte": "collecter collectent collectee collectees collectes",
         "partage": "partager partagent partagee partagees partages",
+        "reconnaissance": "reconnaitre reconnait reconnaissent reconnu reconnue reconnus reconnues",
+        "suivi": "suivre suit suivent suivie suivis suivies",
     },
     "it": {
         "analisi": "analizzare analizza analizzano analizzato analizzata analizzati analizzate",
         "gestione": "gestire gestisce gestiscono gestito gestita gestiti gestite",
+        "sviluppo": "sviluppare sviluppa sviluppano sviluppato sviluppata sviluppati sviluppate",
+        "scambio": "scambiare scambia scambiano scambiato scambiata scambiati scambiate",
         "raccolta": "raccogliere raccoglie raccolgono raccolto raccolti raccolte",
         "condivisione": "condividere condivide condividono condiviso condivisa condivisi condivise",
         "acquisizione": "acquisire acquisisce acquisiscono acquisito acquisita acquisiti acquisite",
@@ -202,7 +216,10 @@ def romance_verb_forms(word: str, language: str) -> frozenset[str]:
             root = word[:-dropped] + added
             if len(root) < ROMANCE_VERB_MIN_ROOT:
                 return frozenset()
-            return frozenset(root + ending for ending in _ROMANCE_FORMS[language].split())
+            endings = _ROMANCE_FORMS[language]
+            if suffix in ("imiento", "imento"):
+                endings = _ROMANCE_FORMS_ER[language]
+            return frozenset(root + ending for ending in endings.split())
     return frozenset()
 
 

@@ -90,6 +90,8 @@ def test_romance_deverbal_noun_terms_meet_the_verb_forms(monkeypatch):
 def test_romance_verb_forms_keep_short_roots_and_prefixes_out():
     assert "almacenado" in engine.romance_verb_forms("almacenamiento", "es")
     assert "detectees" in engine.romance_verb_forms("detection", "fr")
+    assert "reconocido" in engine.romance_verb_forms("reconocimiento", "es")  # an -er verb
+    assert "riconosciuto" in engine.romance_verb_forms("riconoscimento", "it")
     # "estación" would give "estar" (to be): a root of three letters is too short.
     assert engine.romance_verb_forms("estacion", "es") == frozenset()
     assert engine.romance_verb_forms("detecc*", "es") == frozenset()
