@@ -274,8 +274,8 @@ def test_quality_on_the_tuning_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "tuning"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.947, recall 0.844 (110 descriptions, 38 of them new and not yet
-    # tuned on; the weakest language is French, recall 0.778).
-    assert tp / predicted >= 0.93 and tp / expected >= 0.83
+    # Measured: precision 0.950, recall 0.891 (110 descriptions; the weakest language is
+    # French, recall 0.847).
+    assert tp / predicted >= 0.93 and tp / expected >= 0.87
     for language, (tp, predicted, expected) in counts.items():
-        assert tp / predicted >= 0.9 and tp / expected >= 0.77, language
+        assert tp / predicted >= 0.9 and tp / expected >= 0.83, language
