@@ -203,6 +203,7 @@ ROMANCE_VERB_MIN_ROOT = 5
 ROMANCE_LINKS = {"de", "des", "du", "d", "di", "dei", "degli", "delle", "della", "del", "dello"}
 
 
+@lru_cache(maxsize=8192)
 def romance_verb_forms(word: str, language: str) -> frozenset[str]:
     """The verb forms of a Spanish, French or Italian deverbal-noun term word (each matches
     exactly), else an empty set."""
@@ -236,6 +237,7 @@ DE_VERB_EXCLUDED = {"bildung", "berechtigung", "ermittlung", "leistung", "ordnun
 DE_VERB_MIN_ROOT = 4
 
 
+@lru_cache(maxsize=8192)
 def german_verb_forms(word: str) -> frozenset[str]:
     """The verb forms of a German -ung term word ("speicherung", "erprobung*"), else empty."""
     noun = word.rstrip("*")
@@ -271,6 +273,7 @@ PL_VERB_MIN_ROOT = 4
 PL_VERB_EXCLUDED = {"przewiduje", "przewiduja", "planowany", "planowana", "planowane", "widzi"}
 
 
+@lru_cache(maxsize=8192)
 def polish_verb_forms(word: str) -> frozenset[str]:
     """The verb forms of a Polish -anie/-enie term word, else an empty set."""
     noun = word.rstrip("*")
