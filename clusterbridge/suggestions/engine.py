@@ -14,7 +14,12 @@ Matching rules:
   Polish and German, so "duomenų" meets "duomenys" and "Drohnen" meets "Drohne");
 - a Lithuanian verbal-noun term word ("vertinim*", "testavim*") also matches the verb forms
   a description uses instead ("vertinti", "vertinami", "testuoja"; `lt_verb_forms`), each
-  exactly;
+  exactly; so does a Spanish, French, Italian, German or Polish deverbal noun that starts a
+  term ("almacenamiento de datos" → "almacena los datos", "datos almacenados"; "Speicherung
+  von Daten" → "Daten speichern"; `verb_variants`);
+- a term's first word may be coordinated with one other word before the rest ("detección y
+  respuesta a incidentes" states "detección de incidentes"), its second word with one word
+  before it ("data collection and storage" states "data storage"), inside one clause;
 - a plain term weighs 1.0, `[term, weight]` weighs `weight`; each distinct term counts once
   however often it occurs;
 - a feature is suggested when the summed weight of its matched terms reaches 1.0;
