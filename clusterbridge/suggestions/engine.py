@@ -93,6 +93,10 @@ for _language, _words in _FUNCTION_WORDS.items():
 # stripping English, Spanish, French or Italian endings too cost precision and gained nothing
 # (their terms already carry "*" where words inflect). "any" terms are not stemmed.
 STEM_MIN = 4
+# Polish keeps three letters: the verb-form variants put a term's genitive object
+# ("gromadzenie danych") in the accusative ("gromadzi dane"), and "dan-" is three letters.
+# Tuning part: Polish recall 0.887 → 0.903; stand-in 0.726 → 0.774, precision not lower.
+STEM_MIN_OF = {"pl": 3}
 _ENDINGS = {
     "lt": "iuose uose iems ams ose oje ojo ais ius ios iai iu es as is ys us os ai ei ui "
     "a e i u o y",
@@ -323,8 +327,9 @@ def verb_variants(words: tuple, language: str) -> list[tuple]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
+    minimum = STEM_MIN_OF.get(language, STEM_MIN)
     for ending in ENDINGS.get(language, ()):
-        if word.endswith(ending) and len(word) - len(ending) >= STEM_MIN:
+        if word.endswith(ending) and len(word) - len(ending) >= minimum:
             return word[: -len(ending)]
     return word
 

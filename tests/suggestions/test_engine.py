@@ -153,7 +153,7 @@ def test_german_ung_terms_meet_the_verb_forms(monkeypatch):
 def test_polish_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
     data = {
         "features": {
-            "P7": {"pl": ["gromadzeni* informacji"]},
+            "P7": {"pl": ["gromadzeni* informacji", "gromadzeni* danych"]},
             "P9": {"pl": ["przechowywani*"]},
             "P1": {"pl": ["przewidywani*"]},
         }
@@ -162,6 +162,8 @@ def test_polish_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
     assert codes("System gromadzi informacje z czujników", language="pl") == ["P7"]
     assert codes("Informacje gromadzone co minutę", language="pl") == ["P7"]  # free order
     assert codes("Firma przechowuje nagrania", language="pl") == ["P9"]
+    # The genitive object of the noun ("danych") is in the accusative after the verb.
+    assert codes("System gromadzi dane z czujników", language="pl") == ["P7"]
     # "przewiduje" is also "the programme provides for": left out.
     assert codes("Program przewiduje wsparcie", language="pl") == []
     assert engine.polish_verb_forms("uczeni*") == frozenset()  # "uczy" = teaches
