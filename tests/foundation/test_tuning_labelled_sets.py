@@ -1,0 +1,83 @@
+"""The tuning parts of the suggestion evaluation set are well formed.
+
+The engine may be tuned on them, so each must only hold real T/P/D/G features of
+the taxonomy the site loads, enough items per language to show per-language
+errors, every labelled feature often enough to be tuned at all, and ids that
+cannot be confused with those of any other part of the evaluation set.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from clusterbridge.taxonomy.models import Feature
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LANGUAGES = {"en", "de", "fr", "es", "it", "pl", "lt"}
+LABELLED_CATEGORIES = {"T", "P", "D", "G"}
+
+# File name and how often each T/P/D/G feature is used at least, as the part's
+# decision entry states.
+TUNING_PARTS = [
+    pytest.param("suggest_labelled_tuning2.json", 3, id="tuning2"),
+    pytest.param("suggest_labelled_tuning3.json", 2, id="tuning3"),
+]
+
+
+def _items(file_name):
+    data = json.loads((DATA_DIR / file_name).read_text(encoding="utf-8"))
+    assert data["about"].strip()
+    return data["items"]
+
+
+@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+def test_every_language_has_at_least_fifteen_items_of_both_kinds(file_name, min_uses):
+    items = _items(file_name)
+    per_language = Counter(item["language"] for item in items)
+    assert set(per_language) == LANGUAGES
+    assert min(per_language.values()) >= 15
+    kinds = {(item["language"], item["kind"]) for item in items}
+    assert kinds == {(language, kind) for language in LANGUAGES for kind in ("call", "solution")}
+
+
+@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+def test_ids_are_unique_here_and_against_every_other_labelled_file(file_name, min_uses):
+    ids = [item["id"] for item in _items(file_name)]
+    assert len(ids) == len(set(ids))
+    others = [path for path in DATA_DIR.glob("suggest_labelled*.json") if path.name != file_name]
+    assert others
+    for path in others:
+        other_ids = {item["id"] for item in json.loads(path.read_text(encoding="utf-8"))["items"]}
+        assert not set(ids) & other_ids, path.name
+
+
+@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+def test_items_are_complete_tuning_items(file_name, min_uses):
+    for item in _items(file_name):
+        assert item["split"] == "tuning", item["id"]
+        assert item["kind"] in {"call", "solution"}, item["id"]
+        assert item["text"].strip(), item["id"]
+        assert item["features"], item["id"]
+        assert len(item["features"]) == len(set(item["features"])), item["id"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+def test_every_label_is_a_labelled_category_feature_of_the_taxonomy(file_name, min_uses):
+    category_of = dict(Feature.objects.values_list("code", "category__code"))
+    for item in _items(file_name):
+        for code in item["features"]:
+            assert code in category_of, (item["id"], code)
+            assert category_of[code] in LABELLED_CATEGORIES, (item["id"], code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+def test_every_labelled_category_feature_is_used_often_enough(file_name, min_uses):
+    uses = Counter(code for item in _items(file_name) for code in item["features"])
+    labelled = Feature.objects.filter(category__code__in=LABELLED_CATEGORIES)
+    codes = list(labelled.values_list("code", flat=True))
+    assert codes
+    assert {code: uses[code] for code in codes if uses[code] < min_uses} == {}
