@@ -22,7 +22,7 @@ LABELLED_CATEGORIES = {"T", "P", "D", "G"}
 # decision entry states.
 TUNING_PARTS = [
     pytest.param("suggest_labelled_tuning2.json", 3, id="tuning2"),
-    pytest.param("suggest_labelled_tuning3.json", 2, id="tuning3"),
+    pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
 ]
 
 
