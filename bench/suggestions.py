@@ -1,8 +1,8 @@
 """Feature suggestions from text: precision and recall on the hand-labelled evaluation set
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
-the second tuning part (tests/data/suggest_labelled_tuning2.json, written blind like the fresh
-set, to tune on);
+the second and third tuning parts (tests/data/suggest_labelled_tuning2.json and _tuning3.json,
+written blind like the fresh set, to tune on);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, which gives the unbiased estimate; and speed.
 Targets: precision and recall >= 0.90 overall, >= 0.80 in the weakest language.
@@ -31,7 +31,10 @@ django.setup()
 from clusterbridge.suggestions.engine import lexicon, suggest  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "suggest_labelled.json"
-TUNING2 = ROOT / "tests" / "data" / "suggest_labelled_tuning2.json"
+MORE_TUNING = {
+    "second tuning part": ROOT / "tests" / "data" / "suggest_labelled_tuning2.json",
+    "third tuning part": ROOT / "tests" / "data" / "suggest_labelled_tuning3.json",
+}
 FRESH = ROOT / "tests" / "data" / "suggest_labelled_fresh.json"
 LABELLED_CATEGORIES = ("T", "P", "D", "G")
 
@@ -105,12 +108,13 @@ def main() -> None:
                 print(f"  {item_id}: extra {extra} missed {missed}")
     counts, _ = evaluate(items, use_language=True)
     table(f"whole set, {len(items)} descriptions, language given", counts)
-    tuning2 = json.loads(TUNING2.read_text(encoding="utf-8"))["items"]
-    counts, errors = evaluate(tuning2, use_language=False)
-    table(f"second tuning part, {len(tuning2)} descriptions, language guessed", counts)
-    if "-v" in sys.argv:
-        for item_id, extra, missed in errors:
-            print(f"  {item_id}: extra {extra} missed {missed}")
+    for name, path in MORE_TUNING.items():
+        part = json.loads(path.read_text(encoding="utf-8"))["items"]
+        counts, errors = evaluate(part, use_language=False)
+        table(f"{name}, {len(part)} descriptions, language guessed", counts)
+        if "-v" in sys.argv:
+            for item_id, extra, missed in errors:
+                print(f"  {item_id}: extra {extra} missed {missed}")
     fresh = json.loads(FRESH.read_text(encoding="utf-8"))["items"]
     counts, _ = evaluate(fresh, use_language=False)  # never its errors: it is never tuned on
     table(
