@@ -647,12 +647,13 @@ def _accept(meeting: MeetingRequest, user) -> MeetingRequest:
 
 
 def _participants_locked_with_accounts(*ids: int) -> list[Participant]:
-    """The participants' rows locked (in id order), read with their accounts and event —
-    only the participants' rows are locked (`of`), as `_participants_locked` does."""
+    """The participants' rows locked (in id order), read with their accounts and the event
+    with its organiser (the .ics names it) — only the participants' rows are locked (`of`),
+    as `_participants_locked` does."""
     rows = {
         p.pk: p
         for p in Participant.objects.select_for_update(of=("self",))
-        .select_related("user", "event")
+        .select_related("user", "event__organiser_cluster", "event__organiser_network")
         .filter(pk__in=sorted(set(ids)))
         .order_by("pk")
     }
