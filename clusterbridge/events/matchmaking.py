@@ -608,7 +608,7 @@ def accept(meeting: MeetingRequest, user, *, attempts: int = 5) -> MeetingReques
 
 @transaction.atomic
 def _accept(meeting: MeetingRequest, user) -> MeetingRequest:
-    """About a dozen queries whatever the event's size (asserted in the tests): the two
+    """At most fourteen queries whatever the event's size (asserted in the tests): the two
     people locked with their accounts and the event, the request locked, the free slots with
     their tables in use, the chosen slot locked and its tables, the write and its history
     entry, both agendas for the .ics in one read, the two notifications."""
