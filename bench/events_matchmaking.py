@@ -10,7 +10,8 @@ then:
    placed against the upper bound, and the greedy placement's share beside it;
 3. the same on an online event (video rooms, no table limit: people's time is the limit),
    300 participants and 1,500 accepted requests;
-4. accepting one request and placing it, on the full agenda (median, p95, max);
+4. accepting one request and placing it, on the full agenda (median, p95, max, and the
+   queries one acceptance makes: fewest–most);
 5. the participant list with its facets, as a participant sees it (first request, median,
    p95, queries: the most a request made, a first one with its caches cold).
 
@@ -18,10 +19,15 @@ Targets (issue 13): accept ≤ 50 ms; optimise ≤ 30 s placing ≥ 98 % of the 
 participant list p95 ≤ 100 ms.
 
     .venv/bin/python bench/events_matchmaking.py [--participants 1000] [--requests 6000]
+
+`--only accept` runs steps 1, 2 (on-site only: it fills the agenda) and 4; `--profile`
+adds a cProfile of the acceptances (the 25 costliest functions, cumulative).
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -52,6 +58,8 @@ def main() -> None:
     parser.add_argument("--tables", type=int, default=100)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", choices=["accept"], help="only the acceptance steps")
+    parser.add_argument("--profile", action="store_true", help="cProfile the acceptances")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         database = configure(workdir)
@@ -99,27 +107,54 @@ def optimise(event, label: str, time_limit: float) -> None:
     )
 
 
-def accept(event, count: int, label: str) -> None:
+def accept(event, count: int, label: str, *, profile: bool = False) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from clusterbridge.events import matchmaking
     from clusterbridge.events.models import MeetingRequest
 
     pending = list(
         MeetingRequest.objects.filter(event=event, status="pending")
         .select_related("receiver__user")
-        .order_by("pk")[:count]
+        .order_by("pk")[: count + profile]
     )
-    times, placed = [], 0
+    if profile:
+        extra = pending.pop()
+    times, placed, queries = [], 0, []
+    counted = [0]
+
+    def count(execute, sql, params, many, context):
+        # A call per query (cheaper than capturing them): the queries of each acceptance.
+        counted[0] += 1
+        return execute(sql, params, many, context)
+
+    profiler = cProfile.Profile() if profile else None
     cpu = time.process_time()
-    for request in pending:
-        start = time.perf_counter()
-        meeting = matchmaking.accept(request, request.receiver.user)
-        times.append((time.perf_counter() - start) * 1000)
-        placed += meeting.slot_id is not None
+    with connection.execute_wrapper(count):
+        for request in pending:
+            counted[0] = 0
+            if profiler:
+                profiler.enable()
+            start = time.perf_counter()
+            meeting = matchmaking.accept(request, request.receiver.user)
+            times.append((time.perf_counter() - start) * 1000)
+            if profiler:
+                profiler.disable()
+            queries.append(counted[0])
+            placed += meeting.slot_id is not None
     cpu_ms = (time.process_time() - cpu) * 1000 / max(len(pending), 1)
     print(
         f"accept one request and place it ({label}): {_ms(times)}, CPU {cpu_ms:.1f} ms; "
-        f"{placed}/{len(times)} placed"
+        f"{placed}/{len(times)} placed; queries {min(queries)}–{max(queries)}"
     )
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        # The queries of one more acceptance, to read.
+        with CaptureQueriesContext(connection) as captured:
+            matchmaking.accept(extra, extra.receiver.user)
+        for number, query in enumerate(captured.captured_queries, 1):
+            print(f"  {number:2d}. {query['time']}s {query['sql'][:300]}")
 
 
 def run(args) -> None:
@@ -142,7 +177,7 @@ def run(args) -> None:
             "generate_event",
             participants=args.participants,
             requests=args.requests,
-            pending=4 * args.repeat,
+            pending=4 * args.repeat + 2 * args.profile,
             slots=args.slots,
             tables=args.tables,
             seed=13,
@@ -167,11 +202,19 @@ def run(args) -> None:
         f"matchmaking benchmark on {connection.vendor}: {args.participants} participants, "
         f"{args.requests} accepted requests generated in {generated:.1f} s"
     )
-    accept(event, args.repeat * 2, "agenda filling up")
+    accept(event, args.repeat * 2, "agenda filling up", profile=args.profile)
     optimise(event, "on-site event", args.time_limit)
-    optimise(online, "online event (300 participants, 1,500 requests)", args.time_limit)
+    if args.only != "accept":
+        optimise(online, "online event (300 participants, 1,500 requests)", args.time_limit)
 
-    accept(event, args.repeat * 2, "full agenda: every table of every slot taken")
+    accept(
+        event,
+        args.repeat * 2,
+        "full agenda: every table of every slot taken",
+        profile=args.profile,
+    )
+    if args.only == "accept":
+        return
     print(
         f"{'participant list':58} {'first ms':>9} {'median ms':>10} {'p95 ms':>8} "
         f"{'CPU ms':>7} {'queries':>8}"

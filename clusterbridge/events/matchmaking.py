@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ from clusterbridge.events.models import Event, MeetingRequest, Participant, Regi
 from clusterbridge.notifications.services import absolute, notify
 
 RequestStatus = MeetingRequest.Status
+# What accepting (its placement included) writes.
+ANSWER_COLUMNS = ("status", "decided_at", "slot_id", "table", "video_url", "notified_slot_id")
 
 
 class ParticipantService(ModelService[Participant]):
@@ -177,6 +179,21 @@ class MeetingRequestService(ModelService[MeetingRequest]):
                 cursor.executemany(sql, rows)
         ObjectChange.objects.bulk_create(entries, batch_size=500)
         return moved
+
+    def write_locked(self, obj: MeetingRequest, before: dict, *, user, action: str):
+        """`write` for a request the caller has read under lock in this transaction, with
+        `before` its history snapshot as read: the row is not read a second time, and only
+        the columns an answer changes are written."""
+        self._prepare_for_save(obj)
+        return self._write(
+            obj,
+            before,
+            user=user,
+            m2m={},
+            columns=ANSWER_COLUMNS,
+            action=action,
+            message="",
+        )
 
 
 participants = register(ParticipantService())
@@ -486,13 +503,20 @@ def _meeting_link(meeting: MeetingRequest) -> str:
     return absolute(reverse("events:agenda", args=[meeting.event.slug]))
 
 
-def _tell(meeting: MeetingRequest, recipient_participant: Participant, what: str, text: str):
+def _tell(
+    meeting: MeetingRequest,
+    recipient_participant: Participant,
+    what: str,
+    text: str,
+    *,
+    agenda=None,
+):
     calendar = ""
     if what in ("accepted", "cancelled"):
-        # The person's updated agenda, as an attachment.
-        calendar = calendars.agenda_ics(
-            meeting.event, recipient_participant, agenda_of(meeting.event, recipient_participant)
-        )
+        # The person's updated agenda, as an attachment (`agenda`: read by the caller).
+        if agenda is None:
+            agenda = agenda_of(meeting.event, recipient_participant)
+        calendar = calendars.agenda_ics(meeting.event, recipient_participant, agenda)
     notify(
         recipient_participant.user,
         kind=f"events.meeting_{what}",
@@ -584,52 +608,137 @@ def accept(meeting: MeetingRequest, user, *, attempts: int = 5) -> MeetingReques
 
 @transaction.atomic
 def _accept(meeting: MeetingRequest, user) -> MeetingRequest:
-    meeting = MeetingRequest.objects.select_related("event", "sender", "receiver").get(
-        pk=meeting.pk
-    )
-    if meeting.receiver.user_id != getattr(user, "pk", None):
+    """At most fourteen queries whatever the event's size (asserted in the tests): the two
+    people locked with their accounts and the event, the request locked, the free slots with
+    their tables in use, the chosen slot locked and its tables, the write and its history
+    entry, both agendas for the .ics in one read, the two notifications."""
+    # Who meets whom never changes once asked: the pair's ids are taken from the caller's
+    # copy and checked against the row read under lock below.
+    pair = (meeting.sender_id, meeting.receiver_id)
+    if None in pair:
+        pair = MeetingRequest.objects.values_list("sender_id", "receiver_id").get(pk=meeting.pk)
+    sender, receiver = _participants_locked_with_accounts(*pair)
+    if receiver.user_id != getattr(user, "pk", None):
         raise PermissionDenied("Only the person asked may accept.")
-    sender, receiver = _participants_locked(meeting.sender, meeting.receiver)
-    status = (
-        MeetingRequest.objects.select_for_update()
-        .filter(pk=meeting.pk)
-        .values_list("status", flat=True)
-        .get()
-    )
-    if status != RequestStatus.PENDING:
+    stored = MeetingRequest.objects.select_for_update().get(pk=meeting.pk)
+    if (stored.sender_id, stored.receiver_id) != pair:
+        # A caller's copy that is not this request's (never from the pages or the API).
+        return _accept(stored, user)
+    if stored.status != RequestStatus.PENDING:
         raise ValidationError("This request was already answered.")
-    meeting.sender, meeting.receiver = sender, receiver
+    meeting = stored
+    before = history.snapshot(meeting, with_m2m=False)
+    meeting.event, meeting.sender, meeting.receiver = sender.event, sender, receiver
     meeting.status = RequestStatus.ACCEPTED
     meeting.decided_at = timezone.now()
     _place(meeting, sender, receiver)
-    meeting_requests.write(meeting, user=user, action="accept")
+    meeting_requests.write_locked(meeting, before, user=user, action="accept")
     where = describe_place(meeting)
+    agendas = _agendas(meeting.event, sender, receiver)
     for person, other in ((sender, receiver), (receiver, sender)):
-        _tell(meeting, person, "accepted", f"Meeting with {other.display_name}: {where}")
+        _tell(
+            meeting,
+            person,
+            "accepted",
+            f"Meeting with {other.display_name}: {where}",
+            agenda=agendas[person.pk],
+        )
     return meeting
 
 
-def free_slots(event: Event, sender: Participant, receiver: Participant) -> list[Slot]:
-    """Slots where both are available and neither has a meeting, in time order."""
-    pair = [sender.pk, receiver.pk]
-    busy = set(
-        MeetingRequest.objects.filter(
-            Q(sender__in=pair) | Q(receiver__in=pair),
-            status=RequestStatus.ACCEPTED,
-            slot__isnull=False,
-        ).values_list("slot_id", flat=True)
+def _participants_locked_with_accounts(*ids: int) -> list[Participant]:
+    """The participants' rows locked (in id order), read with their accounts and the event
+    with its organiser (the .ics names it) — only the participants' rows are locked (`of`),
+    as `_participants_locked` does."""
+    rows = {
+        p.pk: p
+        for p in Participant.objects.select_for_update(of=("self",))
+        .select_related("user", "event__organiser_cluster", "event__organiser_network")
+        .filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+    }
+    return [rows[pk] for pk in ids]
+
+
+def _agendas(event: Event, *people: Participant) -> dict[int, list[MeetingRequest]]:
+    """The placed meetings of each person, in time order, as `agenda_ics` reads them: one
+    query for both, only the columns the calendar needs."""
+    pair = [p.pk for p in people]
+    meetings = (
+        _meetings_of(pair)
+        .filter(slot__isnull=False)
+        .select_related("slot", "sender", "receiver")
+        .only(
+            "pk",
+            "version",
+            "sender_id",
+            "receiver_id",
+            "slot_id",
+            "table",
+            "video_url",
+            "slot__start",
+            "slot__end",
+            "sender__display_name",
+            "receiver__display_name",
+        )
+        .order_by("slot__start", "pk")
     )
-    own: dict[int, set[int]] = {}
-    through = Participant.available_slots.through
-    for person, slot in through.objects.filter(participant_id__in=pair).values_list(
-        "participant_id", "slot_id"
-    ):
-        own.setdefault(person, set()).add(slot)
-    return [
-        slot
-        for slot in event.slots.all()
-        if slot.pk not in busy and all(slot.pk in slots for slots in own.values())
-    ]
+    found: dict[int, list[MeetingRequest]] = {pk: [] for pk in pair}
+    for meeting in meetings:
+        for pk in {meeting.sender_id, meeting.receiver_id}:
+            if pk in found:
+                found[pk].append(meeting)
+    return found
+
+
+def _meetings_of(pair) -> QuerySet[MeetingRequest]:
+    """The live accepted meetings of either of the two people. Each side of the OR carries
+    the status, and "live" is written as NOT (deleted_at IS NOT NULL): SQLite without
+    statistics otherwise reads every meeting through the deleted_at or status index instead
+    of the (sender, status) and (receiver, status) ones (7 → 1 ms at 12,000 requests)."""
+    accepted = RequestStatus.ACCEPTED
+    return MeetingRequest.all_objects.filter(
+        ~Q(deleted_at__isnull=False),
+        Q(sender_id__in=pair, status=accepted) | Q(receiver_id__in=pair, status=accepted),
+    )
+
+
+def free_slots(event: Event, sender: Participant, receiver: Participant) -> list[Slot]:
+    """Slots where both are available and neither has a meeting, in time order, each with
+    `used`, its number of tables taken. A person who marked no slot is free in all of them.
+
+    One query, written in SQL: built with the ORM (Exists, Subquery, negated Q) the same
+    query took 3 ms of Python to compile per acceptance, more than running it. The pair's
+    meetings are read as in `_meetings_of`, through the (sender, status) and (receiver,
+    status) indexes."""
+    q = connection.ops.quote_name
+    meetings = q(MeetingRequest._meta.db_table)
+    available = q(Participant.available_slots.through._meta.db_table)
+    sql = f"""
+        SELECT s.*, (
+            SELECT COUNT(*) FROM {meetings} u
+            WHERE u.slot_id = s.id AND u.{q("table")} IS NOT NULL AND u.deleted_at IS NULL
+        ) AS used
+        FROM {q(Slot._meta.db_table)} s
+        WHERE s.event_id = %s
+        AND s.id NOT IN (
+            SELECT m.slot_id FROM {meetings} m
+            WHERE NOT (m.deleted_at IS NOT NULL) AND m.slot_id IS NOT NULL
+            AND ((m.sender_id IN (%s, %s) AND m.status = %s)
+                 OR (m.receiver_id IN (%s, %s) AND m.status = %s))
+        )
+        AND (NOT EXISTS (SELECT 1 FROM {available} a WHERE a.participant_id = %s)
+             OR EXISTS (SELECT 1 FROM {available} a
+                        WHERE a.participant_id = %s AND a.slot_id = s.id))
+        AND (NOT EXISTS (SELECT 1 FROM {available} a WHERE a.participant_id = %s)
+             OR EXISTS (SELECT 1 FROM {available} a
+                        WHERE a.participant_id = %s AND a.slot_id = s.id))
+        ORDER BY s.start, s.id
+    """  # noqa: S608 — names come from the models, values are parameters
+    accepted = RequestStatus.ACCEPTED
+    pair = [sender.pk, receiver.pk]
+    params = [event.pk, *pair, accepted, *pair, accepted, *(sender.pk,) * 2, *(receiver.pk,) * 2]
+    return list(Slot.objects.raw(sql, params))
 
 
 def _place(meeting: MeetingRequest, sender: Participant, receiver: Participant) -> None:
@@ -642,24 +751,20 @@ def _place(meeting: MeetingRequest, sender: Participant, receiver: Participant) 
         meeting.slot = meeting.notified_slot = candidates[0]
         meeting.video_url = video_room(event, meeting)
         return
-    used = dict(
-        MeetingRequest.objects.filter(slot__in=candidates, table__isnull=False)
-        .values_list("slot")
-        .annotate(n=Count("pk"))
-        .values_list("slot", "n")
-    )
     for slot in candidates:
-        if used.get(slot.pk, 0) >= event.tables:
+        if slot.used >= event.tables:
             continue
-        # The slot's row, locked: two placements in one slot choose their tables in turn.
+        # The slot's row, locked: two placements in one slot choose their tables in turn
+        # (the count above may be stale; the tables are read again under the lock).
         Slot.objects.select_for_update().filter(pk=slot.pk).values_list("pk").get()
         taken = set(
-            MeetingRequest.objects.filter(slot=slot, table__isnull=False).values_list(
-                "table", flat=True
-            )
+            MeetingRequest.objects.filter(slot=slot, table__isnull=False)
+            .order_by()
+            .values_list("table", flat=True)
         )
         table = next((t for t in range(1, event.tables + 1) if t not in taken), None)
         if table is not None:
+            slot.event = event
             meeting.slot = meeting.notified_slot = slot
             meeting.table = table
             return

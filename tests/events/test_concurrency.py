@@ -76,3 +76,38 @@ def test_two_acceptances_for_the_last_table_of_a_slot(manager, event, registered
         (slots[0].start, 1),
         (slots[1].start, 1),
     ]
+
+
+def test_the_same_request_accepted_twice_at_once_is_placed_once(event, registered):
+    """A double click: both acceptances wait on the two people's rows; the second then
+    reads the request under lock, already answered, and is refused."""
+    from django.core.exceptions import ValidationError
+
+    from clusterbridge.events.models import MeetingRequest
+
+    ann, ben = registered("ann"), registered("ben")
+    request = matchmaking.send_request(ben, ann, ben.user)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def worker():
+        try:
+            barrier.wait()
+            outcomes.append(matchmaking.accept(request, ann.user).slot_id)
+        except ValidationError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first_slot = event.slots.first().pk
+    assert sorted(outcomes, key=str) == sorted(
+        [first_slot, "['This request was already answered.']"], key=str
+    )
+    request.refresh_from_db()
+    assert (request.status, request.slot_id, request.version) == ("accepted", first_slot, 2)
+    assert MeetingRequest.objects.filter(slot__isnull=False).count() == 1
