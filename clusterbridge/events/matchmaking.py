@@ -432,9 +432,12 @@ def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Sugges
 
 def suggestions_among(me: Participant, facts: Facts, limit: int = 5) -> list[Suggestion]:
     """`suggestions_for` among the event's confirmed participants, ranked from the event's
-    facts (read once per profiles version for every viewer): no query but the one loading
-    the people shown. Falls back to reading the profiles when mine is not among the facts
-    (a seat confirmed after they were read)."""
+    facts (read once per profiles version for every viewer; the ranking is kept with them
+    in this process): no query but the one loading the people shown. Falls back to reading
+    the profiles when mine is not among the facts (a seat confirmed after they were read)."""
+    ranked = facts.ranked.get((me.pk, limit))
+    if ranked is not None:  # ranked by this process at this profiles version already
+        return _people(ranked)
     mine = facts.people.get(me.pk)
     if mine is None:
         candidates = Participant.objects.filter(
@@ -450,13 +453,15 @@ def suggestions_among(me: Participant, facts: Facts, limit: int = 5) -> list[Sug
         seeks=mine.seeks.intersection(labels),
         ecosystems=mine.ecosystems.intersection(terms),
     )
+    # Only the people sharing something with me can score: the others are not looked at.
     others = (
         person
-        for person in facts.people.values()
+        for person in map(facts.people.__getitem__, sorted(facts.sharing(mine)))
         if person.pk != me.pk
         and not (me.organisation_id and person.organisation_id == me.organisation_id)
     )
-    return _people(_rank(mine, others, labels, terms, limit))
+    ranked = facts.ranked[(me.pk, limit)] = _rank(mine, others, labels, terms, limit)
+    return _people(ranked)
 
 
 def _rank(mine: Person, others, labels: dict, terms: dict, limit: int) -> list[tuple]:

@@ -12,8 +12,8 @@ e-mail address.
 
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
@@ -43,7 +43,7 @@ class Person:
     seek_words: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Facts:
     people: dict[int, Person]
     # Codes of every feature and term a profile links to, deleted ones too (as a join reads
@@ -52,6 +52,74 @@ class Facts:
     term_codes: dict[int, str]
     features: list[tuple[int, str, str]]
     ecosystems: list[tuple[int, str, str]]
+    # Who offers, seeks or belongs to each feature, term or word: ranking looks only at the
+    # people sharing something with the viewer. Built here, not kept in the shared cache.
+    offering: dict[int, set[int]] = field(init=False, repr=False)
+    seeking: dict[int, set[int]] = field(init=False, repr=False)
+    members: dict[int, set[int]] = field(init=False, repr=False)
+    offer_word: dict[str, set[int]] = field(init=False, repr=False)
+    seek_word: dict[str, set[int]] = field(init=False, repr=False)
+    # Worked out once per version in this process: the counts over everyone (by `side`),
+    # and each viewer's ranking (by viewer and length).
+    everyone: dict[str, tuple[Counter, Counter, Counter]] = field(init=False, repr=False)
+    ranked: dict[tuple[int, int], list] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.everyone, self.ranked = {}, {}
+        self.offering, self.seeking, self.members = {}, {}, {}
+        self.offer_word, self.seek_word = {}, {}
+        for person in self.people.values():
+            for index, keys in (
+                (self.offering, person.offers),
+                (self.seeking, person.seeks),
+                (self.members, person.ecosystems),
+                (self.offer_word, person.offer_words),
+                (self.seek_word, person.seek_words),
+            ):
+                for key in keys:
+                    index.setdefault(key, set()).add(person.pk)
+
+    def tally(self, pks, side: str = "") -> tuple[Counter, Counter, Counter]:
+        """Among the people `pks`: how many per (country, organisation type, country's
+        label), per ecosystem code, and per feature code they offer or seek (one each,
+        however many sides), or only offer or only seek when `side` says so."""
+        groups: Counter = Counter()
+        ecosystems: Counter = Counter()
+        features: Counter = Counter()
+        empty: frozenset = frozenset()
+        for pk in pks:
+            person = self.people[pk]
+            groups[(person.country, person.type, person.country_label)] += 1
+            ecosystems.update({self.term_codes[t] for t in person.ecosystems})
+            linked = (person.offers if side != "seeks" else empty) | (
+                person.seeks if side != "offers" else empty
+            )
+            features.update({self.feature_codes[f] for f in linked})
+        return groups, ecosystems, features
+
+    def tally_of_others(self, me: int, side: str = "") -> tuple[Counter, Counter, Counter]:
+        """`tally` of everyone but `me`: everyone's, counted once per version, less mine."""
+        if side not in self.everyone:
+            self.everyone[side] = self.tally(self.people, side)
+        if me not in self.people:
+            return self.everyone[side]
+        mine = self.tally([me], side)
+        return tuple(all_ - own for all_, own in zip(self.everyone[side], mine, strict=True))
+
+    def sharing(self, person: Person) -> set[int]:
+        """Everyone who offers what `person` seeks or seeks what they offer (features or
+        words), or shares an ecosystem with them: the only people a ranking can score."""
+        found: set[int] = set()
+        for index, keys in (
+            (self.offering, person.seeks),
+            (self.seeking, person.offers),
+            (self.members, person.ecosystems),
+            (self.offer_word, person.seek_words),
+            (self.seek_word, person.offer_words),
+        ):
+            for key in keys:
+                found.update(index.get(key, ()))
+        return found
 
 
 def live_participants(event: Event):
@@ -131,16 +199,59 @@ def facts_of(event: Event, version: str) -> Facts:
             _kept.move_to_end(key)
             return found[1]
     shared_key = f"events.participant-facts.{event.pk}.{version}"
-    facts = cache.get(shared_key)
-    if facts is None:
+    packed = cache.get(shared_key)
+    if packed is None:
         facts = read(event)
-        cache.set(shared_key, facts, KEPT_FOR)
+        cache.set(shared_key, _pack(facts), KEPT_FOR)
+    else:
+        facts = _unpack(packed)
     with _lock:
         _kept[key] = (now, facts)
         _kept.move_to_end(key)
         while len(_kept) > KEPT_EVENTS:
             _kept.popitem(last=False)
     return facts
+
+
+def _pack(facts: Facts) -> tuple:
+    """Plain tuples and strings for the shared cache: unpickled several times faster than
+    objects and sets."""
+    people = [
+        (
+            *(p.pk, p.name, p.organisation_id, p.country, p.country_label, p.type),
+            *(tuple(p.offers), tuple(p.seeks), tuple(p.ecosystems)),
+            *(" ".join(p.offer_words), " ".join(p.seek_words)),
+        )
+        for p in facts.people.values()
+    ]
+    return (
+        people,
+        facts.feature_codes,
+        facts.term_codes,
+        facts.features,
+        facts.ecosystems,
+    )
+
+
+def _unpack(packed: tuple) -> Facts:
+    people, feature_codes, term_codes, features, ecosystems = packed
+    return Facts(
+        people={
+            row[0]: Person(
+                *row[:6],
+                frozenset(row[6]),
+                frozenset(row[7]),
+                frozenset(row[8]),
+                frozenset(row[9].split()),
+                frozenset(row[10].split()),
+            )
+            for row in people
+        },
+        feature_codes=feature_codes,
+        term_codes=term_codes,
+        features=features,
+        ecosystems=ecosystems,
+    )
 
 
 def forget() -> None:

@@ -3,8 +3,6 @@ organisers' create / edit / delete and dashboard, registration, and matchmaking 
 participants with suggestions, requests, agenda). Thin: the work is in services.py,
 matchmaking.py and optimiser.py."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -425,21 +423,25 @@ def _participant_facets(request, me, base, filterset, facts) -> dict:
     def ids(filters) -> set[int]:
         return set(filters.qs.order_by().values_list("pk", flat=True)) & everyone
 
+    side = query.get("side", "")
     chosen = {name for name in PARTICIPANT_FILTERS if name in query}
-    matching = ids(filterset) if chosen else everyone
-    if not chosen & PARTICIPANT_FACETS.keys():
-        around = matching
-    elif not chosen - PARTICIPANT_FACETS.keys():
-        around = everyone
+    # Ecosystems and features are counted within the results; country and type each with
+    # every filter but these two (`counts_of_groups` then applies the other one of them).
+    if chosen:
+        matching = ids(filterset)
+        groups, ecosystems, features = facts.tally(matching, side)
     else:
-        without = query.copy()
-        for name in PARTICIPANT_FACETS:
-            without.pop(name, None)
-        around = ids(ParticipantFilterSet(without, queryset=base))
-    people = facts.people
-    groups = Counter(
-        (people[pk].country, people[pk].type, people[pk].country_label) for pk in around
-    )
+        matching = everyone
+        groups, ecosystems, features = facts.tally_of_others(me.pk, side)
+    if chosen & PARTICIPANT_FACETS.keys():
+        if chosen - PARTICIPANT_FACETS.keys():
+            without = query.copy()
+            for name in PARTICIPANT_FACETS:
+                without.pop(name, None)
+            around = ids(ParticipantFilterSet(without, queryset=base))
+            groups = facts.tally(around)[0]
+        else:
+            groups = facts.tally_of_others(me.pk)[0]
     counts, countries = counts_of_groups(
         [
             {
@@ -454,19 +456,6 @@ def _participant_facets(request, me, base, filterset, facts) -> dict:
         PARTICIPANT_FACETS,
         PARTICIPANT_LABELS,
     )
-    ecosystems = Counter(facts.term_codes[t] for pk in matching for t in people[pk].ecosystems)
-    # The feature facet counts the participants offering or seeking each feature (one
-    # each, however many sides), or one side when `side` names it, as the filter does.
-    side = query.get("side", "")
-    features: Counter = Counter()
-    for pk in matching:
-        person = people[pk]
-        linked = set()
-        if side != "seeks":
-            linked |= person.offers
-        if side != "offers":
-            linked |= person.seeks
-        features.update({facts.feature_codes[f] for f in linked})
     wanted = {*features, *selected(request, "feature")}
     return {
         "total": len(matching),

@@ -53,6 +53,11 @@ def _data(captured) -> list[str]:
     ]
 
 
+def _results(html: str) -> str:
+    """The page from its filter panel on: the facets, the results and the suggestions."""
+    return html[html.index("<h1>Participants</h1>") :]
+
+
 def _count(html: str, value: str) -> int:
     found = re.search(rf'value="{value}"[^<]*<span class="count"[^>]*>\((\d+)\)', html)
     return int(found.group(1)) if found else 0
@@ -96,8 +101,11 @@ def test_first_and_repeated_views_cost_a_fixed_number_of_queries(event, crowd, u
     ben = _client(crowd[1].user)
     assert _queries(ben, url)[0] == PAGE + SUGGESTED  # ben's first view
     assert _queries(bob, url)[0] == PAGE + SUGGESTED
+    kept = _queries(bob, url)[1]
     participant_facts.forget()  # as another process, which finds them in the shared cache
-    assert _queries(bob, url)[0] == PAGE + SUGGESTED + 1
+    shared, html = _queries(bob, url)
+    assert shared == PAGE + SUGGESTED + 1
+    assert _results(html) == _results(kept)
     # Filters: the ids of the results; with country or type and another filter, also the
     # ids without country and type (for their counts). A country or a feature is checked
     # against the taxonomy (one query, as before).
@@ -182,3 +190,31 @@ def test_the_api_list_costs_a_fixed_number_of_queries(event, registered, users):
         assert all("email" not in row for row in listing.json()["results"])
         counts.append(len(_data(captured)))
     assert counts[0] == counts[1] == API
+
+
+def test_the_list_ranks_as_the_profiles_do(event, crowd, registered, users):
+    """Ranking from the shared facts gives the people, scores and reasons that ranking
+    from the profiles does, for every viewer (own organisation and oneself left out)."""
+    from clusterbridge.events.models import Participant
+
+    ann = crowd[0]
+    matchmaking.update_profile(
+        ann,
+        ann.user,
+        {
+            "seeks": "offshore inspection partners and wind logistics",
+            "seek_features": list(Feature.objects.filter(code__in=["T1", "P1"])),
+        },
+    )
+    registered("gus", features=["P1"], description="Offshore wind inspection")
+    everyone = list(Participant.objects.filter(event=event))
+    facts = participant_facts.facts_of(event, matchmaking.profiles_version(event))
+    ranked = 0
+    for me in everyone:
+        expected = matchmaking.suggestions_for(me, Participant.objects.filter(event=event), 5)
+        found = matchmaking.suggestions_among(me, facts, 5)
+        assert [(s.participant, s.score, s.reasons) for s in found] == [
+            (s.participant, s.score, s.reasons) for s in expected
+        ]
+        ranked += bool(found)
+    assert ranked >= 3
