@@ -326,6 +326,20 @@ def other_filter_counts(
     base = make_filterset(base_query).qs.order_by()
     paths = [*fields.values(), *labels.values()]
     groups = list(base.values(*paths).annotate(n=Count("pk", distinct=True)))
+    return counts_of_groups(groups, query, fields, labels)
+
+
+def counts_of_groups(
+    groups: Iterable[dict],
+    query: QueryDict,
+    fields: dict[str, str],
+    labels: dict[str, str] | None = None,
+) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """`other_filter_counts` from groups already counted: one dict per combination of the
+    facets' values (keys: the paths of `fields` and `labels`) with its number `n`, counted
+    with every filter but these facets applied. For a list that holds its rows' facts in
+    memory and counts them in Python."""
+    labels = labels or {}
     chosen = {
         name: {p.strip().lower() for item in query.getlist(name) for p in item.split(",") if p}
         for name in fields
@@ -396,6 +410,7 @@ __all__: Sequence[str] = [
     "Option",
     "Relaxation",
     "field_errors",
+    "counts_of_groups",
     "options",
     "other_filter_counts",
     "selected",

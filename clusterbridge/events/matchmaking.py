@@ -7,9 +7,8 @@ acceptances never wait on each other in a circle), then the chosen slot's row; a
 unique per slot in the database too.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -22,6 +21,7 @@ from clusterbridge.core.models import ObjectChange
 from clusterbridge.core.services import ModelService, register
 from clusterbridge.events import calendars
 from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
+from clusterbridge.events.participant_facts import Facts, Person
 from clusterbridge.notifications.services import absolute, notify
 
 RequestStatus = MeetingRequest.Status
@@ -397,60 +397,132 @@ def suggestions_for(me: Participant, candidates, limit: int = 10) -> list[Sugges
     offer that I seek (features, then words), what I offer that they seek, shared
     ecosystems. People of my own organisation are left out. A handful of queries whatever
     the number of candidates: link rows read as ids, and only those naming what I seek,
-    offer or belong to; profiles built for the top only."""
+    offer or belong to; profiles built for the top only. (The participant list ranks from
+    the event's facts instead: `suggestions_among`.)"""
     if not hasattr(candidates, "values_list"):
         candidates = Participant.objects.filter(pk__in=[c.pk for c in candidates])
     candidates = candidates.exclude(pk=me.pk).order_by()
     if me.organisation_id:
         candidates = candidates.exclude(organisation_id=me.organisation_id)
-    # id → (code, label): reasons name features and ecosystems in code order.
-    my_seek = {f.pk: (f.code, f.label) for f in me.seek_features.all()}
-    my_offer = {f.pk: (f.code, f.label) for f in me.offer_features.all()}
-    my_ecosystems = {t.pk: (t.code, t.label) for t in me.ecosystems.all()}
-    my_seek_words, my_offer_words = set(me.seek_words.split()), set(me.offer_words.split())
-    offers = _links(candidates, "offer_features", "feature_id", my_seek)
-    seeks = _links(candidates, "seek_features", "feature_id", my_offer)
-    ecosystems = _links(candidates, "ecosystems", "term_id", my_ecosystems)
+    seek = list(me.seek_features.all())
+    offer = list(me.offer_features.all())
+    my_ecosystems = list(me.ecosystems.all())
+    labels = {f.pk: (f.code, f.label) for f in [*seek, *offer]}
+    terms = {t.pk: (t.code, t.label) for t in my_ecosystems}
+    mine = Person(
+        pk=me.pk,
+        name=me.display_name,
+        organisation_id=me.organisation_id,
+        country=None,
+        country_label=None,
+        type=None,
+        offers=frozenset(f.pk for f in offer),
+        seeks=frozenset(f.pk for f in seek),
+        ecosystems=frozenset(t.pk for t in my_ecosystems),
+        offer_words=frozenset(me.offer_words.split()),
+        seek_words=frozenset(me.seek_words.split()),
+    )
+    offers = _links(candidates, "offer_features", "feature_id", mine.seeks)
+    seeks = _links(candidates, "seek_features", "feature_id", mine.offers)
+    ecosystems = _links(candidates, "ecosystems", "term_id", mine.ecosystems)
+    empty: frozenset = frozenset()
+    others = (
+        Person(
+            pk=pk,
+            name=name,
+            organisation_id=None,
+            country=None,
+            country_label=None,
+            type=None,
+            offers=frozenset(offers.get(pk, empty)),
+            seeks=frozenset(seeks.get(pk, empty)),
+            ecosystems=frozenset(ecosystems.get(pk, empty)),
+            offer_words=frozenset(offer_words.split()),
+            seek_words=frozenset(seek_words.split()),
+        )
+        for pk, name, offer_words, seek_words in candidates.values_list(
+            "pk", "display_name", "offer_words", "seek_words"
+        )
+    )
+    return _people(_rank(mine, others, labels, terms, limit))
 
-    def labels(found: set[int], mine: dict[int, tuple[str, str]]) -> str:
-        return ", ".join(label for _, label in sorted(mine[i] for i in found)[:3])
+
+def suggestions_among(me: Participant, facts: Facts, limit: int = 5) -> list[Suggestion]:
+    """`suggestions_for` among the event's confirmed participants, ranked from the event's
+    facts (read once per profiles version for every viewer; the ranking is kept with them
+    in this process): no query but the one loading the people shown. Falls back to reading
+    the profiles when mine is not among the facts (a seat confirmed after they were read)."""
+    ranked = facts.ranked.get((me.pk, limit))
+    if ranked is not None:  # ranked by this process at this profiles version already
+        return _people(ranked)
+    mine = facts.people.get(me.pk)
+    if mine is None:
+        candidates = Participant.objects.filter(
+            event_id=me.event_id, registration__status=Registration.Status.CONFIRMED
+        )
+        return suggestions_for(me, candidates, limit=limit)
+    # Only live features and terms are mine (as my profile's relations read them).
+    labels = {pk: (code, label) for pk, code, label in facts.features}
+    terms = {pk: (code, label) for pk, code, label in facts.ecosystems}
+    mine = replace(
+        mine,
+        offers=mine.offers.intersection(labels),
+        seeks=mine.seeks.intersection(labels),
+        ecosystems=mine.ecosystems.intersection(terms),
+    )
+    # Only the people sharing something with me can score: the others are not looked at.
+    others = (
+        person
+        for person in map(facts.people.__getitem__, sorted(facts.sharing(mine)))
+        if person.pk != me.pk
+        and not (me.organisation_id and person.organisation_id == me.organisation_id)
+    )
+    ranked = facts.ranked[(me.pk, limit)] = _rank(mine, others, labels, terms, limit)
+    return _people(ranked)
+
+
+def _rank(mine: Person, others, labels: dict, terms: dict, limit: int) -> list[tuple]:
+    """The `limit` best fits among `others` for `mine`: (score, pk, reasons), best first,
+    ties by name then id. `labels` and `terms`: id → (code, label) of my features and
+    ecosystems (reasons name them in code order)."""
+
+    def named(found, names: dict[int, tuple[str, str]]) -> str:
+        return ", ".join(label for _, label in sorted(names[i] for i in found)[:3])
 
     scored = []
-    for pk, name, offer_words, seek_words in candidates.values_list(
-        "pk", "display_name", "offer_words", "seek_words"
-    ):
+    for other in others:
         score, reasons = 0.0, []
-        they_offer = offers.get(pk)
+        they_offer = other.offers & mine.seeks
         if they_offer:
             score += 3 * len(they_offer)
-            reasons.append("offers what you seek: " + labels(they_offer, my_seek))
-        they_seek = seeks.get(pk)
+            reasons.append("offers what you seek: " + named(they_offer, labels))
+        they_seek = other.seeks & mine.offers
         if they_seek:
             score += 2 * len(they_seek)
-            reasons.append("seeks what you offer: " + labels(they_seek, my_offer))
-        if my_seek_words and offer_words:
-            words_in = sorted(my_seek_words.intersection(offer_words.split()))
+            reasons.append("seeks what you offer: " + named(they_seek, labels))
+        if mine.seek_words and other.offer_words:
+            words_in = sorted(mine.seek_words & other.offer_words)
             if words_in:
                 score += min(len(words_in), 5) * 0.5
                 reasons.append(f"their offer mentions {', '.join(words_in[:4])}")
-        if my_offer_words and seek_words:
-            words_out = sorted(my_offer_words.intersection(seek_words.split()))
+        if mine.offer_words and other.seek_words:
+            words_out = sorted(mine.offer_words & other.seek_words)
             if words_out:
                 score += min(len(words_out), 5) * 0.4
                 reasons.append(f"their needs mention {', '.join(words_out[:4])}")
-        shared = ecosystems.get(pk)
+        shared = other.ecosystems & mine.ecosystems
         if shared:
             score += len(shared)
-            reasons.append("same ecosystem: " + labels(shared, my_ecosystems))
+            reasons.append("same ecosystem: " + named(shared, terms))
         if score > 0:
-            scored.append((-score, name, pk, reasons))
+            scored.append((-score, other.name, other.pk, reasons))
     scored.sort()
-    top = scored[:limit]
-    people = Participant.objects.select_related("organisation").in_bulk([pk for *_, pk, _ in top])
-    return [Suggestion(people[pk], -negative, reasons) for negative, _, pk, reasons in top]
+    return [(-negative, pk, reasons) for negative, _, pk, reasons in scored[:limit]]
 
 
-SUGGESTIONS_CACHED_FOR = 3600  # seconds; a changed profile changes the key anyway
+def _people(ranked: list[tuple]) -> list[Suggestion]:
+    people = Participant.objects.select_related("organisation").in_bulk([pk for _, pk, _ in ranked])
+    return [Suggestion(people[pk], score, reasons) for score, pk, reasons in ranked if pk in people]
 
 
 def profiles_version(event: Event) -> str:
@@ -469,27 +541,6 @@ def profiles_version(event: Event) -> str:
     return f"{found['n']}.{found['versions'] or 0}.{found['seats'] or 0}." + ".".join(
         str(time.timestamp() if time else 0) for time in times
     )
-
-
-def cached_suggestions(
-    me: Participant, event: Event, limit: int = 5, *, version: str | None = None
-) -> list[Suggestion]:
-    """`suggestions_for` among the event's participants, kept in the shared cache per
-    (viewer, profiles version): ranking every participant is done once per change of any
-    profile, not once per page view. A hit costs the version, the cache read and one query
-    for the people shown."""
-    key = f"events.suggestions.{me.event_id}.{me.pk}.{limit}.{version or profiles_version(event)}"
-    ranked = cache.get(key)
-    if ranked is None:
-        candidates = Participant.objects.filter(
-            event_id=me.event_id, registration__status=Registration.Status.CONFIRMED
-        )
-        found = suggestions_for(me, candidates, limit=limit)
-        ranked = [(s.participant.pk, s.score, s.reasons) for s in found]
-        cache.set(key, ranked, SUGGESTIONS_CACHED_FOR)
-        return found
-    people = Participant.objects.select_related("organisation").in_bulk([pk for pk, _, _ in ranked])
-    return [Suggestion(people[pk], score, reasons) for pk, score, reasons in ranked if pk in people]
 
 
 # Requests ---------------------------------------------------------------------------------------

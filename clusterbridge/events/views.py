@@ -3,12 +3,8 @@ organisers' create / edit / delete and dashboard, registration, and matchmaking 
 participants with suggestions, requests, agenda). Thin: the work is in services.py,
 matchmaking.py and optimiser.py."""
 
-import hashlib
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
@@ -22,12 +18,20 @@ from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
     FilterPanel,
+    counts_of_groups,
     field_errors,
     options,
     other_filter_counts,
     selected,
 )
-from clusterbridge.events import calendars, links, matchmaking, optimiser, services
+from clusterbridge.events import (
+    calendars,
+    links,
+    matchmaking,
+    optimiser,
+    participant_facts,
+    services,
+)
 from clusterbridge.events.filtersets import (
     ATTENDANCE_CHOICES,
     WHEN_CHOICES,
@@ -49,7 +53,7 @@ from clusterbridge.events.models import (
     Registration,
 )
 from clusterbridge.organisations.models import OrganisationType
-from clusterbridge.taxonomy.models import Country, Feature, Term, Vocabulary
+from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
 PAGE_SIZE = 20
 RequestStatus = MeetingRequest.Status
@@ -400,58 +404,70 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-FACETS_CACHED_FOR = 600  # seconds; a changed profile changes the key anyway
+# The participant list's filters; `side` only qualifies `feature`.
+PARTICIPANT_FILTERS = ("q", "feature", "ecosystem", "country", "type")
+PARTICIPANT_FACETS = {"country": "organisation__country__code", "type": "organisation__type"}
+PARTICIPANT_LABELS = {"country": "organisation__country__label"}
 
 
-def _participant_facets(request, event, me, base, filterset, version: str) -> dict:
-    """The participant list's total and facet counts (each with the other filters applied)
-    and the labels of their values, kept in the shared cache per (viewer, profiles version,
-    filters): a page view otherwise reads them with one cache read instead of six queries."""
-    query = sorted((k, sorted(v)) for k, v in request.GET.lists() if k != "page")
-    digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
-    key = f"events.participant-facets.{event.pk}.{me.pk}.{version}.{digest}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    counts, countries = other_filter_counts(
-        lambda q: ParticipantFilterSet(q, queryset=base),
-        request.GET,
-        {"country": "organisation__country__code", "type": "organisation__type"},
-        {"country": "organisation__country__label"},
+def _participant_facets(request, me, base, filterset, facts) -> dict:
+    """The participant list's total and facet counts (country and organisation type each
+    with the other filters applied; ecosystems and features within the results) and the
+    labels of their values, counted in Python from the event's facts (shared by every
+    viewer, `participant_facts`). The filters themselves run in the database, as the page's
+    rows do: one query for the ids of the results when a filter is chosen, a second for the
+    ids without country and type when those are chosen with another filter."""
+    query = request.GET
+    everyone = set(facts.people) - {me.pk}
+
+    def ids(filters) -> set[int]:
+        return set(filters.qs.order_by().values_list("pk", flat=True)) & everyone
+
+    side = query.get("side", "")
+    chosen = {name for name in PARTICIPANT_FILTERS if name in query}
+    # Ecosystems and features are counted within the results; country and type each with
+    # every filter but these two (`counts_of_groups` then applies the other one of them).
+    if chosen:
+        matching = ids(filterset)
+        groups, ecosystems, features = facts.tally(matching, side)
+    else:
+        matching = everyone
+        groups, ecosystems, features = facts.tally_of_others(me.pk, side)
+    if chosen & PARTICIPANT_FACETS.keys():
+        if chosen - PARTICIPANT_FACETS.keys():
+            without = query.copy()
+            for name in PARTICIPANT_FACETS:
+                without.pop(name, None)
+            around = ids(ParticipantFilterSet(without, queryset=base))
+            groups = facts.tally(around)[0]
+        else:
+            groups = facts.tally_of_others(me.pk)[0]
+    counts, countries = counts_of_groups(
+        [
+            {
+                "organisation__country__code": country,
+                "organisation__type": kind,
+                "organisation__country__label": label,
+                "n": n,
+            }
+            for (country, kind, label), n in groups.items()
+        ],
+        query,
+        PARTICIPANT_FACETS,
+        PARTICIPANT_LABELS,
     )
-    grouped = filterset.qs.order_by()
-    ecosystems = dict(
-        grouped.values_list("ecosystems__code")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("ecosystems__code", "n")
-    )
-    # The feature facet counts the participants offering or seeking each feature (one
-    # each, however many sides), or one side when `side` names it, as the filter does.
-    side = request.GET.get("side", "")
-    ids = grouped.values("pk")
-    pairs: set[tuple[str, int]] = set()
-    for name, skipped in (("offer_features", "seeks"), ("seek_features", "offers")):
-        if side != skipped:
-            links = getattr(Participant, name).through.objects.filter(participant_id__in=ids)
-            pairs.update(links.values_list("feature__code", "participant_id"))
-    features = dict(Counter(code for code, _ in pairs))
-    wanted = [*features, *selected(request, "feature")]
-    found = {
-        "total": filterset.qs.count(),
+    wanted = {*features, *selected(request, "feature")}
+    return {
+        "total": len(matching),
         "counts": counts,
         "countries": countries,
-        "ecosystems": ecosystems,
-        "features": features,
-        "ecosystem_labels": list(
-            Term.objects.filter(vocabulary=Vocabulary.ECOSYSTEMS).values_list("code", "label")
-        ),
+        "ecosystems": dict(ecosystems),
+        "features": dict(features),
+        "ecosystem_labels": [(code, label) for _, code, label in facts.ecosystems],
         "feature_labels": [
-            (code, f"{code} {label}")
-            for code, label in Feature.objects.filter(code__in=wanted).values_list("code", "label")
+            (code, f"{code} {label}") for _, code, label in facts.features if code in wanted
         ],
     }
-    cache.set(key, found, FACETS_CACHED_FOR)
-    return found
 
 
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
@@ -467,11 +483,11 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     valid = filterset.is_valid()
     # The cards show the name, the organisation and the texts: no features to prefetch.
     queryset = filterset.qs if valid else base.none()
-    version = matchmaking.profiles_version(event)
-    facets = _participant_facets(request, event, me, base, filterset, version) if valid else {}
+    facts = participant_facts.facts_of(event, matchmaking.profiles_version(event))
+    facets = _participant_facets(request, me, base, filterset, facts) if valid else {}
     paginator = Paginator(queryset.order_by("display_name", "pk"), PAGE_SIZE)
     if valid:
-        paginator.count = facets["total"]  # counted with the facets (and cached with them)
+        paginator.count = facets["total"]  # counted with the facets
     page = paginator.get_page(request.GET.get("page"))
     total = page.paginator.count
     counts = facets.get("counts", {})
@@ -539,7 +555,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     )
     suggestions = []
     if not request.GET:
-        suggestions = matchmaking.cached_suggestions(me, event, limit=5, version=version)
+        suggestions = matchmaking.suggestions_among(me, facts, limit=5)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

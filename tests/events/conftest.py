@@ -8,10 +8,19 @@ from django.utils import timezone
 
 from clusterbridge.clusters import services as cluster_services
 from clusterbridge.clusters.models import Cluster
-from clusterbridge.events import services
+from clusterbridge.events import participant_facts, services
 from clusterbridge.organisations import services as organisation_services
 from clusterbridge.taxonomy.models import Country, Feature, Term
 from tests.conftest import make_user
+
+
+@pytest.fixture(autouse=True)
+def _forget_participant_facts():
+    """Each test's database is rolled back and may reuse an event's id and, with the clock
+    frozen, its profiles version: facts a process kept from another test would be wrong."""
+    participant_facts.forget()
+    yield
+    participant_facts.forget()
 
 
 def event_values(**changes) -> dict:

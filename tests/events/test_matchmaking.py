@@ -225,8 +225,8 @@ def test_participant_list_query_count_does_not_grow_with_participants(
     client_for, users, event, registered, django_assert_max_num_queries
 ):
     """The unfiltered page, with its facets and "suggested for you", costs as many queries
-    with 2 or with 12 other participants, whether the ranking is computed or read from the
-    cache."""
+    with 2 or with 12 other participants, whether the event's facts are read (after a
+    change) or already kept."""
     url = f"/events/{event.slug}/participants/"
     me = matchmaking.join_matchmaking(
         services.register_for(event, users["member"], answers=ANSWERS), users["member"]

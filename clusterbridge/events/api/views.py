@@ -99,11 +99,12 @@ class EventViewSet(VersionedMixin, viewsets.ModelViewSet):
         """The event's other participants, public profile fields only, for people registered
         for the event and its organisers; the page's filters."""
         event = self._event()
-        if not event.user_can_change(request.user) and (
-            matchmaking.participant_of(event, request.user) is None
-        ):
+        # One's own profile first: read once, it settles what a participant may see.
+        me = matchmaking.participant_of(event, request.user)
+        if me is None and not event.user_can_change(request.user):
             raise PermissionDenied("Only people registered for this event see its participants.")
-        queryset = matchmaking.visible_participants(event, request.user).exclude(user=request.user)
+        queryset = matchmaking.visible_participants(event, request.user, me=me)
+        queryset = queryset.exclude(user=request.user)
         queryset = ParticipantFilterSet(request.query_params, queryset=queryset)
         if not queryset.is_valid():
             return Response(queryset.errors, status=status.HTTP_400_BAD_REQUEST)
