@@ -281,3 +281,14 @@ def test_quality_on_the_tuning_part():
     assert tp / predicted >= 0.93 and tp / expected >= 0.87
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.9 and tp / expected >= 0.83, language
+
+
+def test_quality_on_the_third_tuning_part():
+    path = LABELLED.parent / "suggest_labelled_tuning3.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.958, recall 0.776 (105 descriptions; before its concept families
+    # were added, 0.945 / 0.576). Weakest language German: precision 0.844, recall 0.644.
+    assert tp / predicted >= 0.93 and tp / expected >= 0.75
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.82 and tp / expected >= 0.62, language

@@ -65,3 +65,78 @@ def test_new_phrasing_suggests_its_feature(language, text, feature):
 )
 def test_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Concept families added for the third tuning part, each in a sentence of its own.
+        ("en", "The agency helps wineries refine their brand positioning abroad.", "G13"),
+        ("de", "Die Kosten für eine neue Markenstrategie werden übernommen.", "G13"),
+        ("fr", "Le chèque finance la stratégie de marque des artisans.", "G13"),
+        ("es", "Apoyamos a las bodegas en su estrategia de marca.", "G13"),
+        ("it", "Il consulente cura il posizionamento del marchio.", "G13"),
+        ("pl", "Wspieramy budowanie marki małych browarów.", "G13"),
+        ("de", "Die Aufnahmen ergeben ein dreidimensionales Modell der Halle.", "T4"),
+        ("es", "La app muestra una recreación tridimensional del castillo.", "T4"),
+        ("it", "Il museo offre un modello tridimensionale della villa romana.", "T4"),
+        ("pl", "Powstaje trójwymiarowy model zabytkowej kamienicy.", "T4"),
+        ("en", "The logs must be admissible in court.", "P13"),
+        ("de", "Die Aufzeichnungen dienen als Beweismittel.", "P13"),
+        ("fr", "Les journaux conservent leur valeur probante.", "P13"),
+        ("es", "Las grabaciones pueden aportarse como prueba en un juicio.", "P13"),
+        ("it", "I registri hanno valore probatorio.", "P13"),
+        ("pl", "Nagrania stanowią materiał dowodowy.", "P13"),
+        ("es", "Los peritos quieren esclarecer las causas del incendio.", "P16"),
+        ("it", "Gli esperti analizzano i guasti a posteriori.", "P16"),
+        ("de", "Die Plattform erleichtert die Ursachenermittlung nach Stromausfällen.", "P16"),
+        ("de", "Ältere Beschäftigte, die sich beruflich neu orientieren, werden gefördert.", "G5"),
+        ("en", "The bootcamp supports a career change into data engineering.", "G5"),
+        ("pl", "Kurs pomaga w zmianie zawodu.", "G5"),
+        ("de", "Zum Abschluss gibt es einen Netzwerkabend mit Investoren.", "G12"),
+        ("es", "Los participantes acceden a una red de socios del sector.", "G12"),
+        ("it", "Sono previsti incontri bilaterali con i buyer.", "G12"),
+        ("en", "The partners will cooperate across borders on flood alerts.", "G8"),
+        ("de", "Das Amt veröffentlicht jährliche Berichte zur Wasserqualität.", "P18"),
+        ("it", "Il portale pubblica statistiche aggregate per comune.", "P18"),
+        ("en", "The learning models adapt to each warehouse.", "T1"),
+        ("fr", "Les fuites sont repérées en quelques secondes.", "P3"),
+        ("es", "Los planos se almacenan en la nube del cliente.", "P9"),
+        ("it", "Il sistema analizza enormi quantità di dati meteo.", "T15"),
+        ("es", "Las imágenes se revisan a distancia.", "P4"),
+        ("it", "Sviluppiamo un gestionale per le cantine.", "T9"),
+        ("en", "The planner drafts staff rosters for every ward.", "P2"),
+        ("de", "Die App erstellt Schichtpläne für Pflegeheime.", "P2"),
+        ("it", "Il modulo gestisce la pianificazione dei turni in reparto.", "P2"),
+        ("lt", "Sistema sudaro pamainų grafikus sandėliams.", "P2"),
+        ("pl", "Aplikacja układa grafiki pracy dla kierowców.", "P2"),
+        ("en", "Pressure sensors send data over a low-power wireless link.", "T10"),
+        ("fr", "Des capteurs connectés suivent le niveau des cuves.", "T10"),
+        ("lt", "Bepiločiai orlaiviai fotografuoja stogus.", "T13"),
+        ("lt", "Sprendimas taikomas vienalaikio lokalizavimo metodams.", "T7"),
+        ("pl", "Czujniki zintegrujemy z systemami budynku.", "D4"),
+        ("pl", "Narzędzie zabezpiecza ślady cyfrowe na dyskach.", "P13"),
+        ("en", "A failed pump can trigger a domino effect across the network.", "P11"),
+        ("pl", "W konkursie uczestniczą firmy z trzech państw.", "G8"),
+        ("lt", "Renginyje dalyvauja įmonės iš trijų valstybių.", "G8"),
+        ("lt", "Įrankis apdoroja didelės apimties duomenis.", "T15"),
+        ("lt", "Teikiame analitinę platformą draudikams.", "P17"),
+        ("pl", "Zgromadzone pomiary trafiają do bazy.", "P7"),
+    ],
+)
+def test_third_part_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # False friends of the new families: management systems already in use are not
+        # software development; ease of use alone is not a test with users.
+        ("it", "La soluzione si collega ai gestionali in uso.", "T9"),
+        ("en", "The device is praised for its ease of use.", "D7"),
+        ("de", "Die Ursachen wurden nicht erkannt.", "P3"),
+    ],
+)
+def test_third_part_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
