@@ -264,8 +264,9 @@ def test_quality_on_the_held_out_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "held-out"])
     tp, predicted, expected = counts["all"]
-    # Measured (bench/suggestions.py): precision 0.965, recall 0.845; weakest language lt
-    # (0.905 / 0.760). The recall target (0.90) is not reached; these guard what is.
+    # Measured (bench/suggestions.py): precision 0.947, recall 0.882; weakest languages lt
+    # recall 0.800 and fr precision 0.882. This part has been read while tuning, so it is no
+    # longer an estimate for unseen text (the fresh set below is); these guard what is.
     assert tp / predicted >= 0.93
     assert tp / expected >= 0.83
     for language, (tp, predicted, expected) in counts.items():
@@ -276,8 +277,8 @@ def test_quality_on_the_tuning_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "tuning"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.950, recall 0.891 (110 descriptions; the weakest language is
-    # French, recall 0.847).
+    # Measured: precision 0.951, recall 0.902 (110 descriptions; the weakest language is
+    # German, precision 0.912, recall 0.849).
     assert tp / predicted >= 0.93 and tp / expected >= 0.87
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.9 and tp / expected >= 0.83, language
@@ -292,3 +293,16 @@ def test_quality_on_the_third_tuning_part():
     assert tp / predicted >= 0.93 and tp / expected >= 0.75
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.82 and tp / expected >= 0.62, language
+
+
+def test_quality_on_the_fresh_held_out_set():
+    """The set written blind after the engine was last tuned: never tuned on (its errors are
+    never printed), so this only guards against a change that makes unseen text worse."""
+    path = LABELLED.parent / "suggest_labelled_fresh.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.954, recall 0.812 (70 descriptions; 0.955 / 0.741 before the
+    # 2026-11-30 tuning rounds). The recall target (0.90) is not reached.
+    assert tp / predicted >= 0.93 and tp / expected >= 0.79
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.88 and tp / expected >= 0.67, language
