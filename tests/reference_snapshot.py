@@ -10,6 +10,7 @@ triggers keep the search index's version row and change log, as they do for any 
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 # Written by database triggers while the other rows are inserted, never copied.
@@ -70,6 +71,12 @@ def restore(snapshot: list[tuple[type, list[dict]]]) -> None:
                         values[field] = content_types[values[field]]
                 objects.append(model(**values))
             model._base_manager.bulk_create(objects, batch_size=500)
+        # The rows keep their ids, which PostgreSQL's sequences did not hand out this time
+        # (a flush may have reset them): move each past the highest id, as a load would.
+        statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in snapshot])
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def _content_type_fields(model) -> list[str]:
