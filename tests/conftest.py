@@ -10,15 +10,29 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from clusterbridge.accounts.roles import CLUSTER_MANAGER_GROUP, EDITOR_GROUP
+from tests import fast_flush, reference_snapshot
 
 PASSWORD = "correct horse battery staple 42"
 ROLES = ("anonymous", "member", "editor", "manager", "admin")
 
 
+# What the one real load of this process's test database wrote (see reference_snapshot).
+REFERENCE_ROWS: list = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        before = reference_snapshot.existing_ids()
         call_command("load_reference", verbosity=0, stdout=io.StringIO())
+        REFERENCE_ROWS[:] = reference_snapshot.take(before)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_by_delete():
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast_flush.install(monkeypatch)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +43,12 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def reference_data(db):
-    """For transactional tests, which start from an empty database."""
+    """For transactional tests, which start from an empty database: the rows the session's
+    load wrote, inserted again in bulk (the loaders themselves are tested on their own)."""
     from clusterbridge.taxonomy.models import Feature
 
     if not Feature.objects.exists():
-        call_command("load_reference", verbosity=0, stdout=io.StringIO())
+        reference_snapshot.restore(REFERENCE_ROWS)
 
 
 # The authenticator secret of every test user with two-factor authentication.
