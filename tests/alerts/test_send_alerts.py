@@ -3,7 +3,6 @@ reminders exactly 7 days before a watched deadline, nothing ever sent twice."""
 
 import datetime
 import io
-import threading
 import zoneinfo
 
 import pytest
@@ -15,6 +14,7 @@ from clusterbridge.alerts import services
 from clusterbridge.alerts.models import SavedSearch, SentItem, SentReminder
 from clusterbridge.taxonomy.models import Country, Feature
 from tests.alerts.conftest import make_instrument
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -187,19 +187,10 @@ def test_two_concurrent_runs_send_each_mail_once(reference_data, smtp, day):
         for user in users:
             saved(user, "q=zephyr", "daily")
             services.watch(call, user=user)
-    reports = []
-
-    def worker():
-        try:
-            reports.append(services.send_alerts(at(day + datetime.timedelta(days=1))))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports = race(
+        lambda: services.send_alerts(at(day + datetime.timedelta(days=1))),
+        lambda: services.send_alerts(at(day + datetime.timedelta(days=1))),
+    )
     assert len(reports) == 2
     assert sum(r.digests for r in reports) == 4
     assert sum(r.reminders for r in reports) == 4

@@ -2,37 +2,14 @@
 seat (one gets it, the other the waiting list), and two acceptances for the same person at
 the same moment (one wins the first slot, the other gets the next one)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from clusterbridge.events import matchmaking, services
 from tests.events.conftest import ANSWERS
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +21,7 @@ def postgres_only(reference_data):
 def test_two_registrations_for_the_last_seat(manager, event, person):
     services.events.update(event, manager, {"capacity": 1})
     ann, ben = person("ann")[0], person("ben")[0]
-    results = _race(
+    results = race(
         lambda: services.register_for(event, ann, answers=ANSWERS),
         lambda: services.register_for(event, ben, answers=ANSWERS),
     )
@@ -55,7 +32,7 @@ def test_two_acceptances_for_the_same_person_never_double_book(event, registered
     ann, ben, cat = registered("ann"), registered("ben"), registered("cat")
     first = matchmaking.send_request(ben, ann, ben.user)
     second = matchmaking.send_request(cat, ann, cat.user)
-    results = _race(
+    results = race(
         lambda: matchmaking.accept(first, ann.user),
         lambda: matchmaking.accept(second, ann.user),
     )
@@ -68,9 +45,7 @@ def test_two_acceptances_for_the_last_table_of_a_slot(manager, event, registered
     a, b, c, d = (registered(name) for name in ("ann", "ben", "cat", "dan"))
     one = matchmaking.send_request(a, b, a.user)
     two = matchmaking.send_request(c, d, c.user)
-    results = _race(
-        lambda: matchmaking.accept(one, b.user), lambda: matchmaking.accept(two, d.user)
-    )
+    results = race(lambda: matchmaking.accept(one, b.user), lambda: matchmaking.accept(two, d.user))
     slots = list(event.slots.all())
     assert sorted((m.slot.start, m.table) for m in results) == [
         (slots[0].start, 1),
@@ -87,23 +62,14 @@ def test_the_same_request_accepted_twice_at_once_is_placed_once(event, registere
 
     ann, ben = registered("ann"), registered("ben")
     request = matchmaking.send_request(ben, ann, ben.user)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def worker():
+    def answer():
         try:
-            barrier.wait()
-            outcomes.append(matchmaking.accept(request, ann.user).slot_id)
+            return matchmaking.accept(request, ann.user).slot_id
         except ValidationError as error:
-            outcomes.append(str(error))
-        finally:
-            connection.close()
+            return str(error)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(answer, answer)
     first_slot = event.slots.first().pk
     assert sorted(outcomes, key=str) == sorted(
         [first_slot, "['This request was already answered.']"], key=str

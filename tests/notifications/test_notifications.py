@@ -3,7 +3,6 @@ per person once it has waited, never a mail twice — even with two runs at once
 
 import datetime
 import io
-import threading
 from unittest import mock
 
 import pytest
@@ -16,6 +15,7 @@ from clusterbridge.notifications import services
 from clusterbridge.notifications.models import Notification
 from tests.alerts.conftest import smtp  # noqa: F401 — a real SMTP server fixture
 from tests.conftest import make_user
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -139,19 +139,7 @@ def test_two_concurrent_runs_mail_each_notification_once(reference_data, smtp): 
         services.notify(person, kind="m", subject="Urgent", key="u", urgent=True)
         for n in range(3):
             services.notify(person, kind="m", subject=f"Digest {n}", key=f"d{n}")
-    reports = []
-
-    def worker():
-        try:
-            reports.append(services.send_due(later(120)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports = race(lambda: services.send_due(later(120)), lambda: services.send_due(later(120)))
     assert sum(r.urgent for r in reports) == 5
     assert sum(r.digest_items for r in reports) == 15
     assert len(smtp.messages) == 10
