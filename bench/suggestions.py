@@ -1,8 +1,8 @@
 """Feature suggestions from text: precision and recall on the hand-labelled evaluation set
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
-the second and third tuning parts (tests/data/suggest_labelled_tuning2.json and _tuning3.json,
-written blind like the fresh set, to tune on);
+the second, third and fourth tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
+_tuning4a and _tuning4b, written blind like the fresh set, to tune on);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, which gives the unbiased estimate; and speed.
 Targets: precision and recall >= 0.90 overall, >= 0.80 in the weakest language.
@@ -34,6 +34,8 @@ LABELLED = ROOT / "tests" / "data" / "suggest_labelled.json"
 MORE_TUNING = {
     "second tuning part": ROOT / "tests" / "data" / "suggest_labelled_tuning2.json",
     "third tuning part": ROOT / "tests" / "data" / "suggest_labelled_tuning3.json",
+    "fourth tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning4a.json",
+    "fourth tuning part, other five": ROOT / "tests" / "data" / "suggest_labelled_tuning4b.json",
 }
 FRESH = ROOT / "tests" / "data" / "suggest_labelled_fresh.json"
 LABELLED_CATEGORIES = ("T", "P", "D", "G")

@@ -24,14 +24,17 @@ TUNING_PARTS = [
     pytest.param("suggest_labelled_tuning2.json", 3, id="tuning2"),
     pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
+    pytest.param("suggest_labelled_tuning4b.json", 2, id="tuning4b"),
 ]
 
-# Which languages a part holds and how many items each has at least: the first
-# parts cover every language, the fourth only the two weakest ones, more deeply.
+# Which languages a part holds and how many items each has at least: the first parts
+# cover every language, the fourth is written in two halves (the two weakest languages,
+# more deeply; the other five).
 LANGUAGES_OF_PART = {
     "suggest_labelled_tuning2.json": (LANGUAGES, 15),
     "suggest_labelled_tuning3.json": (LANGUAGES, 15),
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
+    "suggest_labelled_tuning4b.json": ({"en", "fr", "es", "pl", "lt"}, 12),
 }
 
 
