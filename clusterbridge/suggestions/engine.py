@@ -437,15 +437,70 @@ def tokenize(text: str) -> list[str]:
 _BREAK = re.compile(r"[.;:!?()\[\]–—]")
 
 
-def tokenize_with_breaks(text: str) -> tuple[list[str], set[int]]:
+def tokenize_with_breaks(text: str, commas: set[int] | None = None):
+    """Tokens and the positions of the tokens after a sentence or clause break; `commas`, if
+    given, collects the positions of the tokens after a comma (German clause ends)."""
     tokens, breaks, previous_end = [], set(), None
     folded = fold(text)
     for match in _TOKEN.finditer(folded):
-        if previous_end is not None and _BREAK.search(folded, previous_end, match.start()):
-            breaks.add(len(tokens))
+        if previous_end is not None and previous_end < match.start():
+            between = folded[previous_end : match.start()]
+            if _BREAK.search(between):
+                breaks.add(len(tokens))
+            elif commas is not None and "," in between:
+                commas.add(len(tokens))
         tokens.append(match.group())
         previous_end = match.end()
     return tokens, breaks
+
+
+# German separable verbs: "wertet die Daten aus" is "auswertet" split, the particle sent to
+# the clause end. A particle that ends a clause (before a break, a comma, "und"/"oder" or the
+# end) is joined to each earlier word of its clause, and the first join that some German term
+# uses ("auswertet", a form of "Auswertung"; "ausstellen" of "Ausstellung*") stands in for
+# that word; a zu-infinitive ("auszuwerten") loses its "zu". Only joins a term uses count,
+# so "baut auf Daten auf" never makes "aufdaten". SEPARABLE_REACH: how far back the verb
+# may be (a main clause: subject, verb, objects).
+DE_PARTICLES = frozenset(
+    {"aus", "auf", "ab", "an", "ein", "durch", "bereit", "vor", "zusammen", "mit", "fest"}
+    | {"her", "weiter", "zuruck", "dar", "um", "nach", "bei", "fort", "hin", "zu", "wieder"}
+)
+DE_CLAUSE_JOINERS = frozenset({"und", "oder", "sowie", "sodass", "weil", "wenn", "um"})
+SEPARABLE_REACH = 12
+
+
+def join_separable_verbs(tokens, breaks, commas, compiled) -> tuple[list[str], list[int]]:
+    """The tokens with German separable verbs joined, and the positions changed."""
+    joined, changed = list(tokens), []
+    clause_start = 0
+    for position, token in enumerate(tokens):
+        if position in breaks or position in commas:
+            clause_start = position
+        if token[:2] != "zu" and len(token) > 7:
+            for particle in DE_PARTICLES:
+                if token.startswith(particle + "zu") and len(token) - len(particle) >= 6:
+                    verb = particle + token[len(particle) + 2 :]
+                    if compiled.knows_german(verb):
+                        joined[position] = verb
+                        changed.append(position)
+                    break
+        if token not in DE_PARTICLES or position == clause_start:
+            continue
+        after = position + 1
+        if not (
+            after == len(tokens)
+            or after in breaks
+            or after in commas
+            or tokens[after] in DE_CLAUSE_JOINERS
+        ):
+            continue
+        for verb in range(max(clause_start, position - SEPARABLE_REACH), position):
+            word = token + tokens[verb]
+            if tokens[verb] not in DE_PARTICLES and compiled.knows_german(word):
+                joined[verb] = joined[position] = word
+                changed += [verb, position]
+                break
+    return joined, changed
 
 
 class Lexicon:
@@ -463,6 +518,11 @@ class Lexicon:
         self.stemmed: dict[tuple[str, str], list[Term]] = defaultdict(list)
         self.prefix: dict[str, list[Term]] = defaultdict(list)
         self.features: set[str] = set()
+        # Every word of every German term and variant (exact, stemmed, prefix), to tell a
+        # joined separable verb ("aus" + "wertet") that some term uses from one none does.
+        self.german_exact: set[str] = set()
+        self.german_stems: set[str] = set()
+        self.german_prefixes: set[str] = set()
         for code, by_language in data["features"].items():
             self.features.add(code)
             for language, entries in by_language.items():
@@ -482,6 +542,8 @@ class Lexicon:
                         variants += [variant[::-1] for variant in variants]
                         variants = list(dict.fromkeys(variants))
                     for variant in variants:
+                        if language == "de":
+                            self._know_german(variant)
                         term = Term(code, language, variant, float(weight), text, words)
                         first = variant[0]
                         if isinstance(first, frozenset):
@@ -499,6 +561,29 @@ class Lexicon:
                             if language != ANY:
                                 self.stemmed[(language, stem(first, language))].append(term)
         self.prefix_lengths = sorted({len(p) for p in self.prefix})
+        self.german_prefix_lengths = sorted({len(p) for p in self.german_prefixes})
+
+    def _know_german(self, words: tuple) -> None:
+        for word in words:
+            if isinstance(word, frozenset):
+                self.german_exact |= word
+            elif word.endswith("*"):
+                self.german_prefixes.add(word[:-1])
+            elif word.endswith("="):
+                self.german_exact.add(word[:-1])
+            else:
+                self.german_exact.add(word)
+                self.german_stems.add(stem(word, "de"))
+
+    def knows_german(self, word: str) -> bool:
+        """Whether some German term has a word that `word` matches."""
+        if word in self.german_exact or stem(word, "de") in self.german_stems:
+            return True
+        return any(
+            word[:length] in self.german_prefixes
+            for length in self.german_prefix_lengths
+            if length <= len(word)
+        )
 
     def candidates(self, token: str, languages=None):
         if languages is None:
@@ -546,9 +631,25 @@ def score_of(total: float) -> float:
     return round(1 - 0.5**total, 3)
 
 
+def _match_terms(matched, tokens, starts, breaks, conjunctions, languages) -> None:
+    compiled = lexicon()
+    for start in starts:
+        for term in compiled.candidates(tokens[start], languages):
+            if languages is not None and term.language not in languages:
+                continue
+            seen = matched[term.feature].get(term.key)
+            if seen is not None and seen[0] >= term.weight:
+                continue
+            end = term.match_end(tokens, start, breaks, conjunctions)
+            if end > 0:
+                words = " ".join(tokens[start:end])
+                matched[term.feature][term.key] = (term.weight, words)
+
+
 def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
     """Features suggested by `text`, best first, each with the words that triggered it."""
-    tokens, breaks = tokenize_with_breaks(text or "")
+    commas: set[int] = set()
+    tokens, breaks = tokenize_with_breaks(text or "", commas)
     conjunctions = {i for i, token in enumerate(tokens) if token in CONJUNCTIONS}
     if not tokens:
         return []
@@ -559,17 +660,14 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
     # feature → term words → (weight, words seen). Keyed by the words, not the Term, so the
     # same term listed under several languages counts once when the language is unknown.
     matched: dict[str, dict[tuple[str, ...], tuple[float, str]]] = defaultdict(dict)
-    for start, token in enumerate(tokens):
-        for term in compiled.candidates(token, languages):
-            if languages is not None and term.language not in languages:
-                continue
-            seen = matched[term.feature].get(term.key)
-            if seen is not None and seen[0] >= term.weight:
-                continue
-            end = term.match_end(tokens, start, breaks, conjunctions)
-            if end > 0:
-                words = " ".join(tokens[start:end])
-                matched[term.feature][term.key] = (term.weight, words)
+    _match_terms(matched, tokens, range(len(tokens)), breaks, conjunctions, languages)
+    if language == "de":
+        joined, changed = join_separable_verbs(tokens, breaks, commas, compiled)
+        if changed:
+            # Again from a few words before each joined verb, which a term may start with
+            # ("Daten auswerten") or end on.
+            starts = sorted({s for i in changed for s in range(max(0, i - 3), i + 1)})
+            _match_terms(matched, joined, starts, breaks, conjunctions, languages)
     suggestions = []
     for code, terms in matched.items():
         total = sum(weight for weight, _ in terms.values())
