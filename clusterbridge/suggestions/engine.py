@@ -7,7 +7,9 @@ Matching rules:
 - the text is lowercased and accent-folded (`core.search.fold`) and split into word tokens
   (letters and digits; hyphens, slashes and apostrophes split words);
 - a term of one or more words matches its words in order, each next word directly after the
-  previous one or after one skipped token, never skipping across a sentence or clause break;
+  previous one or after one skipped token, never skipping across a sentence or clause break
+  (a verb form of a deverbal-noun term may skip up to VERB_GAP tokens to or from its object,
+  none of them a preposition, not across a comma);
   in Lithuanian and Polish a two-word term also matches in the reverse order; a term word
   ending in "*" matches any token that starts with it; any other term word matches a token
   with the same stem in the term's language (`stem`: case endings stripped in Lithuanian,
@@ -17,6 +19,9 @@ Matching rules:
   exactly; so does a Spanish, French, Italian, German or Polish deverbal noun that starts a
   term ("almacenamiento de datos" → "almacena los datos", "datos almacenados"; "Speicherung
   von Daten" → "Daten speichern"; `verb_variants`);
+- a German separable verb split over its clause ("wertet die Daten aus") is joined
+  ("auswertet") when some German term uses the joined word, and matched again as if written
+  so; a zu-infinitive ("auszuwerten") loses its "zu" (`join_separable_verbs`);
 - a term's first word may be coordinated with one other word before the rest ("detección y
   respuesta a incidentes" states "detección de incidentes"), its second word with one word
   before it ("data collection and storage" states "data storage"), inside one clause;
@@ -308,6 +313,18 @@ VERB_FORMS = {"es": romance_verb_forms, "fr": romance_verb_forms, "it": romance_
 VERB_FORMS["de"] = lambda word, language: german_verb_forms(word)
 VERB_FORMS["pl"] = lambda word, language: polish_verb_forms(word)
 VERB_LINKS = ROMANCE_LINKS | {"von", "der"}
+# A verb form may stand further from its object than GAP: "Daten werden sicher verschlüsselt
+# gespeichert", "informazioni dovranno essere condivise", "développe et teste un logiciel"
+# (German sends the participle to the clause end, hence more words). Only within a clause
+# (no break or comma) and without a preposition in between, which starts another phrase
+# ("sviluppano sistemi lidar per applicazioni" is no "sviluppo di applicazioni").
+# Tuning parts: first 0.904 → 0.906 recall, third 0.776 → 0.778, second unchanged; precision
+# unchanged on all three.
+VERB_GAP = {"de": 5, "es": 3, "fr": 3, "it": 3, "pl": 3}
+PREPOSITIONS = LINKS | frozenset(
+    {"per", "pour", "para", "por", "con", "avec", "mit", "in", "en", "dans", "nel", "nella"}
+    | {"w", "z", "na", "dla", "su", "sur", "with", "on", "by", "bei", "uber", "an", "auf"}
+)
 
 
 def verb_variants(words: tuple, language: str) -> list[tuple]:
@@ -362,13 +379,15 @@ class Term:
             self.language != ANY and stem(token, self.language) == stem(word, self.language)
         )
 
-    def match_end(self, tokens: list[str], start: int, breaks=frozenset(), conjunctions=None):
+    def match_end(
+        self, tokens: list[str], start: int, breaks=frozenset(), conjunctions=None, commas=()
+    ):
         """Index after the last token matched from `start`, or -1. `conjunctions`: the
         positions of conjunctions in `tokens`, if known (to skip the coordination rule); when
         given, the first word is known to match (`Lexicon.candidates` found the term by it)."""
         if conjunctions is None and not self.word_matches(self.words[0], tokens[start]):
             return -1
-        end = self._match_rest(tokens, start + 1, self.words[1:], breaks)
+        end = self._match_rest(tokens, start + 1, self.words[1:], breaks, commas=commas)
         if (
             end < 0
             and len(self.words) > 1
@@ -415,13 +434,28 @@ class Term:
             rest, position = rest[1:], position + 1
         return self._match_rest(tokens, position, rest, breaks, gap=0)
 
-    def _match_rest(self, tokens, position, words, breaks, gap=GAP) -> int:
-        for word in words:
-            for skip in range(gap + 1):
+    def _match_rest(self, tokens, position, words, breaks, gap=GAP, commas=()) -> int:
+        for index, word in enumerate(words):
+            reach = gap
+            if (
+                gap
+                and index == len(words) - 1
+                and (
+                    word.__class__ is frozenset
+                    or (index == 0 and self.words[0].__class__ is frozenset)
+                )
+            ):
+                reach = VERB_GAP.get(self.language, gap)
+            for skip in range(reach + 1):
                 if position + skip >= len(tokens):
                     return -1
                 if skip and any(i in breaks for i in range(position, position + skip + 1)):
                     return -1
+                if skip > gap and (
+                    not PREPOSITIONS.isdisjoint(tokens[position : position + skip])
+                    or any(i in commas for i in range(position, position + skip + 1))
+                ):
+                    return -1  # "sviluppano sistemi lidar per applicazioni": another phrase
                 if self.word_matches(word, tokens[position + skip]):
                     position += skip + 1
                     break
@@ -631,7 +665,7 @@ def score_of(total: float) -> float:
     return round(1 - 0.5**total, 3)
 
 
-def _match_terms(matched, tokens, starts, breaks, conjunctions, languages) -> None:
+def _match_terms(matched, tokens, starts, breaks, conjunctions, languages, commas) -> None:
     compiled = lexicon()
     for start in starts:
         for term in compiled.candidates(tokens[start], languages):
@@ -640,7 +674,7 @@ def _match_terms(matched, tokens, starts, breaks, conjunctions, languages) -> No
             seen = matched[term.feature].get(term.key)
             if seen is not None and seen[0] >= term.weight:
                 continue
-            end = term.match_end(tokens, start, breaks, conjunctions)
+            end = term.match_end(tokens, start, breaks, conjunctions, commas)
             if end > 0:
                 words = " ".join(tokens[start:end])
                 matched[term.feature][term.key] = (term.weight, words)
@@ -660,14 +694,14 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
     # feature → term words → (weight, words seen). Keyed by the words, not the Term, so the
     # same term listed under several languages counts once when the language is unknown.
     matched: dict[str, dict[tuple[str, ...], tuple[float, str]]] = defaultdict(dict)
-    _match_terms(matched, tokens, range(len(tokens)), breaks, conjunctions, languages)
+    _match_terms(matched, tokens, range(len(tokens)), breaks, conjunctions, languages, commas)
     if language == "de":
         joined, changed = join_separable_verbs(tokens, breaks, commas, compiled)
         if changed:
             # Again from a few words before each joined verb, which a term may start with
             # ("Daten auswerten") or end on.
             starts = sorted({s for i in changed for s in range(max(0, i - 3), i + 1)})
-            _match_terms(matched, joined, starts, breaks, conjunctions, languages)
+            _match_terms(matched, joined, starts, breaks, conjunctions, languages, commas)
     suggestions = []
     for code, terms in matched.items():
         total = sum(weight for weight, _ in terms.values())

@@ -150,6 +150,46 @@ def test_german_ung_terms_meet_the_verb_forms(monkeypatch):
     assert "ausgewertet" in engine.german_verb_forms("auswertung")
 
 
+def test_german_separable_verbs_split_across_the_clause_meet_the_terms(monkeypatch):
+    data = {
+        "features": {
+            "P18": {"de": ["auswertung von daten"]},
+            "G3": {"de": ["ausstellung*"]},
+            "D7": {"de": ["durchfuhrung von tests"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Die Plattform wertet die Daten aus.", language="de") == ["P18"]
+    assert codes("Wir werten alle Daten aus, bevor wir berichten", language="de") == ["P18"]
+    assert codes("Wir stellen auf der Messe in Berlin aus und", language="de") == ["G3"]
+    assert codes("Partner führen Tests durch", language="de") == ["D7"]
+    assert codes("Wir planen, die Daten auszuwerten", language="de") == ["P18"]
+    # The particle must end the clause: here "aus" starts a phrase ("aus Daten").
+    assert codes("Die Plattform wertet Berichte aus Daten von Partnern", language="de") == []
+    # Only joins some term uses: "Daten" + "aus" is no word, so nothing is made of it.
+    assert codes("Sie nehmen Daten aus.", language="de") == []
+    # Never across a clause: the verb and the particle belong to different clauses.
+    assert codes("Er wertet Berichte, die Daten aus", language="de") == []
+
+
+def test_a_verb_form_may_stand_a_few_words_from_its_object(monkeypatch):
+    data = {
+        "features": {
+            "P9": {"de": ["speicherung von daten"]},
+            "P10": {"it": ["condivisione delle informazioni"]},
+            "T9": {"it": ["sviluppo di applicazioni"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Die Daten werden dort sicher verschlüsselt gespeichert", language="de") == ["P9"]
+    assert codes("Le informazioni dovranno essere condivise", language="it") == ["P10"]
+    # The object belongs to another phrase when a preposition stands between.
+    assert codes("Sviluppano sistemi lidar per applicazioni", language="it") == []
+    assert codes("Sie sichten Daten über Jahre und haben Berichte gespeichert", language="de") == []
+    assert codes("Die Daten zeigen, wo Teams oft Berichte gespeichert", language="de") == []
+    assert codes("Die Daten. Werden dort gespeichert", language="de") == []
+
+
 def test_polish_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
     data = {
         "features": {
