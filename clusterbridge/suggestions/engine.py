@@ -160,15 +160,15 @@ def lt_verb_forms(word: str) -> list[str]:
 # letters ("estación" → "estar" stays out). Irregular nouns are listed with their forms.
 # Each form matches exactly, never as a stem.
 _ROMANCE_FORMS = {
-    "es": "ar a an ado ada ados adas ando",
-    "fr": "er e es ent ee ees ant",
-    "it": "are a ano ato ata ati ate ando",
+    "es": "ar a an ado ada ados adas ando amos",
+    "fr": "er e es ent ee ees ant ons",
+    "it": "are a ano ato ata ati ate ando iamo",
 }
 # Nouns in -imiento / -imento come from -er / -ere verbs ("reconocimiento" → "reconoce",
 # "riconoscimento" → "riconosciuto").
 _ROMANCE_FORMS_ER = {
-    "es": "er e en ido ida idos idas iendo",
-    "it": "ere e ono iuto iuta iuti iute endo",
+    "es": "er e en ido ida idos idas iendo emos",
+    "it": "ere e ono iuto iuta iuti iute endo iamo",
 }
 ROMANCE_VERB_SUFFIXES = {
     "es": (("ccion", 5, "ct"), ("acion", 5, ""), ("amiento", 7, ""), ("imiento", 7, "")),
@@ -183,32 +183,38 @@ ROMANCE_VERB_SUFFIXES = {
 }
 ROMANCE_IRREGULAR = {
     "es": {
-        "analisis": "analizar analiza analizan analizado analizada analizados analizadas",
-        "gestion": "gestionar gestiona gestionan gestionado gestionada gestionados gestionadas",
+        "analisis": "analizar analiza analizan analizado analizada analizados analizadas "
+        "analizamos",
+        "gestion": "gestionar gestiona gestionan gestionado gestionada gestionados gestionadas "
+        "gestionamos",
         "desarrollo": "desarrollar desarrolla desarrollan desarrollado desarrollada "
-        "desarrollados desarrolladas",
+        "desarrollados desarrolladas desarrollamos",
         "intercambio": "intercambiar intercambia intercambian intercambiado intercambiada "
-        "intercambiados intercambiadas",
-        "recogida": "recoger recoge recogen recogido recogidos recogidas",
+        "intercambiados intercambiadas intercambiamos",
+        "recogida": "recoger recoge recogen recogido recogidos recogidas recogemos",
         "comparticion": "compartir comparte comparten compartido compartida compartidos "
-        "compartidas",
+        "compartidas compartimos",
     },
     "fr": {
-        "gestion": "gerer gere gerent geree gerees geres",
-        "analyse": "analyser analysent analysee analysees analyses",
-        "collecte": "collecter collectent collectee collectees collectes",
-        "partage": "partager partagent partagee partagees partages",
+        "gestion": "gerer gere gerent geree gerees geres gerons",
+        "analyse": "analyser analysent analysee analysees analyses analysons",
+        "collecte": "collecter collectent collectee collectees collectes collectons",
+        "partage": "partager partagent partagee partagees partages partageons",
         "reconnaissance": "reconnaitre reconnait reconnaissent reconnu reconnue reconnus reconnues",
-        "suivi": "suivre suit suivent suivie suivis suivies",
+        "suivi": "suivre suit suivent suivie suivis suivies suivons",
     },
     "it": {
-        "analisi": "analizzare analizza analizzano analizzato analizzata analizzati analizzate",
-        "gestione": "gestire gestisce gestiscono gestito gestita gestiti gestite",
-        "sviluppo": "sviluppare sviluppa sviluppano sviluppato sviluppata sviluppati sviluppate",
-        "scambio": "scambiare scambia scambiano scambiato scambiata scambiati scambiate",
-        "raccolta": "raccogliere raccoglie raccolgono raccolto raccolti raccolte",
-        "condivisione": "condividere condivide condividono condiviso condivisa condivisi condivise",
-        "acquisizione": "acquisire acquisisce acquisiscono acquisito acquisita acquisiti acquisite",
+        "analisi": "analizzare analizza analizzano analizzato analizzata analizzati analizzate "
+        "analizziamo",
+        "gestione": "gestire gestisce gestiscono gestito gestita gestiti gestite gestiamo",
+        "sviluppo": "sviluppare sviluppa sviluppano sviluppato sviluppata sviluppati sviluppate "
+        "sviluppiamo",
+        "scambio": "scambiare scambia scambiano scambiato scambiata scambiati scambiate scambiamo",
+        "raccolta": "raccogliere raccoglie raccolgono raccolto raccolti raccolte raccogliamo",
+        "condivisione": "condividere condivide condividono condiviso condivisa condivisi condivise "
+        "condividiamo",
+        "acquisizione": "acquisire acquisisce acquisiscono acquisito acquisita acquisiti acquisite "
+        "acquisiamo",
     },
 }
 ROMANCE_VERB_MIN_ROOT = 5
@@ -234,7 +240,14 @@ def romance_verb_forms(word: str, language: str) -> frozenset[str]:
             endings = _ROMANCE_FORMS[language]
             if suffix in ("imiento", "imento"):
                 endings = _ROMANCE_FORMS_ER[language]
-            return frozenset(root + ending for ending in endings.split())
+            forms = {root + ending for ending in endings.split()}
+            if language == "it":  # "archiviamo", "comunichiamo"
+                forms.discard(root + "iamo")
+                forms.add(root[:-1] + "iamo" if root.endswith("i") else root + "iamo")
+                if root.endswith(("c", "g")):
+                    forms.add(root + "hiamo")
+                    forms.discard(root + "iamo")
+            return frozenset(forms)
     return frozenset()
 
 

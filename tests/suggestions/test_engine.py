@@ -87,6 +87,23 @@ def test_romance_deverbal_noun_terms_meet_the_verb_forms(monkeypatch):
     assert codes("Data are stored", language="en") == []
 
 
+def test_romance_deverbal_nouns_meet_the_first_person_plural(monkeypatch):
+    data = {
+        "features": {
+            "P9": {"it": ["archiviazione dei dati"], "es": ["almacenamiento de datos"]},
+            "T9": {"fr": ["developpement de logiciels"], "it": ["sviluppo software"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Archiviamo i dati in Italia", language="it") == ["P9"]
+    assert codes("Almacenamos los datos en Europa", language="es") == ["P9"]
+    assert codes("Nous développons des logiciels", language="fr") == ["T9"]
+    assert codes("Sviluppiamo software per le scuole", language="it") == ["T9"]
+    assert "comunichiamo" in engine.romance_verb_forms("comunicazione", "it")
+    # A noun is no verb: "archivi" (archives) stays out.
+    assert codes("Gli archivi dei dati", language="it") == []
+
+
 def test_romance_verb_forms_keep_short_roots_and_prefixes_out():
     assert "almacenado" in engine.romance_verb_forms("almacenamiento", "es")
     assert "detectees" in engine.romance_verb_forms("detection", "fr")
