@@ -380,6 +380,7 @@ class Term:
     weight: float
     text: str  # as written in the lexicon, for the record
     key: tuple[str, ...] = ()
+    reach: int = GAP  # words the last term word may skip (VERB_GAP for a verb and its object)
 
     def word_matches(self, word, token: str) -> bool:
         if word.__class__ is frozenset:  # verb forms, each exactly
@@ -448,27 +449,24 @@ class Term:
         return self._match_rest(tokens, position, rest, breaks, gap=0)
 
     def _match_rest(self, tokens, position, words, breaks, gap=GAP, commas=()) -> int:
+        last = len(words) - 1
         for index, word in enumerate(words):
-            reach = gap
-            if (
-                gap
-                and index == len(words) - 1
-                and (
-                    word.__class__ is frozenset
-                    or (index == 0 and self.words[0].__class__ is frozenset)
-                )
-            ):
-                reach = VERB_GAP.get(self.language, gap)
+            # A verb form and its object, the term's last word: they may stand further apart.
+            reach = self.reach if gap and index == last else gap
+            blocked = False  # a preposition or a comma skipped: no further than `gap`
             for skip in range(reach + 1):
-                if position + skip >= len(tokens):
+                at = position + skip
+                if at >= len(tokens):
                     return -1
-                if skip and any(i in breaks for i in range(position, position + skip + 1)):
-                    return -1
-                if skip > gap and (
-                    not PREPOSITIONS.isdisjoint(tokens[position : position + skip])
-                    or any(i in commas for i in range(position, position + skip + 1))
-                ):
-                    return -1  # "sviluppano sistemi lidar per applicazioni": another phrase
+                if skip:
+                    if at in breaks or (skip == 1 and position in breaks):
+                        return -1
+                    if reach > gap:
+                        if tokens[at - 1] in PREPOSITIONS or at in commas:
+                            blocked = True
+                        blocked = blocked or (skip == 1 and position in commas)
+                        if blocked and skip > gap:
+                            return -1  # "sviluppano sistemi lidar per applicazioni"
                 if self.word_matches(word, tokens[position + skip]):
                     position += skip + 1
                     break
@@ -490,11 +488,10 @@ def tokenize_with_breaks(text: str, commas: set[int] | None = None):
     tokens, breaks, previous_end = [], set(), None
     folded = fold(text)
     for match in _TOKEN.finditer(folded):
-        if previous_end is not None and previous_end < match.start():
-            between = folded[previous_end : match.start()]
-            if _BREAK.search(between):
+        if previous_end is not None:
+            if _BREAK.search(folded, previous_end, match.start()):
                 breaks.add(len(tokens))
-            elif commas is not None and "," in between:
+            elif commas is not None and folded.find(",", previous_end, match.start()) >= 0:
                 commas.add(len(tokens))
         tokens.append(match.group())
         previous_end = match.end()
@@ -591,7 +588,10 @@ class Lexicon:
                     for variant in variants:
                         if language == "de":
                             self._know_german(variant)
-                        term = Term(code, language, variant, float(weight), text, words)
+                        reach = GAP
+                        if len(variant) == 2 and frozenset in (type(w) for w in variant):
+                            reach = VERB_GAP.get(language, GAP)
+                        term = Term(code, language, variant, float(weight), text, words, reach)
                         first = variant[0]
                         if isinstance(first, frozenset):
                             for form in first:
