@@ -87,6 +87,23 @@ def test_romance_deverbal_noun_terms_meet_the_verb_forms(monkeypatch):
     assert codes("Data are stored", language="en") == []
 
 
+def test_romance_deverbal_nouns_meet_the_first_person_plural(monkeypatch):
+    data = {
+        "features": {
+            "P9": {"it": ["archiviazione dei dati"], "es": ["almacenamiento de datos"]},
+            "T9": {"fr": ["developpement de logiciels"], "it": ["sviluppo software"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Archiviamo i dati in Italia", language="it") == ["P9"]
+    assert codes("Almacenamos los datos en Europa", language="es") == ["P9"]
+    assert codes("Nous développons des logiciels", language="fr") == ["T9"]
+    assert codes("Sviluppiamo software per le scuole", language="it") == ["T9"]
+    assert "comunichiamo" in engine.romance_verb_forms("comunicazione", "it")
+    # A noun is no verb: "archivi" (archives) stays out.
+    assert codes("Gli archivi dei dati", language="it") == []
+
+
 def test_romance_verb_forms_keep_short_roots_and_prefixes_out():
     assert "almacenado" in engine.romance_verb_forms("almacenamiento", "es")
     assert "detectees" in engine.romance_verb_forms("detection", "fr")
@@ -148,6 +165,46 @@ def test_german_ung_terms_meet_the_verb_forms(monkeypatch):
     assert engine.german_verb_forms("validierung") >= {"validieren", "validiert"}
     assert engine.german_verb_forms("entwicklung") >= {"entwickeln", "entwickelt"}
     assert "ausgewertet" in engine.german_verb_forms("auswertung")
+
+
+def test_german_separable_verbs_split_across_the_clause_meet_the_terms(monkeypatch):
+    data = {
+        "features": {
+            "P18": {"de": ["auswertung von daten"]},
+            "G3": {"de": ["ausstellung*"]},
+            "D7": {"de": ["durchfuhrung von tests"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Die Plattform wertet die Daten aus.", language="de") == ["P18"]
+    assert codes("Wir werten alle Daten aus, bevor wir berichten", language="de") == ["P18"]
+    assert codes("Wir stellen auf der Messe in Berlin aus und", language="de") == ["G3"]
+    assert codes("Partner führen Tests durch", language="de") == ["D7"]
+    assert codes("Wir planen, die Daten auszuwerten", language="de") == ["P18"]
+    # The particle must end the clause: here "aus" starts a phrase ("aus Daten").
+    assert codes("Die Plattform wertet Berichte aus Daten von Partnern", language="de") == []
+    # Only joins some term uses: "Daten" + "aus" is no word, so nothing is made of it.
+    assert codes("Sie nehmen Daten aus.", language="de") == []
+    # Never across a clause: the verb and the particle belong to different clauses.
+    assert codes("Er wertet Berichte, die Daten aus", language="de") == []
+
+
+def test_a_verb_form_may_stand_a_few_words_from_its_object(monkeypatch):
+    data = {
+        "features": {
+            "P9": {"de": ["speicherung von daten"]},
+            "P10": {"it": ["condivisione delle informazioni"]},
+            "T9": {"it": ["sviluppo di applicazioni"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Die Daten werden dort sicher verschlüsselt gespeichert", language="de") == ["P9"]
+    assert codes("Le informazioni dovranno essere condivise", language="it") == ["P10"]
+    # The object belongs to another phrase when a preposition stands between.
+    assert codes("Sviluppano sistemi lidar per applicazioni", language="it") == []
+    assert codes("Sie sichten Daten über Jahre und haben Berichte gespeichert", language="de") == []
+    assert codes("Die Daten zeigen, wo Teams oft Berichte gespeichert", language="de") == []
+    assert codes("Die Daten. Werden dort gespeichert", language="de") == []
 
 
 def test_polish_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
