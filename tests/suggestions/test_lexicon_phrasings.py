@@ -175,6 +175,10 @@ def test_third_part_weak_phrasing_alone_suggests_nothing(language, text, feature
         ("lt", "Įmonės keičiasi duomenimis per bendrą platformą.", "P10"),
         ("lt", "Prietaisas užpatentuotas Lietuvoje.", "G4"),
         ("lt", "Savivaldybė gauna metines ataskaitas apie oro kokybę.", "P18"),
+        ("de", "Die Sensoren dienen den Streitkräften und zivilen Anwendern.", "G2"),
+        ("de", "Die Labore sollen Befunde untereinander austauschen.", "P10"),
+        ("it", "Il consulente ridisegna il modello di ricavo della cooperativa.", "G13"),
+        ("lt", "Kas savaitę atliekamas miško pokyčių vertinimas.", "P15"),
     ],
 )
 def test_fourth_part_phrasing_suggests_its_feature(language, text, feature):
@@ -191,6 +195,7 @@ def test_fourth_part_phrasing_suggests_its_feature(language, text, feature):
         ("it", "Il veterinario nota i primi segni di stanchezza.", "P3"),
         ("en", "The report compares the fuel consumption of two buses.", "G11"),
         ("de", "Der Roboter kennt seine eigene Position.", "T7"),
+        ("en", "The radar is sold to defence customers.", "G2"),
         # Real conditions alone are not an experimental deployment (kept at 0.5).
         ("de", "Die Schüler lernen unter realen Bedingungen.", "D1"),
     ],
