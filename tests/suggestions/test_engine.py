@@ -352,6 +352,21 @@ def test_quality_on_the_third_tuning_part():
         assert tp / predicted >= 0.82 and tp / expected >= 0.62, language
 
 
+def test_quality_on_the_fourth_tuning_parts():
+    parts = {}
+    for name in ("tuning4a", "tuning4b"):
+        path = LABELLED.parent / f"suggest_labelled_{name}.json"
+        parts[name] = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    # Measured: German and Italian part 0.918 / 0.818 (50 descriptions; 0.867 / 0.515 before
+    # its concept families), the other five 0.949 / 0.834 (60; 0.926 / 0.561 before).
+    # Weakest: German recall 0.770; French precision 0.905.
+    for name, counts in parts.items():
+        tp, predicted, expected = counts["all"]
+        assert tp / predicted >= 0.90 and tp / expected >= 0.80, name
+        for language, (tp, predicted, expected) in counts.items():
+            assert tp / predicted >= 0.89 and tp / expected >= 0.75, (name, language)
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -140,3 +140,70 @@ def test_third_part_phrasing_suggests_its_feature(language, text, feature):
 )
 def test_third_part_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Concept families added for the fourth tuning parts, each in a sentence of its own.
+        ("de", "Die Plattform fügt Wetter- und Bodendaten zu einem Gesamtbild zusammen.", "P8"),
+        ("de", "Nur Disponenten erhalten Schreibrechte auf die Auftragsliste.", "P14"),
+        ("de", "Nach jedem Vorfall bespricht das Team die Ursachen.", "P16"),
+        ("de", "Ziel ist es, Schäden zu begrenzen und Menschen zu schützen.", "P5"),
+        ("de", "Der Landwirt liest die Werte der Funkvernetzten Bodenfühler ab.", "T10"),
+        ("de", "Die Berater erstellen Kennzahlenberichte für den Vorstand.", "P18"),
+        ("de", "Die Fachkräfte üben in einer Lehrwerkstatt des Verbands.", "G6"),
+        ("it", "I tecnici si scambiano le informazioni tramite un portale.", "P10"),
+        ("it", "Le fotografie vengono archiviate su server europei.", "P9"),
+        ("it", "Il modello deve stimare la probabilità di una piena.", "P1"),
+        ("it", "Il piano descrive il contenimento dei danni dopo un incendio.", "P5"),
+        ("it", "Un guasto provoca effetti a catena sulla rete idrica.", "P11"),
+        ("it", "Il team di sviluppo rilascia una nuova versione ogni mese.", "T9"),
+        ("it", "Ogni comune riceve rapporti trimestrali sui consumi.", "P18"),
+        ("en", "The tool can reconstruct the chronology of a flood.", "P16"),
+        ("en", "Drivers see a single picture of every depot.", "P8"),
+        ("en", "Partners build a first working model of the valve.", "D2"),
+        ("fr", "Les communes mettent en commun leurs relevés de trafic.", "P10"),
+        ("fr", "Une panne provoque des répercussions en chaîne sur les transports.", "P11"),
+        ("fr", "Les engins téléopérés interviennent dans les zones contaminées.", "T6"),
+        ("es", "Un fallo eléctrico tiene efectos en cadena en los hospitales.", "P11"),
+        ("es", "El sistema ayuda a limitar los daños en las cosechas.", "P5"),
+        ("es", "Las herramientas pasarán pruebas con funcionarios de aduanas.", "D7"),
+        ("pl", "Dane pomiarowe są archiwizowane w chmurze przez trzy lata.", "P9"),
+        ("pl", "Kierownik otrzymuje comiesięczne raporty z zakładów.", "P18"),
+        ("pl", "Czujnik wykrywa bojowe środki trujące w powietrzu.", "T8"),
+        ("lt", "Įmonės keičiasi duomenimis per bendrą platformą.", "P10"),
+        ("lt", "Prietaisas užpatentuotas Lietuvoje.", "G4"),
+        ("lt", "Savivaldybė gauna metines ataskaitas apie oro kokybę.", "P18"),
+        ("de", "Die Sensoren dienen den Streitkräften und zivilen Anwendern.", "G2"),
+        ("de", "Die Labore sollen Befunde untereinander austauschen.", "P10"),
+        ("it", "Il consulente ridisegna il modello di ricavo della cooperativa.", "G13"),
+        ("lt", "Kas savaitę atliekamas miško pokyčių vertinimas.", "P15"),
+    ],
+)
+def test_fourth_part_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ransomware is named after encrypting but is an attack, not cryptography; the German
+        # prefix was narrowed to the words that name encrypting.
+        ("de", "Ein Verschlüsselungstrojaner legte die Praxis lahm.", "T3"),
+        # Words that are evidence only together with another (weight 0.5).
+        ("it", "Il veterinario nota i primi segni di stanchezza.", "P3"),
+        ("en", "The report compares the fuel consumption of two buses.", "G11"),
+        ("de", "Der Roboter kennt seine eigene Position.", "T7"),
+        ("en", "The radar is sold to defence customers.", "G2"),
+        # Real conditions alone are not an experimental deployment (kept at 0.5).
+        ("de", "Die Schüler lernen unter realen Bedingungen.", "D1"),
+    ],
+)
+def test_fourth_part_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
+
+
+def test_encryption_still_suggests_cryptography_in_german():
+    assert "T3" in codes("Die Daten werden vor dem Versand verschlüsselt.", "de")
+    assert "T3" in codes("Wir setzen auf Ende-zu-Ende-Verschlüsselung.", "de")
