@@ -207,3 +207,47 @@ def test_fourth_part_weak_phrasing_alone_suggests_nothing(language, text, featur
 def test_encryption_still_suggests_cryptography_in_german():
     assert "T3" in codes("Die Daten werden vor dem Versand verschlüsselt.", "de")
     assert "T3" in codes("Wir setzen auf Ende-zu-Ende-Verschlüsselung.", "de")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # German separable verbs: the joined verb is a term, so the split form meets it.
+        ("de", "Die Behörde legt alle Bescheide revisionssicher im Archiv ab.", "P9"),
+        ("de", "Die Stadtwerke sparen so jedes Jahr viel Strom ein.", "G11"),
+        # German concept families.
+        ("de", "Bis Jahresende soll die App marktfähig sein.", "D3"),
+        ("de", "Ein Schweißroboter übernimmt die Nähte am Rahmen.", "T6"),
+        ("de", "Lokführer üben an einem Fahrsimulator.", "D6"),
+        ("de", "Das Gerät wird seit März im Alltag getestet.", "D1"),
+        ("de", "Die Richtlinie fördert Vorsorgemaßnahmen der Gemeinden.", "P5"),
+        ("de", "Techniker tragen eine Datenbrille mit Schaltplänen.", "T4"),
+        ("de", "Nutzer erhalten abgestufte Berechtigungen je nach Rolle.", "P14"),
+        ("de", "Der Roboter sammelt Messdaten in den Kanälen.", "P7"),
+        # Italian concept families.
+        ("it", "Le telecamere segnalano comportamenti sospetti nei parcheggi.", "P3"),
+        ("it", "Il server della scuola conserva i dati dei genitori.", "P9"),
+        ("it", "Le scuole possono condividere certificati di frequenza.", "P10"),
+        ("it", "Il corso tratta la crittografia post quantistica.", "P12"),
+        ("it", "La Regione finanzia percorsi di riqualificazione per i saldatori.", "G5"),
+        ("it", "Il nuovo impianto entra in sperimentazione in esercizio.", "D1"),
+        ("it", "Il farmaco passa dal laboratorio alla produzione industriale.", "D3"),
+        ("it", "Gli operatori valutano la facilità d'uso del tablet.", "D7"),
+    ],
+)
+def test_fifth_round_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Weak words (0.5) that need a second piece of evidence.
+        ("de", "Die Daten werden über das Funknetz gesendet.", "T10"),
+        ("de", "Die Kosten sollen deutlich zu senken sein.", "G11"),
+        ("it", "Il sensore è stato installato dalle forze armate.", "G2"),
+        ("it", "Il documento è visibile solo in sede.", "P14"),
+    ],
+)
+def test_fifth_round_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
