@@ -59,6 +59,25 @@ def drop(name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def in_throwaway_database(run, args) -> None:
+    """`run(args)` on a database made for this run (a temporary SQLite file, or a fresh
+    PostgreSQL database on BENCH_DATABASE_URL's server), dropped afterwards."""
+    with tempfile.TemporaryDirectory() as workdir:
+        database = configure(workdir)
+        try:
+            run(args)
+        finally:
+            if database:
+                from django.db import connections
+
+                connections.close_all()
+                drop(database)
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+
+
 def timed(client, url: str, repeat: int) -> tuple[list[float], int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -80,16 +99,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        database = configure(workdir)
-        try:
-            run(args)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                drop(database)
+    in_throwaway_database(run, args)
 
 
 def run(args) -> None:

@@ -37,13 +37,12 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.clusters_directory import configure, drop, timed  # noqa: E402
+from bench.clusters_directory import in_throwaway_database, timed  # noqa: E402
 
 LIST_QUERIES = [
     "",
@@ -70,16 +69,7 @@ def main() -> None:
     parser.add_argument("--first-views", type=int, default=30)
     parser.add_argument("--list-only", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        database = configure(workdir)
-        try:
-            run(args)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                drop(database)
+    in_throwaway_database(run, args)
 
 
 def _ms(values: list[float]) -> str:

@@ -23,13 +23,12 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.clusters_directory import configure, drop, timed  # noqa: E402
+from bench.clusters_directory import in_throwaway_database, p95, timed  # noqa: E402
 
 QUERIES = [
     "",
@@ -47,24 +46,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1100, 10_000])
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        database = configure(workdir)
-        try:
-            run(args)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                drop(database)
+    in_throwaway_database(run, args)
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
 
 
 def run(args) -> None:
@@ -170,9 +156,9 @@ def run(args) -> None:
             # machine this is the steadier figure).
             cpu = (time.process_time() - cpu) * 1000 / args.requests
             target = TARGETS["api_p95"] if url.startswith("/api/") else TARGETS["page_p95"]
-            flag = "" if _p95(times) <= target else "  (over)"
+            flag = "" if p95(times) <= target else "  (over)"
             print(
-                f"  {url:52} {statistics.median(times):10.1f} {_p95(times):8.1f} "
+                f"  {url:52} {statistics.median(times):10.1f} {p95(times):8.1f} "
                 f"{'≤ ' + str(target):>7} {cpu:7.1f} {queries:8d}{flag}"
             )
 

@@ -15,7 +15,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.clusters_directory import configure, drop  # noqa: E402
+from bench.clusters_directory import in_throwaway_database  # noqa: E402
 
 # A client retries a request that failed (as a real one does after a 5xx or a lost
 # answer); the idempotency key makes the retry safe.
@@ -35,16 +34,7 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=1100)
     parser.add_argument("--clients", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        database = configure(workdir)
-        try:
-            run(args)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                drop(database)
+    in_throwaway_database(run, args)
 
 
 def _people(count: int) -> list[tuple[str, str]]:

@@ -20,13 +20,12 @@ import datetime
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.clusters_directory import configure, drop  # noqa: E402
+from bench.clusters_directory import in_throwaway_database, p95  # noqa: E402
 
 
 def main() -> None:
@@ -34,20 +33,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--searches", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        database = configure(workdir)
-        try:
-            run(args)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                drop(database)
-
-
-def _p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+    in_throwaway_database(run, args)
 
 
 def run(args) -> None:
@@ -91,7 +77,7 @@ def run(args) -> None:
         found += len(result)
     print(
         f"  organisations fitting one partner search ({len(searches)} searches): median "
-        f"{statistics.median(times):.0f} ms, p95 {_p95(times):.0f} ms, {queries} queries, "
+        f"{statistics.median(times):.0f} ms, p95 {p95(times):.0f} ms, {queries} queries, "
         f"{found / max(len(searches), 1):.1f} shown on average"
     )
 

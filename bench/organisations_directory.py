@@ -16,13 +16,12 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.clusters_directory import configure, drop, timed  # noqa: E402
+from bench.clusters_directory import in_throwaway_database, timed  # noqa: E402
 
 QUERIES = [
     "",
@@ -41,16 +40,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        database = configure(workdir)
-        try:
-            run(args)
-        finally:
-            if database:
-                from django.db import connections
-
-                connections.close_all()
-                drop(database)
+    in_throwaway_database(run, args)
 
 
 def run(args) -> None:
