@@ -1,9 +1,10 @@
-"""The tuning parts of the suggestion evaluation set are well formed.
+"""The parts of the suggestion evaluation set written blind (the fresh held-out set and the
+later tuning parts) are well formed.
 
-The engine may be tuned on them, so each must only hold real T/P/D/G features of
-the taxonomy the site loads, enough items per language to show per-language
-errors, every labelled feature often enough to be tuned at all, and ids that
-cannot be confused with those of any other part of the evaluation set.
+Their figures only mean something, and the engine can only be tuned on them, if each holds
+only real T/P/D/G features of the taxonomy the site loads, enough items per language to show
+per-language errors, every labelled feature often enough, and ids that cannot be confused
+with those of any other part of the evaluation set.
 """
 
 import json
@@ -18,9 +19,10 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LANGUAGES = {"en", "de", "fr", "es", "it", "pl", "lt"}
 LABELLED_CATEGORIES = {"T", "P", "D", "G"}
 
-# File name and how often each T/P/D/G feature is used at least, as the part's
-# decision entry states.
-TUNING_PARTS = [
+# File name and how often each T/P/D/G feature is used at least, as the
+# part's decision entry states.
+PARTS = [
+    pytest.param("suggest_labelled_fresh.json", 1, id="fresh"),
     pytest.param("suggest_labelled_tuning2.json", 3, id="tuning2"),
     pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
@@ -31,6 +33,7 @@ TUNING_PARTS = [
 # cover every language, the fourth is written in two halves (the two weakest languages,
 # more deeply; the other five).
 LANGUAGES_OF_PART = {
+    "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_tuning2.json": (LANGUAGES, 15),
     "suggest_labelled_tuning3.json": (LANGUAGES, 15),
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
@@ -44,7 +47,7 @@ def _items(file_name):
     return data["items"]
 
 
-@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+@pytest.mark.parametrize(("file_name", "min_uses"), PARTS)
 def test_every_language_of_the_part_has_enough_items_of_both_kinds(file_name, min_uses):
     languages, min_items = LANGUAGES_OF_PART[file_name]
     items = _items(file_name)
@@ -55,7 +58,7 @@ def test_every_language_of_the_part_has_enough_items_of_both_kinds(file_name, mi
     assert kinds == {(language, kind) for language in languages for kind in ("call", "solution")}
 
 
-@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+@pytest.mark.parametrize(("file_name", "min_uses"), PARTS)
 def test_ids_are_unique_here_and_against_every_other_labelled_file(file_name, min_uses):
     ids = [item["id"] for item in _items(file_name)]
     assert len(ids) == len(set(ids))
@@ -66,10 +69,11 @@ def test_ids_are_unique_here_and_against_every_other_labelled_file(file_name, mi
         assert not set(ids) & other_ids, path.name
 
 
-@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
-def test_items_are_complete_tuning_items(file_name, min_uses):
+@pytest.mark.parametrize(("file_name", "min_uses"), PARTS)
+def test_items_are_complete(file_name, min_uses):
+    split = "fresh-held-out" if file_name == "suggest_labelled_fresh.json" else "tuning"
     for item in _items(file_name):
-        assert item["split"] == "tuning", item["id"]
+        assert item["split"] == split, item["id"]
         assert item["kind"] in {"call", "solution"}, item["id"]
         assert item["text"].strip(), item["id"]
         assert item["features"], item["id"]
@@ -77,7 +81,7 @@ def test_items_are_complete_tuning_items(file_name, min_uses):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+@pytest.mark.parametrize(("file_name", "min_uses"), PARTS)
 def test_every_label_is_a_labelled_category_feature_of_the_taxonomy(file_name, min_uses):
     category_of = dict(Feature.objects.values_list("code", "category__code"))
     for item in _items(file_name):
@@ -87,7 +91,7 @@ def test_every_label_is_a_labelled_category_feature_of_the_taxonomy(file_name, m
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("file_name", "min_uses"), TUNING_PARTS)
+@pytest.mark.parametrize(("file_name", "min_uses"), PARTS)
 def test_every_labelled_category_feature_is_used_often_enough(file_name, min_uses):
     uses = Counter(code for item in _items(file_name) for code in item["features"])
     labelled = Feature.objects.filter(category__code__in=LABELLED_CATEGORIES)
