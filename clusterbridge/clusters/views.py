@@ -38,6 +38,7 @@ from clusterbridge.clusters.models import (
     NetworkMembership,
     Status,
 )
+from clusterbridge.core.bulk import decide_ticked
 from clusterbridge.core.editing import save_or_conflict
 from clusterbridge.core.filter_panel import (
     Facet,
@@ -48,7 +49,6 @@ from clusterbridge.core.filter_panel import (
     options,
     selected,
 )
-from clusterbridge.core.redirects import redirect_back
 from clusterbridge.core.search import fold
 from clusterbridge.taxonomy.models import Country, Term, Vocabulary
 
@@ -324,24 +324,14 @@ def classification_queue(request):
 def decide_classifications(request):
     """Confirm or reject the ticked suggestions of the page, each through the same service
     as the profile's buttons."""
-    decision = request.POST.get("decision", "")
-    ids = [pk for pk in request.POST.getlist("classification") if pk.isdigit()]
-    if decision not in ("confirm", "reject"):
-        messages.error(request, "Choose Confirm or Reject.")
-    elif not ids:
-        messages.error(request, "Tick at least one suggestion.")
-    else:
-        outcome = services.decide_classifications(ids, request.user, confirm=decision == "confirm")
-        verb = "confirmed" if decision == "confirm" else "rejected"
-        if outcome.done:
-            messages.success(request, f"{len(outcome.done)} suggestion(s) {verb}.")
-        if outcome.refused:
-            messages.error(
-                request,
-                f"{len(outcome.refused)} not {verb}: "
-                + "; ".join(f"#{pk} {why}" for pk, why in outcome.refused[:10]),
-            )
-    return redirect_back(request, "clusters:classification-queue")
+    return decide_ticked(
+        request,
+        "classification",
+        lambda ids, decision: services.decide_classifications(
+            ids, request.user, confirm=decision == "confirm"
+        ),
+        "clusters:classification-queue",
+    )
 
 
 # Duplicates --------------------------------------------------------------------------------

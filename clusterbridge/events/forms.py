@@ -9,6 +9,7 @@ from django import forms
 from clusterbridge.accounts import roles
 from clusterbridge.clusters.models import Cluster, Network
 from clusterbridge.core.editing import VersionedFormMixin
+from clusterbridge.events.matchmaking import PROFILE_FIELDS
 from clusterbridge.events.models import Event, Participant, validate_time_zone
 from clusterbridge.funding.forms import FeatureCheckboxes, grouped_feature_choices
 from clusterbridge.funding.models import Instrument
@@ -167,16 +168,7 @@ class RegistrationForm(forms.Form):
 class ProfileForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Participant
-        fields = [
-            "display_name",
-            "offers",
-            "seeks",
-            "offer_features",
-            "seek_features",
-            "ecosystems",
-            "available_slots",
-            "allow_reschedule",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "offers": forms.Textarea(attrs={"rows": 4}),
             "seeks": forms.Textarea(attrs={"rows": 4}),

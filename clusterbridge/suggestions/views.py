@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from clusterbridge.accounts.roles import is_editor
+from clusterbridge.core.bulk import decide_ticked
 from clusterbridge.core.filter_panel import (
     Facet,
     Fields,
@@ -177,21 +178,9 @@ def decide(request):
     """Confirm or reject the ticked suggestions of the queue."""
     if not is_editor(request.user):
         raise PermissionDenied("The suggestions queue is for editors.")
-    decision = request.POST.get("decision", "")
-    ids = [pk for pk in request.POST.getlist("suggestion") if pk.isdigit()]
-    if decision not in services.DECISIONS:
-        messages.error(request, "Choose Confirm or Reject.")
-    elif not ids:
-        messages.error(request, "Tick at least one suggestion.")
-    else:
-        outcome = services.decide_many(ids, request.user, decision)
-        verb = "confirmed" if decision == "confirm" else "rejected"
-        if outcome.done:
-            messages.success(request, f"{len(outcome.done)} suggestion(s) {verb}.")
-        if outcome.refused:
-            messages.error(
-                request,
-                f"{len(outcome.refused)} not {verb}: "
-                + "; ".join(f"#{pk} {why}" for pk, why in outcome.refused[:10]),
-            )
-    return redirect_back(request, "suggestions:queue")
+    return decide_ticked(
+        request,
+        "suggestion",
+        lambda ids, decision: services.decide_many(ids, request.user, decision),
+        "suggestions:queue",
+    )

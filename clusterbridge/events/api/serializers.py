@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from clusterbridge.clusters.models import Cluster, Network
 from clusterbridge.core.api import ServiceSerializer
+from clusterbridge.events.matchmaking import PROFILE_FIELDS
 from clusterbridge.events.models import Event, MeetingRequest, Participant, Registration, Slot
 from clusterbridge.funding.models import Instrument
 from clusterbridge.taxonomy.models import Country, Feature, Term, Vocabulary
@@ -149,20 +150,7 @@ class ProfileSerializer(ServiceSerializer):
 
     class Meta:
         model = Participant
-        fields = [
-            "id",
-            "event",
-            "display_name",
-            "offers",
-            "seeks",
-            "offer_features",
-            "seek_features",
-            "ecosystems",
-            "available_slots",
-            "allow_reschedule",
-            "slots",
-            "version",
-        ]
+        fields = ["id", "event", *PROFILE_FIELDS, "slots", "version"]
         read_only_fields = ["id", "event", "slots", "version"]
 
     def __init__(self, *args, **kwargs):
