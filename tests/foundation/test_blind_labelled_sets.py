@@ -23,6 +23,7 @@ LABELLED_CATEGORIES = {"T", "P", "D", "G"}
 # part's decision entry states.
 PARTS = [
     pytest.param("suggest_labelled_fresh.json", 1, id="fresh"),
+    pytest.param("suggest_labelled_fresh2.json", 1, id="fresh2"),
     pytest.param("suggest_labelled_tuning2.json", 3, id="tuning2"),
     pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
@@ -34,6 +35,7 @@ PARTS = [
 # more deeply; the other five).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
+    "suggest_labelled_fresh2.json": (LANGUAGES, 12),
     "suggest_labelled_tuning2.json": (LANGUAGES, 15),
     "suggest_labelled_tuning3.json": (LANGUAGES, 15),
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
@@ -71,7 +73,7 @@ def test_ids_are_unique_here_and_against_every_other_labelled_file(file_name, mi
 
 @pytest.mark.parametrize(("file_name", "min_uses"), PARTS)
 def test_items_are_complete(file_name, min_uses):
-    split = "fresh-held-out" if file_name == "suggest_labelled_fresh.json" else "tuning"
+    split = "fresh-held-out" if file_name.startswith("suggest_labelled_fresh") else "tuning"
     for item in _items(file_name):
         assert item["split"] == split, item["id"]
         assert item["kind"] in {"call", "solution"}, item["id"]
