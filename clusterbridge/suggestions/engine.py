@@ -22,6 +22,8 @@ Matching rules:
 - a German separable verb split over its clause ("wertet die Daten aus") is joined
   ("auswertet") when some German term uses the joined word, and matched again as if written
   so; a zu-infinitive ("auszuwerten") loses its "zu" (`join_separable_verbs`);
+- an Italian or Spanish infinitive with a pronoun attached ("monitorarne", "compartirlo") is
+  matched again as the bare infinitive (`strip_enclitics`);
 - a term's first word may be coordinated with one other word before the rest ("detección y
   respuesta a incidentes" states "detección de incidentes"), its second word with one word
   before it ("data collection and storage" states "data storage"), inside one clause;
@@ -220,7 +222,20 @@ ROMANCE_IRREGULAR = {
 ROMANCE_VERB_MIN_ROOT = 5
 # Words between a deverbal noun and its object in a term ("stockage des données"), dropped
 # when the noun becomes a verb ("stocker les données", "données stockées").
-ROMANCE_LINKS = {"de", "des", "du", "d", "di", "dei", "degli", "delle", "della", "del", "dello"}
+ROMANCE_LINKS = {
+    "de",
+    "des",
+    "du",
+    "d",
+    "di",
+    "dei",
+    "degli",
+    "delle",
+    "della",
+    "del",
+    "dello",
+    "dell",
+}
 
 
 @lru_cache(maxsize=8192)
@@ -547,6 +562,36 @@ def join_separable_verbs(tokens, breaks, commas, compiled) -> tuple[list[str], l
     return joined, changed
 
 
+# Italian and Spanish attach object pronouns to the infinitive ("valutarne l'impatto",
+# "verificarne il funzionamento", "compartirlo con terceros", "integrarla en"): the verb a
+# term uses is hidden in one token. Such a token is matched again as the bare infinitive
+# ("valutare", "compartir"), like a joined German separable verb; the original token stays
+# for terms that use it as it is ("diverse fonti"). The infinitive must keep
+# ENCLITIC_MIN_INFINITIVE letters.
+ENCLITICS = {
+    "it": ("gliele", "glielo", "gliela", "glieli", "gli", "lo", "la", "li", "le", "ne", "si")
+    + ("ci", "vi"),
+    "es": ("selos", "selas", "selo", "sela", "los", "las", "les", "nos", "lo", "la", "le")
+    + ("se",),
+}
+ENCLITIC_MIN_INFINITIVE = 6
+
+
+def strip_enclitics(tokens: list[str], language: str) -> tuple[list[str], list[int]]:
+    """The tokens with each infinitive's attached pronoun removed, and the positions changed."""
+    stripped, changed = list(tokens), []
+    for position, token in enumerate(tokens):
+        for clitic in ENCLITICS[language]:
+            verb = token[: -len(clitic)]
+            if token.endswith(clitic) and verb.endswith(("ar", "er", "ir")):
+                infinitive = verb + "e" if language == "it" else verb
+                if len(infinitive) >= ENCLITIC_MIN_INFINITIVE:
+                    stripped[position] = infinitive
+                    changed.append(position)
+                break
+    return stripped, changed
+
+
 class Lexicon:
     """The lexicon compiled once: candidate terms indexed by their first word.
 
@@ -708,13 +753,16 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
     # same term listed under several languages counts once when the language is unknown.
     matched: dict[str, dict[tuple[str, ...], tuple[float, str]]] = defaultdict(dict)
     _match_terms(matched, tokens, range(len(tokens)), breaks, conjunctions, languages, commas)
+    joined, changed = [], []
     if language == "de":
         joined, changed = join_separable_verbs(tokens, breaks, commas, compiled)
-        if changed:
-            # Again from a few words before each joined verb, which a term may start with
-            # ("Daten auswerten") or end on.
-            starts = sorted({s for i in changed for s in range(max(0, i - 3), i + 1)})
-            _match_terms(matched, joined, starts, breaks, conjunctions, languages, commas)
+    elif language in ENCLITICS:
+        joined, changed = strip_enclitics(tokens, language)
+    if changed:
+        # Again from a few words before each joined or bare verb, which a term may start with
+        # ("Daten auswerten", "valutare l'impatto") or end on.
+        starts = sorted({s for i in changed for s in range(max(0, i - 3), i + 1)})
+        _match_terms(matched, joined, starts, breaks, conjunctions, languages, commas)
     suggestions = []
     for code, terms in matched.items():
         total = sum(weight for weight, _ in terms.values())

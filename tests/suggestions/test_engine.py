@@ -207,6 +207,31 @@ def test_a_verb_form_may_stand_a_few_words_from_its_object(monkeypatch):
     assert codes("Die Daten. Werden dort gespeichert", language="de") == []
 
 
+def test_an_infinitive_with_an_attached_pronoun_meets_the_verb_terms(monkeypatch):
+    data = {
+        "features": {
+            "P15": {"it": ["monitoraggio dell impatto"]},
+            "P10": {"es": ["comparticion de datos", "compartir* con terceros"]},
+            "P8": {"it": ["diverse fonti"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    # "monitorarne l'impatto": "monitorare" + "ne"; the elided "dell'" of the term is a link.
+    assert codes("Il progetto deve monitorarne l'impatto ambientale", language="it") == ["P15"]
+    assert codes("Si monitora l'impatto degli interventi", language="it") == ["P15"]
+    assert codes("Pueden compartirlo con terceros", language="es") == ["P10"]
+    # The original token stays: "diverse" is no infinitive with "se" attached.
+    assert codes("Dati da diverse fonti", language="it") == ["P8"]
+    assert engine.strip_enclitics(["verificarne", "il", "ponerse", "farlo"], "it") == (
+        ["verificare", "il", "ponerse", "farlo"],
+        [0],
+    )
+    assert engine.strip_enclitics(["integrarla", "analizarlos"], "es") == (
+        ["integrar", "analizar"],
+        [0, 1],
+    )
+
+
 def test_polish_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
     data = {
         "features": {
