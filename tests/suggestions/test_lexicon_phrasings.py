@@ -251,3 +251,49 @@ def test_fifth_round_phrasing_suggests_its_feature(language, text, feature):
 )
 def test_fifth_round_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Stated in other words: readings sent centrally, leaks located, shared with a party,
+        # what worked afterwards, data merged into one environment, presented at fairs.
+        ("en", "Flow meters send their readings to the utility every hour.", "P7"),
+        ("en", "Acoustic loggers help crews locate leaks in old cast-iron mains.", "P3"),
+        ("en", "Trainees spend most of the week working on real switchgear.", "G6"),
+        ("en", "The same technology also serves naval customers.", "G2"),
+        ("fr", "Les bouées transmettent les mesures à la capitainerie.", "P7"),
+        ("fr", "Chaque fiche est partagée avec les services de secours.", "P10"),
+        ("fr", "Le projet améliore le repérage des fuites sur le réseau.", "P3"),
+        ("fr", "Nos casques ont été présentés lors de salons professionnels.", "G3"),
+        ("es", "Los contadores envían los datos a la central cada noche.", "P7"),
+        ("es", "El arquitecto puede compartirlo con terceros desde el móvil.", "P10"),
+        ("es", "La aplicación analiza qué ofertas funcionaron y cuáles no.", "P16"),
+        ("es", "La plataforma integra en un único entorno los datos de los puertos.", "P8"),
+        ("it", "Le centraline trasmettono i valori al server comunale.", "P7"),
+        ("it", "Il modello suggerisce le opzioni migliori ai buyer.", "P17"),
+        ("de", "Die Pegelsonden melden die Werte an die Leitstelle.", "P7"),
+        ("de", "Ein Ortungssystem soll Leckagen orten, bevor Schäden entstehen.", "P3"),
+        ("lt", "Sistema leis vėliau išanalizuoti, kaip pasiteisino sprendimai.", "P16"),
+        ("lt", "Įrenginiai bus išbandyti realiomis gamyklos sąlygomis.", "D1"),
+        ("lt", "Sistema sujungia duomenis į vieną aplinką.", "P8"),
+        ("pl", "Czujniki przesyłają dane do serwera co minutę.", "P7"),
+        ("pl", "Oprogramowanie wskazuje najkorzystniejsze oferty.", "P17"),
+    ],
+)
+def test_sixth_round_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous words: "chiffré" (costed), "pokaże" (will show), facial recognition alone.
+        ("fr", "Le bilan chiffré des travaux est publié chaque année.", "T3"),
+        ("pl", "Film pokaże historię portu.", "G3"),
+        ("en", "The camera uses facial recognition.", "P14"),
+        ("lt", "Naudojamas veido atpažinimas.", "P14"),
+    ],
+)
+def test_sixth_round_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
