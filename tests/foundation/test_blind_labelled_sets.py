@@ -32,8 +32,8 @@ PARTS = [
 
 # Which languages a part holds and how many items each has at least: the first parts
 # cover every language, the fourth is written in two halves (the two weakest languages,
-# more deeply; the other five); the fifth part's
-# second half holds four languages.
+# more deeply; the other five); the fifth part's second half holds English, French,
+# Spanish and Polish.
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_tuning2.json": (LANGUAGES, 15),
