@@ -28,11 +28,13 @@ PARTS = [
     pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
     pytest.param("suggest_labelled_tuning4b.json", 2, id="tuning4b"),
+    pytest.param("suggest_labelled_tuning5b.json", 1, id="tuning5b"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts
 # cover every language, the fourth is written in two halves (the two weakest languages,
-# more deeply; the other five).
+# more deeply; the other five); the fifth part's second half holds English, French,
+# Spanish and Polish.
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -40,6 +42,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning3.json": (LANGUAGES, 15),
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
     "suggest_labelled_tuning4b.json": ({"en", "fr", "es", "pl", "lt"}, 12),
+    "suggest_labelled_tuning5b.json": ({"en", "fr", "es", "pl"}, 16),
 }
 
 

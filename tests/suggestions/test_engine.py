@@ -392,6 +392,18 @@ def test_quality_on_the_fourth_tuning_parts():
             assert tp / predicted >= 0.89 and tp / expected >= 0.75, (name, language)
 
 
+def test_quality_on_the_fifth_tuning_part():
+    path = LABELLED.parent / "suggest_labelled_tuning5b.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.961, recall 0.953 (64 descriptions in English, French, Spanish
+    # and Polish; 0.933 / 0.532 before its concept families were added). Weakest: English
+    # recall 0.935, Polish precision 0.932.
+    assert tp / predicted >= 0.93 and tp / expected >= 0.92
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.90 and tp / expected >= 0.90, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -288,6 +288,42 @@ def test_sixth_round_phrasing_suggests_its_feature(language, text, feature):
 @pytest.mark.parametrize(
     ("language", "text", "feature"),
     [
+        # Paraphrases of the concepts, as professionals write them (fifth part, en/fr/es/pl),
+        # with the equivalents in the other languages.
+        ("en", "The model anticipates demand for ambulances across the county.", "P1"),
+        ("en", "Ward managers use it to draw up nursing rotas.", "P2"),
+        ("en", "Gauge and weather readings are brought together in one dashboard.", "P8"),
+        ("en", "The new scheduler will run alongside existing processes for a year.", "D1"),
+        ("en", "Firefighters will judge their usability during the winter.", "D7"),
+        ("en", "The service spots leaks in district heating pipes.", "P3"),
+        ("en", "A short plan sets out what to do in the event of a breach.", "P6"),
+        ("en", "Inspectors assess culverts without site visits.", "P4"),
+        ("fr", "Les mesures sont relevées chaque heure par des capteurs.", "P7"),
+        ("fr", "Les hôpitaux consultent les mêmes informations en temps réel.", "P10"),
+        ("fr", "La solution sera évaluée par les opérateurs pendant un mois.", "D7"),
+        ("es", "Los técnicos revisan a distancia el estado de los puentes.", "P4"),
+        ("es", "El sistema indica qué medidas adoptar ante una fuga.", "P5"),
+        ("es", "Los equipos funcionarán en condiciones reales de explotación.", "D1"),
+        ("es", "La aplicación reúne en una sola pantalla los avisos de tres servicios.", "P8"),
+        ("pl", "Oprogramowanie przewiduje zapotrzebowanie na energię w gminie.", "P1"),
+        ("pl", "Awaria sieci przenosi się na inne usługi miejskie.", "P11"),
+        ("pl", "Urząd opracuje procedury na wypadek ataku na serwery.", "P6"),
+        ("pl", "Wykonawca przeprowadzi ocenę skutków dla ochrony danych.", "G10"),
+        ("it", "Il modello aiuta ad anticipare la domanda di posti letto.", "P1"),
+        ("it", "Le soluzioni saranno valutate dagli operatori stessi.", "D7"),
+        ("it", "Il sistema indica quali misure adottare in caso di allagamento.", "P5"),
+        ("de", "Die Prüfer erfassen den Zustand der Brücken ohne Begehung.", "P4"),
+        ("de", "Die Software zeigt, welche Maßnahmen zu ergreifen sind.", "P5"),
+        ("de", "Ein Ausfall im Umspannwerk löst eine Kettenreaktion aus.", "P11"),
+    ],
+)
+def test_fifth_part_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
         # Ambiguous words: "chiffré" (costed), "pokaże" (will show), facial recognition alone.
         ("fr", "Le bilan chiffré des travaux est publié chaque année.", "T3"),
         ("pl", "Film pokaże historię portu.", "G3"),
@@ -296,4 +332,19 @@ def test_sixth_round_phrasing_suggests_its_feature(language, text, feature):
     ],
 )
 def test_sixth_round_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous words weigh less than 1.0 and need a second piece of evidence.
+        ("en", "The arms pick up parcels from the belt.", "P3"),
+        ("en", "Sensors flag the doors that stay open.", "P3"),
+        ("en", "The pallets are stacked in one place.", "P8"),
+        ("pl", "Sprzęt został sprawdzony przez komisję.", "D7"),
+        ("pl", "Na poligonie stacjonuje batalion.", "D6"),
+    ],
+)
+def test_fifth_part_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
