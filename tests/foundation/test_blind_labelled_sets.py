@@ -27,6 +27,7 @@ PARTS = [
     pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
     pytest.param("suggest_labelled_tuning4b.json", 2, id="tuning4b"),
+    pytest.param("suggest_labelled_tuning5a.json", 1, id="tuning5a"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts
@@ -38,6 +39,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning3.json": (LANGUAGES, 15),
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
     "suggest_labelled_tuning4b.json": ({"en", "fr", "es", "pl", "lt"}, 12),
+    "suggest_labelled_tuning5a.json": ({"de", "it", "lt"}, 22),
 }
 
 
