@@ -29,6 +29,7 @@ PARTS = [
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
     pytest.param("suggest_labelled_tuning4b.json", 2, id="tuning4b"),
     pytest.param("suggest_labelled_tuning5b.json", 1, id="tuning5b"),
+    pytest.param("suggest_labelled_tuning5a.json", 1, id="tuning5a"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts
@@ -43,6 +44,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
     "suggest_labelled_tuning4b.json": ({"en", "fr", "es", "pl", "lt"}, 12),
     "suggest_labelled_tuning5b.json": ({"en", "fr", "es", "pl"}, 16),
+    "suggest_labelled_tuning5a.json": ({"de", "it", "lt"}, 22),
 }
 
 

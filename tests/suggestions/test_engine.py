@@ -392,7 +392,7 @@ def test_quality_on_the_fourth_tuning_parts():
             assert tp / predicted >= 0.89 and tp / expected >= 0.75, (name, language)
 
 
-def test_quality_on_the_fifth_tuning_part():
+def test_quality_on_the_fifth_tuning_part_en_fr_es_pl():
     path = LABELLED.parent / "suggest_labelled_tuning5b.json"
     counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
     tp, predicted, expected = counts["all"]
@@ -402,6 +402,17 @@ def test_quality_on_the_fifth_tuning_part():
     assert tp / predicted >= 0.93 and tp / expected >= 0.92
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.90 and tp / expected >= 0.90, language
+
+
+def test_quality_on_the_fifth_tuning_part_de_it_lt():
+    path = LABELLED.parent / "suggest_labelled_tuning5a.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: 0.938 / 0.966 (66 descriptions in German, Italian and Lithuanian; 0.860 /
+    # 0.474 before its concept families). Weakest: German 0.925 / 0.914.
+    assert tp / predicted >= 0.92 and tp / expected >= 0.94
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.90 and tp / expected >= 0.88, language
 
 
 def test_quality_on_the_fresh_held_out_set():
