@@ -421,8 +421,8 @@ def test_quality_on_the_fresh_held_out_set():
     path = LABELLED.parent / "suggest_labelled_fresh.json"
     counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.955, recall 0.827 (70 descriptions; 0.955 / 0.741 before the
+    # Measured: precision 0.940, recall 0.863 (70 descriptions; 0.955 / 0.741 before the
     # 2026-11-30 tuning rounds). The recall target (0.90) is not reached.
-    assert tp / predicted >= 0.93 and tp / expected >= 0.80
+    assert tp / predicted >= 0.92 and tp / expected >= 0.83
     for language, (tp, predicted, expected) in counts.items():
-        assert tp / predicted >= 0.88 and tp / expected >= 0.67, language
+        assert tp / predicted >= 0.85 and tp / expected >= 0.75, language
