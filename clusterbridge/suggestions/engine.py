@@ -28,7 +28,8 @@ Matching rules:
   respuesta a incidentes" states "detección de incidentes"), its second word with one word
   before it ("data collection and storage" states "data storage"), inside one clause;
 - a plain term weighs 1.0, `[term, weight]` weighs `weight`; each distinct term counts once
-  however often it occurs;
+  however often it occurs, and a term whose words lie within words another term of the
+  feature counted adds nothing (`evidence_weight`);
 - a feature is suggested when the summed weight of its matched terms reaches 1.0;
 - score = 1 − 0.5 ** total: 0.5 at the threshold, 0.75 with twice the evidence, 0.875 with
   three times — it grows with the evidence and never reaches 1.
@@ -723,6 +724,22 @@ def score_of(total: float) -> float:
     return round(1 - 0.5**total, 3)
 
 
+def evidence_weight(found) -> float:
+    """The summed weight of the terms found, each (weight, words, start, end). Words one
+    term counted add nothing through another term of the same feature that lies within
+    them: one phrase is one piece of evidence, however many terms describe it ("buduje
+    map*" and "buduj* map*"; "zusammenführ*" and "zusammenführen"). With some 20,000 terms
+    written by concept family, such overlaps are common, and each used to count again."""
+    counted: list[tuple[int, int]] = []
+    total = 0.0
+    for weight, _, start, end in sorted(found, key=lambda f: (-f[0], f[2] - f[3])):
+        if any(s <= start and end <= e for s, e in counted):
+            continue
+        counted.append((start, end))
+        total += weight
+    return total
+
+
 def _match_terms(matched, tokens, starts, breaks, conjunctions, languages, commas) -> None:
     compiled = lexicon()
     for start in starts:
@@ -735,7 +752,7 @@ def _match_terms(matched, tokens, starts, breaks, conjunctions, languages, comma
             end = term.match_end(tokens, start, breaks, conjunctions, commas)
             if end > 0:
                 words = " ".join(tokens[start:end])
-                matched[term.feature][term.key] = (term.weight, words)
+                matched[term.feature][term.key] = (term.weight, words, start, end)
 
 
 def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
@@ -749,9 +766,10 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
         language = guess_language(tokens)
     languages = {language, ANY} if language in LANGUAGES else None
     compiled = lexicon()
-    # feature → term words → (weight, words seen). Keyed by the words, not the Term, so the
-    # same term listed under several languages counts once when the language is unknown.
-    matched: dict[str, dict[tuple[str, ...], tuple[float, str]]] = defaultdict(dict)
+    # feature → term words → (weight, words seen, their span). Keyed by the words, not the
+    # Term, so the same term listed under several languages counts once when the language is
+    # unknown.
+    matched: dict[str, dict[tuple[str, ...], tuple]] = defaultdict(dict)
     _match_terms(matched, tokens, range(len(tokens)), breaks, conjunctions, languages, commas)
     joined, changed = [], []
     if language == "de":
@@ -765,11 +783,11 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
         _match_terms(matched, joined, starts, breaks, conjunctions, languages, commas)
     suggestions = []
     for code, terms in matched.items():
-        total = sum(weight for weight, _ in terms.values())
+        total = evidence_weight(terms.values())
         if total + 1e-9 < THRESHOLD:
             continue
         ranked = sorted(terms.values(), key=lambda item: -item[0])
-        evidence = list(dict.fromkeys(words for _, words in ranked))
+        evidence = list(dict.fromkeys(found[1] for found in ranked))
         suggestions.append(Suggestion(code, score_of(total), evidence))
     suggestions.sort(key=lambda s: (-s.score, s.code))
     return suggestions

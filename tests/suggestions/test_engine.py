@@ -273,6 +273,24 @@ def test_weights_add_up_to_the_threshold(tiny):
     assert found.score == pytest.approx(1 - 0.5**1.2, abs=0.001)
 
 
+def test_the_same_words_count_once_however_many_terms_describe_them(monkeypatch):
+    data = {
+        "features": {
+            "T7": {"pl": [["buduje map*", 0.5], ["buduj* map*", 0.5], ["lokalizacj*", 0.5]]},
+            "P8": {"de": [["zusammenfuhr*", 0.5], ["zusammenfuhren", 0.6]]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    # Two partial terms on the same words are one piece of evidence, not two.
+    assert codes("Firma buduje mapę drogową rozwoju.", language="pl") == []
+    assert codes("Sie sollen ihre Ideen zusammenführen.", language="de") == []
+    # Evidence from other words still adds up.
+    assert codes("Robot buduje mapę i ustala lokalizację.", language="pl") == ["T7"]
+    found = [(0.5, "buduje mape", 1, 3), (0.5, "buduje mape", 1, 3), (0.5, "mape", 2, 3)]
+    assert engine.evidence_weight(found) == 0.5
+    assert engine.evidence_weight([(0.5, "a", 0, 1), (0.5, "b", 4, 5)]) == 1.0
+
+
 def test_more_evidence_scores_higher(tiny):
     one = suggest("machine learning", language="en")[0].score
     two = suggest("machine learning and deep learning", language="en")[0].score
