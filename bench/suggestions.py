@@ -1,11 +1,14 @@
 """Feature suggestions from text: precision and recall on the hand-labelled evaluation set
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
-the second, third and fourth tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
-_tuning4a and _tuning4b, written blind like the fresh set, to tune on);
+the second to sixth tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
+_tuning4a, _tuning4b, _tuning5a, _tuning5b, _tuning6a, _tuning6b, _tuning6c, written blind
+like the fresh sets, to tune on);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, and the second fresh held-out set (_fresh2, written blind on new
-topics after that); the two fresh sets together give the unbiased estimate; and speed.
+topics after that) and the third (_fresh3, written blind across many sectors, measured once,
+after the last change of its round); the fresh sets together give the unbiased estimate;
+and speed.
 Targets: precision and recall >= 0.90 overall, >= 0.80 in the weakest language.
 
 Run: .venv/bin/python bench/suggestions.py
@@ -42,6 +45,9 @@ MORE_TUNING = {
     / "tests"
     / "data"
     / "suggest_labelled_tuning5b.json",
+    "sixth tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning6a.json",
+    "sixth tuning part, fr and lt": ROOT / "tests" / "data" / "suggest_labelled_tuning6b.json",
+    "sixth tuning part, en, es and pl": ROOT / "tests" / "data" / "suggest_labelled_tuning6c.json",
 }
 FRESH = {
     "fresh held-out set (written blind)": ROOT / "tests" / "data" / "suggest_labelled_fresh.json",
@@ -49,6 +55,10 @@ FRESH = {
     / "tests"
     / "data"
     / "suggest_labelled_fresh2.json",
+    "third fresh held-out set (written blind, many sectors)": ROOT
+    / "tests"
+    / "data"
+    / "suggest_labelled_fresh3.json",
 }
 LABELLED_CATEGORIES = ("T", "P", "D", "G")
 
@@ -139,7 +149,7 @@ def main() -> None:
         table(f"{name}, {len(fresh)} descriptions, language guessed", counts)
     counts, _ = evaluate(every_fresh, use_language=False)
     table(
-        f"both fresh held-out sets: the estimate for unseen text, {len(every_fresh)} descriptions",
+        f"all fresh held-out sets: the estimate for unseen text, {len(every_fresh)} descriptions",
         counts,
     )
     texts = [item["text"] for item in items]

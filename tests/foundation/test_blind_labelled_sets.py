@@ -24,6 +24,7 @@ LABELLED_CATEGORIES = {"T", "P", "D", "G"}
 PARTS = [
     pytest.param("suggest_labelled_fresh.json", 1, id="fresh"),
     pytest.param("suggest_labelled_fresh2.json", 1, id="fresh2"),
+    pytest.param("suggest_labelled_fresh3.json", 1, id="fresh3"),
     pytest.param("suggest_labelled_tuning2.json", 3, id="tuning2"),
     pytest.param("suggest_labelled_tuning3.json", 3, id="tuning3"),
     pytest.param("suggest_labelled_tuning4a.json", 2, id="tuning4a"),
@@ -39,6 +40,7 @@ PARTS = [
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
+    "suggest_labelled_fresh3.json": (LANGUAGES, 12),
     "suggest_labelled_tuning2.json": (LANGUAGES, 15),
     "suggest_labelled_tuning3.json": (LANGUAGES, 15),
     "suggest_labelled_tuning4a.json": ({"de", "it"}, 25),
