@@ -433,6 +433,18 @@ def test_quality_on_the_fifth_tuning_part_de_it_lt():
         assert tp / predicted >= 0.90 and tp / expected >= 0.88, language
 
 
+def test_quality_on_the_sixth_tuning_part_en_es_pl():
+    path = LABELLED.parent / "suggest_labelled_tuning6c.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.943, recall 0.985 (48 descriptions in English, Spanish and Polish;
+    # 0.875 / 0.525 before its concept families were added). Weakest: Polish precision 0.91,
+    # Spanish recall 0.97.
+    assert tp / predicted >= 0.92 and tp / expected >= 0.96
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.89 and tp / expected >= 0.94, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -400,3 +400,66 @@ def test_fifth_part_en_fr_es_pl_weak_phrasing_alone_suggests_nothing(language, t
 )
 def test_fifth_part_de_it_lt_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Paraphrases of the concepts, as professionals write them (sixth part, en/es/pl),
+        # with the equivalents in the other languages.
+        (
+            "en",
+            "The model warns several hours in advance which patients will need intensive care.",
+            "P1",
+        ),
+        ("en", "The software schedules maintenance around electricity prices.", "P2"),
+        ("en", "The tool spots manipulated images before publication.", "P3"),
+        ("en", "Control-room staff are helped to decide which lines to switch off.", "P5"),
+        ("en", "The plan states who does what when an attack strikes.", "P6"),
+        ("en", "Carriers and insurers view the same records.", "P10"),
+        ("en", "The study shows how a fault spreads to water and rail services.", "P11"),
+        ("en", "The robot maps the hall while locating itself.", "T7"),
+        (
+            "en",
+            "Engineers adapt it to the customer's site and link it to the tools already in use.",
+            "D4",
+        ),
+        ("en", "Trainees learn at the workbench to repair laptops.", "G6"),
+        ("en", "Refurbished devices are kept out of landfill.", "G11"),
+        ("es", "El sistema estima la vida útil restante de cada batería.", "P1"),
+        ("es", "La aplicación calcula las rutas de reparto de la flota.", "P2"),
+        ("es", "La plataforma combina información de procedencias muy distintas.", "P8"),
+        ("es", "Se estudiará cómo el cierre repercutiría sucesivamente en los hospitales.", "P11"),
+        ("es", "Los prototipos serán evaluados por los operarios de la planta.", "D7"),
+        ("es", "Se medirá el consumo eléctrico por tonelada producida.", "G11"),
+        (
+            "es",
+            "Los proyectos explicarán cómo se recabará el consentimiento de los usuarios.",
+            "G10",
+        ),
+        ("pl", "Awaria stacji pociąga za sobą kolejne zakłócenia w dostawach.", "P11"),
+        ("pl", "Dane z kamer i czujników są łączone w jeden obraz sytuacji.", "P8"),
+        ("pl", "Zapisy udostępniane są na bieżąco odbiorcom.", "P10"),
+        ("pl", "Analitycy ustalają, którędy napastnik dostał się do sieci.", "P16"),
+        ("pl", "Uczestnicy samodzielnie obsługują aparaturę pomiarową.", "G6"),
+        ("pl", "Oprogramowanie odróżnia rzeczywiste wady od dopuszczalnych odchyleń.", "P3"),
+    ],
+)
+def test_sixth_part_en_es_pl_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous words weigh less than 1.0 and need a second piece of evidence: "predicted"
+        # (cannot be predicted), a sports "training session", a "pilot line" in a factory.
+        ("en", "The chip has a random number source that cannot be predicted.", "P1"),
+        ("en", "Players record every training session.", "G9"),
+        ("en", "Modules are assembled on the pilot line.", "D1"),
+        ("es", "El cambio repercutirá en los precios.", "P11"),
+        ("pl", "Analityk wychwycił błąd w raporcie.", "P3"),
+    ],
+)
+def test_sixth_part_en_es_pl_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
