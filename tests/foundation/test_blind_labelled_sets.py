@@ -32,12 +32,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning5b.json", 1, id="tuning5b"),
     pytest.param("suggest_labelled_tuning5a.json", 1, id="tuning5a"),
     pytest.param("suggest_labelled_tuning6c.json", 2, id="tuning6c"),
+    pytest.param("suggest_labelled_tuning6a.json", 2, id="tuning6a"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts
 # cover every language, the fourth is written in two halves (the two weakest languages,
 # more deeply; the other five); the fifth part's second half holds English, French,
 # Spanish and Polish; one piece of the sixth part holds English, Spanish and Polish.
+# Spanish and Polish; the sixth part's first half German and Italian.
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -49,6 +51,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning5b.json": ({"en", "fr", "es", "pl"}, 16),
     "suggest_labelled_tuning5a.json": ({"de", "it", "lt"}, 22),
     "suggest_labelled_tuning6c.json": ({"en", "es", "pl"}, 16),
+    "suggest_labelled_tuning6a.json": ({"de", "it"}, 24),
 }
 
 

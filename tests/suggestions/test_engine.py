@@ -445,6 +445,17 @@ def test_quality_on_the_sixth_tuning_part_en_es_pl():
         assert tp / predicted >= 0.89 and tp / expected >= 0.94, language
 
 
+def test_quality_on_the_sixth_tuning_part_de_it():
+    path = LABELLED.parent / "suggest_labelled_tuning6a.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.920, recall 0.983 (48 descriptions in German and Italian; 0.841 /
+    # 0.602 before its concept families). Weakest: German 0.89 / 0.97.
+    assert tp / predicted >= 0.90 and tp / expected >= 0.96
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.87 and tp / expected >= 0.95, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

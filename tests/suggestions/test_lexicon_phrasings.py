@@ -452,6 +452,40 @@ def test_sixth_part_en_es_pl_phrasing_suggests_its_feature(language, text, featu
 @pytest.mark.parametrize(
     ("language", "text", "feature"),
     [
+        # Concept families added for the sixth tuning part (German and Italian): phrasings
+        # of testing, integration, cascades, post-analysis, compounds and verb forms.
+        ("it", "I nuovi strumenti vengono messi alla prova per almeno sei mesi.", "D1"),
+        ("it", "Gli infermieri giudicano la facilità d'uso dei dispositivi.", "D7"),
+        ("it", "Le soluzioni andranno riadattate ai requisiti dei clienti.", "D4"),
+        ("it", "Le immagini satellitari vanno incrociate con i dati dei pluviometri.", "P8"),
+        ("it", "Un guasto alla rete si ripercuote a catena sugli ospedali.", "P11"),
+        ("it", "Le scuole resteranno a loro volta senza servizio.", "P11"),
+        ("it", "Dopo ogni episodio redigiamo un'analisi che spiega cosa è successo.", "P16"),
+        ("it", "Il servizio segue negli anni l'effetto della siccità sulle colture.", "P15"),
+        ("it", "Le letture sono conservate nel nostro archivio cloud.", "P9"),
+        ("it", "I permessi sono assegnati dal responsabile del reparto.", "P14"),
+        ("it", "Le termocamere individuano persone e veicoli di notte.", "P3"),
+        ("it", "I comuni si scambiano i dati sul traffico ogni giorno.", "P10"),
+        ("it", "Il corso si rivolge ai tecnici delle imprese associate.", "G9"),
+        ("it", "La Regione organizza una missione imprenditoriale in Brasile.", "G1"),
+        ("de", "Die Geräte sollen ein Jahr im Regelbetrieb mitlaufen.", "D1"),
+        ("de", "Die Einsatzkräfte bewerten die Handhabung des Geräts.", "D7"),
+        ("de", "Wir führen Wetterdaten und Pegelstände in einem Modell zusammen.", "P8"),
+        ("de", "Die Betriebe treffen sich, um Erfahrungen auszutauschen.", "G12"),
+        ("de", "Greifroboter nehmen die Fehlwürfe vom Band.", "T6"),
+        ("de", "Die Erkennungsraten wurden auf Benachteiligungen untersucht.", "G10"),
+        ("de", "Wir erfassen die Betriebsdaten aller Maschinen.", "P7"),
+        ("de", "Die Plattform verarbeitet mehrere Milliarden Datenpunkte.", "T15"),
+        ("de", "Gefördert wird der Schutz der IT in kleinen Betrieben.", "P12"),
+    ],
+)
+def test_sixth_part_de_it_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
         # Ambiguous words weigh less than 1.0 and need a second piece of evidence: "predicted"
         # (cannot be predicted), a sports "training session", a "pilot line" in a factory.
         ("en", "The chip has a random number source that cannot be predicted.", "P1"),
@@ -462,4 +496,20 @@ def test_sixth_part_en_es_pl_phrasing_suggests_its_feature(language, text, featu
     ],
 )
 def test_sixth_part_en_es_pl_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous words weigh less than 1.0: a pilot series, predictive maintenance,
+        # weather forecasts as an input, anonymised data alone, "abwägen" (to weigh up).
+        ("it", "Cerchiamo fondi per la produzione della serie pilota.", "D1"),
+        ("it", "Offriamo software di manutenzione predittiva.", "P1"),
+        ("it", "La piattaforma riunisce i dati delle previsioni meteo.", "P1"),
+        ("es", "Los equipos trabajarán con datos genómicos anonimizados.", "G10"),
+        ("de", "Die Kommission muss Kosten und Nutzen abwägen.", "P5"),
+    ],
+)
+def test_sixth_part_de_it_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
