@@ -30,12 +30,13 @@ PARTS = [
     pytest.param("suggest_labelled_tuning4b.json", 2, id="tuning4b"),
     pytest.param("suggest_labelled_tuning5b.json", 1, id="tuning5b"),
     pytest.param("suggest_labelled_tuning5a.json", 1, id="tuning5a"),
+    pytest.param("suggest_labelled_tuning6b.json", 1, id="tuning6b"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts
 # cover every language, the fourth is written in two halves (the two weakest languages,
 # more deeply; the other five); the fifth part's second half holds English, French,
-# Spanish and Polish.
+# Spanish and Polish; one of the sixth part's groups holds French and Lithuanian.
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -45,6 +46,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning4b.json": ({"en", "fr", "es", "pl", "lt"}, 12),
     "suggest_labelled_tuning5b.json": ({"en", "fr", "es", "pl"}, 16),
     "suggest_labelled_tuning5a.json": ({"de", "it", "lt"}, 22),
+    "suggest_labelled_tuning6b.json": ({"fr", "lt"}, 24),
 }
 
 
