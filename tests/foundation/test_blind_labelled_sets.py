@@ -33,13 +33,13 @@ PARTS = [
     pytest.param("suggest_labelled_tuning5a.json", 1, id="tuning5a"),
     pytest.param("suggest_labelled_tuning6c.json", 2, id="tuning6c"),
     pytest.param("suggest_labelled_tuning6a.json", 2, id="tuning6a"),
+    pytest.param("suggest_labelled_tuning6b.json", 1, id="tuning6b"),
 ]
 
-# Which languages a part holds and how many items each has at least: the first parts
-# cover every language, the fourth is written in two halves (the two weakest languages,
-# more deeply; the other five); the fifth part's second half holds English, French,
-# Spanish and Polish; one piece of the sixth part holds English, Spanish and Polish.
-# Spanish and Polish; the sixth part's first half German and Italian.
+# Which languages a part holds and how many items each has at least: the first parts and
+# the fresh sets cover every language; later parts are written in groups of languages (the
+# fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
+# the other four; the sixth: German and Italian, French and Lithuanian, the other three).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -52,6 +52,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning5a.json": ({"de", "it", "lt"}, 22),
     "suggest_labelled_tuning6c.json": ({"en", "es", "pl"}, 16),
     "suggest_labelled_tuning6a.json": ({"de", "it"}, 24),
+    "suggest_labelled_tuning6b.json": ({"fr", "lt"}, 24),
 }
 
 

@@ -456,6 +456,17 @@ def test_quality_on_the_sixth_tuning_part_de_it():
         assert tp / predicted >= 0.87 and tp / expected >= 0.95, language
 
 
+def test_quality_on_the_sixth_tuning_part_fr_lt():
+    path = LABELLED.parent / "suggest_labelled_tuning6b.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.932, recall 0.978 (48 descriptions in French and Lithuanian;
+    # 0.820 / 0.549 before its concept families). Weakest: Lithuanian 0.917 / 0.957.
+    assert tp / predicted >= 0.91 and tp / expected >= 0.95
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.90 and tp / expected >= 0.94, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -452,6 +452,34 @@ def test_sixth_part_en_es_pl_phrasing_suggests_its_feature(language, text, featu
 @pytest.mark.parametrize(
     ("language", "text", "feature"),
     [
+        ("fr", "Le rendement énergétique des pompes sera mesuré chaque mois.", "G11"),
+        ("fr", "Les stocks pourront être échangés entre partenaires des deux pays.", "P10"),
+        ("fr", "Les salariés suivront des sessions de sensibilisation au phishing.", "G9"),
+        ("fr", "La start-up veut transformer son démonstrateur en offre commerciale.", "D3"),
+        ("fr", "Le logiciel aide les pompiers dans le choix des moyens à engager.", "P5"),
+        ("fr", "L'application sera mise entre les mains de cinquante agents.", "D7"),
+        ("fr", "Les apprentis manipuleront eux-mêmes les machines.", "G6"),
+        ("fr", "Le boîtier se raccorde aux systèmes de supervision existants.", "D4"),
+        ("fr", "Le dispositif garantit la conformité au RGPD.", "G10"),
+        ("fr", "Une panne du poste électrique se propage aux stations de pompage.", "P11"),
+        ("fr", "Nous établissons la cause d'une panne survenue en production.", "P16"),
+        ("lt", "Realiu laiku gaunami duomenys apie vandens lygį.", "P7"),
+        ("lt", "Sistema bus susieta su ligoninės informacine sistema.", "D4"),
+        ("lt", "Projekto metu surinkti duomenys bus atverti kitiems tyrėjams.", "P10"),
+        ("lt", "Laboratorija atliks metodų validavimą.", "G7"),
+        ("lt", "Dronas leidžia iš saugaus atstumo apžiūrėti tiltą.", "P4"),
+        ("lt", "Įrankis padeda planuoti autobusų maršrutus.", "P2"),
+        ("lt", "Nuotėkio jutikliai įrengti katilinėje.", "P3"),
+        ("lt", "Naujokai dirba šalia patyrusių kolegų.", "G6"),
+    ],
+)
+def test_sixth_part_fr_lt_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
         # Concept families added for the sixth tuning part (German and Italian): phrasings
         # of testing, integration, cascades, post-analysis, compounds and verb forms.
         ("it", "I nuovi strumenti vengono messi alla prova per almeno sei mesi.", "D1"),
@@ -512,4 +540,22 @@ def test_sixth_part_en_es_pl_weak_phrasing_alone_suggests_nothing(language, text
     ],
 )
 def test_sixth_part_de_it_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # "apmokyti" also means "trained" of a model, "mokymosi" is part of "machine
+        # learning"; "kurie" (which) shares its stem with "kuria" (creates).
+        ("lt", "Mašininio mokymosi modeliai apmokyti tūkstančiais įrašų.", "G9"),
+        ("lt", "Kviečiame duomenų analitikus į renginį.", "P17"),
+        ("lt", "Susitikimai suplanuojami iš anksto.", "P2"),
+        ("lt", "Davikliai sujungti į vieną tinklą.", "P8"),
+        ("lt", "Artimieji, kurie mobiliojoje programėlėje mato pranešimus.", "T9"),
+        ("fr", "Le pôle de compétitivité propose un accompagnement à l'export.", "G12"),
+        ("fr", "Les associations mettent en commun leurs pratiques.", "P10"),
+    ],
+)
+def test_sixth_part_fr_lt_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
