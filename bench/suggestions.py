@@ -1,8 +1,8 @@
 """Feature suggestions from text: precision and recall on the hand-labelled evaluation set
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
-the second to sixth tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
-_tuning4a, _tuning4b, _tuning5a, _tuning5b, _tuning6a, _tuning6b, _tuning6c, written blind
+the second to seventh tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
+_tuning4a … _tuning7c, written blind
 like the fresh sets, to tune on);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, and the second fresh held-out set (_fresh2, written blind on new
@@ -48,6 +48,15 @@ MORE_TUNING = {
     "sixth tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning6a.json",
     "sixth tuning part, fr and lt": ROOT / "tests" / "data" / "suggest_labelled_tuning6b.json",
     "sixth tuning part, en, es and pl": ROOT / "tests" / "data" / "suggest_labelled_tuning6c.json",
+    "seventh tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning7a.json",
+    "seventh tuning part, fr, lt and es": ROOT
+    / "tests"
+    / "data"
+    / "suggest_labelled_tuning7b.json",
+    "seventh tuning part, en, pl and it": ROOT
+    / "tests"
+    / "data"
+    / "suggest_labelled_tuning7c.json",
 }
 FRESH = {
     "fresh held-out set (written blind)": ROOT / "tests" / "data" / "suggest_labelled_fresh.json",
