@@ -2,8 +2,7 @@
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
 the second to seventh tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
-_tuning4a … _tuning7c, written blind
-like the fresh sets, to tune on);
+_tuning4a … _tuning7c, written blind like the fresh sets, to tune on);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, and the second fresh held-out set (_fresh2, written blind on new
 topics after that) and the third (_fresh3, written blind across many sectors, measured once,
