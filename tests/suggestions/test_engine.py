@@ -467,6 +467,17 @@ def test_quality_on_the_sixth_tuning_part_fr_lt():
         assert tp / predicted >= 0.90 and tp / expected >= 0.94, language
 
 
+def test_quality_on_the_seventh_tuning_part_de_it():
+    path = LABELLED.parent / "suggest_labelled_tuning7a.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.897, recall 0.989 (48 descriptions in German and Italian; 0.833 /
+    # 0.678 before its concept families). Weakest: Italian 0.87 / 0.99.
+    assert tp / predicted >= 0.88 and tp / expected >= 0.97
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.85 and tp / expected >= 0.97, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -559,3 +559,53 @@ def test_sixth_part_de_it_weak_phrasing_alone_suggests_nothing(language, text, f
 )
 def test_sixth_part_fr_lt_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        ("it", "Il modulo ne prevede il degrado con mesi di anticipo.", "P1"),
+        ("it", "Il modello stima il fabbisogno di posti letto per le settimane successive.", "P1"),
+        ("it", "Gli algoritmi mettono in luce schemi sospetti nei pagamenti.", "P3"),
+        ("it", "I difetti vengono individuati in linea dal sistema di visione.", "P3"),
+        ("it", "Il sistema segnala le fuoriuscite di gas entro pochi minuti.", "P3"),
+        ("it", "I dispositivi sono collegati tra loro via radio.", "T10"),
+        ("it", "I componenti vengono sottoposti a cicli di prova in laboratorio.", "D7"),
+        ("it", "Il corso permette agli operai di assumere nuove mansioni.", "G5"),
+        ("it", "Ogni allievo lavora direttamente su macchine reali.", "G6"),
+        ("it", "La piattaforma elabora miliardi di eventi al giorno.", "T15"),
+        ("it", "I verbali sono utilizzabili nei procedimenti giudiziari.", "P13"),
+        ("it", "I carrelli autonomi spostano i pallet nel magazzino.", "T6"),
+        ("it", "Le opere restaurate saranno presentate al pubblico in primavera.", "G3"),
+        ("de", "Die Software errechnet, wann ein Bauteil voraussichtlich ausfallen wird.", "P1"),
+        ("de", "Abweichungen vom Normalverhalten werden sofort gemeldet.", "P3"),
+        ("de", "Die Daten werden zu einem einheitlichen Datenbestand zusammengeführt.", "P8"),
+        ("de", "Das Verfahren wird ein Jahr im Klinikalltag erprobt.", "D1"),
+        ("de", "Eine Sprühdrohne bringt das Mittel auf die Reben aus.", "T13"),
+        ("de", "Temperaturaufnehmer überwachen die Lager.", "T14"),
+        ("de", "Die Anlage erstellt Schichtberichte und Chargenberichte.", "P18"),
+        ("de", "Die Sanierung senkt den Heizenergiebedarf deutlich.", "G11"),
+        ("de", "Die Kamera ist für den Einsatz im Weltraum qualifiziert.", "G7"),
+    ],
+)
+def test_seventh_part_de_it_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous phrasings weigh less than 1.0: certification bodies as a readership,
+        # "helps to decide" (which is analytical support), bench tests "under real operating
+        # conditions", a production-planning department, data "coming from" a single source,
+        # a radio link alone.
+        ("it", "Le associazioni degli enti certificatori si riuniscono a Roma.", "G7"),
+        ("it", "Il cruscotto aiuta a decidere dove aprire un nuovo negozio.", "P5"),
+        ("it", "Le prove si svolgono in condizioni reali di esercizio.", "D1"),
+        ("de", "Sie arbeitet in der Produktionsplanung eines Zulieferers.", "P2"),
+        ("it", "I dati provenienti dal cliente restano riservati.", "P8"),
+        ("it", "Il ricevitore funziona via radio.", "T10"),
+    ],
+)
+def test_seventh_part_de_it_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
