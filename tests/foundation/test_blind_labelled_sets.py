@@ -35,12 +35,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning6a.json", 2, id="tuning6a"),
     pytest.param("suggest_labelled_tuning6b.json", 1, id="tuning6b"),
     pytest.param("suggest_labelled_tuning7a.json", 1, id="tuning7a"),
+    pytest.param("suggest_labelled_tuning7c.json", 1, id="tuning7c"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts and
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
-# the other four; the sixth: German and Italian, French and Lithuanian, the other three).
+# the other four; the sixth and seventh: German and Italian, then the other five in two
+# groups).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -55,6 +57,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning6a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning6b.json": ({"fr", "lt"}, 24),
     "suggest_labelled_tuning7a.json": ({"de", "it"}, 24),
+    "suggest_labelled_tuning7c.json": ({"en", "pl", "it"}, 16),
 }
 
 

@@ -478,6 +478,18 @@ def test_quality_on_the_seventh_tuning_part_de_it():
         assert tp / predicted >= 0.85 and tp / expected >= 0.97, language
 
 
+def test_quality_on_the_seventh_tuning_part_en_pl_it():
+    path = LABELLED.parent / "suggest_labelled_tuning7c.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.907, recall 0.986 (48 descriptions in English, Polish and Italian;
+    # 0.846 / 0.743 before its concept families). Weakest: Polish precision 0.90, Italian
+    # recall 0.98.
+    assert tp / predicted >= 0.89 and tp / expected >= 0.97
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.88 and tp / expected >= 0.96, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -595,6 +595,37 @@ def test_seventh_part_de_it_phrasing_suggests_its_feature(language, text, featur
 @pytest.mark.parametrize(
     ("language", "text", "feature"),
     [
+        # Paraphrases of the concepts, as professionals write them (seventh part, en/pl/it),
+        # with the equivalents in the other languages.
+        ("en", "The tool supports the early recognition of heart failure.", "P3"),
+        ("en", "The utilities agreed to release their readings under an open licence.", "P10"),
+        ("en", "Grants cover the hardening of network functions in small operators.", "P12"),
+        ("en", "Each drone builds its own map of the tunnel as it flies.", "T7"),
+        ("en", "Door counters record entries at every branch.", "P7"),
+        ("en", "Councils draw up multi-year investment programmes for their roads.", "P2"),
+        ("en", "Hotels cut their heating bills with our controller.", "G11"),
+        ("en", "The start-up will turn the prototype into a product that can be sold.", "D3"),
+        ("en", "The method is tested on a live section of the line.", "D1"),
+        ("pl", "Algorytm przewiduje wielkość zamówień w kolejnych tygodniach.", "P1"),
+        ("pl", "Administrator przyznaje uprawnienia do strefy serwerowni.", "P14"),
+        ("pl", "Opracowaliśmy oprogramowanie do zarządzania flotą.", "T9"),
+        ("pl", "Szkolimy ratowników w wirtualnej rzeczywistości.", "D6"),
+        ("pl", "Zabezpieczone ślady trafiają do biegłych.", "P13"),
+        ("it", "I dati sono conservati su server in Italia.", "P9"),
+        ("it", "Il prototipo andrà sperimentato in tre comuni.", "D1"),
+        ("it", "Il servizio combina immagini satellitari con le segnalazioni dei cittadini.", "P8"),
+        ("it", "I carrelli a guida autonoma portano i pallet alle baie.", "T6"),
+        ("it", "Il modello stima come i ritardi si propagheranno sulla rete.", "P11"),
+        ("it", "Gli operatori accedono con permessi differenziati per ruolo.", "P14"),
+    ],
+)
+def test_seventh_part_en_pl_it_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
         # Ambiguous phrasings weigh less than 1.0: certification bodies as a readership,
         # "helps to decide" (which is analytical support), bench tests "under real operating
         # conditions", a production-planning department, data "coming from" a single source,
@@ -608,4 +639,24 @@ def test_seventh_part_de_it_phrasing_suggests_its_feature(language, text, featur
     ],
 )
 def test_seventh_part_de_it_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous words weigh less than 1.0 and need a second piece of evidence: "bring
+        # together" (companies), museum "collections", "il software" (the software), civil
+        # protection as an audience, "uprawnienia" (professional qualifications), energy
+        # costs as a context.
+        ("en", "The fair brings together companies from twelve countries.", "P8"),
+        ("en", "Museums lend their collections to each other.", "P7"),
+        ("en", "The software is released under an open licence.", "P10"),
+        ("it", "Il software è facile da usare.", "T9"),
+        ("it", "Il corso è rivolto ai volontari della protezione civile.", "P6"),
+        ("pl", "Dyplom nadaje uprawnienia do wykonywania zawodu.", "P14"),
+        ("pl", "Rosnące koszty energii obciążają firmy.", "G11"),
+    ],
+)
+def test_seventh_part_en_pl_it_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
