@@ -34,6 +34,7 @@ PARTS = [
     pytest.param("suggest_labelled_tuning6c.json", 2, id="tuning6c"),
     pytest.param("suggest_labelled_tuning6a.json", 2, id="tuning6a"),
     pytest.param("suggest_labelled_tuning6b.json", 1, id="tuning6b"),
+    pytest.param("suggest_labelled_tuning7b.json", 2, id="tuning7b"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts and
@@ -53,6 +54,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning6c.json": ({"en", "es", "pl"}, 16),
     "suggest_labelled_tuning6a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning6b.json": ({"fr", "lt"}, 24),
+    "suggest_labelled_tuning7b.json": ({"fr", "lt", "es"}, 16),
 }
 
 
