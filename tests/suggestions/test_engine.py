@@ -490,6 +490,18 @@ def test_quality_on_the_seventh_tuning_part_en_pl_it():
         assert tp / predicted >= 0.88 and tp / expected >= 0.96, language
 
 
+def test_quality_on_the_seventh_tuning_part_fr_lt_es():
+    path = LABELLED.parent / "suggest_labelled_tuning7b.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.947, recall 1.000 (48 descriptions in French, Lithuanian and
+    # Spanish; 0.886 / 0.654 before its concept families). Weakest: Lithuanian precision 0.90,
+    # Spanish precision 0.94.
+    assert tp / predicted >= 0.92 and tp / expected >= 0.97
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.87 and tp / expected >= 0.96, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""
