@@ -502,6 +502,18 @@ def test_quality_on_the_seventh_tuning_part_fr_lt_es():
         assert tp / predicted >= 0.87 and tp / expected >= 0.96, language
 
 
+def test_quality_on_the_eighth_tuning_part_en_fr_es():
+    path = LABELLED.parent / "suggest_labelled_tuning8b.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.948, recall 0.962 (48 descriptions in English, French and
+    # Spanish; 0.896 / 0.574 before its concept families). Weakest: French precision 0.90,
+    # Spanish recall 0.94.
+    assert tp / predicted >= 0.93 and tp / expected >= 0.94
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.88 and tp / expected >= 0.92, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

@@ -705,3 +705,53 @@ def test_seventh_part_en_pl_it_weak_phrasing_alone_suggests_nothing(language, te
 )
 def test_seventh_part_fr_lt_es_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        ("en", "Our algorithms that learn from past orders size the stock.", "T1"),
+        ("en", "The tool proposes switching schedules for the grid operator.", "P2"),
+        ("en", "Systems must track and classify vessels entering the bay.", "P3"),
+        ("en", "Counterfeit parts are caught as soon as they enter the warehouse.", "P3"),
+        ("en", "Each certificate is protected by a digital signature.", "T3"),
+        ("en", "The scanner maps the warehouse while the robot works out where it is.", "T7"),
+        ("en", "Analysts can explore the figures by district.", "P17"),
+        ("en", "Beneficiaries report each year on the energy saved.", "P18"),
+        ("en", "Scan logs are archived in the customer's data centre.", "P9"),
+        ("en", "We help each insurer plug the tool into its existing core systems.", "D4"),
+        ("fr", "Les équipes participent à des exercices simulant une attaque informatique.", "D6"),
+        ("fr", "Un retour d'expérience est rédigé après chaque exercice.", "P16"),
+        ("fr", "Les données de comptage sont croisées avec la météo.", "P8"),
+        ("fr", "Le boîtier est désormais fabriqué en série.", "D3"),
+        ("fr", "Le logiciel établit un plan de migration pour chaque application.", "P2"),
+        ("fr", "Des boîtiers communicants relèvent les compteurs.", "T10"),
+        ("es", "La herramienta elabora la programación de riego de cada finca.", "P2"),
+        ("es", "Las sondas de humedad se instalan en cada parcela.", "T14"),
+        ("es", "El sistema avisa cuando la vibración supera los umbrales fijados.", "P3"),
+        ("es", "El histórico de imágenes se conserva en nuestros servidores.", "P9"),
+        ("es", "La aplicación propone qué recursos movilizar en cada incendio.", "P5"),
+        ("es", "Los proyectos financian la rehabilitación energética de colegios.", "G11"),
+    ],
+)
+def test_eighth_part_en_fr_es_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous phrasings weigh less than 1.0: a model being retrained, a time "several
+        # hours before", something "shared by" two owners, guests or buildings that are
+        # "hébergés" / "se conserva", data transmitted to nobody in particular, a home market.
+        ("en", "The model is retrained every week.", "G5"),
+        ("en", "Trainers arrive several hours before the course.", "P1"),
+        ("en", "The trail is shared by two villages.", "P10"),
+        ("fr", "Les participants sont hébergés à l'hôtel.", "P9"),
+        ("es", "El edificio se conserva en buen estado.", "P9"),
+        ("es", "Los datos se transmiten cada hora.", "P10"),
+        ("es", "El producto se vende en el mercado francés.", "G1"),
+    ],
+)
+def test_eighth_part_en_fr_es_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
