@@ -38,6 +38,7 @@ PARTS = [
     pytest.param("suggest_labelled_tuning7c.json", 1, id="tuning7c"),
     pytest.param("suggest_labelled_tuning7b.json", 2, id="tuning7b"),
     pytest.param("suggest_labelled_tuning8b.json", 1, id="tuning8b"),
+    pytest.param("suggest_labelled_tuning8a.json", 1, id="tuning8a"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts and
@@ -62,6 +63,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning7c.json": ({"en", "pl", "it"}, 16),
     "suggest_labelled_tuning7b.json": ({"fr", "lt", "es"}, 16),
     "suggest_labelled_tuning8b.json": ({"en", "fr", "es"}, 16),
+    "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
 }
 
 

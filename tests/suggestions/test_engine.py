@@ -514,6 +514,17 @@ def test_quality_on_the_eighth_tuning_part_en_fr_es():
         assert tp / predicted >= 0.88 and tp / expected >= 0.92, language
 
 
+def test_quality_on_the_eighth_tuning_part_de_it():
+    path = LABELLED.parent / "suggest_labelled_tuning8a.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.945, recall 0.995 (48 descriptions in German and Italian; 0.860 /
+    # 0.581 before its concept families). Weakest: German 0.94 / 0.99.
+    assert tp / predicted >= 0.92 and tp / expected >= 0.97
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.91 and tp / expected >= 0.96, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""

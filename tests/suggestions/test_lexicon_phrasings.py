@@ -741,6 +741,39 @@ def test_eighth_part_en_fr_es_phrasing_suggests_its_feature(language, text, feat
 @pytest.mark.parametrize(
     ("language", "text", "feature"),
     [
+        ("it", "Il medico di base e lo specialista condividono lo stesso quadro clinico.", "P10"),
+        ("it", "Le registrazioni possono essere condivise con il committente.", "P10"),
+        ("it", "I pazienti ricevono bilance connesse.", "T14"),
+        ("it", "Il modello stima con due giorni di anticipo la produzione fotovoltaica.", "P1"),
+        ("it", "Gli algoritmi prevedono il fabbisogno di ciascun reparto.", "P1"),
+        ("it", "Il progetto prevede un piano di commercializzazione del marchio.", "G13"),
+        ("it", "La soluzione sarà collegata al gestionale dell'impresa.", "D4"),
+        ("it", "Ogni anno si trasmette una relazione con gli indicatori richiesti.", "P18"),
+        ("it", "Il sistema deve elaborare enormi volumi di immagini satellitari.", "T15"),
+        ("it", "La piattaforma incrocia i segnali delle navi con le immagini radar.", "P8"),
+        ("it", "In laboratorio gli studenti configurano i server con le proprie mani.", "G6"),
+        ("it", "Molti iscritti sono geometri che cambiano specializzazione.", "G5"),
+        ("it", "Gli idrofoni servono a localizzare le fughe nella rete.", "P3"),
+        ("it", "Lo scenario considera il propagarsi dell'evento agli impianti vicini.", "P11"),
+        ("it", "Un centro operativo di sicurezza sorveglia la rete giorno e notte.", "P12"),
+        ("it", "Allo stand l'azienda ha mostrato dal vivo il dispositivo.", "G3"),
+        ("de", "Die Messstationen sind über Funk verbunden.", "T10"),
+        ("de", "Termine und Lieferungen werden künftig vorausschauend geplant.", "P2"),
+        ("de", "Die Geräte werden unter Einsatzbedingungen ausprobiert und bewertet.", "D7"),
+        ("de", "Konzepte, die sich zugleich zivil nutzen lassen, sind willkommen.", "G2"),
+        ("de", "Der Datenverkehr wird manipulationssicher aufgezeichnet.", "P9"),
+        ("de", "Die Anlage benötigt 35 Prozent weniger Strom.", "G11"),
+        ("de", "Die Behörden tauschen sich in gegenseitigen Hospitationen aus.", "G8"),
+        ("de", "Die Systeme sind anzubinden statt sie zu ersetzen.", "D4"),
+    ],
+)
+def test_eighth_part_de_it_phrasing_suggests_its_feature(language, text, feature):
+    assert feature in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
         # Ambiguous phrasings weigh less than 1.0: a model being retrained, a time "several
         # hours before", something "shared by" two owners, guests or buildings that are
         # "hébergés" / "se conserva", data transmitted to nobody in particular, a home market.
@@ -754,4 +787,27 @@ def test_eighth_part_en_fr_es_phrasing_suggests_its_feature(language, text, feat
     ],
 )
 def test_eighth_part_en_fr_es_weak_phrasing_alone_suggests_nothing(language, text, feature):
+    assert feature not in codes(text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "feature"),
+    [
+        # Ambiguous words weigh less than 1.0 and need a second piece of evidence: data "made
+        # available for consultation", weather stations, flying hours, data exported as files,
+        # an epidemiological model as a topic, a report as such, fees "levied", robots being
+        # programmed, "XR" in a product name, cross-institution work that is not an event.
+        ("it", "I dati sono resi consultabili sul sito.", "P10"),
+        ("it", "Il bando finanzia anche le centraline.", "T14"),
+        ("it", "Il corso comprende ore di volo.", "G6"),
+        ("it", "I dati si esportano in formato CSV.", "G1"),
+        ("it", "Il modello epidemiologico è descritto nell'articolo.", "P1"),
+        ("de", "Die Ergebnisse werden in einem Bericht veröffentlicht.", "P18"),
+        ("de", "Gebühren werden nicht erhoben.", "P7"),
+        ("de", "Die Mitarbeiter lernen, Roboter zu programmieren.", "T9"),
+        ("de", "Das Produkt heißt XR-Food.", "T4"),
+        ("de", "Die Kliniken arbeiten einrichtungsübergreifend.", "G8"),
+    ],
+)
+def test_eighth_part_de_it_weak_phrasing_alone_suggests_nothing(language, text, feature):
     assert feature not in codes(text, language)
