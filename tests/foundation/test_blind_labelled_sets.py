@@ -37,6 +37,7 @@ PARTS = [
     pytest.param("suggest_labelled_tuning7a.json", 1, id="tuning7a"),
     pytest.param("suggest_labelled_tuning7c.json", 1, id="tuning7c"),
     pytest.param("suggest_labelled_tuning7b.json", 2, id="tuning7b"),
+    pytest.param("suggest_labelled_tuning8c.json", 1, id="tuning8c"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts and
@@ -60,6 +61,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning7a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning7c.json": ({"en", "pl", "it"}, 16),
     "suggest_labelled_tuning7b.json": ({"fr", "lt", "es"}, 16),
+    "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
 }
 
 
