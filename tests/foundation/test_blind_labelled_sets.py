@@ -39,13 +39,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning7b.json", 2, id="tuning7b"),
     pytest.param("suggest_labelled_tuning8b.json", 1, id="tuning8b"),
     pytest.param("suggest_labelled_tuning8a.json", 1, id="tuning8a"),
+    pytest.param("suggest_labelled_tuning8c.json", 1, id="tuning8c"),
 ]
 
 # Which languages a part holds and how many items each has at least: the first parts and
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
-# the other four; the sixth and seventh: German and Italian, then the other five in two
-# groups).
+# the other four; the sixth, seventh and eighth: German and Italian, then the other five
+# in two groups).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -64,6 +65,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning7b.json": ({"fr", "lt", "es"}, 16),
     "suggest_labelled_tuning8b.json": ({"en", "fr", "es"}, 16),
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
+    "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
 }
 
 

@@ -525,6 +525,17 @@ def test_quality_on_the_eighth_tuning_part_de_it():
         assert tp / predicted >= 0.91 and tp / expected >= 0.96, language
 
 
+def test_quality_on_the_eighth_tuning_part_lt_pl_de():
+    path = LABELLED.parent / "suggest_labelled_tuning8c.json"
+    counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
+    tp, predicted, expected = counts["all"]
+    # Measured: precision 0.946, recall 0.994 (48 descriptions in Lithuanian, Polish and
+    # German; 0.918 / 0.704 before its concept families). Weakest: German 0.91 / 0.98.
+    assert tp / predicted >= 0.93 and tp / expected >= 0.97
+    for language, (tp, predicted, expected) in counts.items():
+        assert tp / predicted >= 0.89 and tp / expected >= 0.96, language
+
+
 def test_quality_on_the_fresh_held_out_set():
     """The set written blind after the engine was last tuned: never tuned on (its errors are
     never printed), so this only guards against a change that makes unseen text worse."""
