@@ -536,14 +536,27 @@ def test_quality_on_the_eighth_tuning_part_lt_pl_de():
         assert tp / predicted >= 0.89 and tp / expected >= 0.96, language
 
 
-def test_quality_on_the_fresh_held_out_set():
-    """The set written blind after the engine was last tuned: never tuned on (its errors are
-    never printed), so this only guards against a change that makes unseen text worse."""
-    path = LABELLED.parent / "suggest_labelled_fresh.json"
+# The sets written blind after the engine was tuned (the third after the last change of its
+# round): never tuned on (their errors are never printed), so these floors only guard
+# against a change that makes unseen text worse. Measured (bench/suggestions.py), overall
+# precision / recall and the weakest language's: first 0.926 / 0.882 (de recall 0.789),
+# second 0.906 / 0.625 (it recall 0.525, fr precision 0.833), third 0.925 / 0.697 (de recall
+# 0.596, lt precision 0.886); all three 0.920 / 0.727. The recall target (0.90) is not met.
+FRESH_FLOORS = {
+    # file: (precision, recall, precision in each language, recall in each language)
+    "suggest_labelled_fresh.json": (0.90, 0.85, 0.85, 0.75),
+    "suggest_labelled_fresh2.json": (0.88, 0.60, 0.80, 0.50),
+    "suggest_labelled_fresh3.json": (0.90, 0.67, 0.85, 0.55),
+}
+
+
+@pytest.mark.parametrize("file_name", sorted(FRESH_FLOORS))
+def test_quality_on_the_fresh_held_out_sets(file_name):
+    precision, recall, language_precision, language_recall = FRESH_FLOORS[file_name]
+    path = LABELLED.parent / file_name
     counts = _counts(json.loads(path.read_text(encoding="utf-8"))["items"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.940, recall 0.863 (70 descriptions; 0.955 / 0.741 before the
-    # 2026-11-30 tuning rounds). The recall target (0.90) is not reached.
-    assert tp / predicted >= 0.92 and tp / expected >= 0.83
+    assert tp / predicted >= precision and tp / expected >= recall
     for language, (tp, predicted, expected) in counts.items():
-        assert tp / predicted >= 0.85 and tp / expected >= 0.75, language
+        assert tp / predicted >= language_precision, language
+        assert tp / expected >= language_recall, language
