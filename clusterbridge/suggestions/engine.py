@@ -223,19 +223,9 @@ ROMANCE_IRREGULAR = {
 ROMANCE_VERB_MIN_ROOT = 5
 # Words between a deverbal noun and its object in a term ("stockage des données"), dropped
 # when the noun becomes a verb ("stocker les données", "données stockées").
-ROMANCE_LINKS = {
-    "de",
-    "des",
-    "du",
-    "d",
-    "di",
-    "dei",
-    "degli",
-    "delle",
-    "della",
-    "del",
+ROMANCE_LINKS = {"de", "des", "du", "d", "di", "dei", "degli", "delle", "della", "del"} | {
     "dello",
-    "dell",
+    "dell",  # elided: "monitoraggio dell'impatto" → "monitorare l'impatto"
 }
 
 
@@ -728,8 +718,9 @@ def evidence_weight(found) -> float:
     """The summed weight of the terms found, each (weight, words, start, end). Words one
     term counted add nothing through another term of the same feature that lies within
     them: one phrase is one piece of evidence, however many terms describe it ("buduje
-    map*" and "buduj* map*"; "zusammenführ*" and "zusammenführen"). With some 20,000 terms
-    written by concept family, such overlaps are common, and each used to count again."""
+    map*" and "buduj* map*"; "zusammenführ*" and "zusammenführen"). With tens of thousands
+    of terms written by concept family, such overlaps are common, and each used to count
+    again."""
     counted: list[tuple[int, int]] = []
     total = 0.0
     for weight, _, start, end in sorted(found, key=lambda f: (-f[0], f[2] - f[3])):
