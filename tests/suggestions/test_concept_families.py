@@ -1,10 +1,11 @@
-"""Concept families: each feature is suggested for the usual ways of saying it, in every
-language, and not for the near-misses next to them.
+"""Phrasings: each feature is suggested for the usual ways of saying it, in every language,
+and not for the near-misses next to them.
 
-The phrasings live in `tests/data/suggest_phrasings/*.json`, one file per group of features:
-"phrasings" must give their feature, "not" must not. They were written per feature and per
-language from how calls and product texts say each concept (verbs, paraphrases, compounds),
-not from the errors of any labelled part, so they guard the lexicon's breadth.
+The cases live in `tests/data/suggest_phrasings/*.json`: one file per group of features and
+one per language (written from how calls and product texts say each concept, not from any
+labelled text), and one per tuning round (`from_*.json`: sentences of their own for the
+general terms a round added, and the words it made partial). "phrasings" must give their
+feature, "not" must not.
 """
 
 import json
