@@ -33,45 +33,36 @@ django.setup()
 
 from clusterbridge.suggestions.engine import lexicon, suggest  # noqa: E402
 
-LABELLED = ROOT / "tests" / "data" / "suggest_labelled.json"
+DATA = ROOT / "tests" / "data"
+LABELLED = DATA / "suggest_labelled.json"
 MORE_TUNING = {
-    "second tuning part": ROOT / "tests" / "data" / "suggest_labelled_tuning2.json",
-    "third tuning part": ROOT / "tests" / "data" / "suggest_labelled_tuning3.json",
-    "fourth tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning4a.json",
-    "fourth tuning part, other five": ROOT / "tests" / "data" / "suggest_labelled_tuning4b.json",
-    "fifth tuning part, de, it and lt": ROOT / "tests" / "data" / "suggest_labelled_tuning5a.json",
-    "fifth tuning part, en, fr, es and pl": ROOT
-    / "tests"
-    / "data"
-    / "suggest_labelled_tuning5b.json",
-    "sixth tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning6a.json",
-    "sixth tuning part, fr and lt": ROOT / "tests" / "data" / "suggest_labelled_tuning6b.json",
-    "sixth tuning part, en, es and pl": ROOT / "tests" / "data" / "suggest_labelled_tuning6c.json",
-    "seventh tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning7a.json",
-    "seventh tuning part, fr, lt and es": ROOT
-    / "tests"
-    / "data"
-    / "suggest_labelled_tuning7b.json",
-    "seventh tuning part, en, pl and it": ROOT
-    / "tests"
-    / "data"
-    / "suggest_labelled_tuning7c.json",
-    "eighth tuning part, de and it": ROOT / "tests" / "data" / "suggest_labelled_tuning8a.json",
-    "eighth tuning part, en, fr and es": ROOT / "tests" / "data" / "suggest_labelled_tuning8b.json",
-    "eighth tuning part, lt, pl and de": ROOT / "tests" / "data" / "suggest_labelled_tuning8c.json",
+    "second tuning part": "tuning2",
+    "third tuning part": "tuning3",
+    "fourth tuning part, de and it": "tuning4a",
+    "fourth tuning part, other five": "tuning4b",
+    "fifth tuning part, de, it and lt": "tuning5a",
+    "fifth tuning part, en, fr, es and pl": "tuning5b",
+    "sixth tuning part, de and it": "tuning6a",
+    "sixth tuning part, fr and lt": "tuning6b",
+    "sixth tuning part, en, es and pl": "tuning6c",
+    "seventh tuning part, de and it": "tuning7a",
+    "seventh tuning part, fr, lt and es": "tuning7b",
+    "seventh tuning part, en, pl and it": "tuning7c",
+    "eighth tuning part, de and it": "tuning8a",
+    "eighth tuning part, en, fr and es": "tuning8b",
+    "eighth tuning part, lt, pl and de": "tuning8c",
 }
 FRESH = {
-    "fresh held-out set (written blind)": ROOT / "tests" / "data" / "suggest_labelled_fresh.json",
-    "second fresh held-out set (written blind, new topics)": ROOT
-    / "tests"
-    / "data"
-    / "suggest_labelled_fresh2.json",
-    "third fresh held-out set (written blind, many sectors)": ROOT
-    / "tests"
-    / "data"
-    / "suggest_labelled_fresh3.json",
+    "fresh held-out set (written blind)": "fresh",
+    "second fresh held-out set (written blind, new topics)": "fresh2",
+    "third fresh held-out set (written blind, many sectors)": "fresh3",
 }
 LABELLED_CATEGORIES = ("T", "P", "D", "G")
+
+
+def items_of(part_name: str) -> list[dict]:
+    path = DATA / f"suggest_labelled_{part_name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["items"]
 
 
 def evaluate(items, *, use_language: bool):
@@ -143,8 +134,8 @@ def main() -> None:
                 print(f"  {item_id}: extra {extra} missed {missed}")
     counts, _ = evaluate(items, use_language=True)
     table(f"whole set, {len(items)} descriptions, language given", counts)
-    for name, path in MORE_TUNING.items():
-        part = json.loads(path.read_text(encoding="utf-8"))["items"]
+    for name, part_name in MORE_TUNING.items():
+        part = items_of(part_name)
         counts, errors = evaluate(part, use_language=False)
         table(f"{name}, {len(part)} descriptions, language guessed", counts)
         if "-v" in sys.argv:
@@ -153,8 +144,8 @@ def main() -> None:
     # Never their errors: they are never tuned on. Both together give the estimate for
     # unseen text; each alone shows how much it depends on how a set was written.
     every_fresh = []
-    for name, path in FRESH.items():
-        fresh = json.loads(path.read_text(encoding="utf-8"))["items"]
+    for name, part_name in FRESH.items():
+        fresh = items_of(part_name)
         every_fresh += fresh
         counts, _ = evaluate(fresh, use_language=False)
         table(f"{name}, {len(fresh)} descriptions, language guessed", counts)
