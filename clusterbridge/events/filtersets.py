@@ -92,10 +92,10 @@ class ParticipantFilterSet(django_filters.FilterSet):
         choices=OrganisationType.choices, field_name="organisation__type", label="Organisation type"
     )
     side = django_filters.ChoiceFilter(
-        choices=[("offers", "Offers it"), ("seeks", "Seeks it")],
+        choices=[("offers", "offered"), ("seeks", "sought")],
         method="filter_nothing",
-        label="Feature offered or sought",
-        empty_label="Offered or sought",
+        label="Features ticked above are",
+        empty_label="offered or sought",
     )
 
     class Meta:

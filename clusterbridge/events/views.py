@@ -536,7 +536,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             Facet(
                 "feature",
-                "Feature (offered or sought)",
+                "Features (offered or sought)",
                 options(
                     facets.get("feature_labels", []),
                     features,

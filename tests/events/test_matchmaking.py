@@ -375,8 +375,9 @@ def test_acceptance_mails_both_their_updated_agenda(event, registered, mailoutbo
 def test_feature_facet_counts_participants_offering_or_seeking(
     client_for, users, event, registered
 ):
-    """The facet is "Feature (offered or sought)": a participant who only seeks a feature
-    is counted under it, one who offers and seeks it once; `side` narrows it as the filter."""
+    """The facet is "Features (offered or sought)": a participant who only seeks a feature
+    is counted under it, one who offers and seeks it once; the selector under it ("Features
+    ticked above are offered / sought") narrows it as the filter."""
     import re
 
     from clusterbridge.taxonomy.models import Feature
@@ -397,3 +398,5 @@ def test_feature_facet_counts_participants_offering_or_seeking(
     assert d2_count() == 2
     assert d2_count("?side=offers") == 1
     assert d2_count("?side=seeks") == 2
+    page = client.get(f"/events/{event.slug}/participants/").content.decode()
+    assert "Features ticked above are" in page
