@@ -40,13 +40,17 @@ PARTS = [
     pytest.param("suggest_labelled_tuning8b.json", 1, id="tuning8b"),
     pytest.param("suggest_labelled_tuning8a.json", 1, id="tuning8a"),
     pytest.param("suggest_labelled_tuning8c.json", 1, id="tuning8c"),
+    pytest.param("suggest_labelled_tuning9.json", 1, id="tuning9"),
 ]
+
+# Second, independent labellings of fresh sets: the same ids, labels of their own.
+SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fresh3_second.json"]
 
 # Which languages a part holds and how many items each has at least: the first parts and
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups).
+# in two groups; the ninth: all seven again).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -66,6 +70,7 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8b.json": ({"en", "fr", "es"}, 16),
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
+    "suggest_labelled_tuning9.json": (LANGUAGES, 12),
 }
 
 
@@ -90,7 +95,11 @@ def test_every_language_of_the_part_has_enough_items_of_both_kinds(file_name, mi
 def test_ids_are_unique_here_and_against_every_other_labelled_file(file_name, min_uses):
     ids = [item["id"] for item in _items(file_name)]
     assert len(ids) == len(set(ids))
-    others = [path for path in DATA_DIR.glob("suggest_labelled*.json") if path.name != file_name]
+    others = [
+        path
+        for path in DATA_DIR.glob("suggest_labelled*.json")
+        if path.name != file_name and path.name not in SECOND_LABELLINGS
+    ]
     assert others
     for path in others:
         other_ids = {item["id"] for item in json.loads(path.read_text(encoding="utf-8"))["items"]}
@@ -126,3 +135,16 @@ def test_every_labelled_category_feature_is_used_often_enough(file_name, min_use
     codes = list(labelled.values_list("code", flat=True))
     assert codes
     assert {code: uses[code] for code in codes if uses[code] < min_uses} == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_name", SECOND_LABELLINGS)
+def test_a_second_labelling_labels_every_text_of_its_set_with_real_features(file_name):
+    first = _items(file_name.replace("_second", ""))
+    second = _items(file_name)
+    assert [item["id"] for item in second] == [item["id"] for item in first]
+    category_of = dict(Feature.objects.values_list("code", "category__code"))
+    for item in second:
+        assert item["features"], item["id"]
+        assert len(item["features"]) == len(set(item["features"])), item["id"]
+        assert all(category_of.get(code) in LABELLED_CATEGORIES for code in item["features"])
