@@ -28,7 +28,12 @@ def suggested_features(description: str, ticked) -> list[dict]:
         Feature.objects.filter(code__in=[s.code for s in found]).values_list("code", "label")
     )
     return [
-        {"code": s.code, "label": labels[s.code], "evidence": s.evidence}
+        {
+            "code": s.code,
+            "label": labels[s.code],
+            "evidence": s.evidence,
+            "partial": s.model_probability is not None,
+        }
         for s in found
         if s.code in labels
     ]

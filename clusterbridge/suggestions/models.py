@@ -28,6 +28,12 @@ class FeatureSuggestion(TrackedModel):
     evidence = models.JSONField(
         default=list, blank=True, help_text="The words of the description that triggered it."
     )
+    model_probability = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Set when the words alone were too weak and the trained model vouched for "
+        "them: its probability that the description states the feature.",
+    )
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.SUGGESTED, db_index=True
     )

@@ -110,6 +110,7 @@ def suggest_for_many(objs, *, user=None, text: str | None = None) -> list[Featur
                 feature=feature,
                 score=found.score,
                 evidence=found.evidence,
+                model_probability=found.model_probability,
             )
             plans.append(Plan(suggestion, None, []))
     feature_suggestions.bulk_write(

@@ -7,6 +7,7 @@ from clusterbridge.matching import engine, services
 from clusterbridge.matching.tables import results_table
 from clusterbridge.suggestions import services as suggestions
 from tests.matching.factories import make_instrument
+from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,12 @@ def test_match_page_suggests_features_from_the_description_as_checkboxes_to_tick
     assert 'value="A-health" id="suggested-A-health"' in text
     assert "(from: machine learning" in text or "(from: ai" in text
     assert "matching instrument" not in text  # nothing ticked yet: no results
+
+
+def test_a_partial_match_is_offered_with_a_word_to_check_it(client, monkeypatch):
+    vouch_for_partial_matches(monkeypatch)
+    text = client.get("/match/", {"description": PARTIAL_TEXT, "suggest": "1"}).content.decode()
+    assert "a partial match: check it fits)" in text
 
 
 def test_a_ticked_suggestion_is_searched_and_no_longer_suggested(client, calls):

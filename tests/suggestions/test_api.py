@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
+
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/suggest-features/"
 
@@ -20,8 +22,19 @@ def test_it_suggests_features_with_labels_scores_and_evidence(client):
         "label": "AI (ML)",
         "score": features["T1"]["score"],
         "evidence": ["machine learning"],
+        "model_probability": None,  # the words alone suggest it
     }
     assert 0.5 <= features["T1"]["score"] < 1
+
+
+def test_a_partial_match_the_model_vouched_for_says_so(client, monkeypatch):
+    vouch_for_partial_matches(monkeypatch)
+    response = client.post(
+        URL, {"text": PARTIAL_TEXT, "language": "en"}, content_type="application/json"
+    )
+    partial = [f for f in response.json()["features"] if f["model_probability"] is not None]
+    assert partial and all(f["model_probability"] == 0.9 and f["evidence"] for f in partial)
+    assert all(f["score"] < 0.5 for f in partial)
 
 
 def test_language_can_be_given(client):

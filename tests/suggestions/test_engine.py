@@ -398,23 +398,26 @@ def _assert_floors(file_name, floors):
 # file: (precision, recall, precision in each language, recall in each language), a little
 # under what bench/suggestions.py measures, shown after each line as overall precision /
 # recall and the weakest language's. Each blind tuning part read 0.82-0.93 / 0.47-0.74
-# before its own round (docs/decisions.md); these figures are what the engine was tuned to.
+# before its own round (docs/decisions.md); these figures are what the engine was tuned to,
+# and the trained model (model.py) learnt from these parts too. The ninth part was never
+# tuned on by hand: only the model learnt from it.
 TUNING_FLOORS = {
-    "suggest_labelled_tuning2.json": (0.90, 0.94, 0.87, 0.91),  # 0.929 / 0.969; 0.905 / 0.948
-    "suggest_labelled_tuning3.json": (0.95, 0.92, 0.88, 0.88),  # 0.978 / 0.949; 0.919 / 0.912
-    "suggest_labelled_tuning4a.json": (0.90, 0.95, 0.87, 0.93),  # 0.925 / 0.970; 0.905 / 0.966
-    "suggest_labelled_tuning4b.json": (0.93, 0.90, 0.90, 0.86),  # 0.958 / 0.924; 0.933 / 0.891
-    "suggest_labelled_tuning5a.json": (0.93, 0.95, 0.90, 0.90),  # 0.950 / 0.974; 0.938 / 0.938
-    "suggest_labelled_tuning5b.json": (0.95, 0.93, 0.91, 0.88),  # 0.974 / 0.953; 0.947 / 0.915
-    "suggest_labelled_tuning6a.json": (0.91, 0.96, 0.86, 0.93),  # 0.935 / 0.983; 0.894 / 0.966
-    "suggest_labelled_tuning6b.json": (0.91, 0.95, 0.88, 0.92),  # 0.932 / 0.978; 0.918 / 0.957
-    "suggest_labelled_tuning6c.json": (0.92, 0.96, 0.87, 0.94),  # 0.943 / 0.985; 0.905 / 0.970
-    "suggest_labelled_tuning7a.json": (0.87, 0.96, 0.83, 0.95),  # 0.897 / 0.989; 0.869 / 0.989
-    "suggest_labelled_tuning7b.json": (0.92, 0.98, 0.87, 0.97),  # 0.947 / 1.000; 0.905 / 1.000
-    "suggest_labelled_tuning7c.json": (0.88, 0.96, 0.87, 0.95),  # 0.907 / 0.986; 0.904 / 0.980
-    "suggest_labelled_tuning8a.json": (0.92, 0.97, 0.90, 0.96),  # 0.941 / 0.995; 0.932 / 0.990
-    "suggest_labelled_tuning8b.json": (0.92, 0.94, 0.86, 0.90),  # 0.948 / 0.962; 0.897 / 0.939
-    "suggest_labelled_tuning8c.json": (0.92, 0.97, 0.87, 0.95),  # 0.946 / 0.994; 0.909 / 0.980
+    "suggest_labelled_tuning2.json": (0.90, 0.95, 0.87, 0.93),  # 0.925 / 0.980; 0.891 / 0.950
+    "suggest_labelled_tuning3.json": (0.95, 0.94, 0.88, 0.91),  # 0.971 / 0.966; 0.906 / 0.937
+    "suggest_labelled_tuning4a.json": (0.90, 0.96, 0.87, 0.96),  # 0.921 / 0.988; 0.895 / 0.987
+    "suggest_labelled_tuning4b.json": (0.92, 0.94, 0.89, 0.91),  # 0.943 / 0.969; 0.917 / 0.932
+    "suggest_labelled_tuning5a.json": (0.93, 0.97, 0.92, 0.95),  # 0.951 / 0.991; 0.940 / 0.975
+    "suggest_labelled_tuning5b.json": (0.94, 0.95, 0.93, 0.94),  # 0.966 / 0.974; 0.950 / 0.966
+    "suggest_labelled_tuning6a.json": (0.91, 0.98, 0.86, 0.98),  # 0.931 / 1.000; 0.888 / 1.000
+    "suggest_labelled_tuning6b.json": (0.90, 0.97, 0.89, 0.96),  # 0.928 / 0.995; 0.911 / 0.989
+    "suggest_labelled_tuning6c.json": (0.92, 0.97, 0.88, 0.96),  # 0.943 / 0.995; 0.905 / 0.985
+    "suggest_labelled_tuning7a.json": (0.87, 0.98, 0.85, 0.98),  # 0.894 / 1.000; 0.870 / 1.000
+    "suggest_labelled_tuning7b.json": (0.92, 0.98, 0.88, 0.98),  # 0.947 / 1.000; 0.905 / 1.000
+    "suggest_labelled_tuning7c.json": (0.88, 0.98, 0.87, 0.98),  # 0.902 / 1.000; 0.897 / 1.000
+    "suggest_labelled_tuning8a.json": (0.91, 0.98, 0.90, 0.98),  # 0.932 / 1.000; 0.924 / 1.000
+    "suggest_labelled_tuning8b.json": (0.92, 0.95, 0.87, 0.93),  # 0.944 / 0.976; 0.897 / 0.955
+    "suggest_labelled_tuning8c.json": (0.92, 0.97, 0.87, 0.96),  # 0.940 / 0.994; 0.893 / 0.980
+    "suggest_labelled_tuning9.json": (0.88, 0.74, 0.81, 0.64),  # 0.902 / 0.768; 0.833 / 0.667
 }
 
 
@@ -425,11 +428,12 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.917 / 0.745; the recall target (0.90) is not met.
+# three together: 0.899 / 0.806 (the lexicon alone: 0.917 / 0.745); the targets (0.90) are
+# not met.
 FRESH_FLOORS = {
-    "suggest_labelled_fresh.json": (0.90, 0.87, 0.85, 0.78),  # 0.919 / 0.894; 0.886 / 0.816
-    "suggest_labelled_fresh2.json": (0.88, 0.62, 0.80, 0.52),  # 0.908 / 0.642; 0.839 / 0.550
-    "suggest_labelled_fresh3.json": (0.90, 0.69, 0.86, 0.58),  # 0.923 / 0.719; 0.895 / 0.617
+    "suggest_labelled_fresh.json": (0.88, 0.90, 0.86, 0.85),  # 0.908 / 0.929; 0.886 / 0.879
+    "suggest_labelled_fresh2.json": (0.85, 0.70, 0.79, 0.65),  # 0.879 / 0.720; 0.811 / 0.675
+    "suggest_labelled_fresh3.json": (0.88, 0.76, 0.82, 0.69),  # 0.909 / 0.785; 0.844 / 0.717
 }
 
 

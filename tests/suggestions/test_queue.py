@@ -14,6 +14,7 @@ from clusterbridge.funding import portal_import
 from clusterbridge.funding.models import Instrument
 from clusterbridge.suggestions import services
 from clusterbridge.suggestions.models import FeatureSuggestion
+from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,13 @@ def test_facets_count_with_the_other_filters_applied(client_for, calls):
     assert counts["T"] == 6 and counts["D"] == 6 and counts["A"] == 6
     kinds = {o.value: o.count for o in facets["kind"].options}
     assert kinds["funding.instrument"] == 6 and kinds["projects.project"] == 0
+
+
+def test_a_partial_match_the_model_vouched_for_is_stored_and_shown_as_such(client_for, monkeypatch):
+    vouch_for_partial_matches(monkeypatch)
+    call = make_call("Logins call", PARTIAL_TEXT)
+    partial = [s for s in services.pending_for(call) if s.model_probability is not None]
+    assert partial and all(s.model_probability == 0.9 and s.evidence for s in partial)
+    page = client_for("editor").get("/suggestions/").content.decode()
+    assert "a partial match, suggested because the trained model finds the feature likely" in page
+    assert "(90 %)" in page

@@ -42,6 +42,11 @@ class SuggestedFeatureSerializer(serializers.Serializer):
     label = serializers.CharField()
     score = serializers.FloatField()
     evidence = serializers.ListField(child=serializers.CharField())
+    model_probability = serializers.FloatField(
+        allow_null=True,
+        help_text="Null when the words alone suggest the feature; otherwise they only partly "
+        "match it and this is the trained model's probability that the text states it.",
+    )
 
 
 class SuggestResponseSerializer(serializers.Serializer):
@@ -66,7 +71,13 @@ class SuggestFeaturesView(APIView):
             Feature.objects.filter(code__in=[s.code for s in found]).values_list("code", "label")
         )
         features = [
-            {"code": s.code, "label": labels[s.code], "score": s.score, "evidence": s.evidence}
+            {
+                "code": s.code,
+                "label": labels[s.code],
+                "score": s.score,
+                "evidence": s.evidence,
+                "model_probability": s.model_probability,
+            }
             for s in found
             if s.code in labels
         ]

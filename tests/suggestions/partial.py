@@ -1,0 +1,20 @@
+"""A model that vouches for every partial match, and a text with partial matches, for tests of
+how such suggestions are stored and shown."""
+
+from clusterbridge.suggestions import engine
+
+# Longer than engine.MODEL_MIN_WORDS; "spots suspicious" and "software" only partly match.
+PARTIAL_TEXT = (
+    "The software spots suspicious logins across the accounts of the company. It is sold as a "
+    "yearly subscription to small firms in the region, with support by phone and e-mail during "
+    "office hours and a dashboard for the manager."
+)
+
+
+class SureModel:
+    def probabilities(self, text, codes):
+        return dict.fromkeys(codes, 0.9)
+
+
+def vouch_for_partial_matches(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "feature_model", lambda: SureModel())

@@ -1,0 +1,149 @@
+"""The trained second opinion on weak lexicon evidence: when it is asked, what it adds, and
+that the shipped weights are the ones the labelled data gives."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from clusterbridge.suggestions import engine
+from clusterbridge.suggestions.engine import Lexicon, suggest
+from clusterbridge.suggestions.model import char_ngrams, feature_model, word_ngrams
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+class StubModel:
+    """Answers with fixed probabilities and records what it was asked."""
+
+    def __init__(self, probabilities):
+        self.given = probabilities
+        self.asked: list[set] = []
+
+    def probabilities(self, text, codes):
+        self.asked.append(set(codes))
+        return {code: self.given[code] for code in codes if code in self.given}
+
+
+@pytest.fixture
+def lexicon(monkeypatch):
+    data = {
+        "features": {
+            "P3": {"en": [["anomal*", 0.6], "intrusion detection"]},
+            "P7": {"en": [["collect*", 0.2]]},
+            "T14": {"en": ["sensor*"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+
+
+# Words that none of the lexicon's terms above name, to make a sentence a paragraph: the
+# model is asked about texts of engine.MODEL_MIN_WORDS words or more.
+FILLER = (
+    " The project runs for two years in three regions and reports to the programme "
+    "secretariat every six months with a short summary of the work done and the money spent."
+)
+
+
+def paragraph(sentence):
+    return sentence + FILLER
+
+
+def with_model(monkeypatch, probabilities):
+    stub = StubModel(probabilities)
+    monkeypatch.setattr(engine, "feature_model", lambda: stub)
+    return stub
+
+
+def test_weak_evidence_is_suggested_when_the_model_finds_the_feature_likely(lexicon, monkeypatch):
+    stub = with_model(monkeypatch, {"P3": 0.8})
+    found = {s.code: s for s in suggest(paragraph("Sensors report anomalies."), language="en")}
+    assert set(found) == {"T14", "P3"}
+    assert found["P3"].model_probability == 0.8
+    assert found["P3"].evidence == ["anomalies"]  # still the words that triggered it
+    assert found["P3"].score < found["T14"].score  # weaker evidence ranks after full matches
+    assert found["T14"].model_probability is None
+    assert stub.asked == [{"P3"}]  # only about the weak feature
+
+
+def test_weak_evidence_the_model_finds_unlikely_is_not_suggested(lexicon, monkeypatch):
+    with_model(monkeypatch, {"P3": 0.39})
+    assert [s.code for s in suggest(paragraph("Sensors report anomalies."), language="en")] == [
+        "T14"
+    ]
+
+
+def test_the_model_never_suggests_a_feature_without_words_for_it(lexicon, monkeypatch):
+    stub = with_model(monkeypatch, {"P3": 0.99, "P7": 0.99})
+    # P7's only word weighs 0.2, under MODEL_MIN_EVIDENCE; nothing at all names P3.
+    assert [s.code for s in suggest(paragraph("Sensors that collect."), language="en")] == ["T14"]
+    assert stub.asked == []
+
+
+def test_the_model_is_not_asked_about_one_sentence(lexicon, monkeypatch):
+    stub = with_model(monkeypatch, {"P3": 0.99})
+    assert [s.code for s in suggest("Sensors report anomalies.", language="en")] == ["T14"]
+    assert stub.asked == []
+
+
+def test_without_the_model_file_the_lexicon_works_alone(lexicon, monkeypatch):
+    monkeypatch.setattr(engine, "feature_model", lambda: None)
+    assert [s.code for s in suggest(paragraph("Sensors report anomalies."), language="en")] == [
+        "T14"
+    ]
+
+
+def test_ngrams_are_those_the_model_was_trained_on():
+    assert word_ngrams("keeps an eye") == ["keeps", "an", "eye", "keeps an", "an eye"]
+    # Words padded with a space; a word no longer than n counts once, whole.
+    assert char_ngrams("ab cdef") == [
+        " ab",
+        "ab ",
+        " ab ",
+        " cd",
+        "cde",
+        "def",
+        "ef ",
+        " cde",
+        "cdef",
+        "def ",
+        " cdef",
+        "cdef ",
+    ]
+
+
+def test_the_shipped_model_tells_a_stated_feature_from_an_absent_one():
+    model = feature_model()
+    text = (
+        "Our appliance watches the hospital network around the clock. It spots intrusions, "
+        "malware and unusual traffic between medical devices, and alerts the security team "
+        "within seconds, so that an attack is stopped before it reaches patient records. It "
+        "installs in a day and needs no changes to the existing equipment."
+    )
+    found = model.probabilities(text, ["P3", "G9", "D6", "G2"])
+    assert found["P3"] > 0.5  # detection, stated
+    assert max(found["G9"], found["D6"], found["G2"]) < 0.3  # training, demonstration, export
+
+
+def test_the_shipped_model_was_trained_on_the_labelled_files_as_they_are():
+    """Change a labelled tuning file and this fails until the model is trained again
+    (`scripts/train_suggestion_model.py`); the held-out sets are never among them."""
+    trained_on = {s["file"]: s["sha256"] for s in feature_model().about["trained_on"]}
+    expected = {
+        f"tests/data/{path.name}": hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in DATA.glob("suggest_labelled*.json")
+        if not path.name.startswith("suggest_labelled_fresh")
+    }
+    assert trained_on == expected
+    assert not any("fresh" in name for name in trained_on)
+
+
+def test_the_shipped_model_covers_every_labelled_feature():
+    items = [
+        item
+        for path in DATA.glob("suggest_labelled_tuning*.json")
+        for item in json.loads(path.read_text(encoding="utf-8"))["items"]
+    ]
+    labelled = {code for item in items for code in item["features"]}
+    assert labelled <= set(feature_model().codes)
