@@ -2,8 +2,10 @@
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
 the second to ninth tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
-_tuning4a … _tuning8c, _tuning9, written blind like the fresh sets, to tune on; the ninth
-read 0.889 / 0.621 before anything was tuned on it);
+_tuning4a … _tuning8c, _tuning9, _tuning10a … _tuning11h, written blind like the fresh sets,
+to tune on; the ninth read 0.889 / 0.621 before anything was tuned on it; the tenth's and
+eleventh's sixteen files, written for the model to learn from, in many sectors and genres,
+0.847 / 0.666 and 0.820 / 0.727 before it did);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, and the second fresh held-out set (_fresh2, written blind on new
 topics after that) and the third (_fresh3, written blind across many sectors, measured once,
@@ -54,6 +56,22 @@ MORE_TUNING = {
     "eighth tuning part, en, fr and es": "tuning8b",
     "eighth tuning part, lt, pl and de": "tuning8c",
     "ninth tuning part, all seven languages": "tuning9",
+    "tenth tuning part (a), health": "tuning10a",
+    "tenth tuning part (b), energy": "tuning10b",
+    "tenth tuning part (c), manufacturing": "tuning10c",
+    "tenth tuning part (d), agri-food and environment": "tuning10d",
+    "tenth tuning part (e), mobility, logistics and space": "tuning10e",
+    "tenth tuning part (f), security and public administration": "tuning10f",
+    "tenth tuning part (g), digital, creative industries and tourism": "tuning10g",
+    "tenth tuning part (h), skills, finance, construction and cities": "tuning10h",
+    "eleventh tuning part (a), formal calls and capability statements": "tuning11a",
+    "eleventh tuning part (b), matchmaking profiles and partner searches": "tuning11b",
+    "eleventh tuning part (c), cascade-funding calls and applications": "tuning11c",
+    "eleventh tuning part (d), project abstracts and call topics": "tuning11d",
+    "eleventh tuning part (e), cluster services": "tuning11e",
+    "eleventh tuning part (f), marketplace offers and needs": "tuning11f",
+    "eleventh tuning part (g), innovation procurement": "tuning11g",
+    "eleventh tuning part (h), press releases and news": "tuning11h",
 }
 FRESH = {
     "fresh held-out set (written blind)": "fresh",

@@ -41,6 +41,22 @@ PARTS = [
     pytest.param("suggest_labelled_tuning8a.json", 1, id="tuning8a"),
     pytest.param("suggest_labelled_tuning8c.json", 1, id="tuning8c"),
     pytest.param("suggest_labelled_tuning9.json", 1, id="tuning9"),
+    pytest.param("suggest_labelled_tuning10a.json", 1, id="tuning10a"),
+    pytest.param("suggest_labelled_tuning10b.json", 1, id="tuning10b"),
+    pytest.param("suggest_labelled_tuning10c.json", 1, id="tuning10c"),
+    pytest.param("suggest_labelled_tuning10d.json", 1, id="tuning10d"),
+    pytest.param("suggest_labelled_tuning10e.json", 1, id="tuning10e"),
+    pytest.param("suggest_labelled_tuning10f.json", 1, id="tuning10f"),
+    pytest.param("suggest_labelled_tuning10g.json", 1, id="tuning10g"),
+    pytest.param("suggest_labelled_tuning10h.json", 1, id="tuning10h"),
+    pytest.param("suggest_labelled_tuning11a.json", 1, id="tuning11a"),
+    pytest.param("suggest_labelled_tuning11b.json", 1, id="tuning11b"),
+    pytest.param("suggest_labelled_tuning11c.json", 1, id="tuning11c"),
+    pytest.param("suggest_labelled_tuning11d.json", 1, id="tuning11d"),
+    pytest.param("suggest_labelled_tuning11e.json", 1, id="tuning11e"),
+    pytest.param("suggest_labelled_tuning11f.json", 1, id="tuning11f"),
+    pytest.param("suggest_labelled_tuning11g.json", 1, id="tuning11g"),
+    pytest.param("suggest_labelled_tuning11h.json", 1, id="tuning11h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -50,7 +66,7 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth: all seven again).
+# in two groups; the ninth, and the tenth's and eleventh's eight files: all seven again).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -71,6 +87,22 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10a.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10b.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10c.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10d.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10e.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10f.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10g.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning10h.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11a.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11b.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11c.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11d.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11e.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11f.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11g.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning11h.json": (LANGUAGES, 12),
 }
 
 
