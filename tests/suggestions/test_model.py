@@ -64,7 +64,7 @@ def test_weak_evidence_is_suggested_when_the_model_finds_the_feature_likely(lexi
     assert found["P3"].evidence == ["anomalies"]  # still the words that triggered it
     assert found["P3"].score < found["T14"].score  # weaker evidence ranks after full matches
     assert found["T14"].model_probability is None
-    assert stub.asked == [{"P3"}]  # only about the weak feature
+    assert stub.asked == [{"P3", "T14"}]  # only about features with words in the text
 
 
 def test_weak_evidence_the_model_finds_unlikely_is_not_suggested(lexicon, monkeypatch):
@@ -78,7 +78,17 @@ def test_the_model_never_suggests_a_feature_without_words_for_it(lexicon, monkey
     stub = with_model(monkeypatch, {"P3": 0.99, "P7": 0.99})
     # P7's only word weighs 0.2, under MODEL_MIN_EVIDENCE; nothing at all names P3.
     assert [s.code for s in suggest(paragraph("Sensors that collect."), language="en")] == ["T14"]
-    assert stub.asked == []
+    assert stub.asked == [{"T14"}]
+
+
+def test_words_of_a_feature_the_model_finds_very_unlikely_are_dropped(lexicon, monkeypatch):
+    """ "Sensors" fully names T14, but a text the model reads as about something else (a term
+    in passing, or in another sense) loses it; a merely doubtful one keeps it."""
+    with_model(monkeypatch, {"T14": engine.MODEL_VETO - 0.01})
+    assert suggest(paragraph("Sensors matter."), language="en") == []
+    with_model(monkeypatch, {"T14": engine.MODEL_VETO})
+    [kept] = suggest(paragraph("Sensors matter."), language="en")
+    assert kept.code == "T14" and kept.model_probability is None
 
 
 def test_the_model_is_not_asked_about_one_sentence(lexicon, monkeypatch):
