@@ -1,7 +1,8 @@
 """Suggest taxonomy features from a description, with the words that triggered each one.
 
-The method is a weighted multilingual lexicon (`data/taxonomy/feature_lexicon.json`): no
-model, nothing downloaded, every suggestion explained by the terms it matched.
+The method is a weighted multilingual lexicon (`data/taxonomy/feature_lexicon.json`), with a
+small linear model shipped in the package (`model.py`) as a second opinion on paragraphs:
+nothing downloaded, every suggestion explained by the terms it matched.
 
 Matching rules:
 - the text is lowercased and accent-folded (`core.search.fold`) and split into word tokens
@@ -30,7 +31,9 @@ Matching rules:
 - a plain term weighs 1.0, `[term, weight]` weighs `weight`; each distinct term counts once
   however often it occurs, and a term whose words lie within words another term of the
   feature counted adds nothing (`evidence_weight`);
-- a feature is suggested when the summed weight of its matched terms reaches 1.0;
+- a feature is suggested when the summed weight of its matched terms reaches 1.0; on a text
+  of MODEL_MIN_WORDS words or more the trained model may also vouch for weaker evidence, or
+  drop a feature it finds very unlikely (see MODEL_* below);
 - score = 1 − 0.5 ** total: 0.5 at the threshold, 0.75 with twice the evidence, 0.875 with
   three times — it grows with the evidence and never reaches 1.
 
