@@ -57,6 +57,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning11f.json", 1, id="tuning11f"),
     pytest.param("suggest_labelled_tuning11g.json", 1, id="tuning11g"),
     pytest.param("suggest_labelled_tuning11h.json", 1, id="tuning11h"),
+    pytest.param("suggest_labelled_tuning12a.json", 1, id="tuning12a"),
+    pytest.param("suggest_labelled_tuning12b.json", 1, id="tuning12b"),
+    pytest.param("suggest_labelled_tuning12c.json", 1, id="tuning12c"),
+    pytest.param("suggest_labelled_tuning12d.json", 1, id="tuning12d"),
+    pytest.param("suggest_labelled_tuning12e.json", 1, id="tuning12e"),
+    pytest.param("suggest_labelled_tuning12f.json", 1, id="tuning12f"),
+    pytest.param("suggest_labelled_tuning12g.json", 1, id="tuning12g"),
+    pytest.param("suggest_labelled_tuning12h.json", 1, id="tuning12h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -66,7 +74,7 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's and eleventh's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twelfth's eight files: all seven again).
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -103,6 +111,14 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning11f.json": (LANGUAGES, 12),
     "suggest_labelled_tuning11g.json": (LANGUAGES, 12),
     "suggest_labelled_tuning11h.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12a.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12b.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12c.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12d.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12e.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12f.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12g.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning12h.json": (LANGUAGES, 12),
 }
 
 
