@@ -50,6 +50,16 @@ def text_of(obj) -> str:
     return "\n".join(value for name in TEXT_FIELDS if (value := getattr(obj, name, "") or ""))
 
 
+def suggested_by_record(obj) -> list:
+    """The engine's suggestions for the record's own text. A feature its name states is kept
+    even when the trained model reads the rest of the text as about something else and drops
+    it ("Internet of Things For Industry" whose description never says IoT again): the name is
+    the record's own summary. A name is short, so the model is never asked about it alone."""
+    found = suggest(text_of(obj))
+    codes = {s.code for s in found}
+    return found + [s for s in suggest(getattr(obj, "name", "") or "") if s.code not in codes]
+
+
 class FeatureSuggestionService(ModelService[FeatureSuggestion]):
     """Suggestions are made by the system; people decide them (accept, reject below)."""
 
@@ -99,7 +109,7 @@ def suggest_for_many(objs, *, user=None, text: str | None = None) -> list[Featur
         )
     plans = []
     for obj in objs:
-        for found in suggest(text_of(obj) if text is None else text):
+        for found in suggested_by_record(obj) if text is None else suggest(text):
             feature = features.get(found.code)
             if feature is None or (str(obj.pk), feature.pk) in known:
                 continue  # a lexicon code missing from the taxonomy, or known already

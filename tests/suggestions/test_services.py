@@ -129,3 +129,35 @@ def test_a_malformed_record_id_is_a_404(client_for):
 
     ct = ContentType.objects.get_for_model(Instrument).pk
     assert client_for("admin").post(f"/suggestions/for/{ct}/abc/").status_code == 404
+
+
+def test_a_feature_the_record_name_states_survives_the_model_veto(monkeypatch):
+    """The trained model may drop a fully-worded feature it finds very unlikely in the whole
+    text; one the record's name states is kept, as the name is the record's own summary."""
+    from clusterbridge.suggestions import engine
+
+    class Doubtful:
+        codes = ["T10"]
+
+        def probabilities(self, text, codes):
+            return dict.fromkeys(codes, 0.01)
+
+        def words_for(self, text, code, limit=3):
+            return []
+
+    monkeypatch.setattr(engine, "feature_model", lambda: Doubtful())
+    about = (
+        "A partnership of clusters from different countries that supported forty projects "
+        "with grants for demonstration, prototypes or feasibility studies for industrial "
+        "applications such as predictive maintenance, logistics and track and trace."
+    )
+    named = Instrument(name="Internet of Things for industry", origin="international")
+    named.description = about
+    history.save(named)
+    unnamed = Instrument(name="Partnership support", origin="international")
+    unnamed.description = about + " Each project connects machines through the Internet of Things."
+    history.save(unnamed)
+    services.suggest_for(named)
+    services.suggest_for(unnamed)
+    assert "T10" in suggested(named)
+    assert "T10" not in suggested(unnamed)  # only the description says it: the veto holds
