@@ -36,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from clusterbridge.suggestions.engine import lexicon, suggest  # noqa: E402
+from clusterbridge.suggestions.model import feature_model  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELLED = DATA / "suggest_labelled.json"
@@ -166,7 +167,13 @@ def main() -> None:
     started = time.perf_counter()
     lexicon()
     compile_ms = (time.perf_counter() - started) * 1000
-    print(f"labelled set: {len(items)} descriptions; lexicon compiled in {compile_ms:.1f} ms")
+    started = time.perf_counter()
+    feature_model()
+    model_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"labelled set: {len(items)} descriptions; lexicon compiled in {compile_ms:.1f} ms, "
+        f"trained model loaded in {model_ms:.1f} ms"
+    )
     splits = {
         "held-out (never tuned on)": [i for i in items if i["split"] == "held-out"],
         "tuning": [i for i in items if i["split"] == "tuning"],

@@ -6,10 +6,11 @@ Text written by other people often states a feature with words that only partly 
 mostly right. This module holds a linear model trained on the hand-labelled descriptions
 (`tests/data/suggest_labelled*.json`, tuning parts only), one logistic regression per
 feature over TF-IDF weighted word 1–2-grams and within-word character 3–5-grams of the
-folded text. The engine asks it only about features with weak evidence
-(`engine.MODEL_MIN_EVIDENCE`), and adds those it finds likely (`engine.MODEL_MIN_PROBABILITY`):
-the model never suggests a feature on its own, so every suggestion still shows the words
-that triggered it.
+folded text. The engine asks it about paragraphs only (`engine.MODEL_MIN_WORDS`) and only
+about features the lexicon found words for: it adds weakly worded ones it finds likely
+(`engine.MODEL_MIN_EVIDENCE`, `engine.MODEL_MIN_PROBABILITY`) and drops fully worded ones it
+finds very unlikely (`engine.MODEL_VETO`). It never suggests a feature on its own, so every
+suggestion still shows the words that triggered it.
 
 The weights are `data/taxonomy/feature_model.npz`, written by
 `scripts/train_suggestion_model.py` (which needs scikit-learn; nothing here does). The

@@ -364,24 +364,24 @@ def test_quality_on_the_held_out_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "held-out"])
     tp, predicted, expected = counts["all"]
-    # Measured (bench/suggestions.py): precision 0.947, recall 0.882; weakest languages lt
-    # recall 0.800 and fr precision 0.882. This part has been read while tuning, so it is no
-    # longer an estimate for unseen text (the fresh set below is); these guard what is.
-    assert tp / predicted >= 0.93
-    assert tp / expected >= 0.83
+    # Measured (bench/suggestions.py): precision 0.939, recall 0.950; weakest languages pl
+    # precision 0.880 and fr recall 0.889. This part has been read while tuning, so it is no
+    # longer an estimate for unseen text (the fresh sets below are); these guard what is.
+    assert tp / predicted >= 0.92
+    assert tp / expected >= 0.93
     for language, (tp, predicted, expected) in counts.items():
-        assert tp / predicted >= 0.88 and tp / expected >= 0.74, language
+        assert tp / predicted >= 0.86 and tp / expected >= 0.86, language
 
 
 def test_quality_on_the_tuning_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "tuning"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.951, recall 0.908 (110 descriptions; the weakest language is
-    # German, precision 0.912, recall 0.849).
-    assert tp / predicted >= 0.93 and tp / expected >= 0.87
+    # Measured: precision 0.946, recall 0.978 (110 descriptions; the weakest languages are
+    # English, precision 0.923, and Polish, recall 0.952; the model learnt from this part).
+    assert tp / predicted >= 0.93 and tp / expected >= 0.96
     for language, (tp, predicted, expected) in counts.items():
-        assert tp / predicted >= 0.9 and tp / expected >= 0.83, language
+        assert tp / predicted >= 0.9 and tp / expected >= 0.93, language
 
 
 def _assert_floors(file_name, floors):
