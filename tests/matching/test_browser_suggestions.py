@@ -71,3 +71,28 @@ def test_an_editor_confirms_suggestions_in_bulk(
     expect(page.locator("#results-heading")).to_have_text("No suggestion to decide")
     assert calls[0].features.filter(code="T1").exists()
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_an_editor_reads_a_records_suggestions_without_scrolling_sideways(
+    browser, live_server, reference_data, users, viewport, monkeypatch
+):
+    """The record's panel of suggested features reflows into one card per suggestion on a
+    phone; a partial match the trained model backs says so beside its words."""
+    from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
+
+    vouch_for_partial_matches(monkeypatch)
+    call = make_instrument("Logins call", [], deadlines=["2099-04-30"])
+    call.description = PARTIAL_TEXT
+    call.save()
+    suggestions.suggest_for(call)
+    context, page, problems = open_context(browser, live_server, viewport)
+    sign_in(page, users["editor"].username)
+    page.goto(call.get_absolute_url())
+    panel = page.locator("section.suggestions")
+    note = panel.get_by_text("a partial match the trained model backs (90 %)")
+    expect(note.first).to_be_visible()
+    assert no_sideways_scroll(page)
+    shot(page, f"record-suggestions-{viewport['width']}")
+    assert problems == []
+    context.close()
