@@ -3,8 +3,10 @@ on a phone), the empty state, the network and the groups — no sideways scrolli
 error, the content-security policy intact. ANALYTICS_SCREENSHOTS=folder keeps screenshots."""
 
 import os
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from clusterbridge.analytics import services
 from tests.analytics.conftest import fixture_bytes
@@ -48,7 +50,8 @@ def test_empty_state_then_map_and_table(browser, live_server, reference_data, vi
     assert no_sideways_scroll(page)
     shoot(page, "specialisation-map", viewport)
     page.get_by_role("link", name="AT11 Burgenland: LQ 2.51").click()
-    assert page.get_by_role("heading", name="AT11 Burgenland").is_visible()
+    # A click starts the navigation without waiting for it: wait for the region's page.
+    expect(page.get_by_role("heading", name="AT11 Burgenland")).to_be_visible()
     page.goto("/analytics/specialisation/?ecosystem=agri-food")
     assert no_sideways_scroll(page)
     assert problems == []
@@ -80,6 +83,6 @@ def test_network_and_groups_pages(browser, live_server, reference_data, viewport
     assert labels and min(labels) >= 13.5, min(labels)
     page.get_by_label("Industrial ecosystem").select_option(label="Digital")
     page.get_by_role("button", name="Show").click()
-    assert "ecosystem=digital" in page.url
+    expect(page).to_have_url(re.compile(r"ecosystem=digital"))
     assert problems == []
     context.close()
