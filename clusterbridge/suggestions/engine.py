@@ -539,6 +539,15 @@ DE_PARTICLES = frozenset(
 )
 DE_CLAUSE_JOINERS = frozenset({"und", "oder", "sowie", "sodass", "weil", "wenn", "um"})
 SEPARABLE_REACH = 12
+# Words before the verb that are never its stem: a particle joined with them makes a word some
+# term's stem or prefix happens to match ("zusammen" + "es", "zusammen" + "die"), and the verb
+# itself ("Es führt die Daten … zusammen") is then never tried.
+DE_NOT_VERBS = frozenset(
+    {"es", "er", "sie", "wir", "ihr", "ich", "du", "man", "der", "die", "das", "den", "dem"}
+    | {"des", "ein", "eine", "einen", "einem", "einer", "eines", "dies", "diese", "dieser"}
+    | {"dieses", "diesen", "diesem", "dann", "nun", "so", "auch", "noch", "jetzt", "hier"}
+    | {"dort", "damit", "dabei", "dazu", "daher", "deshalb", "zudem", "sich", "uns", "ihnen"}
+)
 
 
 def join_separable_verbs(tokens, breaks, commas, compiled) -> tuple[list[str], list[int]]:
@@ -568,7 +577,9 @@ def join_separable_verbs(tokens, breaks, commas, compiled) -> tuple[list[str], l
             continue
         for verb in range(max(clause_start, position - SEPARABLE_REACH), position):
             word = token + tokens[verb]
-            if tokens[verb] not in DE_PARTICLES and compiled.knows_german(word):
+            if tokens[verb] in DE_PARTICLES or tokens[verb] in DE_NOT_VERBS:
+                continue
+            if compiled.knows_german(word, beyond=len(token)):
                 joined[verb] = joined[position] = word
                 changed += [verb, position]
                 break
@@ -680,14 +691,16 @@ class Lexicon:
                 self.german_exact.add(word)
                 self.german_stems.add(stem(word, "de"))
 
-    def knows_german(self, word: str) -> bool:
-        """Whether some German term has a word that `word` matches."""
+    def knows_german(self, word: str, beyond: int = 0) -> bool:
+        """Whether some German term has a word that `word` matches; a prefix must be longer
+        than `beyond` letters (a term's bare "zusammen*" does not make "zusammen" + any word
+        a verb)."""
         if word in self.german_exact or stem(word, "de") in self.german_stems:
             return True
         return any(
             word[:length] in self.german_prefixes
             for length in self.german_prefix_lengths
-            if length <= len(word)
+            if beyond < length <= len(word)
         )
 
     def candidates(self, token: str, languages=None):

@@ -189,6 +189,21 @@ def test_german_separable_verbs_split_across_the_clause_meet_the_terms(monkeypat
     assert codes("Er wertet Berichte, die Daten aus", language="de") == []
 
 
+def test_a_german_particle_joins_the_verb_not_a_pronoun_or_a_bare_prefix(monkeypatch):
+    # "zusammen*" is a word of some term, so "zusammen" + any word looks like a known word;
+    # "zusammen" + "es" and "zusammen" + "plattform" were joined before the verb was tried.
+    data = {
+        "features": {
+            "P8": {"de": ["zusammenfuhr* * daten", "zusammen* arbeiten"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Es führt die Daten aus drei Quellen zusammen.", language="de") == ["P8"]
+    assert codes("Die Plattform führt die Daten aus drei Quellen zusammen.", language="de") == [
+        "P8"
+    ]
+
+
 def test_a_verb_form_may_stand_a_few_words_from_its_object(monkeypatch):
     data = {
         "features": {
