@@ -393,7 +393,8 @@ def test_quality_on_the_tuning_part():
     counts = _counts([item for item in items if item["split"] == "tuning"])
     tp, predicted, expected = counts["all"]
     # Measured: precision 0.944, recall 0.978 (110 descriptions; the weakest languages are
-    # English and German, precision 0.92, and Polish, recall 0.952; the model learnt from this part).
+    # English and German, precision 0.92, and Polish, recall 0.952; the model learnt from
+    # this part).
     assert tp / predicted >= 0.93 and tp / expected >= 0.96
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.9 and tp / expected >= 0.93, language
