@@ -484,8 +484,8 @@ class Term:
             blocked = False  # a preposition or a comma skipped: no further than `gap`
             for skip in range(reach + 1):
                 at = position + skip
-                if at >= len(tokens):
-                    return -1
+                if at >= len(tokens) or at in breaks:
+                    return -1  # never across a sentence or clause break ("szkody. Zakres")
                 if skip:
                     if at in breaks or (skip == 1 and position in breaks):
                         return -1

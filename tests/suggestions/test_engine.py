@@ -40,6 +40,8 @@ def test_multi_word_terms_may_skip_one_word_but_not_a_sentence_break(tiny):
     assert found.code == "P12" and found.evidence == ["cyber physical security"]
     assert codes("Cyber, physical security", language="en") == ["P12"]  # a comma is no break
     assert codes("We test cyber ranges. Security is next.", language="en") == []
+    # Nor when the next word of the term starts the next sentence.
+    assert codes("We train in cyber. Security comes next.", language="en") == []
     assert codes("Cyber attacks on security", language="en") == []  # two words: too far
 
 
@@ -48,6 +50,8 @@ def test_two_word_terms_match_in_either_order_in_free_order_languages(monkeypatc
     monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
     assert codes("Rinkimas duomenų iš jutiklių", language="lt") == ["P7"]
     assert codes("Collection data", language="en") == []  # English keeps its word order
+    # Reversed or not, never across a sentence break ("…rinkimas. Duomenys…").
+    assert codes("Baigtas rinkimas. Duomenys saugomi.", language="lt") == []
 
 
 def test_lithuanian_verbal_noun_terms_meet_the_verb_forms(monkeypatch):
