@@ -424,8 +424,8 @@ def _assert_floors(file_name, floors):
 # either learnt from them (0.847 / 0.666 and 0.821 / 0.731 with the first model), then the
 # lexicon was tuned on them by pairs (one tenth and one eleventh file each); the twelfth
 # likewise (0.826 / 0.712 first read), then tuned on one file each; the thirteenth likewise
-# (0.863 / 0.753 first read); the fourteenth was read (0.861 / 0.708) before the model
-# learnt from it.
+# (0.863 / 0.753 first read); the fourteenth likewise (0.861 / 0.708 first read, 0.862 /
+# 0.718 after the thirteenth's lexicon round).
 TUNING_FLOORS = {
     "suggest_labelled_tuning2.json": (0.87, 0.96, 0.84, 0.94),  # 0.898 / 0.982; 0.866 / 0.964
     "suggest_labelled_tuning3.json": (0.92, 0.94, 0.84, 0.91),  # 0.946 / 0.966; 0.866 / 0.937
@@ -475,14 +475,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning13f.json": (0.86, 0.87, 0.82, 0.76),  # 0.894 / 0.903; 0.848 / 0.792
     "suggest_labelled_tuning13g.json": (0.89, 0.89, 0.85, 0.85),  # 0.917 / 0.915; 0.879 / 0.879
     "suggest_labelled_tuning13h.json": (0.88, 0.86, 0.85, 0.77),  # 0.914 / 0.893; 0.875 / 0.800
-    "suggest_labelled_tuning14a.json": (0.86, 0.81, 0.77, 0.73),  # 0.891 / 0.840; 0.800 / 0.760
-    "suggest_labelled_tuning14b.json": (0.87, 0.77, 0.81, 0.71),  # 0.903 / 0.802; 0.837 / 0.738
-    "suggest_labelled_tuning14c.json": (0.87, 0.79, 0.82, 0.67),  # 0.896 / 0.822; 0.851 / 0.700
-    "suggest_labelled_tuning14d.json": (0.84, 0.77, 0.77, 0.69),  # 0.866 / 0.799; 0.800 / 0.717
-    "suggest_labelled_tuning14e.json": (0.91, 0.61, 0.84, 0.47),  # 0.938 / 0.641; 0.867 / 0.500
-    "suggest_labelled_tuning14f.json": (0.87, 0.74, 0.82, 0.68),  # 0.901 / 0.767; 0.853 / 0.708
-    "suggest_labelled_tuning14g.json": (0.85, 0.80, 0.79, 0.75),  # 0.877 / 0.831; 0.816 / 0.776
-    "suggest_labelled_tuning14h.json": (0.85, 0.79, 0.79, 0.73),  # 0.884 / 0.816; 0.822 / 0.755
+    "suggest_labelled_tuning14a.json": (0.88, 0.89, 0.82, 0.85),  # 0.906 / 0.925; 0.846 / 0.880
+    "suggest_labelled_tuning14b.json": (0.88, 0.85, 0.82, 0.79),  # 0.911 / 0.883; 0.846 / 0.825
+    "suggest_labelled_tuning14c.json": (0.87, 0.84, 0.82, 0.77),  # 0.904 / 0.871; 0.854 / 0.800
+    "suggest_labelled_tuning14d.json": (0.85, 0.91, 0.80, 0.86),  # 0.883 / 0.935; 0.830 / 0.887
+    "suggest_labelled_tuning14e.json": (0.92, 0.80, 0.86, 0.70),  # 0.947 / 0.830; 0.895 / 0.725
+    "suggest_labelled_tuning14f.json": (0.89, 0.88, 0.85, 0.80),  # 0.921 / 0.909; 0.875 / 0.833
+    "suggest_labelled_tuning14g.json": (0.86, 0.88, 0.81, 0.84),  # 0.892 / 0.909; 0.842 / 0.868
+    "suggest_labelled_tuning14h.json": (0.87, 0.89, 0.81, 0.83),  # 0.896 / 0.919; 0.837 / 0.857
 }
 
 
@@ -493,12 +493,12 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.884 / 0.857, weakest language 0.836 (the lexicon alone at the start of
+# three together: 0.885 / 0.860, weakest language 0.836 (the lexicon alone at the start of
 # this work: 0.917 / 0.745, 0.674); the overall targets (0.90) are not met, the weakest
 # language's (0.80) is.
 FRESH_FLOORS = {
     "suggest_labelled_fresh.json": (0.86, 0.93, 0.81, 0.91),  # 0.891 / 0.957; 0.842 / 0.939
-    "suggest_labelled_fresh2.json": (0.83, 0.75, 0.75, 0.67),  # 0.860 / 0.778; 0.780 / 0.705
+    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.862 / 0.788; 0.780 / 0.718
     "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.900 / 0.849; 0.796 / 0.783
 }
 
