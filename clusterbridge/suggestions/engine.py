@@ -484,18 +484,17 @@ class Term:
             blocked = False  # a preposition or a comma skipped: no further than `gap`
             for skip in range(reach + 1):
                 at = position + skip
+                # Never across a sentence or clause break, whether words are skipped or the
+                # next word starts the next sentence ("szkody. Zakres").
                 if at >= len(tokens) or at in breaks:
-                    return -1  # never across a sentence or clause break ("szkody. Zakres")
-                if skip:
-                    if at in breaks or (skip == 1 and position in breaks):
-                        return -1
-                    if reach > gap:
-                        if tokens[at - 1] in PREPOSITIONS or at in commas:
-                            blocked = True
-                        blocked = blocked or (skip == 1 and position in commas)
-                        if blocked and skip > gap:
-                            return -1  # "sviluppano sistemi lidar per applicazioni"
-                if self.word_matches(word, tokens[position + skip]):
+                    return -1
+                if skip and reach > gap:
+                    if tokens[at - 1] in PREPOSITIONS or at in commas:
+                        blocked = True
+                    blocked = blocked or (skip == 1 and position in commas)
+                    if blocked and skip > gap:
+                        return -1  # "sviluppano sistemi lidar per applicazioni"
+                if self.word_matches(word, tokens[at]):
                     position += skip + 1
                     break
             else:

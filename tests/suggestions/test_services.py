@@ -142,9 +142,6 @@ def test_a_feature_the_record_name_states_survives_the_model_veto(monkeypatch):
         def probabilities(self, text, codes):
             return dict.fromkeys(codes, 0.01)
 
-        def words_for(self, text, code, limit=3):
-            return []
-
     monkeypatch.setattr(engine, "feature_model", lambda: Doubtful())
     about = (
         "A partnership of clusters from different countries that supported forty projects "
