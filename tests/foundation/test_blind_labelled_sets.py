@@ -81,6 +81,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning14f.json", 0, id="tuning14f"),
     pytest.param("suggest_labelled_tuning14g.json", 0, id="tuning14g"),
     pytest.param("suggest_labelled_tuning14h.json", 0, id="tuning14h"),
+    pytest.param("suggest_labelled_tuning15a.json", 1, id="tuning15a"),
+    pytest.param("suggest_labelled_tuning15b.json", 1, id="tuning15b"),
+    pytest.param("suggest_labelled_tuning15c.json", 1, id="tuning15c"),
+    pytest.param("suggest_labelled_tuning15d.json", 1, id="tuning15d"),
+    pytest.param("suggest_labelled_tuning15e.json", 0, id="tuning15e"),
+    pytest.param("suggest_labelled_tuning15f.json", 1, id="tuning15f"),
+    pytest.param("suggest_labelled_tuning15g.json", 1, id="tuning15g"),
+    pytest.param("suggest_labelled_tuning15h.json", 1, id="tuning15h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -90,11 +98,13 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to fourteenth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to fifteenth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
-NO_FEATURE_ALLOWED = {f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14) for x in "abcdefgh"}
+NO_FEATURE_ALLOWED = {
+    f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14, 15) for x in "abcdefgh"
+}
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
     "suggest_labelled_fresh2.json": (LANGUAGES, 12),
@@ -155,6 +165,14 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning14f.json": (LANGUAGES, 12),
     "suggest_labelled_tuning14g.json": (LANGUAGES, 12),
     "suggest_labelled_tuning14h.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15a.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15b.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15c.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15d.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15e.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15f.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15g.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning15h.json": (LANGUAGES, 12),
 }
 
 
