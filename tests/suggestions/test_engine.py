@@ -485,6 +485,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning14f.json": (0.89, 0.88, 0.85, 0.80),  # 0.921 / 0.909; 0.875 / 0.833
     "suggest_labelled_tuning14g.json": (0.86, 0.88, 0.81, 0.84),  # 0.892 / 0.909; 0.842 / 0.868
     "suggest_labelled_tuning14h.json": (0.87, 0.89, 0.81, 0.83),  # 0.896 / 0.919; 0.837 / 0.857
+    "suggest_labelled_tuning15a.json": (0.80, 0.86, 0.74, 0.76),  # 0.832 / 0.894; 0.767 / 0.791
+    "suggest_labelled_tuning15b.json": (0.87, 0.89, 0.82, 0.83),  # 0.900 / 0.915; 0.848 / 0.864
+    "suggest_labelled_tuning15c.json": (0.87, 0.93, 0.85, 0.88),  # 0.901 / 0.956; 0.875 / 0.911
+    "suggest_labelled_tuning15d.json": (0.84, 0.86, 0.79, 0.79),  # 0.870 / 0.886; 0.816 / 0.822
+    "suggest_labelled_tuning15e.json": (0.88, 0.77, 0.82, 0.66),  # 0.912 / 0.799; 0.853 / 0.690
+    "suggest_labelled_tuning15f.json": (0.80, 0.92, 0.75, 0.87),  # 0.828 / 0.946; 0.780 / 0.905
+    "suggest_labelled_tuning15g.json": (0.85, 0.93, 0.79, 0.86),  # 0.877 / 0.960; 0.816 / 0.889
+    "suggest_labelled_tuning15h.json": (0.86, 0.85, 0.75, 0.68),  # 0.888 / 0.885; 0.783 / 0.714
 }
 
 
@@ -495,13 +503,13 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.887 / 0.860, weakest language 0.836 (the lexicon alone at the start of
+# three together: 0.889 / 0.874, weakest language 0.836 (the lexicon alone at the start of
 # this work: 0.917 / 0.745, 0.674); the overall targets (0.90) are not met, the weakest
 # language's (0.80) is.
 FRESH_FLOORS = {
-    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.91),  # 0.894 / 0.957; 0.865 / 0.939
-    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.862 / 0.788; 0.780 / 0.718
-    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.903 / 0.849; 0.796 / 0.783
+    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.91),  # 0.900 / 0.957; 0.870 / 0.939
+    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.861 / 0.805; 0.786 / 0.750
+    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.905 / 0.871; 0.812 / 0.826
 }
 
 
