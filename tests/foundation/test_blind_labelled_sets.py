@@ -89,6 +89,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning15f.json", 1, id="tuning15f"),
     pytest.param("suggest_labelled_tuning15g.json", 1, id="tuning15g"),
     pytest.param("suggest_labelled_tuning15h.json", 1, id="tuning15h"),
+    pytest.param("suggest_labelled_tuning16a.json", 1, id="tuning16a"),
+    pytest.param("suggest_labelled_tuning16b.json", 0, id="tuning16b"),
+    pytest.param("suggest_labelled_tuning16c.json", 1, id="tuning16c"),
+    pytest.param("suggest_labelled_tuning16d.json", 1, id="tuning16d"),
+    pytest.param("suggest_labelled_tuning16e.json", 1, id="tuning16e"),
+    pytest.param("suggest_labelled_tuning16f.json", 0, id="tuning16f"),
+    pytest.param("suggest_labelled_tuning16g.json", 1, id="tuning16g"),
+    pytest.param("suggest_labelled_tuning16h.json", 1, id="tuning16h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -103,7 +111,7 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14, 15) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14, 15, 16) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -173,6 +181,14 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning15f.json": (LANGUAGES, 12),
     "suggest_labelled_tuning15g.json": (LANGUAGES, 12),
     "suggest_labelled_tuning15h.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16a.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16b.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16c.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16d.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16e.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16f.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16g.json": (LANGUAGES, 12),
+    "suggest_labelled_tuning16h.json": (LANGUAGES, 12),
 }
 
 
