@@ -494,6 +494,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning15f.json": (0.80, 0.92, 0.75, 0.87),  # 0.828 / 0.946; 0.780 / 0.905
     "suggest_labelled_tuning15g.json": (0.85, 0.93, 0.79, 0.86),  # 0.877 / 0.960; 0.816 / 0.889
     "suggest_labelled_tuning15h.json": (0.86, 0.85, 0.75, 0.68),  # 0.888 / 0.885; 0.783 / 0.714
+    "suggest_labelled_tuning16a.json": (0.84, 0.89, 0.76, 0.80),  # 0.867 / 0.924; 0.792 / 0.825
+    "suggest_labelled_tuning16b.json": (0.88, 0.84, 0.82, 0.72),  # 0.908 / 0.866; 0.846 / 0.745
+    "suggest_labelled_tuning16c.json": (0.85, 0.86, 0.77, 0.80),  # 0.883 / 0.891; 0.805 / 0.825
+    "suggest_labelled_tuning16d.json": (0.84, 0.87, 0.69, 0.83),  # 0.870 / 0.899; 0.717 / 0.864
+    "suggest_labelled_tuning16e.json": (0.87, 0.73, 0.82, 0.63),  # 0.900 / 0.758; 0.848 / 0.656
+    "suggest_labelled_tuning16f.json": (0.83, 0.88, 0.78, 0.80),  # 0.863 / 0.907; 0.809 / 0.825
+    "suggest_labelled_tuning16g.json": (0.85, 0.83, 0.77, 0.72),  # 0.881 / 0.865; 0.796 / 0.750
+    "suggest_labelled_tuning16h.json": (0.84, 0.90, 0.82, 0.86),  # 0.875 / 0.930; 0.846 / 0.889
 }
 
 
@@ -504,13 +512,13 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.889 / 0.874, weakest language 0.836 (the lexicon alone at the start of
+# three together: 0.892 / 0.873, weakest language 0.836 (the lexicon alone at the start of
 # this work: 0.917 / 0.745, 0.674); the overall targets (0.90) are not met, the weakest
 # language's (0.80) is.
 FRESH_FLOORS = {
-    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.91),  # 0.900 / 0.957; 0.870 / 0.939
-    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.861 / 0.805; 0.786 / 0.750
-    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.905 / 0.871; 0.812 / 0.826
+    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.91),  # 0.900 / 0.957; 0.860 / 0.939
+    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.863 / 0.799; 0.786 / 0.727
+    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.911 / 0.874; 0.830 / 0.826
 }
 
 
