@@ -106,7 +106,7 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to fifteenth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to sixteenth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
@@ -133,62 +133,12 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning10h.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning11h.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning12h.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning13h.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning14h.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning15h.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16a.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16b.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16c.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16d.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16e.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16f.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16g.json": (LANGUAGES, 12),
-    "suggest_labelled_tuning16h.json": (LANGUAGES, 12),
+    # The tenth to sixteenth rounds: eight files each, all seven languages, 12 texts in each.
+    **{
+        f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
+        for n in range(10, 17)
+        for x in "abcdefgh"
+    },
 }
 
 
