@@ -33,7 +33,8 @@ Matching rules:
   feature counted adds nothing (`evidence_weight`);
 - a feature is suggested when the summed weight of its matched terms reaches 1.0; on a text
   of MODEL_MIN_WORDS words or more the trained model may also vouch for weaker evidence, or
-  drop a feature it finds very unlikely (see MODEL_* below);
+  drop a feature it finds very unlikely (see MODEL_* below), and where the learnt
+  combination of both (`combiner.py`) is shipped, it decides instead of that fixed rule;
 - score = 1 − 0.5 ** total: 0.5 at the threshold, 0.75 with twice the evidence, 0.875 with
   three times — it grows with the evidence and never reaches 1.
 
@@ -50,6 +51,7 @@ from functools import lru_cache
 
 from clusterbridge.core.reference import read_json
 from clusterbridge.core.search import fold
+from clusterbridge.suggestions.combiner import feature_combiner
 from clusterbridge.suggestions.model import feature_model
 
 LEXICON_PATH = "taxonomy/feature_lexicon.json"
@@ -68,6 +70,9 @@ THRESHOLD = 1.0
 # descriptions have 50 words or more), and on one sentence its probabilities hover near one
 # half (asked about the 214 one-sentence near-misses of tests/data/suggest_phrasings, it
 # would have vouched for 50 at 0.4).
+# Where `combiner.py`'s weights are shipped, they judge the features they were trained on
+# in place of MODEL_MIN_PROBABILITY and MODEL_VETO (per feature, from the same two numbers
+# and a few more); the evidence floor and the length stay.
 MODEL_MIN_EVIDENCE = 0.3
 MODEL_MIN_PROBABILITY = 0.45
 MODEL_VETO = 0.15
@@ -765,8 +770,7 @@ def evidence_weight(found) -> float:
     return total
 
 
-def _match_terms(matched, tokens, starts, breaks, conjunctions, languages, commas) -> None:
-    compiled = lexicon()
+def _match_terms(compiled, matched, tokens, starts, breaks, conjunctions, languages, commas):
     for start in starts:
         for term in compiled.candidates(tokens[start], languages):
             if languages is not None and term.language not in languages:
@@ -780,22 +784,32 @@ def _match_terms(matched, tokens, starts, breaks, conjunctions, languages, comma
                 matched[term.feature][term.key] = (term.weight, words, start, end)
 
 
-def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
-    """Features suggested by `text`, best first, each with the words that triggered it."""
+@dataclass
+class Found:
+    """The words a text has for each feature: feature → term words → (weight, words seen,
+    their span), keyed by the words, not the Term, so the same term listed under several
+    languages counts once when the language is unknown; and each feature's summed weight."""
+
+    words: int
+    matched: dict
+    totals: dict
+
+
+def find_words(text: str, language: str | None = None, compiled=None) -> Found | None:
+    """Every feature `text` has words for, however weak; None for a text without words.
+    `compiled`: another lexicon than the shipped one (to read texts as an older one did)."""
+    compiled = compiled or lexicon()
     commas: set[int] = set()
     tokens, breaks = tokenize_with_breaks(text or "", commas)
     conjunctions = {i for i, token in enumerate(tokens) if token in CONJUNCTIONS}
     if not tokens:
-        return []
+        return None
     if language is None:
         language = guess_language(tokens)
     languages = {language, ANY} if language in LANGUAGES else None
-    compiled = lexicon()
-    # feature → term words → (weight, words seen, their span). Keyed by the words, not the
-    # Term, so the same term listed under several languages counts once when the language is
-    # unknown.
     matched: dict[str, dict[tuple[str, ...], tuple]] = defaultdict(dict)
-    _match_terms(matched, tokens, range(len(tokens)), breaks, conjunctions, languages, commas)
+    context = (breaks, conjunctions, languages, commas)
+    _match_terms(compiled, matched, tokens, range(len(tokens)), *context)
     joined, changed = [], []
     if language == "de":
         joined, changed = join_separable_verbs(tokens, breaks, commas, compiled)
@@ -805,19 +819,32 @@ def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
         # Again from a few words before each joined or bare verb, which a term may start with
         # ("Daten auswerten", "valutare l'impatto") or end on.
         starts = sorted({s for i in changed for s in range(max(0, i - 3), i + 1)})
-        _match_terms(matched, joined, starts, breaks, conjunctions, languages, commas)
-    suggestions = []
+        _match_terms(compiled, matched, joined, starts, *context)
     totals = {code: evidence_weight(terms.values()) for code, terms in matched.items()}
+    return Found(len(tokens), matched, totals)
+
+
+def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
+    """Features suggested by `text`, best first, each with the words that triggered it."""
+    found = find_words(text, language)
+    if found is None:
+        return []
+    totals, matched = found.totals, found.matched
     full = {code for code, total in totals.items() if total + 1e-9 >= THRESHOLD}
     weak = {code for code, total in totals.items() if code not in full}
     weak = {code for code in weak if totals[code] + 1e-9 >= MODEL_MIN_EVIDENCE}
-    trained = feature_model() if len(tokens) >= MODEL_MIN_WORDS else None
+    trained = feature_model() if found.words >= MODEL_MIN_WORDS else None
     opinion = trained.probabilities(text, full | weak) if trained is not None else {}
+    # Where the combination judges a feature, its verdict stands; elsewhere the fixed rule.
+    judge = feature_combiner() if opinion else None
+    terms = {code: len(matched[code]) for code in opinion}
+    verdicts = judge.verdicts(totals, opinion, terms, found.words) if judge else {}
+    suggestions = []
     for code in full:
-        if opinion.get(code, 1.0) >= MODEL_VETO:
+        if verdicts.get(code, opinion.get(code, 1.0) >= MODEL_VETO):
             suggestions.append(Suggestion(code, score_of(totals[code]), _evidence(matched[code])))
     for code in weak:
-        if opinion.get(code, 0.0) >= MODEL_MIN_PROBABILITY:
+        if verdicts.get(code, opinion.get(code, 0.0) >= MODEL_MIN_PROBABILITY):
             probability = round(opinion[code], 3)
             evidence = _evidence(matched[code])
             suggestions.append(Suggestion(code, score_of(totals[code]), evidence, probability))

@@ -51,8 +51,11 @@ def paragraph(sentence):
 
 
 def with_model(monkeypatch, probabilities):
+    """The model's opinion under the fixed rule (MODEL_*); the learnt combination that
+    replaces the rule where its file is shipped has its own tests (test_combiner.py)."""
     stub = StubModel(probabilities)
     monkeypatch.setattr(engine, "feature_model", lambda: stub)
+    monkeypatch.setattr(engine, "feature_combiner", lambda: None)
     return stub
 
 

@@ -1,0 +1,156 @@
+"""Train the combination of lexicon evidence and model probability
+(`clusterbridge/suggestions/combiner.py`) and write
+`clusterbridge/data/taxonomy/feature_combiner.json`.
+
+It learns from texts as the engine read them blind: each tuning round below is read with
+the lexicon and the model of the commit before that round was written into the labelled set
+(neither had learnt from it), taken from the repository's history with `git show`, so this
+script needs a clone with history. The engine's matching code is today's. Only texts the
+model is asked about count (`engine.MODEL_MIN_WORDS`), and only features with words of at
+least `engine.MODEL_MIN_EVIDENCE`: the candidates the engine decides about.
+
+The threshold is chosen by a rule fixed before it was run: read each round with a
+combination trained on the other rounds, and take the threshold at which both precision and
+recall gain the most over the fixed rule it replaces (the largest smaller gain of the two).
+The fresh held-out sets are never read. Deterministic. Needs scikit-learn:
+
+    .venv/bin/pip install -e '.[train]'
+    .venv/bin/python scripts/train_suggestion_combiner.py
+"""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CLUSTERBRIDGE_VAR_DIR", tempfile.mkdtemp(prefix="train-combiner-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterbridge.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from clusterbridge.suggestions import combiner, engine  # noqa: E402
+from clusterbridge.suggestions.model import FeatureModel  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+OUTPUT = combiner.COMBINER_PATH
+LABELLED_CATEGORIES = ("T", "P", "D", "G")
+# Round → the commit before its texts entered the labelled set (its lexicon and model had
+# not seen them). Earlier rounds were read before the model existed.
+ROUNDS = {
+    12: "4f6f0fe23c9b1efc9c11ef3c11cdce694373b6e9",
+    13: "003f11a23a370860e52ec0433fd83af6380bc0cd",
+    14: "e5b82ade7c63b4875155b3f457cbb1002f619a17",
+    15: "e35a10c48aac7d04ff6f96937c9988e9c77f3e70",
+    16: "e20b89e605773280bc37818e33bf27547a29ee9f",
+}
+C = 1.0
+THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
+
+
+def at_commit(commit: str, path: str) -> bytes:
+    # A fixed commit of this repository and a fixed path: no outside input.
+    command = ["git", "-C", str(ROOT), "show", f"{commit}:{path}"]
+    return subprocess.check_output(command)  # noqa: S603, S607
+
+
+def read_round(number: int, commit: str) -> tuple[list, list, int, list, list]:
+    """Inputs and labels of every candidate of the round's texts, the round's gold count,
+    the fixed rule's verdicts on the same candidates, and the features judged."""
+    lexicon_file = at_commit(commit, f"clusterbridge/data/{engine.LEXICON_PATH}")
+    lexicon = engine.Lexicon(json.loads(lexicon_file))
+    model_file = at_commit(commit, "clusterbridge/data/taxonomy/feature_model.npz")
+    with np.load(io.BytesIO(model_file)) as arrays:
+        model = FeatureModel(arrays)
+    codes = sorted(c for c in model.codes if c[0] in LABELLED_CATEGORIES)
+    rows, labels, gold, fixed = [], [], 0, []
+    for path in sorted(DATA.glob(f"suggest_labelled_tuning{number}?.json")):
+        for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
+            gold += len(item["features"])
+            found = engine.find_words(item["text"], compiled=lexicon)
+            if found is None or found.words < engine.MODEL_MIN_WORDS:
+                continue
+            candidates = [
+                c for c in codes if found.totals.get(c, 0) + 1e-9 >= engine.MODEL_MIN_EVIDENCE
+            ]
+            opinion = model.probabilities(item["text"], candidates)
+            for code, context in combiner.contexts(found.totals, opinion, set(codes)).items():
+                total, probability = found.totals[code], opinion[code]
+                terms = len(found.matched[code])
+                values = (total, probability, terms, found.words, context)
+                rows.append(combiner.inputs(codes, code, *values))
+                labels.append(code in item["features"])
+                full = total + 1e-9 >= engine.THRESHOLD
+                fixed.append(
+                    probability >= (engine.MODEL_VETO if full else engine.MODEL_MIN_PROBABILITY)
+                )
+    return rows, labels, gold, fixed, codes
+
+
+def figures(chosen, labels, gold) -> tuple[float, float]:
+    tp = int((chosen & labels).sum())
+    return tp / max(int(chosen.sum()), 1), tp / gold
+
+
+def main() -> None:
+    read = {number: read_round(number, commit) for number, commit in ROUNDS.items()}
+    codes = read[max(read)][4]
+    assert all(r[4] == codes for r in read.values()), "the rounds' models know other features"
+    X = np.array([row for r in read.values() for row in r[0]])
+    y = np.array([label for r in read.values() for label in r[1]])
+    fixed = np.array([verdict for r in read.values() for verdict in r[3]])
+    round_of = np.array([number for number, r in read.items() for _ in r[1]])
+    gold = sum(r[2] for r in read.values())
+    # Read each round with a combination trained on the others.
+    held_out = np.zeros(len(y))
+    for number in read:
+        train, test = round_of != number, round_of == number
+        fitted = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
+        held_out[test] = fitted.predict_proba(X[test])[:, 1]
+    # Candidates the engine never suggests (texts under the model's length, features below
+    # the evidence floor) count the same for both: only gold.
+    before = figures(fixed, y, gold)
+    best = max(
+        THRESHOLDS,
+        key=lambda t: min(
+            a - b for a, b in zip(figures(held_out >= t, y, gold), before, strict=True)
+        ),
+    )
+    after = figures(held_out >= best, y, gold)
+    fitted = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+    print(f"{len(y)} candidates in rounds {', '.join(map(str, read))}; {gold} labels")
+    print(f"fixed rule {before[0]:.3f} / {before[1]:.3f}")
+    for t in THRESHOLDS[::5]:
+        p, r = figures(held_out >= t, y, gold)
+        print(f"  threshold {t:.2f}: {p:.3f} / {r:.3f}")
+    print(f"chosen threshold {best:.2f}: {after[0]:.3f} / {after[1]:.3f}")
+    about = (
+        f"Logistic combination of lexicon evidence and model probability, trained on "
+        f"{len(y)} candidates of tuning rounds {', '.join(map(str, read))} read blind "
+        f"(scripts/train_suggestion_combiner.py, C={C}). Each round read with a combination "
+        f"trained on the others: fixed rule {before[0]:.3f} / {before[1]:.3f}, this "
+        f"combination at threshold {best:.2f} {after[0]:.3f} / {after[1]:.3f} (precision / "
+        f"recall of the candidates' features against all {gold} labels)."
+    )
+    data = {
+        "about": about,
+        "codes": codes,
+        "coef": [round(float(w), 6) for w in fitted.coef_[0]],
+        "intercept": round(float(fitted.intercept_[0]), 6),
+        "threshold": best,
+    }
+    OUTPUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The learnt combination of lexicon evidence and model probability: where it decides, what
+it never does, and that the shipped weights fit the inputs the engine gives them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clusterbridge.suggestions import combiner, engine
+from clusterbridge.suggestions.combiner import Combiner, contexts, feature_combiner, inputs
+from clusterbridge.suggestions.engine import Lexicon, suggest
+from clusterbridge.suggestions.model import feature_model
+
+from .test_model import StubModel, paragraph
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CODES = ["P3", "P7", "T14"]
+
+
+@pytest.fixture
+def lexicon(monkeypatch):
+    data = {
+        "features": {
+            "P3": {"en": [["anomal*", 0.6], "intrusion detection"]},
+            "P7": {"en": [["collect*", 0.2]]},
+            "T14": {"en": ["sensor*"]},
+        }
+    }
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+
+
+def own_offsets(**offsets) -> Combiner:
+    """A combination that knows only each feature's own offset (the rest weighs nothing)."""
+    size = len(inputs(CODES, "P3", 1.0, 0.5, 1, 40, (1, 1, 0)))
+    coef = [0.0] * size
+    for code, offset in offsets.items():
+        coef[size - 2 * len(CODES) + CODES.index(code)] = offset
+    return Combiner(
+        {"about": "test", "codes": CODES, "coef": coef, "intercept": 0.0, "threshold": 0.5}
+    )
+
+
+def with_both(monkeypatch, probabilities, judge):
+    stub = StubModel(probabilities)
+    monkeypatch.setattr(engine, "feature_model", lambda: stub)
+    monkeypatch.setattr(engine, "feature_combiner", lambda: judge)
+    return stub
+
+
+def test_its_verdict_replaces_the_fixed_rule(lexicon, monkeypatch):
+    # T14 is fully named and the model likes it; P3 has partial words the fixed rule would
+    # leave out at 0.3. The combination learnt the opposite for both.
+    with_both(monkeypatch, {"T14": 0.9, "P3": 0.3}, own_offsets(T14=-5, P3=5))
+    found = {s.code: s for s in suggest(paragraph("Sensors report anomalies."), language="en")}
+    assert set(found) == {"P3"}
+    assert found["P3"].model_probability == 0.3 and found["P3"].evidence == ["anomalies"]
+    with_both(monkeypatch, {"T14": 0.9, "P3": 0.3}, own_offsets(T14=5, P3=-5))
+    found = {s.code: s for s in suggest(paragraph("Sensors report anomalies."), language="en")}
+    assert set(found) == {"T14"} and found["T14"].model_probability is None
+
+
+def test_it_never_suggests_a_feature_without_words_for_it(lexicon, monkeypatch):
+    judge = own_offsets(P3=9, P7=9, T14=9)
+    stub = with_both(monkeypatch, {"P3": 0.99, "P7": 0.99, "T14": 0.9}, judge)
+    # P7's only word weighs 0.2, under MODEL_MIN_EVIDENCE; nothing at all names P3.
+    found = suggest(paragraph("Sensors that collect."), language="en")
+    assert [s.code for s in found] == ["T14"]
+    assert stub.asked == [{"T14"}]
+
+
+def test_it_is_not_asked_about_one_sentence(lexicon, monkeypatch):
+    with_both(monkeypatch, {"T14": 0.9}, own_offsets(T14=-9))
+    assert [s.code for s in suggest("Sensors report anomalies.", language="en")] == ["T14"]
+
+
+def test_features_it_was_not_trained_on_keep_the_fixed_rule(lexicon, monkeypatch):
+    judge = own_offsets(T14=-9)
+    judge.known.discard("T14")
+    with_both(monkeypatch, {"T14": engine.MODEL_VETO}, judge)
+    assert [s.code for s in suggest(paragraph("Sensors matter."), language="en")] == ["T14"]
+
+
+def test_context_counts_the_features_it_judges():
+    totals = {"P3": 0.6, "T14": 1.0, "A3": 1.0}
+    opinion = {"P3": 0.3, "T14": 0.9, "A3": 0.99}
+    # A3 (an application domain) is not judged and counts for nothing.
+    assert contexts(totals, opinion, set(CODES)) == {"P3": (2, 1, 1), "T14": (2, 1, 0)}
+
+
+def test_the_shipped_combination_fits_the_shipped_model():
+    judge = feature_combiner()
+    assert judge is not None, "data/taxonomy/feature_combiner.json is missing"
+    labelled = sorted(c for c in feature_model().codes if c[0] in "TPDG")
+    assert judge.codes == labelled
+    assert len(judge.coef) == len(inputs(judge.codes, "P3", 1.0, 0.5, 1, 40, (1, 1, 0)))
+    assert 0.3 <= judge.threshold <= 0.7
+    data = json.loads(combiner.COMBINER_PATH.read_text(encoding="utf-8"))
+    assert "read blind" in data["about"] and "fresh" not in data["about"]
+
+
+def test_the_shipped_combination_keeps_what_a_paragraph_states():
+    text = (
+        "Our appliance watches the hospital network around the clock. It spots intrusions, "
+        "malware and unusual traffic between medical devices, and alerts the security team "
+        "within seconds, so that an attack is stopped before it reaches patient records. It "
+        "installs in a day and needs no changes to the existing equipment."
+    )
+    found = {s.code for s in suggest(text, language="en")}
+    assert {"P3", "P12"} <= found  # detection and cybersecurity, both stated
