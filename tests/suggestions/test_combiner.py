@@ -4,29 +4,15 @@ it never does, and that the shipped weights fit the inputs the engine gives them
 import json
 from pathlib import Path
 
-import pytest
-
 from clusterbridge.suggestions import combiner, engine
 from clusterbridge.suggestions.combiner import Combiner, contexts, feature_combiner, inputs
-from clusterbridge.suggestions.engine import Lexicon, suggest
+from clusterbridge.suggestions.engine import suggest
 from clusterbridge.suggestions.model import feature_model
 
 from .test_model import StubModel, paragraph
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CODES = ["P3", "P7", "T14"]
-
-
-@pytest.fixture
-def lexicon(monkeypatch):
-    data = {
-        "features": {
-            "P3": {"en": [["anomal*", 0.6], "intrusion detection"]},
-            "P7": {"en": [["collect*", 0.2]]},
-            "T14": {"en": ["sensor*"]},
-        }
-    }
-    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
 
 
 def own_offsets(**offsets) -> Combiner:

@@ -5,10 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
 from clusterbridge.suggestions import engine
-from clusterbridge.suggestions.engine import Lexicon, suggest
+from clusterbridge.suggestions.engine import suggest
 from clusterbridge.suggestions.model import char_ngrams, feature_model, word_ngrams
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -24,18 +22,6 @@ class StubModel:
     def probabilities(self, text, codes):
         self.asked.append(set(codes))
         return {code: self.given[code] for code in codes if code in self.given}
-
-
-@pytest.fixture
-def lexicon(monkeypatch):
-    data = {
-        "features": {
-            "P3": {"en": [["anomal*", 0.6], "intrusion detection"]},
-            "P7": {"en": [["collect*", 0.2]]},
-            "T14": {"en": ["sensor*"]},
-        }
-    }
-    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
 
 
 # Words that none of the lexicon's terms above name, to make a sentence a paragraph: the
