@@ -53,6 +53,7 @@ ROUNDS = {
     15: "e35a10c48aac7d04ff6f96937c9988e9c77f3e70",
     16: "e20b89e605773280bc37818e33bf27547a29ee9f",
     17: "e7e18abcda0016dd556757fba958fe50d470cde0",
+    18: "20fcaed0ca79a98b8be815a84de2ff7c8dc10347",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]

@@ -105,6 +105,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning17f.json", 0, id="tuning17f"),
     pytest.param("suggest_labelled_tuning17g.json", 1, id="tuning17g"),
     pytest.param("suggest_labelled_tuning17h.json", 1, id="tuning17h"),
+    pytest.param("suggest_labelled_tuning18a.json", 0, id="tuning18a"),
+    pytest.param("suggest_labelled_tuning18b.json", 1, id="tuning18b"),
+    pytest.param("suggest_labelled_tuning18c.json", 0, id="tuning18c"),
+    pytest.param("suggest_labelled_tuning18d.json", 0, id="tuning18d"),
+    pytest.param("suggest_labelled_tuning18e.json", 0, id="tuning18e"),
+    pytest.param("suggest_labelled_tuning18f.json", 0, id="tuning18f"),
+    pytest.param("suggest_labelled_tuning18g.json", 1, id="tuning18g"),
+    pytest.param("suggest_labelled_tuning18h.json", 1, id="tuning18h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -114,12 +122,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to seventeenth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to eighteenth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14, 15, 16, 17) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14, 15, 16, 17, 18) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -141,10 +149,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to seventeenth rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to eighteenth rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 18)
+        for n in range(10, 19)
         for x in "abcdefgh"
     },
 }
