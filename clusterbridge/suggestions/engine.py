@@ -12,7 +12,8 @@ Matching rules:
   (a verb form of a deverbal-noun term may skip up to VERB_GAP tokens to or from its object,
   none of them a preposition, not across a comma);
   in Lithuanian and Polish a two-word term also matches in the reverse order; a term word
-  ending in "*" matches any token that starts with it; any other term word matches a token
+  ending in "*" matches any token that starts with it, one ending in "=" only that exact
+  form ("robot=": not Polish "robota", work); any other term word matches a token
   with the same stem in the term's language (`stem`: case endings stripped in Lithuanian,
   Polish and German, so "duomenų" meets "duomenys" and "Drohnen" meets "Drohne");
 - a Lithuanian verbal-noun term word ("vertinim*", "testavim*") also matches the verb forms
@@ -728,8 +729,8 @@ class Lexicon:
 
 
 def tokenize_term(term: str) -> list[str]:
-    # Same split as the text, keeping a trailing "*" on a word.
-    return re.findall(r"[^\W_]+\*?", fold(term))
+    # Same split as the text, keeping a trailing "*" (prefix) or "=" (exact form) on a word.
+    return re.findall(r"[^\W_]+[*=]?", fold(term))
 
 
 @lru_cache(maxsize=1)

@@ -108,6 +108,16 @@ def test_romance_deverbal_nouns_meet_the_first_person_plural(monkeypatch):
     assert codes("Gli archivi dei dati", language="it") == []
 
 
+def test_a_term_word_ending_in_equals_matches_that_exact_form_only(monkeypatch):
+    # Polish "robot" stemmed would meet "robota" (work); "robot=" is the word itself.
+    data = {"features": {"T6": {"pl": ["robot="]}, "D4": {"pl": ["z systemami="]}}}
+    monkeypatch.setattr(engine, "lexicon", lambda: Lexicon(data))
+    assert codes("Nasz robot spawa ramy.", language="pl") == ["T6"]
+    assert codes("Ciężka robota w polu.", language="pl") == []
+    assert codes("Łączymy go z systemami klienta.", language="pl") == ["D4"]
+    assert codes("Łączymy go z systemem klienta.", language="pl") == []
+
+
 def test_romance_verb_forms_keep_short_roots_and_prefixes_out():
     assert "almacenado" in engine.romance_verb_forms("almacenamiento", "es")
     assert "detectees" in engine.romance_verb_forms("detection", "fr")
