@@ -108,7 +108,8 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Frequent function words, used only to guess the language of a text.
 _FUNCTION_WORDS = {
     "en": "the and of to in for with is are that this on by be from which will",
-    "lt": "ir yra su kad bei arba iki nuo kuris kurie kurios pagal taip jos jo del ar",
+    "lt": "ir yra su kad bei arba iki nuo kuris kurie kurios pagal taip jos jo del ar apie tik"
+    " savo prie tarp kaip bus buvo kurio kuri nes jei",
     "es": "el la los las y de del en para con por que una un se es al sus",
     "fr": "le la les et des du de en pour avec par que une un est au aux sur dans",
     "de": "der die das und mit fur von zu den ist ein eine im auf des dem sich werden",

@@ -342,6 +342,12 @@ def test_language_is_guessed_from_function_words():
         engine.guess_language(engine.tokenize("Programa remia mažas ir vidutines įmones")) == "lt"
     )
     assert engine.guess_language(engine.tokenize("Drones")) is None
+    # Lithuanian "į" folds to Polish "i" ("and"): Lithuanian has words of its own to outvote it.
+    lithuanian = (
+        "Apie pirkimą: tiekėjas pagamins modulį, kurio parametrus patikrins savo laboratorijose, "
+        "tik po to bus kviečiami į konsorciumą ir į asociaciją."
+    )
+    assert engine.guess_language(engine.tokenize(lithuanian)) == "lt"
 
 
 def test_empty_text_suggests_nothing():
