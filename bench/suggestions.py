@@ -36,6 +36,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from clusterbridge.suggestions import engine  # noqa: E402
+from clusterbridge.suggestions.combiner import feature_combiner  # noqa: E402
 from clusterbridge.suggestions.engine import lexicon, suggest  # noqa: E402
 from clusterbridge.suggestions.model import feature_model  # noqa: E402
 
@@ -256,6 +258,11 @@ def main() -> None:
         f"all fresh held-out sets: the estimate for unseen text, {len(every_fresh)} descriptions",
         counts,
     )
+    # What the learnt combination (combiner.py) adds: the same sets with the fixed rule.
+    engine.feature_combiner = lambda: None
+    counts, _ = evaluate(every_fresh, use_language=False)
+    engine.feature_combiner = feature_combiner
+    table("all fresh held-out sets with the fixed rule instead of the learnt combination", counts)
     table(
         "two independent labellings of the second and third fresh sets, the second read as a "
         "method's output against the first: the ceiling of agreement",
