@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -65,37 +66,41 @@ def at_commit(commit: str, path: str) -> bytes:
     return subprocess.check_output(command)  # noqa: S603, S607
 
 
-def read_round(number: int, commit: str) -> tuple[list, list, int, list, list]:
-    """Inputs and labels of every candidate of the round's texts, the round's gold count,
-    the fixed rule's verdicts on the same candidates, and the features judged."""
+class Round(NamedTuple):
+    rows: list  # the combination's inputs, one per candidate
+    labels: list  # whether the candidate's feature is labelled
+    gold: int  # the round's labels, candidates or not
+    fixed: list  # the fixed rule's verdict on each candidate
+    codes: list  # the features the combination judges
+
+
+def read_round(number: int, commit: str) -> Round:
+    """Every candidate of the round's texts, as the engine of `commit` read them."""
     lexicon_file = at_commit(commit, f"clusterbridge/data/{engine.LEXICON_PATH}")
     lexicon = engine.Lexicon(json.loads(lexicon_file))
     model_file = at_commit(commit, "clusterbridge/data/taxonomy/feature_model.npz")
     with np.load(io.BytesIO(model_file)) as arrays:
         model = FeatureModel(arrays)
     codes = sorted(c for c in model.codes if c[0] in LABELLED_CATEGORIES)
-    rows, labels, gold, fixed = [], [], 0, []
+    read = Round([], [], 0, [], codes)
+    gold = 0
     for path in sorted(DATA.glob(f"suggest_labelled_tuning{number}?.json")):
         for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
             gold += len(item["features"])
             found = engine.find_words(item["text"], compiled=lexicon)
             if found is None or found.words < engine.MODEL_MIN_WORDS:
                 continue
-            candidates = [
-                c for c in codes if found.totals.get(c, 0) + 1e-9 >= engine.MODEL_MIN_EVIDENCE
-            ]
+            # In a fixed order: the fit, and so the weights, depend on the order of the rows.
+            candidates = sorted(engine.candidates_of(found.totals) & set(codes))
             opinion = model.probabilities(item["text"], candidates)
             for code, context in combiner.contexts(found.totals, opinion, set(codes)).items():
                 total, probability = found.totals[code], opinion[code]
                 terms = len(found.matched[code])
                 values = (total, probability, terms, found.words, context)
-                rows.append(combiner.inputs(codes, code, *values))
-                labels.append(code in item["features"])
-                full = total + 1e-9 >= engine.THRESHOLD
-                fixed.append(
-                    probability >= (engine.MODEL_VETO if full else engine.MODEL_MIN_PROBABILITY)
-                )
-    return rows, labels, gold, fixed, codes
+                read.rows.append(combiner.inputs(codes, code, *values))
+                read.labels.append(code in item["features"])
+                read.fixed.append(engine.fixed_rule(total, probability))
+    return read._replace(gold=gold)
 
 
 def figures(chosen, labels, gold) -> tuple[float, float]:
@@ -105,13 +110,13 @@ def figures(chosen, labels, gold) -> tuple[float, float]:
 
 def main() -> None:
     read = {number: read_round(number, commit) for number, commit in ROUNDS.items()}
-    codes = read[max(read)][4]
-    assert all(r[4] == codes for r in read.values()), "the rounds' models know other features"
-    X = np.array([row for r in read.values() for row in r[0]])
-    y = np.array([label for r in read.values() for label in r[1]])
-    fixed = np.array([verdict for r in read.values() for verdict in r[3]])
-    round_of = np.array([number for number, r in read.items() for _ in r[1]])
-    gold = sum(r[2] for r in read.values())
+    codes = read[max(read)].codes
+    assert all(r.codes == codes for r in read.values()), "the rounds' models know other features"
+    X = np.array([row for r in read.values() for row in r.rows])
+    y = np.array([label for r in read.values() for label in r.labels])
+    fixed = np.array([verdict for r in read.values() for verdict in r.fixed])
+    round_of = np.array([number for number, r in read.items() for _ in r.labels])
+    gold = sum(r.gold for r in read.values())
     # Read each round with a combination trained on the others.
     held_out = np.zeros(len(y))
     for number in read:
@@ -145,6 +150,7 @@ def main() -> None:
     )
     data = {
         "about": about,
+        "rounds": list(read),
         "codes": codes,
         "coef": [round(float(w), 6) for w in fitted.coef_[0]],
         "intercept": round(float(fitted.intercept_[0]), 6),

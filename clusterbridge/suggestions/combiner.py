@@ -59,6 +59,7 @@ def contexts(totals: dict, opinion: dict, codes) -> dict:
 class Combiner:
     def __init__(self, data: dict) -> None:
         self.about = data["about"]
+        self.rounds = data.get("rounds", [])  # the blind rounds it learnt from
         self.codes = list(data["codes"])
         self.known = set(self.codes)
         self.coef = data["coef"]

@@ -402,7 +402,8 @@ class Suggestion:
     code: str
     score: float
     evidence: list[str] = field(default_factory=list)
-    # Set when the words fell short of THRESHOLD and the trained model vouched for them.
+    # Set when the words fell short of THRESHOLD and the trained model (or the learnt
+    # combination, which reads its opinion) vouched for them.
     model_probability: float | None = None
 
 
@@ -826,30 +827,44 @@ def find_words(text: str, language: str | None = None, compiled=None) -> Found |
     return Found(len(tokens), matched, totals)
 
 
+def candidates_of(totals: dict) -> set[str]:
+    """The features whose words weigh enough to be decided on (MODEL_MIN_EVIDENCE)."""
+    return {code for code, total in totals.items() if total + 1e-9 >= MODEL_MIN_EVIDENCE}
+
+
+def fixed_rule(total: float, probability: float | None) -> bool:
+    """The rule wherever the learnt combination does not judge: full words are suggested
+    unless the model, when asked, finds the feature very unlikely; partial words only when
+    it finds the feature likely."""
+    if total + 1e-9 >= THRESHOLD:
+        return probability is None or probability >= MODEL_VETO
+    return probability is not None and probability >= MODEL_MIN_PROBABILITY
+
+
 def suggest(text: str, *, language: str | None = None) -> list[Suggestion]:
     """Features suggested by `text`, best first, each with the words that triggered it."""
     found = find_words(text, language)
     if found is None:
         return []
     totals, matched = found.totals, found.matched
-    full = {code for code, total in totals.items() if total + 1e-9 >= THRESHOLD}
-    weak = {code for code, total in totals.items() if code not in full}
-    weak = {code for code in weak if totals[code] + 1e-9 >= MODEL_MIN_EVIDENCE}
+    candidates = candidates_of(totals)
     trained = feature_model() if found.words >= MODEL_MIN_WORDS else None
-    opinion = trained.probabilities(text, full | weak) if trained is not None else {}
+    opinion = trained.probabilities(text, candidates) if trained is not None else {}
     # Where the combination judges a feature, its verdict stands; elsewhere the fixed rule.
     judge = feature_combiner() if opinion else None
     terms = {code: len(matched[code]) for code in opinion}
     verdicts = judge.verdicts(totals, opinion, terms, found.words) if judge else {}
     suggestions = []
-    for code in full:
-        if verdicts.get(code, opinion.get(code, 1.0) >= MODEL_VETO):
-            suggestions.append(Suggestion(code, score_of(totals[code]), _evidence(matched[code])))
-    for code in weak:
-        if verdicts.get(code, opinion.get(code, 0.0) >= MODEL_MIN_PROBABILITY):
-            probability = round(opinion[code], 3)
-            evidence = _evidence(matched[code])
-            suggestions.append(Suggestion(code, score_of(totals[code]), evidence, probability))
+    for code in candidates:
+        probability = opinion.get(code)
+        if not verdicts.get(code, fixed_rule(totals[code], probability)):
+            continue
+        # Partial words are only ever suggested with the model's opinion, which is shown.
+        partial = totals[code] + 1e-9 < THRESHOLD
+        shown = round(probability, 3) if partial else None
+        suggestions.append(
+            Suggestion(code, score_of(totals[code]), _evidence(matched[code]), shown)
+        )
     suggestions.sort(key=lambda s: (-s.score, s.code))
     return suggestions
 
