@@ -2,11 +2,12 @@
 (tests/data/suggest_labelled.json), micro-averaged overall and per language, for its
 held-out part (never used to choose a lexicon change), its tuning part and the whole set;
 the second to ninth tuning parts (tests/data/suggest_labelled_tuning2.json, _tuning3,
-_tuning4a … _tuning8c, _tuning9, _tuning10a … _tuning18h, written blind like the fresh sets,
+_tuning4a … _tuning8c, _tuning9, _tuning10a … _tuning19h, written blind like the fresh sets,
 to tune on; the ninth read 0.889 / 0.621 before anything was tuned on it; the tenth's to
-eighteenth's 72 files, written for the model to learn from, in many sectors and genres, 0.847
+nineteenth's 80 files, written for the model to learn from, in many sectors and genres, 0.847
 / 0.666, 0.820 / 0.727, 0.826 / 0.712, 0.863 / 0.753, 0.861 / 0.708, 0.819 / 0.726, 0.829 /
-0.729, 0.840 / 0.812 and 0.844 / 0.815 before it and the lexicon did);
+0.729, 0.840 / 0.812, 0.844 / 0.815 and 0.850 / 0.679 (the nineteenth dense in processes)
+before it and the lexicon did);
 then the fresh held-out set (tests/data/suggest_labelled_fresh.json), written blind after
 the engine was last tuned, and the second fresh held-out set (_fresh2, written blind on new
 topics after that) and the third (_fresh3, written blind across many sectors, measured once,
@@ -132,6 +133,14 @@ MORE_TUNING = {
     "eighteenth tuning part (f), printing, packaging and paper": "tuning18f",
     "eighteenth tuning part (g), grant applications and award criteria": "tuning18g",
     "eighteenth tuning part (h), FAQ pages and questions and answers": "tuning18h",
+    "nineteenth tuning part (a), mining, metals and raw materials": "tuning19a",
+    "nineteenth tuning part (b), chemicals, plastics and pharmaceutical plants": "tuning19b",
+    "nineteenth tuning part (c), tourism, hospitality and cultural heritage": "tuning19c",
+    "nineteenth tuning part (d), ports, shipping and the maritime economy": "tuning19d",
+    "nineteenth tuning part (e), retail, e-commerce and last-mile delivery": "tuning19e",
+    "nineteenth tuning part (f), telecoms, satellites and space downstream": "tuning19f",
+    "nineteenth tuning part (g), tender specifications and terms of reference": "tuning19g",
+    "nineteenth tuning part (h), results of finished projects": "tuning19h",
 }
 FRESH = {
     "fresh held-out set (written blind)": "fresh",

@@ -55,6 +55,7 @@ ROUNDS = {
     16: "e20b89e605773280bc37818e33bf27547a29ee9f",
     17: "e7e18abcda0016dd556757fba958fe50d470cde0",
     18: "20fcaed0ca79a98b8be815a84de2ff7c8dc10347",
+    19: "85ba079d5cbf8ec650c7c348610ecd670fffcadc",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
