@@ -13,7 +13,8 @@ Matching rules:
   none of them a preposition, not across a comma);
   in Lithuanian and Polish a two-word term also matches in the reverse order; a term word
   ending in "*" matches any token that starts with it, one ending in "=" only that exact
-  form ("robot=": not Polish "robota", work); any other term word matches a token
+  form ("robot=": not Polish "robota", work); a "*" standing alone is no word at all (the
+  one skipped token above already allows "warns * before"); any other term word matches a token
   with the same stem in the term's language (`stem`: case endings stripped in Lithuanian,
   Polish and German, so "duomenų" meets "duomenys" and "Drohnen" meets "Drohne");
 - a Lithuanian verbal-noun term word ("vertinim*", "testavim*") also matches the verb forms
