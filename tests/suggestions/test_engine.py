@@ -568,3 +568,18 @@ FRESH_FLOORS = {
 @pytest.mark.parametrize("file_name", sorted(FRESH_FLOORS))
 def test_quality_on_the_fresh_held_out_sets(file_name):
     _assert_floors(file_name, FRESH_FLOORS[file_name])
+
+
+def test_no_term_is_listed_twice_for_one_feature_and_language():
+    # Two entries that read as the same words ("weniger strom" and ["weniger strom", 0.5])
+    # count once, at the larger weight: the other is dead weight that misleads a reader of
+    # the lexicon about how strongly the words count.
+    data = engine.read_json(engine.LEXICON_PATH)
+    repeated = []
+    for code, by_language in data["features"].items():
+        for language, entries in by_language.items():
+            words = Counter(
+                tuple(engine.tokenize_term(e if isinstance(e, str) else e[0])) for e in entries
+            )
+            repeated += [(code, language, w) for w, n in words.items() if n > 1]
+    assert repeated == []
