@@ -121,6 +121,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning19f.json", 0, id="tuning19f"),
     pytest.param("suggest_labelled_tuning19g.json", 0, id="tuning19g"),
     pytest.param("suggest_labelled_tuning19h.json", 1, id="tuning19h"),
+    pytest.param("suggest_labelled_tuning20a.json", 0, id="tuning20a"),
+    pytest.param("suggest_labelled_tuning20b.json", 0, id="tuning20b"),
+    pytest.param("suggest_labelled_tuning20c.json", 0, id="tuning20c"),
+    pytest.param("suggest_labelled_tuning20d.json", 0, id="tuning20d"),
+    pytest.param("suggest_labelled_tuning20e.json", 0, id="tuning20e"),
+    pytest.param("suggest_labelled_tuning20f.json", 0, id="tuning20f"),
+    pytest.param("suggest_labelled_tuning20g.json", 0, id="tuning20g"),
+    pytest.param("suggest_labelled_tuning20h.json", 0, id="tuning20h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -130,12 +138,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to nineteenth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twentieth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in (13, 14, 15, 16, 17, 18, 19) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 21) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -157,10 +165,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to nineteenth rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twentieth rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 20)
+        for n in range(10, 21)
         for x in "abcdefgh"
     },
 }
