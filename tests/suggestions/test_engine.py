@@ -564,7 +564,7 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.894 / 0.891 (the lexicon alone at the start of this work: 0.917 / 0.745,
+# three together: 0.895 / 0.891 (the lexicon alone at the start of this work: 0.917 / 0.745,
 # weakest language 0.674); the overall targets (0.90) are not met, the weakest language's
 # (0.80) is.
 FRESH_FLOORS = {
