@@ -129,6 +129,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning20f.json", 0, id="tuning20f"),
     pytest.param("suggest_labelled_tuning20g.json", 0, id="tuning20g"),
     pytest.param("suggest_labelled_tuning20h.json", 0, id="tuning20h"),
+    pytest.param("suggest_labelled_tuning21a.json", 0, id="tuning21a"),
+    pytest.param("suggest_labelled_tuning21b.json", 0, id="tuning21b"),
+    pytest.param("suggest_labelled_tuning21c.json", 0, id="tuning21c"),
+    pytest.param("suggest_labelled_tuning21d.json", 0, id="tuning21d"),
+    pytest.param("suggest_labelled_tuning21e.json", 0, id="tuning21e"),
+    pytest.param("suggest_labelled_tuning21f.json", 0, id="tuning21f"),
+    pytest.param("suggest_labelled_tuning21g.json", 0, id="tuning21g"),
+    pytest.param("suggest_labelled_tuning21h.json", 0, id="tuning21h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -138,12 +146,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to twentieth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twenty-first's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 21) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 22) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -165,10 +173,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to twentieth rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twenty-first rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 21)
+        for n in range(10, 22)
         for x in "abcdefgh"
     },
 }
