@@ -58,6 +58,7 @@ ROUNDS = {
     19: "85ba079d5cbf8ec650c7c348610ecd670fffcadc",
     20: "3d688843f0d654e6bcef44cc377f1c4804e45656",
     21: "31d5cb756ad0054ad99ad74c2b12d8586afca058",
+    22: "2a14e986f266a38716b96f4380ba3e691363c699",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
