@@ -562,13 +562,13 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning21f.json": (0.83, 0.82, 0.77, 0.73),  # 0.875 / 0.878; 0.811 / 0.810
     "suggest_labelled_tuning21g.json": (0.90, 0.88, 0.87, 0.81),  # 0.933 / 0.933; 0.909 / 0.889
     "suggest_labelled_tuning21h.json": (0.83, 0.80, 0.72, 0.64),  # 0.876 / 0.855; 0.795 / 0.761
-    "suggest_labelled_tuning22a.json": (0.88, 0.66, 0.77, 0.48),  # 0.918 / 0.692; 0.808 / 0.512
-    "suggest_labelled_tuning22b.json": (0.79, 0.75, 0.71, 0.62),  # 0.828 / 0.783; 0.742 / 0.657
-    "suggest_labelled_tuning22c.json": (0.86, 0.71, 0.78, 0.61),  # 0.893 / 0.743; 0.818 / 0.648
-    "suggest_labelled_tuning22d.json": (0.81, 0.65, 0.77, 0.52),  # 0.847 / 0.685; 0.800 / 0.553
+    "suggest_labelled_tuning22a.json": (0.89, 0.68, 0.78, 0.50),  # 0.921 / 0.715; 0.815 / 0.537
+    "suggest_labelled_tuning22b.json": (0.80, 0.77, 0.72, 0.65),  # 0.831 / 0.800; 0.750 / 0.686
+    "suggest_labelled_tuning22c.json": (0.87, 0.74, 0.79, 0.61),  # 0.900 / 0.771; 0.824 / 0.648
+    "suggest_labelled_tuning22d.json": (0.82, 0.69, 0.77, 0.54),  # 0.855 / 0.729; 0.806 / 0.579
     "suggest_labelled_tuning22e.json": (0.86, 0.69, 0.78, 0.52),  # 0.897 / 0.720; 0.811 / 0.559
     "suggest_labelled_tuning22f.json": (0.84, 0.69, 0.81, 0.50),  # 0.879 / 0.720; 0.848 / 0.537
-    "suggest_labelled_tuning22g.json": (0.83, 0.70, 0.77, 0.52),  # 0.868 / 0.736; 0.800 / 0.556
+    "suggest_labelled_tuning22g.json": (0.84, 0.73, 0.77, 0.55),  # 0.876 / 0.767; 0.806 / 0.583
     "suggest_labelled_tuning22h.json": (0.83, 0.83, 0.75, 0.72),  # 0.864 / 0.867; 0.789 / 0.757
 }
 
@@ -580,13 +580,13 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.895 / 0.891 (the lexicon alone at the start of this work: 0.917 / 0.745,
-# weakest language 0.674); the overall targets (0.90) are not met, the weakest language's
-# (0.80) is.
+# three together: 0.900 / 0.892 (the lexicon alone at the start of this work: 0.917 / 0.745,
+# weakest language 0.674); the overall precision target (0.90) is met, recall's is not, the
+# weakest language's (0.80) is.
 FRESH_FLOORS = {
-    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.86),  # 0.914 / 0.953; 0.872 / 0.921
-    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.864 / 0.843; 0.791 / 0.775
-    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.909 / 0.886; 0.851 / 0.837
+    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.86),  # 0.921 / 0.957; 0.857 / 0.921
+    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.870 / 0.846; 0.791 / 0.773
+    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.909 / 0.883; 0.841 / 0.814
 }
 
 
