@@ -412,9 +412,8 @@ def test_quality_on_the_tuning_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "tuning"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.969, recall 0.969 (110 descriptions; the weakest language is
-    # Lithuanian, 0.929 / 0.929, one right suggestion fewer since the twentieth round's
-    # model; the model learnt from this part).
+    # Measured: precision 0.965, recall 0.975 (110 descriptions; the weakest languages are
+    # English precision 0.923 and Lithuanian 0.930 / 0.946; the model learnt from this part).
     assert tp / predicted >= 0.93 and tp / expected >= 0.96
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.9 and tp / expected >= 0.92, language
