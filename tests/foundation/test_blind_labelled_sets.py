@@ -145,6 +145,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning22f.json", 0, id="tuning22f"),
     pytest.param("suggest_labelled_tuning22g.json", 0, id="tuning22g"),
     pytest.param("suggest_labelled_tuning22h.json", 0, id="tuning22h"),
+    pytest.param("suggest_labelled_tuning23a.json", 0, id="tuning23a"),
+    pytest.param("suggest_labelled_tuning23b.json", 0, id="tuning23b"),
+    pytest.param("suggest_labelled_tuning23c.json", 0, id="tuning23c"),
+    pytest.param("suggest_labelled_tuning23d.json", 0, id="tuning23d"),
+    pytest.param("suggest_labelled_tuning23e.json", 0, id="tuning23e"),
+    pytest.param("suggest_labelled_tuning23f.json", 0, id="tuning23f"),
+    pytest.param("suggest_labelled_tuning23g.json", 0, id="tuning23g"),
+    pytest.param("suggest_labelled_tuning23h.json", 0, id="tuning23h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -154,12 +162,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to twenty-second's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twenty-third's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 23) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 24) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -181,10 +189,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to twenty-second rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twenty-third rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 23)
+        for n in range(10, 24)
         for x in "abcdefgh"
     },
 }
