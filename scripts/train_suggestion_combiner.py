@@ -60,6 +60,7 @@ ROUNDS = {
     21: "31d5cb756ad0054ad99ad74c2b12d8586afca058",
     22: "2a14e986f266a38716b96f4380ba3e691363c699",
     23: "ff2ade6c7e0ce170cca18e0fd2247e6a313913f7",
+    24: "351a19c4bd8e76344cfe241c0f40a7c26b62361d",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]

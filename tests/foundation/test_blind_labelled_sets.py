@@ -153,6 +153,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning23f.json", 0, id="tuning23f"),
     pytest.param("suggest_labelled_tuning23g.json", 0, id="tuning23g"),
     pytest.param("suggest_labelled_tuning23h.json", 0, id="tuning23h"),
+    pytest.param("suggest_labelled_tuning24a.json", 0, id="tuning24a"),
+    pytest.param("suggest_labelled_tuning24b.json", 0, id="tuning24b"),
+    pytest.param("suggest_labelled_tuning24c.json", 0, id="tuning24c"),
+    pytest.param("suggest_labelled_tuning24d.json", 0, id="tuning24d"),
+    pytest.param("suggest_labelled_tuning24e.json", 0, id="tuning24e"),
+    pytest.param("suggest_labelled_tuning24f.json", 0, id="tuning24f"),
+    pytest.param("suggest_labelled_tuning24g.json", 0, id="tuning24g"),
+    pytest.param("suggest_labelled_tuning24h.json", 0, id="tuning24h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -162,12 +170,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to twenty-third's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twenty-fourth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 24) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 25) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -189,10 +197,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to twenty-third rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twenty-fourth rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 24)
+        for n in range(10, 25)
         for x in "abcdefgh"
     },
 }

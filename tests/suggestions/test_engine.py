@@ -445,7 +445,8 @@ def _assert_floors(file_name, floors):
 # 0.812 first read, with the learnt combination); the eighteenth likewise (0.844 / 0.815);
 # the nineteenth likewise, written dense in processes (0.850 / 0.679); the twentieth likewise
 # (0.849 / 0.708); the twenty-first likewise (0.837 / 0.730); the twenty-second (0.840 / 0.675);
-# the twenty-third, read before the model learnt it (0.830 / 0.707).
+# the twenty-third, read before the model learnt it (0.830 / 0.707); the twenty-fourth (0.828 /
+# 0.743).
 # Where a model that learnt from a later round costs an early part a wrong suggestion in one
 # language, that language's floor was lowered to the new measure; so where the learnt
 # combination (combiner.py) dropped a right suggestion.
@@ -485,7 +486,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning12a.json": (0.83, 0.86, 0.79, 0.81),  # 0.892 / 0.912; 0.828 / 0.878
     "suggest_labelled_tuning12b.json": (0.88, 0.94, 0.81, 0.91),  # 0.921 / 0.984; 0.855 / 0.953
     "suggest_labelled_tuning12c.json": (0.84, 0.94, 0.70, 0.88),  # 0.867 / 0.973; 0.755 / 0.905
-    "suggest_labelled_tuning12d.json": (0.89, 0.92, 0.81, 0.87),  # 0.911 / 0.975; 0.857 / 0.952
+    "suggest_labelled_tuning12d.json": (0.86, 0.92, 0.81, 0.87),  # 0.888 / 0.975; 0.818 / 0.952
     "suggest_labelled_tuning12e.json": (0.89, 0.87, 0.82, 0.80),  # 0.922 / 0.947; 0.878 / 0.900
     "suggest_labelled_tuning12f.json": (0.86, 0.92, 0.81, 0.84),  # 0.903 / 0.969; 0.860 / 0.935
     "suggest_labelled_tuning12g.json": (0.87, 0.84, 0.78, 0.73),  # 0.918 / 0.896; 0.846 / 0.825
@@ -526,7 +527,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning17b.json": (0.85, 0.92, 0.77, 0.88),  # 0.886 / 0.973; 0.800 / 0.941
     "suggest_labelled_tuning17c.json": (0.92, 0.90, 0.86, 0.87),  # 0.972 / 0.966; 0.929 / 0.933
     "suggest_labelled_tuning17d.json": (0.90, 0.87, 0.86, 0.79),  # 0.945 / 0.945; 0.919 / 0.900
-    "suggest_labelled_tuning17e.json": (0.86, 0.92, 0.82, 0.83),  # 0.900 / 0.979; 0.857 / 0.944
+    "suggest_labelled_tuning17e.json": (0.86, 0.92, 0.78, 0.83),  # 0.880 / 0.979; 0.811 / 0.944
     "suggest_labelled_tuning17f.json": (0.86, 0.86, 0.81, 0.79),  # 0.884 / 0.930; 0.844 / 0.889
     "suggest_labelled_tuning17g.json": (0.86, 0.93, 0.82, 0.88),  # 0.893 / 0.979; 0.846 / 0.956
     "suggest_labelled_tuning17h.json": (0.84, 0.91, 0.78, 0.86),  # 0.890 / 0.973; 0.837 / 0.936
@@ -552,7 +553,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning20d.json": (0.90, 0.85, 0.84, 0.73),  # 0.935 / 0.910; 0.860 / 0.851
     "suggest_labelled_tuning20e.json": (0.87, 0.90, 0.81, 0.88),  # 0.915 / 0.962; 0.870 / 0.935
     "suggest_labelled_tuning20f.json": (0.89, 0.83, 0.82, 0.79),  # 0.934 / 0.906; 0.880 / 0.863
-    "suggest_labelled_tuning20g.json": (0.88, 0.90, 0.84, 0.85),  # 0.926 / 0.949; 0.855 / 0.896
+    "suggest_labelled_tuning20g.json": (0.88, 0.90, 0.81, 0.85),  # 0.921 / 0.949; 0.839 / 0.896
     "suggest_labelled_tuning20h.json": (0.88, 0.88, 0.83, 0.81),  # 0.919 / 0.929; 0.880 / 0.860
     "suggest_labelled_tuning21a.json": (0.88, 0.81, 0.85, 0.74),  # 0.921 / 0.867; 0.900 / 0.812
     "suggest_labelled_tuning21b.json": (0.89, 0.78, 0.82, 0.65),  # 0.935 / 0.848; 0.886 / 0.705
@@ -567,7 +568,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning22c.json": (0.87, 0.74, 0.79, 0.61),  # 0.900 / 0.771; 0.824 / 0.648
     "suggest_labelled_tuning22d.json": (0.82, 0.69, 0.77, 0.54),  # 0.855 / 0.729; 0.806 / 0.579
     "suggest_labelled_tuning22e.json": (0.86, 0.69, 0.78, 0.52),  # 0.897 / 0.720; 0.811 / 0.559
-    "suggest_labelled_tuning22f.json": (0.84, 0.69, 0.81, 0.50),  # 0.879 / 0.720; 0.848 / 0.537
+    "suggest_labelled_tuning22f.json": (0.84, 0.69, 0.76, 0.50),  # 0.862 / 0.720; 0.788 / 0.537
     "suggest_labelled_tuning22g.json": (0.84, 0.73, 0.77, 0.55),  # 0.876 / 0.767; 0.806 / 0.583
     "suggest_labelled_tuning22h.json": (0.83, 0.83, 0.75, 0.72),  # 0.864 / 0.867; 0.789 / 0.757
     "suggest_labelled_tuning23a.json": (0.85, 0.71, 0.80, 0.61),  # 0.888 / 0.741; 0.837 / 0.648
@@ -578,6 +579,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning23f.json": (0.83, 0.74, 0.75, 0.63),  # 0.863 / 0.780; 0.783 / 0.667
     "suggest_labelled_tuning23g.json": (0.86, 0.77, 0.84, 0.71),  # 0.895 / 0.804; 0.872 / 0.745
     "suggest_labelled_tuning23h.json": (0.84, 0.79, 0.79, 0.75),  # 0.877 / 0.828; 0.824 / 0.789
+    "suggest_labelled_tuning24a.json": (0.83, 0.74, 0.75, 0.59),  # 0.869 / 0.775; 0.786 / 0.623
+    "suggest_labelled_tuning24b.json": (0.84, 0.78, 0.79, 0.70),  # 0.872 / 0.818; 0.824 / 0.737
+    "suggest_labelled_tuning24c.json": (0.80, 0.82, 0.75, 0.73),  # 0.836 / 0.859; 0.786 / 0.761
+    "suggest_labelled_tuning24d.json": (0.80, 0.79, 0.76, 0.73),  # 0.832 / 0.820; 0.796 / 0.760
+    "suggest_labelled_tuning24e.json": (0.85, 0.75, 0.77, 0.71),  # 0.880 / 0.784; 0.804 / 0.745
+    "suggest_labelled_tuning24f.json": (0.89, 0.78, 0.81, 0.67),  # 0.922 / 0.816; 0.848 / 0.705
+    "suggest_labelled_tuning24g.json": (0.82, 0.72, 0.79, 0.65),  # 0.858 / 0.757; 0.821 / 0.681
+    "suggest_labelled_tuning24h.json": (0.82, 0.83, 0.69, 0.75),  # 0.852 / 0.865; 0.724 / 0.782
 }
 
 
