@@ -61,6 +61,7 @@ ROUNDS = {
     22: "2a14e986f266a38716b96f4380ba3e691363c699",
     23: "ff2ade6c7e0ce170cca18e0fd2247e6a313913f7",
     24: "351a19c4bd8e76344cfe241c0f40a7c26b62361d",
+    25: "36c0160b07eae07ed866005442bf12229496056a",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]

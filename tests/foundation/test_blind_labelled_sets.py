@@ -161,6 +161,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning24f.json", 0, id="tuning24f"),
     pytest.param("suggest_labelled_tuning24g.json", 0, id="tuning24g"),
     pytest.param("suggest_labelled_tuning24h.json", 0, id="tuning24h"),
+    pytest.param("suggest_labelled_tuning25a.json", 0, id="tuning25a"),
+    pytest.param("suggest_labelled_tuning25b.json", 0, id="tuning25b"),
+    pytest.param("suggest_labelled_tuning25c.json", 0, id="tuning25c"),
+    pytest.param("suggest_labelled_tuning25d.json", 0, id="tuning25d"),
+    pytest.param("suggest_labelled_tuning25e.json", 0, id="tuning25e"),
+    pytest.param("suggest_labelled_tuning25f.json", 0, id="tuning25f"),
+    pytest.param("suggest_labelled_tuning25g.json", 0, id="tuning25g"),
+    pytest.param("suggest_labelled_tuning25h.json", 0, id="tuning25h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -170,12 +178,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to twenty-fourth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twenty-fifth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 25) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 26) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -197,10 +205,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to twenty-fourth rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twenty-fifth rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 25)
+        for n in range(10, 26)
         for x in "abcdefgh"
     },
 }
