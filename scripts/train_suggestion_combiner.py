@@ -62,6 +62,7 @@ ROUNDS = {
     23: "ff2ade6c7e0ce170cca18e0fd2247e6a313913f7",
     24: "351a19c4bd8e76344cfe241c0f40a7c26b62361d",
     25: "36c0160b07eae07ed866005442bf12229496056a",
+    26: "2f8de843b71346b50a55895dd6025ec796e0ce36",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]

@@ -446,7 +446,7 @@ def _assert_floors(file_name, floors):
 # the nineteenth likewise, written dense in processes (0.850 / 0.679); the twentieth likewise
 # (0.849 / 0.708); the twenty-first likewise (0.837 / 0.730); the twenty-second (0.840 / 0.675);
 # the twenty-third, read before the model learnt it (0.830 / 0.707); the twenty-fourth (0.828 /
-# 0.743); the twenty-fifth, written by genre (0.822 / 0.745).
+# 0.743); the twenty-fifth, written by genre (0.822 / 0.745); the twenty-sixth (0.803 / 0.739).
 # Where a model that learnt from a later round costs an early part a wrong suggestion in one
 # language, that language's floor was lowered to the new measure; so where the learnt
 # combination (combiner.py) dropped a right suggestion.
@@ -465,7 +465,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning7c.json": (0.88, 0.98, 0.81, 0.98),  # 0.908 / 1.000; 0.891 / 1.000
     "suggest_labelled_tuning8a.json": (0.91, 0.98, 0.88, 0.98),  # 0.950 / 1.000; 0.949 / 1.000
     "suggest_labelled_tuning8b.json": (0.91, 0.95, 0.85, 0.93),  # 0.962 / 0.981; 0.922 / 0.970
-    "suggest_labelled_tuning8c.json": (0.90, 0.96, 0.85, 0.95),  # 0.924 / 1.000; 0.895 / 1.000
+    "suggest_labelled_tuning8c.json": (0.87, 0.96, 0.81, 0.95),  # 0.898 / 1.000; 0.836 / 1.000
     "suggest_labelled_tuning9.json": (0.88, 0.77, 0.79, 0.64),  # 0.926 / 0.919; 0.886 / 0.861
     "suggest_labelled_tuning10a.json": (0.88, 0.85, 0.81, 0.78),  # 0.922 / 0.934; 0.875 / 0.875
     "suggest_labelled_tuning10b.json": (0.89, 0.92, 0.83, 0.88),  # 0.915 / 0.968; 0.860 / 0.930
@@ -561,7 +561,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning21d.json": (0.83, 0.81, 0.77, 0.70),  # 0.857 / 0.879; 0.805 / 0.778
     "suggest_labelled_tuning21e.json": (0.80, 0.82, 0.72, 0.72),  # 0.846 / 0.875; 0.780 / 0.784
     "suggest_labelled_tuning21f.json": (0.83, 0.82, 0.77, 0.73),  # 0.875 / 0.878; 0.811 / 0.810
-    "suggest_labelled_tuning21g.json": (0.90, 0.88, 0.87, 0.81),  # 0.933 / 0.933; 0.909 / 0.889
+    "suggest_labelled_tuning21g.json": (0.90, 0.88, 0.82, 0.81),  # 0.915 / 0.933; 0.854 / 0.889
     "suggest_labelled_tuning21h.json": (0.83, 0.80, 0.72, 0.64),  # 0.876 / 0.855; 0.795 / 0.761
     "suggest_labelled_tuning22a.json": (0.89, 0.68, 0.78, 0.50),  # 0.921 / 0.715; 0.815 / 0.537
     "suggest_labelled_tuning22b.json": (0.80, 0.77, 0.72, 0.65),  # 0.831 / 0.800; 0.750 / 0.686
@@ -595,6 +595,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning25f.json": (0.82, 0.79, 0.75, 0.63),  # 0.852 / 0.822; 0.780 / 0.667
     "suggest_labelled_tuning25g.json": (0.81, 0.78, 0.76, 0.75),  # 0.842 / 0.811; 0.791 / 0.787
     "suggest_labelled_tuning25h.json": (0.82, 0.76, 0.76, 0.67),  # 0.857 / 0.798; 0.791 / 0.708
+    "suggest_labelled_tuning26a.json": (0.78, 0.75, 0.72, 0.65),  # 0.819 / 0.780; 0.755 / 0.689
+    "suggest_labelled_tuning26b.json": (0.84, 0.69, 0.77, 0.63),  # 0.873 / 0.722; 0.808 / 0.661
+    "suggest_labelled_tuning26c.json": (0.80, 0.74, 0.73, 0.69),  # 0.838 / 0.776; 0.769 / 0.723
+    "suggest_labelled_tuning26d.json": (0.84, 0.81, 0.82, 0.74),  # 0.875 / 0.843; 0.860 / 0.780
+    "suggest_labelled_tuning26e.json": (0.85, 0.75, 0.79, 0.59),  # 0.890 / 0.787; 0.825 / 0.623
+    "suggest_labelled_tuning26f.json": (0.83, 0.79, 0.78, 0.73),  # 0.861 / 0.827; 0.818 / 0.760
+    "suggest_labelled_tuning26g.json": (0.76, 0.80, 0.65, 0.72),  # 0.792 / 0.834; 0.686 / 0.756
+    "suggest_labelled_tuning26h.json": (0.76, 0.78, 0.70, 0.73),  # 0.797 / 0.820; 0.733 / 0.763
 }
 
 
