@@ -177,6 +177,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning26f.json", 0, id="tuning26f"),
     pytest.param("suggest_labelled_tuning26g.json", 0, id="tuning26g"),
     pytest.param("suggest_labelled_tuning26h.json", 0, id="tuning26h"),
+    pytest.param("suggest_labelled_tuning27a.json", 0, id="tuning27a"),
+    pytest.param("suggest_labelled_tuning27b.json", 0, id="tuning27b"),
+    pytest.param("suggest_labelled_tuning27c.json", 0, id="tuning27c"),
+    pytest.param("suggest_labelled_tuning27d.json", 0, id="tuning27d"),
+    pytest.param("suggest_labelled_tuning27e.json", 0, id="tuning27e"),
+    pytest.param("suggest_labelled_tuning27f.json", 0, id="tuning27f"),
+    pytest.param("suggest_labelled_tuning27g.json", 0, id="tuning27g"),
+    pytest.param("suggest_labelled_tuning27h.json", 0, id="tuning27h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -186,12 +194,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to twenty-sixth's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twenty-seventh's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 27) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 28) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -213,10 +221,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to twenty-sixth rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twenty-seventh rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 27)
+        for n in range(10, 28)
         for x in "abcdefgh"
     },
 }
