@@ -64,6 +64,7 @@ ROUNDS = {
     25: "36c0160b07eae07ed866005442bf12229496056a",
     26: "2f8de843b71346b50a55895dd6025ec796e0ce36",
     27: "c1c7319b00b7bc8e668db0c5bd23865bcf05b0be",
+    28: "9a94a0233dfcdedab6ebcc3907fa87d8787f4766",
 }
 C = 1.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]

@@ -8,6 +8,7 @@ with those of any other part of the evaluation set.
 """
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -185,6 +186,14 @@ PARTS = [
     pytest.param("suggest_labelled_tuning27f.json", 0, id="tuning27f"),
     pytest.param("suggest_labelled_tuning27g.json", 0, id="tuning27g"),
     pytest.param("suggest_labelled_tuning27h.json", 0, id="tuning27h"),
+    pytest.param("suggest_labelled_tuning28a.json", 0, id="tuning28a"),
+    pytest.param("suggest_labelled_tuning28b.json", 0, id="tuning28b"),
+    pytest.param("suggest_labelled_tuning28c.json", 0, id="tuning28c"),
+    pytest.param("suggest_labelled_tuning28d.json", 0, id="tuning28d"),
+    pytest.param("suggest_labelled_tuning28e.json", 0, id="tuning28e"),
+    pytest.param("suggest_labelled_tuning28f.json", 0, id="tuning28f"),
+    pytest.param("suggest_labelled_tuning28g.json", 0, id="tuning28g"),
+    pytest.param("suggest_labelled_tuning28h.json", 0, id="tuning28h"),
 ]
 
 # Second, independent labellings of fresh sets: the same ids, labels of their own.
@@ -194,12 +203,12 @@ SECOND_LABELLINGS = ["suggest_labelled_fresh2_second.json", "suggest_labelled_fr
 # the fresh sets cover every language; later parts are written in groups of languages (the
 # fourth: German and Italian, the other five; the fifth: German, Italian and Lithuanian,
 # the other four; the sixth, seventh and eighth: German and Italian, then the other five
-# in two groups; the ninth, and the tenth's to twenty-seventh's eight files: all seven again).
+# in two groups; the ninth, and the tenth's to twenty-eighth's eight files: all seven again).
 # From the thirteenth round on, a part need not use every feature (min_uses 0: written by
 # sector, some features never come up) and a text may state none (a plain product page):
 # texts that should get no suggestion are what precision is measured on.
 NO_FEATURE_ALLOWED = {
-    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 28) for x in "abcdefgh"
+    f"suggest_labelled_tuning{n}{x}.json" for n in range(13, 29) for x in "abcdefgh"
 }
 LANGUAGES_OF_PART = {
     "suggest_labelled_fresh.json": (LANGUAGES, 10),
@@ -221,10 +230,10 @@ LANGUAGES_OF_PART = {
     "suggest_labelled_tuning8a.json": ({"de", "it"}, 24),
     "suggest_labelled_tuning8c.json": ({"lt", "pl", "de"}, 16),
     "suggest_labelled_tuning9.json": (LANGUAGES, 12),
-    # The tenth to twenty-seventh rounds: eight files each, all seven languages, 12 texts in each.
+    # The tenth to twenty-eighth rounds: eight files each, all seven languages, 12 texts in each.
     **{
         f"suggest_labelled_tuning{n}{x}.json": (LANGUAGES, 12)
-        for n in range(10, 28)
+        for n in range(10, 29)
         for x in "abcdefgh"
     },
 }
@@ -310,3 +319,34 @@ def test_a_second_labelling_labels_every_text_of_its_set_with_real_features(file
         assert item["features"], item["id"]
         assert len(item["features"]) == len(set(item["features"])), item["id"]
         assert all(category_of.get(code) in LABELLED_CATEGORIES for code in item["features"])
+
+
+# Parts labelled twice, blind (from the twenty-eighth round on): the writer's labels and a
+# second reader's, kept side by side, and the part itself holds only the labels both gave.
+READINGS_DIR = DATA_DIR / "suggest_readings"
+READINGS = sorted(path.name for path in READINGS_DIR.glob("tuning*.json"))
+
+
+def test_every_round_from_the_twenty_eighth_on_was_read_twice():
+    twice = {f"suggest_labelled_{name}" for name in READINGS}
+    round_of = {
+        path.name: int(re.match(r"suggest_labelled_tuning(\d+)", path.name).group(1))
+        for path in DATA_DIR.glob("suggest_labelled_tuning*.json")
+    }
+    from_28 = {name for name, number in round_of.items() if number >= 28}
+    assert from_28 and twice == from_28
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reading", READINGS)
+def test_a_part_read_twice_keeps_exactly_the_labels_both_readers_gave(reading):
+    readings = json.loads((READINGS_DIR / reading).read_text(encoding="utf-8"))
+    assert readings["about"].strip()
+    part = _items(f"suggest_labelled_{reading}")
+    assert [item["id"] for item in readings["items"]] == [item["id"] for item in part]
+    category_of = dict(Feature.objects.values_list("code", "category__code"))
+    for read, item in zip(readings["items"], part, strict=True):
+        for codes in (read["first"], read["second"]):
+            assert len(codes) == len(set(codes)), item["id"]
+            assert all(category_of.get(code) in LABELLED_CATEGORIES for code in codes)
+        assert set(item["features"]) == set(read["first"]) & set(read["second"]), item["id"]

@@ -447,7 +447,8 @@ def _assert_floors(file_name, floors):
 # (0.849 / 0.708); the twenty-first likewise (0.837 / 0.730); the twenty-second (0.840 / 0.675);
 # the twenty-third, read before the model learnt it (0.830 / 0.707); the twenty-fourth (0.828 /
 # 0.743); the twenty-fifth, written by genre (0.822 / 0.745); the twenty-sixth (0.803 / 0.739);
-# the twenty-seventh (0.815 / 0.744).
+# the twenty-seventh (0.815 / 0.744); the twenty-eighth, short texts read twice, blind, that
+# keep the labels both readers gave (0.791 / 0.801).
 # Where a model that learnt from a later round costs an early part a wrong suggestion in one
 # language, that language's floor was lowered to the new measure; so where the learnt
 # combination (combiner.py) dropped a right suggestion.
@@ -504,7 +505,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning14b.json": (0.88, 0.85, 0.82, 0.79),  # 0.967 / 0.962; 0.923 / 0.930
     "suggest_labelled_tuning14c.json": (0.87, 0.84, 0.82, 0.77),  # 0.920 / 0.923; 0.854 / 0.864
     "suggest_labelled_tuning14d.json": (0.85, 0.91, 0.80, 0.86),  # 0.927 / 0.975; 0.868 / 0.943
-    "suggest_labelled_tuning14e.json": (0.92, 0.80, 0.78, 0.70),  # 0.942 / 0.876; 0.914 / 0.775
+    "suggest_labelled_tuning14e.json": (0.89, 0.80, 0.78, 0.70),  # 0.919 / 0.876; 0.857 / 0.775
     "suggest_labelled_tuning14f.json": (0.89, 0.88, 0.81, 0.80),  # 0.927 / 0.942; 0.841 / 0.917
     "suggest_labelled_tuning14g.json": (0.86, 0.88, 0.78, 0.84),  # 0.915 / 0.948; 0.810 / 0.918
     "suggest_labelled_tuning14h.json": (0.87, 0.89, 0.81, 0.83),  # 0.918 / 0.942; 0.880 / 0.881
@@ -573,7 +574,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning22g.json": (0.84, 0.73, 0.73, 0.55),  # 0.857 / 0.767; 0.757 / 0.583
     "suggest_labelled_tuning22h.json": (0.83, 0.83, 0.75, 0.72),  # 0.864 / 0.867; 0.789 / 0.757
     "suggest_labelled_tuning23a.json": (0.85, 0.71, 0.80, 0.61),  # 0.888 / 0.741; 0.837 / 0.648
-    "suggest_labelled_tuning23b.json": (0.82, 0.76, 0.76, 0.70),  # 0.859 / 0.792; 0.795 / 0.738
+    "suggest_labelled_tuning23b.json": (0.82, 0.76, 0.73, 0.70),  # 0.844 / 0.792; 0.756 / 0.738
     "suggest_labelled_tuning23c.json": (0.83, 0.76, 0.76, 0.68),  # 0.868 / 0.799; 0.796 / 0.717
     "suggest_labelled_tuning23d.json": (0.81, 0.78, 0.73, 0.68),  # 0.848 / 0.816; 0.767 / 0.717
     "suggest_labelled_tuning23e.json": (0.83, 0.79, 0.74, 0.73),  # 0.868 / 0.825; 0.778 / 0.766
@@ -612,6 +613,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning27f.json": (0.84, 0.71, 0.81, 0.63),  # 0.878 / 0.748; 0.843 / 0.660
     "suggest_labelled_tuning27g.json": (0.84, 0.73, 0.76, 0.71),  # 0.871 / 0.765; 0.796 / 0.745
     "suggest_labelled_tuning27h.json": (0.82, 0.84, 0.73, 0.76),  # 0.852 / 0.876; 0.766 / 0.790
+    "suggest_labelled_tuning28a.json": (0.79, 0.80, 0.68, 0.72),  # 0.827 / 0.837; 0.714 / 0.756
+    "suggest_labelled_tuning28b.json": (0.80, 0.77, 0.71, 0.62),  # 0.833 / 0.803; 0.742 / 0.657
+    "suggest_labelled_tuning28c.json": (0.80, 0.77, 0.62, 0.68),  # 0.830 / 0.806; 0.659 / 0.711
+    "suggest_labelled_tuning28d.json": (0.80, 0.79, 0.77, 0.70),  # 0.840 / 0.828; 0.804 / 0.739
+    "suggest_labelled_tuning28e.json": (0.79, 0.86, 0.72, 0.78),  # 0.824 / 0.892; 0.756 / 0.818
+    "suggest_labelled_tuning28f.json": (0.80, 0.79, 0.75, 0.72),  # 0.833 / 0.821; 0.780 / 0.757
+    "suggest_labelled_tuning28g.json": (0.84, 0.83, 0.77, 0.76),  # 0.871 / 0.868; 0.800 / 0.795
+    "suggest_labelled_tuning28h.json": (0.75, 0.82, 0.71, 0.77),  # 0.785 / 0.850; 0.744 / 0.800
 }
 
 
