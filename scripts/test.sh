@@ -50,8 +50,8 @@ env -u DATABASE_URL "$BIN/pytest" -n "$WORKERS" "$@"
 
 if [ -n "$PG_URL" ]; then
   # Tests marked same_on_every_database (the suggestion engine's quality on the labelled sets)
-# check nothing PostgreSQL could change: the SQLite half has run them.
-echo "== Test suite on PostgreSQL =="
+  # check nothing PostgreSQL could change: the SQLite half has run them.
+  echo "== Test suite on PostgreSQL =="
   DATABASE_URL="$PG_URL" SECRET_KEY="test-only-secret-key-$(printf 'x%.0s' {1..50})" HTTPS=false \
     ALLOWED_HOSTS="127.0.0.1,localhost,testserver" "$BIN/pytest" -n "$WORKERS" \
     -m "not same_on_every_database" "$@"

@@ -16,9 +16,8 @@ import pytest
 
 from clusterbridge.taxonomy.models import Feature
 
-# Nothing these tests check depends on the database (the engine reads the shipped lexicon and
-# model; the labelled files are checked against the taxonomy every database loads alike), so
-# the PostgreSQL half of `make test` leaves them to the SQLite half (scripts/test.sh).
+# The labelled files are checked against the taxonomy, which every database loads alike:
+# SQLite half only.
 pytestmark = pytest.mark.same_on_every_database
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"

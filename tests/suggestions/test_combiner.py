@@ -14,9 +14,7 @@ from clusterbridge.suggestions.model import feature_model
 
 from .test_model import StubModel, paragraph
 
-# Nothing these tests check depends on the database (the engine reads the shipped lexicon and
-# model; the labelled files are checked against the taxonomy every database loads alike), so
-# the PostgreSQL half of `make test` leaves them to the SQLite half (scripts/test.sh).
+# The combination's weights and verdicts come from files, not the database: SQLite half only.
 pytestmark = pytest.mark.same_on_every_database
 
 DATA = Path(__file__).resolve().parents[1] / "data"

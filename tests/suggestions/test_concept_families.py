@@ -15,9 +15,7 @@ import pytest
 
 from clusterbridge.suggestions.engine import LANGUAGES, suggest
 
-# Nothing these tests check depends on the database (the engine reads the shipped lexicon and
-# model; the labelled files are checked against the taxonomy every database loads alike), so
-# the PostgreSQL half of `make test` leaves them to the SQLite half (scripts/test.sh).
+# The concept families are read by the engine from its lexicon file: SQLite half only.
 pytestmark = pytest.mark.same_on_every_database
 
 PHRASINGS_DIR = Path(__file__).resolve().parent.parent / "data" / "suggest_phrasings"

@@ -9,9 +9,8 @@ import pytest
 from clusterbridge.suggestions import engine
 from clusterbridge.suggestions.engine import Lexicon, suggest
 
-# Nothing these tests check depends on the database (the engine reads the shipped lexicon and
-# model; the labelled files are checked against the taxonomy every database loads alike), so
-# the PostgreSQL half of `make test` leaves them to the SQLite half (scripts/test.sh).
+# The engine reads the shipped lexicon and model, never the database: the SQLite half of
+# `make test` runs these, the PostgreSQL half leaves them out (scripts/test.sh).
 pytestmark = pytest.mark.same_on_every_database
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "suggest_labelled.json"
