@@ -451,8 +451,9 @@ def _assert_floors(file_name, floors):
 # (0.849 / 0.708); the twenty-first likewise (0.837 / 0.730); the twenty-second (0.840 / 0.675);
 # the twenty-third, read before the model learnt it (0.830 / 0.707); the twenty-fourth (0.828 /
 # 0.743); the twenty-fifth, written by genre (0.822 / 0.745); the twenty-sixth (0.803 / 0.739);
-# the twenty-seventh (0.815 / 0.744); the twenty-eighth, short texts read twice, blind, that
-# keep the labels both readers gave (0.791 / 0.801).
+# the twenty-seventh (0.815 / 0.744; 0.762 / 0.801 against the labels a second blind reading
+# agreed with, which it now holds); the twenty-eighth, short texts read twice, blind, that keep
+# the labels both readers gave (0.791 / 0.801).
 # Where a model that learnt from a later round costs an early part a wrong suggestion in one
 # language, that language's floor was lowered to the new measure; so where the learnt
 # combination (combiner.py) dropped a right suggestion.
@@ -538,12 +539,12 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning17g.json": (0.86, 0.93, 0.82, 0.88),  # 0.893 / 0.979; 0.846 / 0.956
     "suggest_labelled_tuning17h.json": (0.84, 0.91, 0.78, 0.86),  # 0.890 / 0.973; 0.837 / 0.936
     "suggest_labelled_tuning18a.json": (0.84, 0.86, 0.75, 0.73),  # 0.877 / 0.948; 0.800 / 0.821
-    "suggest_labelled_tuning18b.json": (0.86, 0.90, 0.85, 0.83),  # 0.890 / 0.955; 0.855 / 0.889
+    "suggest_labelled_tuning18b.json": (0.86, 0.90, 0.82, 0.83),  # 0.892 / 0.955; 0.849 / 0.889
     "suggest_labelled_tuning18c.json": (0.86, 0.89, 0.79, 0.83),  # 0.885 / 0.957; 0.838 / 0.865
     "suggest_labelled_tuning18d.json": (0.87, 0.90, 0.81, 0.84),  # 0.899 / 0.968; 0.857 / 0.938
     "suggest_labelled_tuning18e.json": (0.89, 0.91, 0.82, 0.86),  # 0.918 / 0.969; 0.846 / 0.892
     "suggest_labelled_tuning18f.json": (0.91, 0.92, 0.82, 0.81),  # 0.925 / 0.979; 0.853 / 0.923
-    "suggest_labelled_tuning18g.json": (0.86, 0.92, 0.82, 0.90),  # 0.898 / 0.978; 0.833 / 0.957
+    "suggest_labelled_tuning18g.json": (0.86, 0.92, 0.79, 0.90),  # 0.893 / 0.978; 0.816 / 0.957
     "suggest_labelled_tuning18h.json": (0.84, 0.95, 0.75, 0.94),  # 0.855 / 0.993; 0.778 / 0.972
     "suggest_labelled_tuning19a.json": (0.91, 0.94, 0.87, 0.90),  # 0.956 / 0.986; 0.920 / 0.951
     "suggest_labelled_tuning19b.json": (0.88, 0.92, 0.81, 0.88),  # 0.913 / 0.962; 0.849 / 0.932
@@ -609,14 +610,14 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning26f.json": (0.83, 0.79, 0.78, 0.73),  # 0.861 / 0.827; 0.818 / 0.760
     "suggest_labelled_tuning26g.json": (0.76, 0.80, 0.65, 0.72),  # 0.792 / 0.834; 0.686 / 0.756
     "suggest_labelled_tuning26h.json": (0.76, 0.78, 0.70, 0.73),  # 0.797 / 0.820; 0.733 / 0.763
-    "suggest_labelled_tuning27a.json": (0.77, 0.76, 0.70, 0.69),  # 0.808 / 0.798; 0.733 / 0.725
-    "suggest_labelled_tuning27b.json": (0.84, 0.76, 0.77, 0.66),  # 0.872 / 0.794; 0.804 / 0.694
-    "suggest_labelled_tuning27c.json": (0.80, 0.77, 0.75, 0.67),  # 0.840 / 0.802; 0.786 / 0.702
-    "suggest_labelled_tuning27d.json": (0.80, 0.78, 0.73, 0.71),  # 0.838 / 0.810; 0.763 / 0.741
-    "suggest_labelled_tuning27e.json": (0.77, 0.75, 0.71, 0.62),  # 0.807 / 0.788; 0.744 / 0.659
-    "suggest_labelled_tuning27f.json": (0.84, 0.71, 0.81, 0.63),  # 0.878 / 0.748; 0.843 / 0.660
-    "suggest_labelled_tuning27g.json": (0.84, 0.73, 0.76, 0.71),  # 0.871 / 0.765; 0.796 / 0.745
-    "suggest_labelled_tuning27h.json": (0.82, 0.84, 0.73, 0.76),  # 0.852 / 0.876; 0.766 / 0.790
+    "suggest_labelled_tuning27a.json": (0.73, 0.81, 0.65, 0.76),  # 0.767 / 0.843; 0.682 / 0.795
+    "suggest_labelled_tuning27b.json": (0.79, 0.81, 0.76, 0.74),  # 0.827 / 0.840; 0.792 / 0.775
+    "suggest_labelled_tuning27c.json": (0.78, 0.81, 0.73, 0.68),  # 0.812 / 0.847; 0.762 / 0.711
+    "suggest_labelled_tuning27d.json": (0.74, 0.82, 0.64, 0.74),  # 0.771 / 0.858; 0.674 / 0.775
+    "suggest_labelled_tuning27e.json": (0.71, 0.81, 0.66, 0.68),  # 0.748 / 0.846; 0.692 / 0.711
+    "suggest_labelled_tuning27f.json": (0.78, 0.80, 0.71, 0.69),  # 0.814 / 0.832; 0.744 / 0.725
+    "suggest_labelled_tuning27g.json": (0.73, 0.77, 0.64, 0.74),  # 0.769 / 0.807; 0.673 / 0.778
+    "suggest_labelled_tuning27h.json": (0.79, 0.86, 0.66, 0.75),  # 0.827 / 0.895; 0.698 / 0.786
     "suggest_labelled_tuning28a.json": (0.79, 0.80, 0.68, 0.72),  # 0.827 / 0.837; 0.714 / 0.756
     "suggest_labelled_tuning28b.json": (0.80, 0.77, 0.71, 0.62),  # 0.833 / 0.803; 0.742 / 0.657
     "suggest_labelled_tuning28c.json": (0.80, 0.77, 0.62, 0.68),  # 0.830 / 0.806; 0.659 / 0.711
