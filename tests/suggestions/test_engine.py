@@ -451,9 +451,9 @@ def _assert_floors(file_name, floors):
 # (0.849 / 0.708); the twenty-first likewise (0.837 / 0.730); the twenty-second (0.840 / 0.675);
 # the twenty-third, read before the model learnt it (0.830 / 0.707); the twenty-fourth (0.828 /
 # 0.743); the twenty-fifth, written by genre (0.822 / 0.745); the twenty-sixth (0.803 / 0.739);
-# the twenty-seventh (0.815 / 0.744; 0.762 / 0.801 against the labels a second blind reading
-# agreed with, which it now holds); the twenty-eighth, short texts read twice, blind, that keep
-# the labels both readers gave (0.791 / 0.801).
+# the twenty-seventh (0.815 / 0.744); the twenty-eighth, short texts (0.821 / 0.776). From the
+# twenty-fifth on, each was read a second time, blind, and holds only the labels both readers
+# gave; against those: 0.786 / 0.786, 0.755 / 0.793, 0.762 / 0.801 and 0.791 / 0.801.
 # Where a model that learnt from a later round costs an early part a wrong suggestion in one
 # language, that language's floor was lowered to the new measure; so where the learnt
 # combination (combiner.py) dropped a right suggestion.
@@ -543,7 +543,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning18c.json": (0.86, 0.89, 0.79, 0.83),  # 0.885 / 0.957; 0.838 / 0.865
     "suggest_labelled_tuning18d.json": (0.87, 0.90, 0.81, 0.84),  # 0.899 / 0.968; 0.857 / 0.938
     "suggest_labelled_tuning18e.json": (0.89, 0.91, 0.82, 0.86),  # 0.918 / 0.969; 0.846 / 0.892
-    "suggest_labelled_tuning18f.json": (0.91, 0.92, 0.82, 0.81),  # 0.925 / 0.979; 0.853 / 0.923
+    "suggest_labelled_tuning18f.json": (0.91, 0.92, 0.78, 0.81),  # 0.914 / 0.979; 0.806 / 0.923
     "suggest_labelled_tuning18g.json": (0.86, 0.92, 0.79, 0.90),  # 0.893 / 0.978; 0.816 / 0.957
     "suggest_labelled_tuning18h.json": (0.84, 0.95, 0.75, 0.94),  # 0.855 / 0.993; 0.778 / 0.972
     "suggest_labelled_tuning19a.json": (0.91, 0.94, 0.87, 0.90),  # 0.956 / 0.986; 0.920 / 0.951
@@ -594,22 +594,22 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning24f.json": (0.89, 0.78, 0.81, 0.67),  # 0.922 / 0.816; 0.848 / 0.705
     "suggest_labelled_tuning24g.json": (0.82, 0.72, 0.79, 0.65),  # 0.858 / 0.757; 0.821 / 0.681
     "suggest_labelled_tuning24h.json": (0.82, 0.83, 0.69, 0.75),  # 0.852 / 0.865; 0.724 / 0.782
-    "suggest_labelled_tuning25a.json": (0.79, 0.82, 0.72, 0.74),  # 0.823 / 0.852; 0.756 / 0.775
-    "suggest_labelled_tuning25b.json": (0.85, 0.76, 0.77, 0.68),  # 0.884 / 0.792; 0.808 / 0.712
-    "suggest_labelled_tuning25c.json": (0.83, 0.76, 0.77, 0.68),  # 0.865 / 0.795; 0.800 / 0.714
-    "suggest_labelled_tuning25d.json": (0.84, 0.76, 0.78, 0.72),  # 0.877 / 0.792; 0.817 / 0.754
-    "suggest_labelled_tuning25e.json": (0.83, 0.82, 0.76, 0.75),  # 0.865 / 0.855; 0.792 / 0.787
-    "suggest_labelled_tuning25f.json": (0.82, 0.79, 0.75, 0.63),  # 0.852 / 0.822; 0.780 / 0.667
-    "suggest_labelled_tuning25g.json": (0.81, 0.78, 0.76, 0.75),  # 0.842 / 0.811; 0.791 / 0.787
-    "suggest_labelled_tuning25h.json": (0.82, 0.76, 0.76, 0.67),  # 0.857 / 0.798; 0.791 / 0.708
-    "suggest_labelled_tuning26a.json": (0.78, 0.75, 0.72, 0.65),  # 0.819 / 0.780; 0.755 / 0.689
-    "suggest_labelled_tuning26b.json": (0.84, 0.69, 0.77, 0.63),  # 0.873 / 0.722; 0.808 / 0.661
-    "suggest_labelled_tuning26c.json": (0.80, 0.74, 0.73, 0.69),  # 0.838 / 0.776; 0.769 / 0.723
-    "suggest_labelled_tuning26d.json": (0.84, 0.81, 0.82, 0.74),  # 0.875 / 0.843; 0.860 / 0.780
-    "suggest_labelled_tuning26e.json": (0.85, 0.75, 0.79, 0.59),  # 0.890 / 0.787; 0.825 / 0.623
-    "suggest_labelled_tuning26f.json": (0.83, 0.79, 0.78, 0.73),  # 0.861 / 0.827; 0.818 / 0.760
-    "suggest_labelled_tuning26g.json": (0.76, 0.80, 0.65, 0.72),  # 0.792 / 0.834; 0.686 / 0.756
-    "suggest_labelled_tuning26h.json": (0.76, 0.78, 0.70, 0.73),  # 0.797 / 0.820; 0.733 / 0.763
+    "suggest_labelled_tuning25a.json": (0.77, 0.85, 0.72, 0.78),  # 0.807 / 0.880; 0.750 / 0.816
+    "suggest_labelled_tuning25b.json": (0.81, 0.80, 0.74, 0.72),  # 0.841 / 0.837; 0.776 / 0.759
+    "suggest_labelled_tuning25c.json": (0.79, 0.82, 0.73, 0.70),  # 0.821 / 0.852; 0.767 / 0.733
+    "suggest_labelled_tuning25d.json": (0.81, 0.79, 0.76, 0.72),  # 0.848 / 0.823; 0.796 / 0.750
+    "suggest_labelled_tuning25e.json": (0.80, 0.84, 0.72, 0.79),  # 0.834 / 0.879; 0.755 / 0.822
+    "suggest_labelled_tuning25f.json": (0.80, 0.83, 0.70, 0.68),  # 0.836 / 0.863; 0.732 / 0.714
+    "suggest_labelled_tuning25g.json": (0.79, 0.78, 0.72, 0.76),  # 0.826 / 0.818; 0.756 / 0.795
+    "suggest_labelled_tuning25h.json": (0.77, 0.80, 0.72, 0.71),  # 0.805 / 0.839; 0.756 / 0.744
+    "suggest_labelled_tuning26a.json": (0.74, 0.81, 0.64, 0.75),  # 0.770 / 0.841; 0.679 / 0.784
+    "suggest_labelled_tuning26b.json": (0.79, 0.75, 0.73, 0.70),  # 0.822 / 0.789; 0.766 / 0.736
+    "suggest_labelled_tuning26c.json": (0.73, 0.78, 0.64, 0.69),  # 0.762 / 0.812; 0.679 / 0.727
+    "suggest_labelled_tuning26d.json": (0.82, 0.85, 0.78, 0.80),  # 0.859 / 0.881; 0.812 / 0.833
+    "suggest_labelled_tuning26e.json": (0.81, 0.78, 0.70, 0.66),  # 0.840 / 0.817; 0.738 / 0.696
+    "suggest_labelled_tuning26f.json": (0.78, 0.82, 0.68, 0.75),  # 0.818 / 0.851; 0.717 / 0.786
+    "suggest_labelled_tuning26g.json": (0.74, 0.85, 0.64, 0.80),  # 0.772 / 0.882; 0.674 / 0.838
+    "suggest_labelled_tuning26h.json": (0.73, 0.81, 0.67, 0.76),  # 0.763 / 0.846; 0.704 / 0.792
     "suggest_labelled_tuning27a.json": (0.73, 0.81, 0.65, 0.76),  # 0.767 / 0.843; 0.682 / 0.795
     "suggest_labelled_tuning27b.json": (0.79, 0.81, 0.76, 0.74),  # 0.827 / 0.840; 0.792 / 0.775
     "suggest_labelled_tuning27c.json": (0.78, 0.81, 0.73, 0.68),  # 0.812 / 0.847; 0.762 / 0.711
