@@ -237,31 +237,37 @@ def items_of(part_name: str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["items"]
 
 
-def agreement(part_names) -> dict:
-    """Counts of the second labelling against the first, as if it were a method's output."""
+def agreement_counts(readings) -> dict:
+    """Counts of a second labelling against the first, as if it were a method's output.
+    `readings`: (language, first labels, second labels) per text."""
     counts = defaultdict(lambda: [0, 0, 0])
+    for language, first, second in readings:
+        for key in (language, "all"):
+            counts[key][0] += len(second & first)
+            counts[key][1] += len(second)
+            counts[key][2] += len(first)
+    return counts
+
+
+def agreement(part_names) -> dict:
+    """The fresh sets' second labellings (`…_second.json`) against their first."""
+    readings = []
     for part_name in part_names:
         second = {item["id"]: set(item["features"]) for item in items_of(f"{part_name}_second")}
-        for item in items_of(part_name):
-            first = set(item["features"])
-            for key in (item["language"], "all"):
-                counts[key][0] += len(second[item["id"]] & first)
-                counts[key][1] += len(second[item["id"]])
-                counts[key][2] += len(first)
-    return counts
+        readings += [
+            (item["language"], set(item["features"]), second[item["id"]])
+            for item in items_of(part_name)
+        ]
+    return agreement_counts(readings)
 
 
 def readings_agreement() -> dict:
-    """The same, for the tuning parts read twice (suggest_readings/): second against first."""
-    counts = defaultdict(lambda: [0, 0, 0])
-    for path in sorted((DATA / "suggest_readings").glob("*.json")):
-        for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
-            first, second = set(item["first"]), set(item["second"])
-            for key in (item["language"], "all"):
-                counts[key][0] += len(second & first)
-                counts[key][1] += len(second)
-                counts[key][2] += len(first)
-    return counts
+    """The tuning parts read twice (suggest_readings/): the second reading against the first."""
+    return agreement_counts(
+        (item["language"], set(item["first"]), set(item["second"]))
+        for path in sorted((DATA / "suggest_readings").glob("*.json"))
+        for item in json.loads(path.read_text(encoding="utf-8"))["items"]
+    )
 
 
 def evaluate(items, *, use_language: bool):
