@@ -452,8 +452,9 @@ def _assert_floors(file_name, floors):
 # the twenty-third, read before the model learnt it (0.830 / 0.707); the twenty-fourth (0.828 /
 # 0.743); the twenty-fifth, written by genre (0.822 / 0.745); the twenty-sixth (0.803 / 0.739);
 # the twenty-seventh (0.815 / 0.744); the twenty-eighth, short texts (0.821 / 0.776). From the
-# twenty-fifth on, each was read a second time, blind, and holds only the labels both readers
-# gave; against those: 0.786 / 0.786, 0.755 / 0.793, 0.762 / 0.801 and 0.791 / 0.801.
+# twenty-third on, each was read a second time, blind, and holds only the labels both readers
+# gave; against those: 0.777 / 0.777, 0.783 / 0.782, 0.786 / 0.786, 0.755 / 0.793, 0.762 /
+# 0.801 and 0.791 / 0.801.
 # Where a model that learnt from a later round costs an early part a wrong suggestion in one
 # language, that language's floor was lowered to the new measure; so where the learnt
 # combination (combiner.py) dropped a right suggestion.
@@ -469,7 +470,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning6c.json": (0.90, 0.97, 0.88, 0.96),  # 0.948 / 0.995; 0.931 / 0.985
     "suggest_labelled_tuning7a.json": (0.86, 0.98, 0.85, 0.98),  # 0.917 / 1.000; 0.916 / 1.000
     "suggest_labelled_tuning7b.json": (0.91, 0.98, 0.87, 0.98),  # 0.923 / 1.000; 0.891 / 1.000
-    "suggest_labelled_tuning7c.json": (0.88, 0.98, 0.81, 0.98),  # 0.908 / 1.000; 0.891 / 1.000
+    "suggest_labelled_tuning7c.json": (0.84, 0.98, 0.81, 0.98),  # 0.871 / 1.000; 0.855 / 1.000
     "suggest_labelled_tuning8a.json": (0.91, 0.98, 0.88, 0.98),  # 0.950 / 1.000; 0.949 / 1.000
     "suggest_labelled_tuning8b.json": (0.91, 0.95, 0.85, 0.93),  # 0.962 / 0.981; 0.922 / 0.970
     "suggest_labelled_tuning8c.json": (0.87, 0.96, 0.81, 0.95),  # 0.898 / 1.000; 0.836 / 1.000
@@ -487,7 +488,7 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning11c.json": (0.89, 0.85, 0.83, 0.77),  # 0.922 / 0.941; 0.860 / 0.878
     "suggest_labelled_tuning11d.json": (0.89, 0.89, 0.78, 0.83),  # 0.955 / 0.977; 0.898 / 0.957
     "suggest_labelled_tuning11e.json": (0.81, 0.92, 0.73, 0.89),  # 0.841 / 0.955; 0.773 / 0.921
-    "suggest_labelled_tuning11f.json": (0.86, 0.85, 0.81, 0.80),  # 0.897 / 0.937; 0.826 / 0.886
+    "suggest_labelled_tuning11f.json": (0.86, 0.85, 0.78, 0.80),  # 0.891 / 0.937; 0.809 / 0.886
     "suggest_labelled_tuning11g.json": (0.83, 0.82, 0.75, 0.75),  # 0.880 / 0.897; 0.840 / 0.857
     "suggest_labelled_tuning11h.json": (0.87, 0.91, 0.80, 0.81),  # 0.925 / 0.955; 0.864 / 0.896
     "suggest_labelled_tuning12a.json": (0.83, 0.86, 0.79, 0.81),  # 0.892 / 0.912; 0.828 / 0.878
@@ -578,22 +579,22 @@ TUNING_FLOORS = {
     "suggest_labelled_tuning22f.json": (0.84, 0.69, 0.76, 0.50),  # 0.862 / 0.720; 0.788 / 0.537
     "suggest_labelled_tuning22g.json": (0.84, 0.73, 0.73, 0.55),  # 0.857 / 0.767; 0.757 / 0.583
     "suggest_labelled_tuning22h.json": (0.83, 0.83, 0.75, 0.72),  # 0.864 / 0.867; 0.789 / 0.757
-    "suggest_labelled_tuning23a.json": (0.85, 0.71, 0.80, 0.61),  # 0.888 / 0.741; 0.837 / 0.648
-    "suggest_labelled_tuning23b.json": (0.82, 0.76, 0.73, 0.70),  # 0.844 / 0.792; 0.756 / 0.738
-    "suggest_labelled_tuning23c.json": (0.83, 0.76, 0.76, 0.68),  # 0.868 / 0.799; 0.796 / 0.717
-    "suggest_labelled_tuning23d.json": (0.81, 0.78, 0.73, 0.68),  # 0.848 / 0.816; 0.767 / 0.717
-    "suggest_labelled_tuning23e.json": (0.83, 0.79, 0.74, 0.73),  # 0.868 / 0.825; 0.778 / 0.766
-    "suggest_labelled_tuning23f.json": (0.83, 0.74, 0.75, 0.63),  # 0.863 / 0.780; 0.783 / 0.667
-    "suggest_labelled_tuning23g.json": (0.86, 0.77, 0.84, 0.71),  # 0.895 / 0.804; 0.872 / 0.745
-    "suggest_labelled_tuning23h.json": (0.84, 0.79, 0.79, 0.75),  # 0.877 / 0.828; 0.824 / 0.789
-    "suggest_labelled_tuning24a.json": (0.83, 0.74, 0.75, 0.59),  # 0.869 / 0.775; 0.786 / 0.623
-    "suggest_labelled_tuning24b.json": (0.84, 0.78, 0.79, 0.70),  # 0.872 / 0.818; 0.824 / 0.737
-    "suggest_labelled_tuning24c.json": (0.80, 0.82, 0.75, 0.73),  # 0.836 / 0.859; 0.786 / 0.761
-    "suggest_labelled_tuning24d.json": (0.80, 0.79, 0.76, 0.73),  # 0.832 / 0.820; 0.796 / 0.760
-    "suggest_labelled_tuning24e.json": (0.85, 0.75, 0.77, 0.71),  # 0.880 / 0.784; 0.804 / 0.745
-    "suggest_labelled_tuning24f.json": (0.89, 0.78, 0.81, 0.67),  # 0.922 / 0.816; 0.848 / 0.705
-    "suggest_labelled_tuning24g.json": (0.82, 0.72, 0.79, 0.65),  # 0.858 / 0.757; 0.821 / 0.681
-    "suggest_labelled_tuning24h.json": (0.82, 0.83, 0.69, 0.75),  # 0.852 / 0.865; 0.724 / 0.782
+    "suggest_labelled_tuning23a.json": (0.79, 0.78, 0.72, 0.69),  # 0.823 / 0.820; 0.750 / 0.725
+    "suggest_labelled_tuning23b.json": (0.80, 0.80, 0.74, 0.74),  # 0.839 / 0.839; 0.778 / 0.775
+    "suggest_labelled_tuning23c.json": (0.80, 0.84, 0.74, 0.74),  # 0.832 / 0.880; 0.778 / 0.778
+    "suggest_labelled_tuning23d.json": (0.75, 0.84, 0.65, 0.74),  # 0.782 / 0.875; 0.683 / 0.778
+    "suggest_labelled_tuning23e.json": (0.78, 0.83, 0.70, 0.75),  # 0.811 / 0.860; 0.735 / 0.783
+    "suggest_labelled_tuning23f.json": (0.79, 0.80, 0.70, 0.70),  # 0.827 / 0.833; 0.739 / 0.732
+    "suggest_labelled_tuning23g.json": (0.82, 0.85, 0.79, 0.81),  # 0.852 / 0.880; 0.826 / 0.846
+    "suggest_labelled_tuning23h.json": (0.79, 0.84, 0.71, 0.79),  # 0.823 / 0.877; 0.746 / 0.824
+    "suggest_labelled_tuning24a.json": (0.82, 0.80, 0.77, 0.66),  # 0.851 / 0.830; 0.810 / 0.696
+    "suggest_labelled_tuning24b.json": (0.81, 0.82, 0.71, 0.73),  # 0.842 / 0.854; 0.743 / 0.765
+    "suggest_labelled_tuning24c.json": (0.78, 0.83, 0.73, 0.77),  # 0.813 / 0.869; 0.765 / 0.800
+    "suggest_labelled_tuning24d.json": (0.76, 0.83, 0.70, 0.78),  # 0.795 / 0.861; 0.735 / 0.818
+    "suggest_labelled_tuning24e.json": (0.80, 0.80, 0.73, 0.76),  # 0.840 / 0.840; 0.766 / 0.796
+    "suggest_labelled_tuning24f.json": (0.83, 0.83, 0.80, 0.73),  # 0.870 / 0.867; 0.831 / 0.769
+    "suggest_labelled_tuning24g.json": (0.78, 0.77, 0.67, 0.67),  # 0.811 / 0.808; 0.703 / 0.703
+    "suggest_labelled_tuning24h.json": (0.78, 0.84, 0.70, 0.80),  # 0.819 / 0.875; 0.732 / 0.833
     "suggest_labelled_tuning25a.json": (0.77, 0.85, 0.72, 0.78),  # 0.807 / 0.880; 0.750 / 0.816
     "suggest_labelled_tuning25b.json": (0.81, 0.80, 0.74, 0.72),  # 0.841 / 0.837; 0.776 / 0.759
     "suggest_labelled_tuning25c.json": (0.79, 0.82, 0.73, 0.70),  # 0.821 / 0.852; 0.767 / 0.733
