@@ -20,7 +20,7 @@ the engine was last tuned, and the second fresh held-out set (_fresh2, written b
 topics after that) and the third (_fresh3, written blind across many sectors, measured once,
 after the last change of its round); the fresh sets together give the unbiased estimate;
 how far two independent labellings of the second and third fresh sets agree (the ceiling),
-and the two readings of the twenty-third to twenty-eighth rounds; and speed.
+and the two readings of the tenth to twenty-eighth rounds; and speed.
 Targets: precision and recall >= 0.90 overall, >= 0.80 in the weakest language.
 
 Run: .venv/bin/python bench/suggestions.py
@@ -377,7 +377,7 @@ def main() -> None:
         agreement(SECOND_LABELLING),
     )
     table(
-        "the two blind readings of the tuning parts read twice (the twenty-third round and "
+        "the two blind readings of the tuning parts read twice (the tenth round and "
         "on; those parts keep the labels both gave), the second read against the first",
         readings_agreement(),
     )
