@@ -638,13 +638,13 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.889 / 0.897 (the lexicon alone at the start of this work: 0.917 / 0.745,
+# three together: 0.891 / 0.894 (the lexicon alone at the start of this work: 0.917 / 0.745,
 # weakest language 0.674); the overall targets (0.90) are not met, the weakest language's
 # (0.80) is.
 FRESH_FLOORS = {
-    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.86),  # 0.907 / 0.957; 0.860 / 0.921
-    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.851 / 0.860; 0.778 / 0.775
-    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.909 / 0.883; 0.841 / 0.822
+    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.86),  # 0.903 / 0.949; 0.865 / 0.921
+    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.857 / 0.857; 0.795 / 0.775
+    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.912 / 0.883; 0.841 / 0.822
 }
 
 
