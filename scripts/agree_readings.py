@@ -64,7 +64,8 @@ def main(part: str, reading_path: str) -> int:
         print("\n".join(found), file=sys.stderr)
         return 1
     if readings_path.exists():
-        first = {i["id"]: i["first"] for i in json.loads(readings_path.read_text())["items"]}
+        earlier = json.loads(readings_path.read_text(encoding="utf-8"))["items"]
+        first = {item["id"]: item["first"] for item in earlier}
     else:
         first = {item["id"]: list(item["features"]) for item in labelled["items"]}
     readings = {"about": READINGS_ABOUT.format(part=part), "items": []}
@@ -79,14 +80,17 @@ def main(part: str, reading_path: str) -> int:
                 "second": read["features"],
             }
         )
-        item["features"] = [code for code in writer if code in set(read["features"])]
+        agreed = set(read["features"])
+        item["features"] = [code for code in writer if code in agreed]
         kept += len(item["features"])
         given += len(writer)
     sentence = SENTENCE.format(part=part)
     if sentence not in labelled["about"]:
         labelled["about"] += sentence
     READINGS.mkdir(exist_ok=True)
-    readings_path.write_text(json.dumps(readings, ensure_ascii=False, indent=1) + "\n")
+    readings_path.write_text(
+        json.dumps(readings, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     part_path.write_text(json.dumps(labelled, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"{part}: kept {kept} of the writer's {given} labels")
     return 0
