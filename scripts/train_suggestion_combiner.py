@@ -7,7 +7,8 @@ the lexicon and the model of the commit before that round was written into the l
 (neither had learnt from it), taken from the repository's history with `git show`, so this
 script needs a clone with history. The engine's matching code is today's. Only texts the
 model is asked about count (`engine.MODEL_MIN_WORDS`), and only features with words of at
-least `engine.MODEL_MIN_EVIDENCE`: the candidates the engine decides about.
+least `engine.MODEL_MIN_EVIDENCE` and those without (or with fewer) words that the model
+gives at least `engine.MODEL_ALONE`: the candidates the engine decides about.
 
 The threshold is chosen by a rule fixed before it was run: read each round with a
 combination trained on the other rounds, and take the threshold at which both precision and
@@ -102,14 +103,16 @@ def read_round(number: int, commit: str) -> Round:
                 continue
             # In a fixed order: the fit, and so the weights, depend on the order of the rows.
             candidates = sorted(engine.candidates_of(found.totals) & set(codes))
-            opinion = model.probabilities(item["text"], candidates)
-            for code, context in combiner.contexts(found.totals, opinion, set(codes)).items():
-                total, probability = found.totals[code], opinion[code]
-                terms = len(found.matched[code])
+            opinion = engine.model_opinion(model, item["text"], candidates, codes)
+            totals = {code: found.totals.get(code, 0.0) for code in opinion}
+            for code, context in combiner.contexts(totals, opinion, set(codes)).items():
+                total, probability = totals[code], opinion[code]
+                terms = len(found.matched.get(code, ()))
                 values = (total, probability, terms, found.words, context)
                 read.rows.append(combiner.inputs(codes, code, *values))
                 read.labels.append(code in item["features"])
-                read.fixed.append(engine.fixed_rule(total, probability))
+                # The fixed rule never suggests a feature below the evidence floor.
+                read.fixed.append(code in candidates and engine.fixed_rule(total, probability))
     return read._replace(gold=gold)
 
 

@@ -33,6 +33,7 @@ def suggested_features(description: str, ticked) -> list[dict]:
             "label": labels[s.code],
             "evidence": s.evidence,
             "partial": s.model_probability is not None,
+            "model_only": not s.term_matched,
         }
         for s in found
         if s.code in labels

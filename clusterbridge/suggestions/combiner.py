@@ -9,8 +9,9 @@ features: a full match for "training" is often a word in passing, one for "biome
 rarely is; the model is sure of some features and hesitant about others. This logistic
 combination learns that from texts read blind: each tuning round's texts as the engine of
 the day read them, before the round was learnt from (`scripts/train_suggestion_combiner.py`).
-It only judges features that have words (never suggests one from the model alone), only on
-texts the model is asked about, and only the features it was trained on (T, P, D and G; the
+It judges features that have words and features without words that the model finds likely
+(`engine.MODEL_ALONE`; their evidence is the words the model weighed most), only on texts
+the model is asked about, and only the features it was trained on (T, P, D and G; the
 application domains are not labelled). Its weights are `data/taxonomy/feature_combiner.json`;
 without that file the fixed rule decides.
 """
@@ -42,6 +43,9 @@ def inputs(codes, code, total, probability, terms, words, context) -> list[float
     evidence = [total < 0.5, total >= 0.5 and not full, full and total < 1.5, total >= 1.5]
     shape = [odds, odds * full, terms, min(words, 200) / 100, candidates / 5, full_count / 5]
     shape += [likelier / 5, min(terms, 4) * odds / 4, probability, probability * full]
+    # No term matched (engine.MODEL_ALONE): the model's opinion is all there is.
+    none = total < EPSILON
+    shape += [none, none * odds]
     own = [c == code for c in codes]
     return [float(v) for v in (*evidence, *shape, *own, *(o and full for o in own))]
 

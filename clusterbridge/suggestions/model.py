@@ -9,8 +9,10 @@ feature over TF-IDF weighted word 1–2-grams and within-word character 3–5-gr
 folded text. The engine asks it about paragraphs only (`engine.MODEL_MIN_WORDS`) and only
 about features the lexicon found words for: it adds weakly worded ones it finds likely
 (`engine.MODEL_MIN_EVIDENCE`, `engine.MODEL_MIN_PROBABILITY`) and drops fully worded ones it
-finds very unlikely (`engine.MODEL_VETO`). It never suggests a feature on its own, so every
-suggestion still shows the words that triggered it.
+finds very unlikely (`engine.MODEL_VETO`). Where the learnt combination (`combiner.py`) is
+shipped, it also puts to it the features no term matched that the model finds likely
+(`engine.MODEL_ALONE`); such a suggestion shows the words the model weighed most
+(`strongest_words`), so every suggestion still shows the words behind it.
 
 The weights are `data/taxonomy/feature_model.npz`, written by
 `scripts/train_suggestion_model.py` (which needs scikit-learn; nothing here does). The
@@ -102,6 +104,49 @@ class FeatureModel:
         weights = self.coef[np.ix_(rows, columns)].astype(np.float64)
         logits = (weights @ values) * self.scale[rows] + self.intercept[rows]
         return {code: 1 / (1 + math.exp(-z)) for code, z in zip(known, logits, strict=True)}
+
+    def strongest_words(self, text: str, codes, count: int = 3) -> dict[str, list[str]]:
+        """For each of `codes` it knows, the words of `text` that raise its probability most,
+        as the text writes them: the evidence a person reads when no term matched.
+
+        A word's share of the model's score: its own column, half of each word pair it is
+        in, and its character n-grams, each shared out among the words that have it."""
+        rows = {code: self.row_of[code] for code in codes if code in self.row_of}
+        if not rows:
+            return {}
+        columns, values = self.vector(text)
+        position = {column: i for i, column in enumerate(columns.tolist())}
+        written: dict[str, str] = {}
+        for word in dict.fromkeys(WORD.findall(text)):
+            written.setdefault(fold(word), word)
+        index = {word: i for i, word in enumerate(written)}
+        links = []  # (word, position of a column in `columns`, the word's share of it)
+        folded = fold(text)
+        for gram in set(word_ngrams(folded)):
+            at = position.get(self.word_column.get(gram, -1))
+            if at is not None:
+                parts = [index[part] for part in gram.split(" ") if part in index]
+                links += [(word, at, 1 / len(parts)) for word in parts]
+        holders: dict[int, set] = {}
+        for token in set(folded.split()):
+            owners = {index[w] for w in WORD.findall(token) if w in index}
+            for gram in set(char_ngrams(token)):
+                at = position.get(self.char_column.get(gram, -1))
+                if at is not None:
+                    holders.setdefault(at, set()).update(owners)
+        links += [(word, at, 1 / len(owners)) for at, owners in holders.items() for word in owners]
+        if not links:
+            return {code: [] for code in rows}
+        word_of, at_of, share = (np.array(part) for part in zip(*links, strict=True))
+        words = list(written.values())
+        found = {}
+        for code, row in rows.items():
+            contribution = self.coef[row, columns].astype(np.float64) * values
+            totals = np.zeros(len(words))
+            np.add.at(totals, word_of, contribution[at_of] * share)
+            ranked = np.argsort(-totals, kind="stable")[:count]
+            found[code] = [words[i] for i in ranked if totals[i] > 0]
+        return found
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,10 @@ class FeatureSuggestion(TrackedModel):
     feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="suggestions")
     score = models.FloatField()
     evidence = models.JSONField(
-        default=list, blank=True, help_text="The words of the description that triggered it."
+        default=list,
+        blank=True,
+        help_text="The words of the description that triggered it (where no term matched, "
+        "those the trained model weighed most).",
     )
     model_probability = models.FloatField(
         null=True,
@@ -41,6 +44,12 @@ class FeatureSuggestion(TrackedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def term_matched(self) -> bool:
+        """False when no term of the feature matched: the trained model read it in the words
+        of `evidence` (engine.Suggestion.term_matched; only then is the score 0)."""
+        return self.score > 0
 
     class Meta:
         ordering = ["-score", "feature__order", "feature__code"]

@@ -7,7 +7,11 @@ from clusterbridge.matching import engine, services
 from clusterbridge.matching.tables import results_table
 from clusterbridge.suggestions import services as suggestions
 from tests.matching.factories import make_instrument
-from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
+from tests.suggestions.partial import (
+    PARTIAL_TEXT,
+    read_a_feature_without_terms,
+    vouch_for_partial_matches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +113,13 @@ def test_a_partial_match_is_offered_with_a_word_to_check_it(client, monkeypatch)
     vouch_for_partial_matches(monkeypatch)
     text = client.get("/match/", {"description": PARTIAL_TEXT, "suggest": "1"}).content.decode()
     assert "a partial match: check it fits)" in text
+
+
+def test_a_feature_no_term_matched_is_offered_as_the_models_reading(client, monkeypatch):
+    read_a_feature_without_terms(monkeypatch)
+    text = client.get("/match/", {"description": PARTIAL_TEXT, "suggest": "1"}).content.decode()
+    assert 'value="P9" id="suggested-P9"' in text
+    assert "(from: logins, accounts — no term matched, the model read it in these words" in text
 
 
 def test_a_ticked_suggestion_is_searched_and_no_longer_suggested(client, calls):

@@ -2,7 +2,11 @@
 
 import pytest
 
-from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
+from tests.suggestions.partial import (
+    PARTIAL_TEXT,
+    read_a_feature_without_terms,
+    vouch_for_partial_matches,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/suggest-features/"
@@ -22,6 +26,7 @@ def test_it_suggests_features_with_labels_scores_and_evidence(client):
         "label": "AI (ML)",
         "score": features["T1"]["score"],
         "evidence": ["machine learning"],
+        "term_matched": True,
         "model_probability": None,  # the words alone suggest it
     }
     assert 0.5 <= features["T1"]["score"] < 1
@@ -35,6 +40,18 @@ def test_a_partial_match_the_model_vouched_for_says_so(client, monkeypatch):
     partial = [f for f in response.json()["features"] if f["model_probability"] is not None]
     assert partial and all(f["model_probability"] == 0.9 and f["evidence"] for f in partial)
     assert all(f["score"] < 0.5 for f in partial)
+
+
+def test_a_feature_no_term_matched_says_so_and_shows_the_models_words(client, monkeypatch):
+    read_a_feature_without_terms(monkeypatch)
+    response = client.post(
+        URL, {"text": PARTIAL_TEXT, "language": "en"}, content_type="application/json"
+    )
+    features = {f["code"]: f for f in response.json()["features"]}
+    assert features["P9"]["term_matched"] is False and features["P9"]["score"] == 0
+    assert features["P9"]["evidence"] == ["logins", "accounts"]
+    assert features["P9"]["model_probability"] == 0.95
+    assert all(f["term_matched"] for code, f in features.items() if code != "P9")
 
 
 def test_language_can_be_given(client):

@@ -18,7 +18,7 @@ from .test_model import StubModel, paragraph
 pytestmark = pytest.mark.same_on_every_database
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-CODES = ["P3", "P7", "T14"]
+CODES = ["P3", "P7", "P9", "T14"]
 
 
 def own_offsets(**offsets) -> Combiner:
@@ -51,12 +51,30 @@ def test_its_verdict_replaces_the_fixed_rule(lexicon, monkeypatch):
     assert set(found) == {"T14"} and found["T14"].model_probability is None
 
 
-def test_it_never_suggests_a_feature_without_words_for_it(lexicon, monkeypatch):
-    judge = own_offsets(P3=9, P7=9, T14=9)
-    stub = with_both(monkeypatch, {"P3": 0.99, "P7": 0.99, "T14": 0.9}, judge)
-    # P7's only word weighs 0.2, under MODEL_MIN_EVIDENCE; nothing at all names P3.
-    found = suggest(paragraph("Sensors that collect."), language="en")
-    assert [s.code for s in found] == ["T14"]
+def test_a_feature_without_words_needs_the_model_and_the_combination(lexicon, monkeypatch):
+    # P7's only word weighs 0.2, under MODEL_MIN_EVIDENCE; nothing at all names P3 or P9.
+    text = paragraph("Sensors that collect.")
+    likely = {"P3": 0.99, "P7": 0.9, "P9": engine.MODEL_ALONE - 0.01, "T14": 0.9}
+    stub = with_both(monkeypatch, likely, own_offsets(P3=9, P7=9, P9=9, T14=9))
+    found = {s.code: s for s in suggest(text, language="en")}
+    # P9 is under MODEL_ALONE: the combination is never asked about it, however it would judge.
+    assert set(found) == {"P3", "P7", "T14"}
+    assert stub.asked == [{"P3", "P7", "P9", "T14"}]
+    # Without a term, the evidence is the words the model weighed most, with its probability.
+    assert found["P3"].evidence == ["words for P3"] and found["P3"].model_probability == 0.99
+    assert not found["P3"].term_matched and found["P3"].score == 0
+    # P7's own weak word is its evidence, and it ranks before P3, which has none.
+    assert found["P7"].evidence == ["collect"] and found["P7"].term_matched
+    assert [s.code for s in suggest(text, language="en")] == ["T14", "P7", "P3"]
+    assert found["T14"].term_matched
+    # The combination says no: nothing without full words.
+    with_both(monkeypatch, likely, own_offsets(P3=-9, P7=-9, T14=9))
+    assert [s.code for s in suggest(text, language="en")] == ["T14"]
+    # No combination shipped: the fixed rule never suggests a feature without words.
+    stub = StubModel(likely)
+    monkeypatch.setattr(engine, "feature_model", lambda: stub)
+    monkeypatch.setattr(engine, "feature_combiner", lambda: None)
+    assert [s.code for s in suggest(text, language="en")] == ["T14"]
     assert stub.asked == [{"T14"}]
 
 

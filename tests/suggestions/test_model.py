@@ -3,6 +3,7 @@ that the shipped weights are the ones the labelled data gives."""
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ class StubModel:
     def probabilities(self, text, codes):
         self.asked.append(set(codes))
         return {code: self.given[code] for code in codes if code in self.given}
+
+    def strongest_words(self, text, codes):
+        return {code: [f"words for {code}"] for code in codes}
 
 
 # Words that none of the lexicon's terms above name, to make a sentence a paragraph: the
@@ -68,7 +72,7 @@ def test_weak_evidence_the_model_finds_unlikely_is_not_suggested(lexicon, monkey
     ]
 
 
-def test_the_model_never_suggests_a_feature_without_words_for_it(lexicon, monkeypatch):
+def test_the_fixed_rule_never_suggests_a_feature_without_words_for_it(lexicon, monkeypatch):
     stub = with_model(monkeypatch, {"P3": 0.99, "P7": 0.99})
     # P7's only word weighs 0.2, under MODEL_MIN_EVIDENCE; nothing at all names P3.
     assert [s.code for s in suggest(paragraph("Sensors that collect."), language="en")] == ["T14"]
@@ -128,6 +132,30 @@ def test_the_shipped_model_tells_a_stated_feature_from_an_absent_one():
     found = model.probabilities(text, ["P3", "G9", "D6", "G2"])
     assert found["P3"] > 0.5  # detection, stated
     assert max(found["G9"], found["D6"], found["G2"]) < 0.3  # training, demonstration, export
+
+
+def test_the_words_it_weighed_most_are_the_texts_own_and_carry_its_opinion():
+    """The evidence shown when no term matched: words as the text writes them, whose removal
+    takes most of the model's confidence away (more than removing other content words)."""
+    model = feature_model()
+    text = (
+        "Nuestra plataforma vigila la red del hospital día y noche. Detecta intrusiones, "
+        "programas maliciosos y tráfico inusual entre dispositivos médicos, y avisa al equipo "
+        "de seguridad en segundos, para que un ataque se detenga antes de llegar a los "
+        "historiales de los pacientes."
+    )
+
+    def without(words):
+        kept = [w for w in re.findall(r"\w+|\W+", text) if w not in words]
+        return model.probabilities("".join(kept), ["P12"])["P12"]
+
+    strongest = model.strongest_words(text, ["P12"])["P12"]
+    assert len(strongest) == 3 and set(strongest) <= set(re.findall(r"\w+", text))
+    before = model.probabilities(text, ["P12"])["P12"]
+    assert before > 0.8
+    assert without(strongest) < before - 0.2
+    assert without(strongest) < without({"hospital", "médicos", "pacientes"})
+    assert model.strongest_words(text, ["no such feature"]) == {}
 
 
 def test_the_shipped_model_was_trained_on_the_labelled_files_as_they_are():

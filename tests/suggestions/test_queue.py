@@ -14,7 +14,11 @@ from clusterbridge.funding import portal_import
 from clusterbridge.funding.models import Instrument
 from clusterbridge.suggestions import services
 from clusterbridge.suggestions.models import FeatureSuggestion
-from tests.suggestions.partial import PARTIAL_TEXT, vouch_for_partial_matches
+from tests.suggestions.partial import (
+    PARTIAL_TEXT,
+    read_a_feature_without_terms,
+    vouch_for_partial_matches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +145,17 @@ def test_a_partial_match_the_model_vouched_for_is_stored_and_shown_as_such(clien
     page = client_for("editor").get("/suggestions/").content.decode()
     assert "a partial match, suggested because the trained model finds the feature likely" in page
     assert "(90 %)" in page
+
+
+def test_a_feature_no_term_matched_is_stored_and_shown_as_the_models_reading(
+    client_for, monkeypatch
+):
+    read_a_feature_without_terms(monkeypatch)
+    call = make_call("Logins call", PARTIAL_TEXT)
+    found = {s.feature.code: s for s in services.pending_for(call)}
+    assert not found["P9"].term_matched and found["P9"].evidence == ["logins", "accounts"]
+    assert found["P9"].model_probability == 0.95
+    page = client_for("editor").get("/suggestions/").content.decode()
+    assert "No term matched. The words the trained model weighed most: logins, accounts" in page
+    assert "(95 %); check the text states it." in page
+    assert "confidence 0 %" not in page

@@ -41,11 +41,20 @@ class SuggestedFeatureSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     score = serializers.FloatField()
-    evidence = serializers.ListField(child=serializers.CharField())
+    evidence = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The words of the text that matched the feature's terms; where no term "
+        "matched (term_matched false), the words the trained model weighed most.",
+    )
+    term_matched = serializers.BooleanField(
+        help_text="False when no term of the feature matched and the trained model alone "
+        "read the feature in the text (then the score is 0)."
+    )
     model_probability = serializers.FloatField(
         allow_null=True,
         help_text="Null when the words alone suggest the feature; otherwise they only partly "
-        "match it and this is the trained model's probability that the text states it.",
+        "match it (or not at all) and this is the trained model's probability that the text "
+        "states it.",
     )
 
 
@@ -76,6 +85,7 @@ class SuggestFeaturesView(APIView):
                 "label": labels[s.code],
                 "score": s.score,
                 "evidence": s.evidence,
+                "term_matched": s.term_matched,
                 "model_probability": s.model_probability,
             }
             for s in found
