@@ -2,12 +2,15 @@
 (`clusterbridge/suggestions/combiner.py`) and write
 `clusterbridge/data/taxonomy/feature_combiner.json`.
 
-It learns from texts as the engine read them blind: each tuning round below is read with
-the lexicon and the model of the commit before that round was written into the labelled set
-(neither had learnt from it), taken from the repository's history with `git show`, so this
-script needs a clone with history. The engine's matching code is today's. Only texts the
-model is asked about count (`engine.MODEL_MIN_WORDS`), and only features with words of at
-least `engine.MODEL_MIN_EVIDENCE` and those without (or with fewer) words that the model
+It learns from texts read blind: each tuning round below is read with the lexicon of the
+commit before that round was written into the labelled set (it had not been tuned on it),
+taken from the repository's history with `git show`, so this script needs a clone with
+history; and with a model trained as `scripts/train_suggestion_model.py` trains the shipped
+one (same parameters, same code) on every tuning file except those of the round's fold (the
+rounds in FOLDS contiguous groups), so the model has not seen the round either, and is as
+strong as the shipped one but for that fold. The engine's matching code is today's. Only
+texts the model is asked about count (`engine.MODEL_MIN_WORDS`), and only features with words
+of at least `engine.MODEL_MIN_EVIDENCE` and those without (or with fewer) words that the model
 gives at least `engine.MODEL_ALONE`: the candidates the engine decides about.
 
 The threshold is chosen by a rule fixed before it was run: read each round with a
@@ -19,9 +22,9 @@ The fresh held-out sets are never read. Deterministic. Needs scikit-learn:
     .venv/bin/python scripts/train_suggestion_combiner.py
 """
 
-import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,14 +43,15 @@ import django  # noqa: E402
 
 django.setup()
 
+import train_suggestion_model as model_training  # noqa: E402
+
 from clusterbridge.suggestions import combiner, engine  # noqa: E402
-from clusterbridge.suggestions.model import FeatureModel  # noqa: E402
+from clusterbridge.suggestions.model import FeatureModel, feature_model  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 OUTPUT = combiner.COMBINER_PATH
-LABELLED_CATEGORIES = ("T", "P", "D", "G")
-# Round → the commit before its texts entered the labelled set (its lexicon and model had
-# not seen them). Earlier rounds were read before the model existed.
+# Round → the commit before its texts entered the labelled set (its lexicon had not been
+# tuned on them). Earlier rounds were read before the model existed.
 ROUNDS = {
     12: "4f6f0fe23c9b1efc9c11ef3c11cdce694373b6e9",
     13: "003f11a23a370860e52ec0433fd83af6380bc0cd",
@@ -68,6 +72,8 @@ ROUNDS = {
     28: "9a94a0233dfcdedab6ebcc3907fa87d8787f4766",
 }
 C = 1.0
+# Each round is read by a model trained without the rounds of its fold.
+FOLDS = 4
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
 
 
@@ -85,14 +91,28 @@ class Round(NamedTuple):
     codes: list  # the features the combination judges
 
 
-def read_round(number: int, commit: str) -> Round:
-    """Every candidate of the round's texts, as the engine of `commit` read them."""
+def fold_models(codes: list[str]) -> dict[int, FeatureModel]:
+    """Round → a model trained like the shipped one on every tuning file but its fold's."""
+    by_round: dict[int | None, list[dict]] = {}
+    for path in model_training.training_files():
+        number = re.fullmatch(r"suggest_labelled_tuning(\d+)[a-h]?", path.stem)
+        items = json.loads(path.read_text(encoding="utf-8"))["items"]
+        by_round.setdefault(int(number.group(1)) if number else None, []).extend(
+            item for item in items if item["split"] == "tuning"
+        )
+    models = {}
+    for group in np.array_split(np.array(sorted(ROUNDS)), FOLDS):
+        kept = [item for n, items in by_round.items() if n not in group for item in items]
+        arrays, _, _ = model_training.fit(kept, codes, {"about": "read blind"})
+        models |= dict.fromkeys(group.tolist(), FeatureModel(arrays))
+        print(f"rounds {group[0]}–{group[-1]}: model of {len(kept)} descriptions", flush=True)
+    return models
+
+
+def read_round(number: int, commit: str, model: FeatureModel, codes: list[str]) -> Round:
+    """Every candidate of the round's texts, as the lexicon of `commit` and `model` read them."""
     lexicon_file = at_commit(commit, f"clusterbridge/data/{engine.LEXICON_PATH}")
     lexicon = engine.Lexicon(json.loads(lexicon_file))
-    model_file = at_commit(commit, "clusterbridge/data/taxonomy/feature_model.npz")
-    with np.load(io.BytesIO(model_file)) as arrays:
-        model = FeatureModel(arrays)
-    codes = sorted(c for c in model.codes if c[0] in LABELLED_CATEGORIES)
     read = Round([], [], 0, [], codes)
     gold = 0
     for path in sorted(DATA.glob(f"suggest_labelled_tuning{number}?.json")):
@@ -122,9 +142,12 @@ def figures(chosen, labels, gold) -> tuple[float, float]:
 
 
 def main() -> None:
-    read = {number: read_round(number, commit) for number, commit in ROUNDS.items()}
-    codes = read[max(read)].codes
-    assert all(r.codes == codes for r in read.values()), "the rounds' models know other features"
+    items, _ = model_training.training_items()
+    codes = model_training.feature_codes(items)
+    shipped = feature_model()
+    assert shipped and codes == shipped.codes, "train the model first (train_suggestion_model.py)"
+    models = fold_models(codes)
+    read = {n: read_round(n, commit, models[n], codes) for n, commit in ROUNDS.items()}
     X = np.array([row for r in read.values() for row in r.rows])
     y = np.array([label for r in read.values() for label in r.labels])
     fixed = np.array([verdict for r in read.values() for verdict in r.fixed])
@@ -156,7 +179,8 @@ def main() -> None:
     about = (
         f"Logistic combination of lexicon evidence and model probability, trained on "
         f"{len(y)} candidates of tuning rounds {', '.join(map(str, read))} read blind "
-        f"(scripts/train_suggestion_combiner.py, C={C}). Each round read with a combination "
+        f"(lexicon of their day, model trained without their fold; "
+        f"scripts/train_suggestion_combiner.py, C={C}). Each round read with a combination "
         f"trained on the others: fixed rule {before[0]:.3f} / {before[1]:.3f}, this "
         f"combination at threshold {best:.2f} {after[0]:.3f} / {after[1]:.3f} (precision / "
         f"recall of the candidates' features against all {gold} labels)."

@@ -7,8 +7,9 @@ those two numbers alone (full words kept unless the model's probability is below
 partial words suggested above a bar). The same numbers mean different things for different
 features: a full match for "training" is often a word in passing, one for "biometrics"
 rarely is; the model is sure of some features and hesitant about others. This logistic
-combination learns that from texts read blind: each tuning round's texts as the engine of
-the day read them, before the round was learnt from (`scripts/train_suggestion_combiner.py`).
+combination learns that from texts read blind: each tuning round's texts as the lexicon of
+the day read them, before it was tuned on them, with a model trained like the shipped one
+on every other fold of rounds (`scripts/train_suggestion_combiner.py`).
 It judges features that have words and features without words that the model finds likely
 (`engine.MODEL_ALONE`; their evidence is the words the model weighed most), only on texts
 the model is asked about, and only the features it was trained on (T, P, D and G; the
