@@ -159,3 +159,14 @@ def test_a_feature_no_term_matched_is_stored_and_shown_as_the_models_reading(
     assert "No term matched. The words the trained model weighed most: logins, accounts" in page
     assert "(95 %); check the text states it." in page
     assert "confidence 0 %" not in page
+
+
+def test_the_records_panel_shows_a_feature_no_term_matched_as_the_models_reading(
+    client_for, monkeypatch
+):
+    read_a_feature_without_terms(monkeypatch)
+    call = make_call("Logins call", PARTIAL_TEXT)
+    page = client_for("editor").get(call.get_absolute_url()).content.decode()
+    assert '<td data-label="Confidence">model only</td>' in page
+    note = '<small class="muted">no term matched: the words the trained model weighed most;'
+    assert f"logins, accounts<br>{note}" in page
