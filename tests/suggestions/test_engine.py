@@ -403,7 +403,7 @@ def test_quality_on_the_held_out_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "held-out"])
     tp, predicted, expected = counts["all"]
-    # Measured (bench/suggestions.py): precision 0.944, recall 0.938; weakest languages pl
+    # Measured (bench/suggestions.py): precision 0.938, recall 0.938; weakest languages pl
     # precision 0.880 and de recall 0.875. This part has been read while tuning, so it is no
     # longer an estimate for unseen text (the fresh sets below are); these guard what is.
     assert tp / predicted >= 0.92
@@ -416,8 +416,8 @@ def test_quality_on_the_tuning_part():
     items = json.loads(LABELLED.read_text(encoding="utf-8"))["items"]
     counts = _counts([item for item in items if item["split"] == "tuning"])
     tp, predicted, expected = counts["all"]
-    # Measured: precision 0.965, recall 0.975 (110 descriptions; the weakest languages are
-    # English precision 0.923 and Lithuanian 0.930 / 0.946; the model learnt from this part).
+    # Measured: precision 0.980, recall 0.987 (110 descriptions; the weakest languages are
+    # Lithuanian precision 0.947 and Italian recall 0.962; the model learnt from this part).
     assert tp / predicted >= 0.93 and tp / expected >= 0.96
     for language, (tp, predicted, expected) in counts.items():
         assert tp / predicted >= 0.9 and tp / expected >= 0.92, language
@@ -461,174 +461,174 @@ def _assert_floors(file_name, floors):
 # combination (combiner.py) dropped a right suggestion, and where it added a wrong one once
 # it also judged features no term matched (engine.MODEL_ALONE: 5b and 17e, one language each).
 TUNING_FLOORS = {
-    "suggest_labelled_tuning2.json": (0.87, 0.96, 0.84, 0.94),  # 0.945 / 1.000; 0.903 / 1.000
-    "suggest_labelled_tuning3.json": (0.92, 0.94, 0.84, 0.91),  # 0.983 / 0.998; 0.966 / 0.984
-    "suggest_labelled_tuning4a.json": (0.88, 0.96, 0.85, 0.96),  # 0.976 / 1.000; 0.951 / 1.000
-    "suggest_labelled_tuning4b.json": (0.89, 0.94, 0.82, 0.91),  # 0.965 / 1.000; 0.957 / 1.000
+    "suggest_labelled_tuning2.json": (0.87, 0.96, 0.84, 0.94),  # 0.927 / 1.000; 0.875 / 1.000
+    "suggest_labelled_tuning3.json": (0.92, 0.94, 0.84, 0.91),  # 0.967 / 1.000; 0.937 / 1.000
+    "suggest_labelled_tuning4a.json": (0.88, 0.96, 0.85, 0.96),  # 0.954 / 1.000; 0.929 / 1.000
+    "suggest_labelled_tuning4b.json": (0.89, 0.94, 0.82, 0.91),  # 0.957 / 1.000; 0.938 / 1.000
     "suggest_labelled_tuning5a.json": (0.90, 0.97, 0.87, 0.95),  # 0.987 / 0.996; 0.962 / 0.988
-    "suggest_labelled_tuning5b.json": (0.91, 0.95, 0.86, 0.94),  # 0.983 / 1.000; 0.967 / 1.000
-    "suggest_labelled_tuning6a.json": (0.90, 0.98, 0.87, 0.98),  # 0.972 / 1.000; 0.967 / 1.000
-    "suggest_labelled_tuning6b.json": (0.88, 0.97, 0.85, 0.96),  # 0.973 / 1.000; 0.969 / 1.000
-    "suggest_labelled_tuning6c.json": (0.90, 0.97, 0.88, 0.96),  # 0.985 / 1.000; 0.971 / 1.000
-    "suggest_labelled_tuning7a.json": (0.86, 0.98, 0.85, 0.98),  # 0.957 / 1.000; 0.946 / 1.000
-    "suggest_labelled_tuning7b.json": (0.91, 0.98, 0.87, 0.98),  # 0.962 / 1.000; 0.950 / 1.000
-    "suggest_labelled_tuning7c.json": (0.84, 0.98, 0.81, 0.98),  # 0.949 / 1.000; 0.925 / 1.000
-    "suggest_labelled_tuning8a.json": (0.91, 0.98, 0.88, 0.98),  # 0.985 / 1.000; 0.980 / 1.000
+    "suggest_labelled_tuning5b.json": (0.91, 0.95, 0.86, 0.94),  # 0.975 / 1.000; 0.935 / 1.000
+    "suggest_labelled_tuning6a.json": (0.90, 0.98, 0.87, 0.98),  # 0.957 / 1.000; 0.946 / 1.000
+    "suggest_labelled_tuning6b.json": (0.88, 0.97, 0.85, 0.96),  # 0.958 / 1.000; 0.939 / 1.000
+    "suggest_labelled_tuning6c.json": (0.90, 0.97, 0.88, 0.96),  # 0.980 / 1.000; 0.971 / 1.000
+    "suggest_labelled_tuning7a.json": (0.86, 0.98, 0.85, 0.98),  # 0.952 / 1.000; 0.935 / 1.000
+    "suggest_labelled_tuning7b.json": (0.91, 0.98, 0.87, 0.98),  # 0.947 / 1.000; 0.924 / 1.000
+    "suggest_labelled_tuning7c.json": (0.84, 0.98, 0.81, 0.98),  # 0.943 / 1.000; 0.925 / 1.000
+    "suggest_labelled_tuning8a.json": (0.91, 0.98, 0.88, 0.98),  # 0.965 / 1.000; 0.960 / 1.000
     "suggest_labelled_tuning8b.json": (0.91, 0.95, 0.85, 0.93),  # 0.990 / 0.995; 0.973 / 0.985
-    "suggest_labelled_tuning8c.json": (0.87, 0.96, 0.81, 0.95),  # 0.975 / 1.000; 0.962 / 1.000
-    "suggest_labelled_tuning9.json": (0.88, 0.77, 0.79, 0.64),  # 0.980 / 0.990; 0.952 / 0.930
-    "suggest_labelled_tuning10a.json": (0.84, 0.90, 0.80, 0.86),  # 0.932 / 0.997; 0.896 / 0.973
-    "suggest_labelled_tuning10b.json": (0.86, 0.94, 0.83, 0.90),  # 0.975 / 1.000; 0.949 / 1.000
-    "suggest_labelled_tuning10c.json": (0.78, 0.88, 0.73, 0.80),  # 0.912 / 1.000; 0.886 / 1.000
-    "suggest_labelled_tuning10d.json": (0.89, 0.92, 0.83, 0.87),  # 0.967 / 0.983; 0.938 / 0.955
-    "suggest_labelled_tuning10e.json": (0.87, 0.91, 0.84, 0.84),  # 0.973 / 1.000; 0.930 / 1.000
-    "suggest_labelled_tuning10f.json": (0.84, 0.93, 0.79, 0.88),  # 0.962 / 1.000; 0.925 / 1.000
-    "suggest_labelled_tuning10g.json": (0.87, 0.87, 0.76, 0.74),  # 0.952 / 0.993; 0.902 / 0.976
-    "suggest_labelled_tuning10h.json": (0.83, 0.91, 0.75, 0.89),  # 0.945 / 1.000; 0.909 / 1.000
-    "suggest_labelled_tuning11a.json": (0.83, 0.94, 0.76, 0.85),  # 0.919 / 1.000; 0.875 / 1.000
-    "suggest_labelled_tuning11b.json": (0.79, 0.95, 0.74, 0.91),  # 0.908 / 1.000; 0.900 / 1.000
-    "suggest_labelled_tuning11c.json": (0.85, 0.91, 0.80, 0.87),  # 0.938 / 1.000; 0.898 / 1.000
-    "suggest_labelled_tuning11d.json": (0.90, 0.95, 0.85, 0.92),  # 0.977 / 0.997; 0.936 / 0.980
-    "suggest_labelled_tuning11e.json": (0.81, 0.91, 0.73, 0.89),  # 0.929 / 1.000; 0.857 / 1.000
-    "suggest_labelled_tuning11f.json": (0.85, 0.91, 0.77, 0.87),  # 0.935 / 1.000; 0.875 / 1.000
-    "suggest_labelled_tuning11g.json": (0.81, 0.88, 0.76, 0.83),  # 0.934 / 0.986; 0.873 / 0.964
-    "suggest_labelled_tuning11h.json": (0.87, 0.93, 0.83, 0.90),  # 0.955 / 1.000; 0.905 / 1.000
-    "suggest_labelled_tuning12a.json": (0.81, 0.91, 0.71, 0.85),  # 0.924 / 1.000; 0.840 / 1.000
-    "suggest_labelled_tuning12b.json": (0.84, 0.95, 0.75, 0.92),  # 0.935 / 0.997; 0.875 / 0.980
-    "suggest_labelled_tuning12c.json": (0.78, 0.95, 0.65, 0.92),  # 0.917 / 1.000; 0.791 / 1.000
-    "suggest_labelled_tuning12d.json": (0.82, 0.95, 0.76, 0.92),  # 0.961 / 1.000; 0.872 / 1.000
-    "suggest_labelled_tuning12e.json": (0.86, 0.92, 0.79, 0.86),  # 0.951 / 1.000; 0.905 / 1.000
-    "suggest_labelled_tuning12f.json": (0.85, 0.94, 0.82, 0.91),  # 0.935 / 1.000; 0.900 / 1.000
-    "suggest_labelled_tuning12g.json": (0.86, 0.88, 0.77, 0.83),  # 0.968 / 1.000; 0.923 / 1.000
-    "suggest_labelled_tuning12h.json": (0.82, 0.91, 0.76, 0.84),  # 0.929 / 1.000; 0.872 / 1.000
-    "suggest_labelled_tuning13a.json": (0.87, 0.94, 0.83, 0.89),  # 0.962 / 1.000; 0.935 / 1.000
-    "suggest_labelled_tuning13b.json": (0.91, 0.94, 0.88, 0.88),  # 0.977 / 0.993; 0.953 / 0.979
-    "suggest_labelled_tuning13c.json": (0.89, 0.93, 0.84, 0.89),  # 0.988 / 1.000; 0.973 / 1.000
-    "suggest_labelled_tuning13d.json": (0.86, 0.93, 0.81, 0.90),  # 0.966 / 0.988; 0.935 / 0.977
-    "suggest_labelled_tuning13e.json": (0.83, 0.96, 0.79, 0.93),  # 0.963 / 0.997; 0.920 / 0.981
-    "suggest_labelled_tuning13f.json": (0.86, 0.92, 0.83, 0.90),  # 0.966 / 0.993; 0.947 / 0.976
-    "suggest_labelled_tuning13g.json": (0.88, 0.93, 0.83, 0.88),  # 0.976 / 1.000; 0.950 / 1.000
-    "suggest_labelled_tuning13h.json": (0.87, 0.91, 0.77, 0.82),  # 0.981 / 1.000; 0.946 / 1.000
-    "suggest_labelled_tuning14a.json": (0.88, 0.92, 0.79, 0.87),  # 0.970 / 0.997; 0.946 / 0.981
-    "suggest_labelled_tuning14b.json": (0.89, 0.94, 0.85, 0.89),  # 0.976 / 0.995; 0.942 / 0.982
-    "suggest_labelled_tuning14c.json": (0.81, 0.89, 0.74, 0.82),  # 0.922 / 1.000; 0.872 / 1.000
-    "suggest_labelled_tuning14d.json": (0.88, 0.95, 0.81, 0.93),  # 0.976 / 1.000; 0.938 / 1.000
-    "suggest_labelled_tuning14e.json": (0.87, 0.85, 0.79, 0.78),  # 0.972 / 0.992; 0.941 / 0.970
-    "suggest_labelled_tuning14f.json": (0.85, 0.91, 0.79, 0.88),  # 0.958 / 0.997; 0.929 / 0.975
-    "suggest_labelled_tuning14g.json": (0.87, 0.92, 0.81, 0.90),  # 0.967 / 0.993; 0.952 / 0.977
-    "suggest_labelled_tuning14h.json": (0.83, 0.91, 0.77, 0.88),  # 0.932 / 1.000; 0.863 / 1.000
-    "suggest_labelled_tuning15a.json": (0.80, 0.91, 0.77, 0.87),  # 0.937 / 1.000; 0.878 / 1.000
-    "suggest_labelled_tuning15b.json": (0.88, 0.92, 0.81, 0.85),  # 0.983 / 0.997; 0.936 / 0.978
-    "suggest_labelled_tuning15c.json": (0.86, 0.95, 0.81, 0.90),  # 0.947 / 1.000; 0.875 / 1.000
-    "suggest_labelled_tuning15d.json": (0.84, 0.91, 0.77, 0.88),  # 0.956 / 1.000; 0.902 / 1.000
-    "suggest_labelled_tuning15e.json": (0.84, 0.85, 0.78, 0.75),  # 0.953 / 0.996; 0.912 / 0.976
-    "suggest_labelled_tuning15f.json": (0.80, 0.94, 0.76, 0.89),  # 0.913 / 1.000; 0.870 / 1.000
-    "suggest_labelled_tuning15g.json": (0.86, 0.94, 0.82, 0.90),  # 0.948 / 1.000; 0.911 / 1.000
-    "suggest_labelled_tuning15h.json": (0.85, 0.89, 0.80, 0.78),  # 0.949 / 0.996; 0.925 / 0.974
-    "suggest_labelled_tuning16a.json": (0.84, 0.92, 0.79, 0.84),  # 0.946 / 1.000; 0.897 / 1.000
-    "suggest_labelled_tuning16b.json": (0.83, 0.88, 0.77, 0.80),  # 0.944 / 1.000; 0.898 / 1.000
-    "suggest_labelled_tuning16c.json": (0.79, 0.89, 0.71, 0.83),  # 0.922 / 0.996; 0.848 / 0.974
-    "suggest_labelled_tuning16d.json": (0.84, 0.91, 0.74, 0.87),  # 0.938 / 1.000; 0.875 / 1.000
-    "suggest_labelled_tuning16e.json": (0.83, 0.82, 0.72, 0.78),  # 0.953 / 1.000; 0.917 / 1.000
-    "suggest_labelled_tuning16f.json": (0.80, 0.91, 0.77, 0.86),  # 0.927 / 1.000; 0.875 / 1.000
-    "suggest_labelled_tuning16g.json": (0.82, 0.89, 0.75, 0.84),  # 0.944 / 0.997; 0.872 / 0.976
-    "suggest_labelled_tuning16h.json": (0.84, 0.93, 0.77, 0.91),  # 0.941 / 0.996; 0.878 / 0.974
-    "suggest_labelled_tuning17a.json": (0.86, 0.93, 0.76, 0.86),  # 0.978 / 0.996; 0.925 / 0.960
-    "suggest_labelled_tuning17b.json": (0.83, 0.95, 0.77, 0.91),  # 0.931 / 0.996; 0.892 / 0.972
-    "suggest_labelled_tuning17c.json": (0.92, 0.93, 0.86, 0.91),  # 0.976 / 0.996; 0.925 / 0.976
-    "suggest_labelled_tuning17d.json": (0.89, 0.91, 0.84, 0.87),  # 0.985 / 0.993; 0.952 / 0.973
-    "suggest_labelled_tuning17e.json": (0.83, 0.95, 0.78, 0.91),  # 0.952 / 1.000; 0.917 / 1.000
-    "suggest_labelled_tuning17f.json": (0.83, 0.90, 0.79, 0.85),  # 0.955 / 0.987; 0.909 / 0.952
-    "suggest_labelled_tuning17g.json": (0.84, 0.94, 0.81, 0.92),  # 0.931 / 1.000; 0.900 / 1.000
-    "suggest_labelled_tuning17h.json": (0.83, 0.94, 0.76, 0.92),  # 0.941 / 1.000; 0.889 / 1.000
-    "suggest_labelled_tuning18a.json": (0.85, 0.92, 0.77, 0.79),  # 0.946 / 1.000; 0.900 / 1.000
-    "suggest_labelled_tuning18b.json": (0.85, 0.93, 0.79, 0.87),  # 0.959 / 1.000; 0.917 / 1.000
-    "suggest_labelled_tuning18c.json": (0.83, 0.93, 0.81, 0.85),  # 0.939 / 1.000; 0.892 / 1.000
-    "suggest_labelled_tuning18d.json": (0.85, 0.93, 0.77, 0.90),  # 0.931 / 1.000; 0.878 / 1.000
-    "suggest_labelled_tuning18e.json": (0.87, 0.93, 0.83, 0.86),  # 0.969 / 0.996; 0.947 / 0.973
-    "suggest_labelled_tuning18f.json": (0.88, 0.94, 0.79, 0.89),  # 0.955 / 0.996; 0.900 / 0.969
-    "suggest_labelled_tuning18g.json": (0.86, 0.95, 0.78, 0.92),  # 0.944 / 1.000; 0.880 / 1.000
-    "suggest_labelled_tuning18h.json": (0.81, 0.96, 0.77, 0.94),  # 0.929 / 1.000; 0.895 / 1.000
-    "suggest_labelled_tuning19a.json": (0.91, 0.96, 0.87, 0.93),  # 0.977 / 1.000; 0.942 / 1.000
-    "suggest_labelled_tuning19b.json": (0.87, 0.93, 0.80, 0.88),  # 0.951 / 0.997; 0.902 / 0.976
-    "suggest_labelled_tuning19c.json": (0.88, 0.94, 0.86, 0.90),  # 0.970 / 0.997; 0.927 / 0.980
-    "suggest_labelled_tuning19d.json": (0.89, 0.94, 0.85, 0.89),  # 0.968 / 0.994; 0.941 / 0.979
-    "suggest_labelled_tuning19e.json": (0.87, 0.92, 0.80, 0.89),  # 0.953 / 1.000; 0.912 / 1.000
-    "suggest_labelled_tuning19f.json": (0.87, 0.96, 0.81, 0.94),  # 0.953 / 1.000; 0.905 / 1.000
-    "suggest_labelled_tuning19g.json": (0.84, 0.95, 0.80, 0.91),  # 0.947 / 1.000; 0.902 / 1.000
-    "suggest_labelled_tuning19h.json": (0.88, 0.94, 0.84, 0.89),  # 0.951 / 0.991; 0.896 / 0.965
-    "suggest_labelled_tuning20a.json": (0.86, 0.92, 0.81, 0.87),  # 0.958 / 0.993; 0.930 / 0.962
-    "suggest_labelled_tuning20b.json": (0.85, 0.92, 0.83, 0.88),  # 0.942 / 1.000; 0.917 / 1.000
-    "suggest_labelled_tuning20c.json": (0.84, 0.90, 0.77, 0.87),  # 0.946 / 0.997; 0.868 / 0.980
-    "suggest_labelled_tuning20d.json": (0.88, 0.88, 0.82, 0.81),  # 0.972 / 0.991; 0.913 / 0.978
-    "suggest_labelled_tuning20e.json": (0.87, 0.93, 0.82, 0.90),  # 0.968 / 0.997; 0.953 / 0.974
-    "suggest_labelled_tuning20f.json": (0.83, 0.89, 0.75, 0.83),  # 0.952 / 0.991; 0.900 / 0.978
-    "suggest_labelled_tuning20g.json": (0.88, 0.91, 0.82, 0.86),  # 0.958 / 1.000; 0.925 / 1.000
-    "suggest_labelled_tuning20h.json": (0.84, 0.89, 0.78, 0.81),  # 0.952 / 0.994; 0.904 / 0.977
-    "suggest_labelled_tuning21a.json": (0.86, 0.83, 0.82, 0.77),  # 0.961 / 0.997; 0.911 / 0.976
-    "suggest_labelled_tuning21b.json": (0.86, 0.83, 0.81, 0.68),  # 0.980 / 0.987; 0.957 / 0.947
-    "suggest_labelled_tuning21c.json": (0.85, 0.83, 0.74, 0.75),  # 0.953 / 0.981; 0.909 / 0.952
-    "suggest_labelled_tuning21d.json": (0.82, 0.85, 0.77, 0.76),  # 0.953 / 1.000; 0.895 / 1.000
-    "suggest_labelled_tuning21e.json": (0.78, 0.84, 0.70, 0.77),  # 0.923 / 1.000; 0.868 / 1.000
-    "suggest_labelled_tuning21f.json": (0.82, 0.85, 0.72, 0.79),  # 0.948 / 0.985; 0.861 / 0.968
-    "suggest_labelled_tuning21g.json": (0.87, 0.91, 0.84, 0.89),  # 0.962 / 1.000; 0.930 / 1.000
-    "suggest_labelled_tuning21h.json": (0.84, 0.84, 0.77, 0.77),  # 0.961 / 0.997; 0.913 / 0.980
-    "suggest_labelled_tuning22a.json": (0.84, 0.73, 0.71, 0.51),  # 0.951 / 0.968; 0.900 / 0.909
-    "suggest_labelled_tuning22b.json": (0.76, 0.80, 0.64, 0.68),  # 0.936 / 1.000; 0.889 / 1.000
-    "suggest_labelled_tuning22c.json": (0.79, 0.79, 0.75, 0.71),  # 0.929 / 0.992; 0.861 / 0.969
-    "suggest_labelled_tuning22d.json": (0.76, 0.76, 0.66, 0.59),  # 0.905 / 0.980; 0.857 / 0.966
-    "suggest_labelled_tuning22e.json": (0.81, 0.71, 0.72, 0.50),  # 0.956 / 0.992; 0.897 / 0.972
-    "suggest_labelled_tuning22f.json": (0.75, 0.75, 0.64, 0.67),  # 0.929 / 0.990; 0.893 / 0.962
-    "suggest_labelled_tuning22g.json": (0.74, 0.81, 0.59, 0.61),  # 0.908 / 0.985; 0.815 / 0.935
-    "suggest_labelled_tuning22h.json": (0.78, 0.86, 0.71, 0.74),  # 0.899 / 0.996; 0.809 / 0.971
-    "suggest_labelled_tuning23a.json": (0.79, 0.78, 0.72, 0.69),  # 0.920 / 0.968; 0.884 / 0.915
-    "suggest_labelled_tuning23b.json": (0.80, 0.80, 0.74, 0.74),  # 0.941 / 0.993; 0.867 / 0.975
-    "suggest_labelled_tuning23c.json": (0.79, 0.84, 0.77, 0.74),  # 0.928 / 0.978; 0.904 / 0.939
-    "suggest_labelled_tuning23d.json": (0.75, 0.84, 0.66, 0.77),  # 0.901 / 0.986; 0.833 / 0.957
-    "suggest_labelled_tuning23e.json": (0.78, 0.83, 0.70, 0.75),  # 0.918 / 0.994; 0.867 / 0.957
-    "suggest_labelled_tuning23f.json": (0.79, 0.80, 0.70, 0.70),  # 0.933 / 0.987; 0.885 / 0.941
-    "suggest_labelled_tuning23g.json": (0.82, 0.85, 0.80, 0.81),  # 0.951 / 0.985; 0.922 / 0.959
-    "suggest_labelled_tuning23h.json": (0.79, 0.84, 0.71, 0.79),  # 0.935 / 0.997; 0.902 / 0.980
-    "suggest_labelled_tuning24a.json": (0.82, 0.80, 0.76, 0.66),  # 0.931 / 0.982; 0.875 / 0.958
-    "suggest_labelled_tuning24b.json": (0.81, 0.82, 0.71, 0.73),  # 0.926 / 0.997; 0.872 / 0.976
-    "suggest_labelled_tuning24c.json": (0.78, 0.83, 0.73, 0.77),  # 0.918 / 0.993; 0.846 / 0.975
-    "suggest_labelled_tuning24d.json": (0.77, 0.83, 0.72, 0.78),  # 0.916 / 0.965; 0.846 / 0.929
-    "suggest_labelled_tuning24e.json": (0.81, 0.80, 0.73, 0.76),  # 0.952 / 0.987; 0.915 / 0.956
-    "suggest_labelled_tuning24f.json": (0.83, 0.83, 0.78, 0.73),  # 0.939 / 0.986; 0.911 / 0.979
-    "suggest_labelled_tuning24g.json": (0.78, 0.77, 0.69, 0.67),  # 0.937 / 0.980; 0.881 / 0.957
-    "suggest_labelled_tuning24h.json": (0.78, 0.84, 0.70, 0.80),  # 0.911 / 0.978; 0.855 / 0.950
-    "suggest_labelled_tuning25a.json": (0.77, 0.85, 0.72, 0.78),  # 0.935 / 0.993; 0.875 / 0.974
-    "suggest_labelled_tuning25b.json": (0.81, 0.80, 0.74, 0.72),  # 0.941 / 0.986; 0.907 / 0.963
-    "suggest_labelled_tuning25c.json": (0.79, 0.82, 0.73, 0.70),  # 0.927 / 0.985; 0.875 / 0.957
-    "suggest_labelled_tuning25d.json": (0.81, 0.79, 0.76, 0.72),  # 0.958 / 0.976; 0.925 / 0.931
-    "suggest_labelled_tuning25e.json": (0.80, 0.84, 0.72, 0.79),  # 0.938 / 0.994; 0.851 / 0.980
-    "suggest_labelled_tuning25f.json": (0.80, 0.83, 0.70, 0.68),  # 0.946 / 0.997; 0.867 / 0.982
-    "suggest_labelled_tuning25g.json": (0.79, 0.78, 0.72, 0.76),  # 0.951 / 0.997; 0.857 / 0.980
-    "suggest_labelled_tuning25h.json": (0.77, 0.80, 0.72, 0.71),  # 0.915 / 0.996; 0.872 / 0.973
-    "suggest_labelled_tuning26a.json": (0.74, 0.81, 0.64, 0.75),  # 0.906 / 0.993; 0.854 / 0.972
-    "suggest_labelled_tuning26b.json": (0.79, 0.75, 0.73, 0.70),  # 0.934 / 0.969; 0.882 / 0.906
-    "suggest_labelled_tuning26c.json": (0.73, 0.78, 0.64, 0.69),  # 0.916 / 0.969; 0.878 / 0.932
-    "suggest_labelled_tuning26d.json": (0.82, 0.85, 0.78, 0.80),  # 0.961 / 0.988; 0.936 / 0.963
-    "suggest_labelled_tuning26e.json": (0.81, 0.78, 0.70, 0.66),  # 0.943 / 0.985; 0.909 / 0.963
-    "suggest_labelled_tuning26f.json": (0.78, 0.82, 0.68, 0.75),  # 0.913 / 0.994; 0.837 / 0.976
-    "suggest_labelled_tuning26g.json": (0.74, 0.85, 0.64, 0.80),  # 0.903 / 0.996; 0.875 / 0.971
-    "suggest_labelled_tuning26h.json": (0.73, 0.81, 0.67, 0.76),  # 0.895 / 0.979; 0.862 / 0.946
-    "suggest_labelled_tuning27a.json": (0.73, 0.81, 0.65, 0.76),  # 0.922 / 0.990; 0.843 / 0.972
-    "suggest_labelled_tuning27b.json": (0.79, 0.81, 0.76, 0.74),  # 0.935 / 0.991; 0.909 / 0.977
-    "suggest_labelled_tuning27c.json": (0.78, 0.81, 0.73, 0.68),  # 0.938 / 0.991; 0.902 / 0.975
-    "suggest_labelled_tuning27d.json": (0.74, 0.82, 0.64, 0.74),  # 0.919 / 0.991; 0.863 / 0.959
-    "suggest_labelled_tuning27e.json": (0.71, 0.81, 0.66, 0.68),  # 0.903 / 0.975; 0.811 / 0.932
-    "suggest_labelled_tuning27f.json": (0.78, 0.80, 0.71, 0.69),  # 0.948 / 0.990; 0.898 / 0.978
-    "suggest_labelled_tuning27g.json": (0.73, 0.77, 0.64, 0.74),  # 0.906 / 0.997; 0.833 / 0.979
-    "suggest_labelled_tuning27h.json": (0.79, 0.86, 0.66, 0.75),  # 0.947 / 0.980; 0.919 / 0.946
-    "suggest_labelled_tuning28a.json": (0.79, 0.80, 0.68, 0.72),  # 0.922 / 0.984; 0.838 / 0.946
-    "suggest_labelled_tuning28b.json": (0.80, 0.77, 0.67, 0.62),  # 0.951 / 0.982; 0.929 / 0.943
-    "suggest_labelled_tuning28c.json": (0.80, 0.77, 0.62, 0.68),  # 0.929 / 0.989; 0.881 / 0.951
-    "suggest_labelled_tuning28d.json": (0.80, 0.79, 0.77, 0.70),  # 0.921 / 0.982; 0.875 / 0.951
-    "suggest_labelled_tuning28e.json": (0.79, 0.86, 0.72, 0.78),  # 0.938 / 0.996; 0.905 / 0.968
-    "suggest_labelled_tuning28f.json": (0.80, 0.79, 0.75, 0.72),  # 0.942 / 0.979; 0.897 / 0.946
-    "suggest_labelled_tuning28g.json": (0.84, 0.83, 0.77, 0.76),  # 0.948 / 0.996; 0.929 / 0.975
-    "suggest_labelled_tuning28h.json": (0.75, 0.82, 0.71, 0.77),  # 0.929 / 0.996; 0.895 / 0.974
+    "suggest_labelled_tuning8c.json": (0.87, 0.96, 0.81, 0.95),  # 0.970 / 1.000; 0.962 / 1.000
+    "suggest_labelled_tuning9.json": (0.88, 0.77, 0.79, 0.64),  # 0.968 / 1.000; 0.930 / 1.000
+    "suggest_labelled_tuning10a.json": (0.84, 0.90, 0.80, 0.86),  # 0.926 / 1.000; 0.884 / 1.000
+    "suggest_labelled_tuning10b.json": (0.86, 0.94, 0.83, 0.90),  # 0.951 / 1.000; 0.925 / 1.000
+    "suggest_labelled_tuning10c.json": (0.78, 0.88, 0.73, 0.80),  # 0.895 / 1.000; 0.861 / 1.000
+    "suggest_labelled_tuning10d.json": (0.89, 0.92, 0.83, 0.87),  # 0.956 / 0.997; 0.930 / 0.976
+    "suggest_labelled_tuning10e.json": (0.87, 0.91, 0.84, 0.84),  # 0.956 / 1.000; 0.909 / 1.000
+    "suggest_labelled_tuning10f.json": (0.84, 0.93, 0.79, 0.88),  # 0.939 / 1.000; 0.902 / 1.000
+    "suggest_labelled_tuning10g.json": (0.87, 0.87, 0.76, 0.74),  # 0.937 / 0.997; 0.851 / 0.978
+    "suggest_labelled_tuning10h.json": (0.83, 0.91, 0.75, 0.89),  # 0.924 / 1.000; 0.889 / 1.000
+    "suggest_labelled_tuning11a.json": (0.83, 0.94, 0.76, 0.85),  # 0.901 / 1.000; 0.833 / 1.000
+    "suggest_labelled_tuning11b.json": (0.79, 0.95, 0.74, 0.91),  # 0.893 / 1.000; 0.857 / 1.000
+    "suggest_labelled_tuning11c.json": (0.85, 0.91, 0.80, 0.87),  # 0.933 / 1.000; 0.894 / 1.000
+    "suggest_labelled_tuning11d.json": (0.90, 0.95, 0.85, 0.92),  # 0.971 / 1.000; 0.936 / 1.000
+    "suggest_labelled_tuning11e.json": (0.81, 0.91, 0.73, 0.89),  # 0.891 / 1.000; 0.810 / 1.000
+    "suggest_labelled_tuning11f.json": (0.85, 0.91, 0.77, 0.87),  # 0.907 / 1.000; 0.854 / 1.000
+    "suggest_labelled_tuning11g.json": (0.81, 0.88, 0.76, 0.83),  # 0.915 / 0.994; 0.842 / 0.980
+    "suggest_labelled_tuning11h.json": (0.87, 0.93, 0.83, 0.90),  # 0.934 / 1.000; 0.894 / 1.000
+    "suggest_labelled_tuning12a.json": (0.81, 0.91, 0.71, 0.85),  # 0.898 / 1.000; 0.824 / 1.000
+    "suggest_labelled_tuning12b.json": (0.84, 0.95, 0.75, 0.92),  # 0.912 / 0.997; 0.860 / 0.980
+    "suggest_labelled_tuning12c.json": (0.78, 0.95, 0.65, 0.92),  # 0.891 / 1.000; 0.773 / 1.000
+    "suggest_labelled_tuning12d.json": (0.82, 0.95, 0.76, 0.92),  # 0.925 / 1.000; 0.872 / 1.000
+    "suggest_labelled_tuning12e.json": (0.86, 0.92, 0.79, 0.86),  # 0.932 / 1.000; 0.884 / 1.000
+    "suggest_labelled_tuning12f.json": (0.85, 0.94, 0.82, 0.91),  # 0.910 / 1.000; 0.860 / 1.000
+    "suggest_labelled_tuning12g.json": (0.86, 0.88, 0.77, 0.83),  # 0.951 / 1.000; 0.900 / 1.000
+    "suggest_labelled_tuning12h.json": (0.82, 0.91, 0.76, 0.84),  # 0.906 / 1.000; 0.850 / 1.000
+    "suggest_labelled_tuning13a.json": (0.87, 0.94, 0.83, 0.89),  # 0.946 / 1.000; 0.896 / 1.000
+    "suggest_labelled_tuning13b.json": (0.91, 0.94, 0.88, 0.88),  # 0.971 / 0.997; 0.933 / 0.980
+    "suggest_labelled_tuning13c.json": (0.89, 0.93, 0.84, 0.89),  # 0.954 / 1.000; 0.929 / 1.000
+    "suggest_labelled_tuning13d.json": (0.86, 0.93, 0.81, 0.90),  # 0.947 / 1.000; 0.915 / 1.000
+    "suggest_labelled_tuning13e.json": (0.83, 0.96, 0.79, 0.93),  # 0.926 / 1.000; 0.885 / 1.000
+    "suggest_labelled_tuning13f.json": (0.86, 0.92, 0.83, 0.90),  # 0.951 / 0.997; 0.923 / 0.977
+    "suggest_labelled_tuning13g.json": (0.88, 0.93, 0.83, 0.88),  # 0.970 / 1.000; 0.938 / 1.000
+    "suggest_labelled_tuning13h.json": (0.87, 0.91, 0.77, 0.82),  # 0.952 / 1.000; 0.895 / 1.000
+    "suggest_labelled_tuning14a.json": (0.88, 0.92, 0.79, 0.87),  # 0.967 / 1.000; 0.947 / 1.000
+    "suggest_labelled_tuning14b.json": (0.89, 0.94, 0.85, 0.89),  # 0.964 / 0.997; 0.925 / 0.982
+    "suggest_labelled_tuning14c.json": (0.81, 0.89, 0.74, 0.82),  # 0.897 / 1.000; 0.857 / 1.000
+    "suggest_labelled_tuning14d.json": (0.88, 0.95, 0.81, 0.93),  # 0.964 / 1.000; 0.918 / 1.000
+    "suggest_labelled_tuning14e.json": (0.87, 0.85, 0.79, 0.78),  # 0.961 / 1.000; 0.925 / 1.000
+    "suggest_labelled_tuning14f.json": (0.85, 0.91, 0.79, 0.88),  # 0.937 / 1.000; 0.851 / 1.000
+    "suggest_labelled_tuning14g.json": (0.87, 0.92, 0.81, 0.90),  # 0.948 / 0.993; 0.917 / 0.977
+    "suggest_labelled_tuning14h.json": (0.83, 0.91, 0.77, 0.88),  # 0.923 / 1.000; 0.863 / 1.000
+    "suggest_labelled_tuning15a.json": (0.80, 0.91, 0.77, 0.87),  # 0.896 / 1.000; 0.833 / 1.000
+    "suggest_labelled_tuning15b.json": (0.88, 0.92, 0.81, 0.85),  # 0.954 / 1.000; 0.898 / 1.000
+    "suggest_labelled_tuning15c.json": (0.86, 0.95, 0.81, 0.90),  # 0.925 / 1.000; 0.875 / 1.000
+    "suggest_labelled_tuning15d.json": (0.84, 0.91, 0.77, 0.88),  # 0.927 / 1.000; 0.860 / 1.000
+    "suggest_labelled_tuning15e.json": (0.84, 0.85, 0.78, 0.75),  # 0.928 / 1.000; 0.884 / 1.000
+    "suggest_labelled_tuning15f.json": (0.80, 0.94, 0.76, 0.89),  # 0.883 / 1.000; 0.833 / 1.000
+    "suggest_labelled_tuning15g.json": (0.86, 0.94, 0.82, 0.90),  # 0.932 / 1.000; 0.911 / 1.000
+    "suggest_labelled_tuning15h.json": (0.85, 0.89, 0.80, 0.78),  # 0.927 / 1.000; 0.870 / 1.000
+    "suggest_labelled_tuning16a.json": (0.84, 0.92, 0.79, 0.84),  # 0.929 / 1.000; 0.897 / 1.000
+    "suggest_labelled_tuning16b.json": (0.83, 0.88, 0.77, 0.80),  # 0.933 / 1.000; 0.884 / 1.000
+    "suggest_labelled_tuning16c.json": (0.79, 0.89, 0.71, 0.83),  # 0.902 / 1.000; 0.812 / 1.000
+    "suggest_labelled_tuning16d.json": (0.84, 0.91, 0.74, 0.87),  # 0.928 / 1.000; 0.840 / 1.000
+    "suggest_labelled_tuning16e.json": (0.83, 0.82, 0.72, 0.78),  # 0.935 / 1.000; 0.892 / 1.000
+    "suggest_labelled_tuning16f.json": (0.80, 0.91, 0.77, 0.86),  # 0.882 / 1.000; 0.814 / 1.000
+    "suggest_labelled_tuning16g.json": (0.82, 0.89, 0.75, 0.84),  # 0.932 / 0.997; 0.854 / 0.976
+    "suggest_labelled_tuning16h.json": (0.84, 0.93, 0.77, 0.91),  # 0.919 / 1.000; 0.857 / 1.000
+    "suggest_labelled_tuning17a.json": (0.86, 0.93, 0.76, 0.86),  # 0.954 / 1.000; 0.925 / 1.000
+    "suggest_labelled_tuning17b.json": (0.83, 0.95, 0.77, 0.91),  # 0.915 / 1.000; 0.868 / 1.000
+    "suggest_labelled_tuning17c.json": (0.92, 0.93, 0.86, 0.91),  # 0.966 / 0.996; 0.925 / 0.976
+    "suggest_labelled_tuning17d.json": (0.89, 0.91, 0.84, 0.87),  # 0.968 / 1.000; 0.944 / 1.000
+    "suggest_labelled_tuning17e.json": (0.83, 0.95, 0.78, 0.91),  # 0.926 / 1.000; 0.892 / 1.000
+    "suggest_labelled_tuning17f.json": (0.83, 0.90, 0.79, 0.85),  # 0.929 / 0.997; 0.870 / 0.976
+    "suggest_labelled_tuning17g.json": (0.84, 0.94, 0.81, 0.92),  # 0.911 / 1.000; 0.865 / 1.000
+    "suggest_labelled_tuning17h.json": (0.83, 0.94, 0.76, 0.92),  # 0.920 / 1.000; 0.870 / 1.000
+    "suggest_labelled_tuning18a.json": (0.85, 0.92, 0.77, 0.79),  # 0.932 / 1.000; 0.900 / 1.000
+    "suggest_labelled_tuning18b.json": (0.85, 0.93, 0.79, 0.87),  # 0.940 / 1.000; 0.865 / 1.000
+    "suggest_labelled_tuning18c.json": (0.83, 0.93, 0.81, 0.85),  # 0.919 / 1.000; 0.868 / 1.000
+    "suggest_labelled_tuning18d.json": (0.85, 0.93, 0.77, 0.90),  # 0.910 / 1.000; 0.822 / 1.000
+    "suggest_labelled_tuning18e.json": (0.87, 0.93, 0.83, 0.86),  # 0.951 / 1.000; 0.912 / 1.000
+    "suggest_labelled_tuning18f.json": (0.88, 0.94, 0.79, 0.89),  # 0.952 / 1.000; 0.900 / 1.000
+    "suggest_labelled_tuning18g.json": (0.86, 0.95, 0.78, 0.92),  # 0.936 / 1.000; 0.880 / 1.000
+    "suggest_labelled_tuning18h.json": (0.81, 0.96, 0.77, 0.94),  # 0.903 / 1.000; 0.872 / 1.000
+    "suggest_labelled_tuning19a.json": (0.91, 0.96, 0.87, 0.93),  # 0.963 / 1.000; 0.925 / 1.000
+    "suggest_labelled_tuning19b.json": (0.87, 0.93, 0.80, 0.88),  # 0.943 / 1.000; 0.885 / 1.000
+    "suggest_labelled_tuning19c.json": (0.88, 0.94, 0.86, 0.90),  # 0.962 / 1.000; 0.927 / 1.000
+    "suggest_labelled_tuning19d.json": (0.89, 0.94, 0.85, 0.89),  # 0.955 / 0.997; 0.938 / 0.980
+    "suggest_labelled_tuning19e.json": (0.87, 0.92, 0.80, 0.89),  # 0.942 / 1.000; 0.911 / 1.000
+    "suggest_labelled_tuning19f.json": (0.87, 0.96, 0.81, 0.94),  # 0.936 / 1.000; 0.900 / 1.000
+    "suggest_labelled_tuning19g.json": (0.84, 0.95, 0.80, 0.91),  # 0.932 / 1.000; 0.887 / 1.000
+    "suggest_labelled_tuning19h.json": (0.88, 0.94, 0.84, 0.89),  # 0.941 / 1.000; 0.896 / 1.000
+    "suggest_labelled_tuning20a.json": (0.86, 0.92, 0.81, 0.87),  # 0.928 / 0.997; 0.870 / 0.981
+    "suggest_labelled_tuning20b.json": (0.85, 0.92, 0.83, 0.88),  # 0.929 / 1.000; 0.903 / 1.000
+    "suggest_labelled_tuning20c.json": (0.84, 0.90, 0.77, 0.87),  # 0.930 / 1.000; 0.852 / 1.000
+    "suggest_labelled_tuning20d.json": (0.88, 0.88, 0.82, 0.81),  # 0.955 / 1.000; 0.894 / 1.000
+    "suggest_labelled_tuning20e.json": (0.87, 0.93, 0.82, 0.90),  # 0.954 / 1.000; 0.911 / 1.000
+    "suggest_labelled_tuning20f.json": (0.83, 0.89, 0.75, 0.83),  # 0.923 / 1.000; 0.836 / 1.000
+    "suggest_labelled_tuning20g.json": (0.88, 0.91, 0.82, 0.86),  # 0.950 / 1.000; 0.907 / 1.000
+    "suggest_labelled_tuning20h.json": (0.84, 0.89, 0.78, 0.81),  # 0.927 / 1.000; 0.857 / 1.000
+    "suggest_labelled_tuning21a.json": (0.86, 0.83, 0.82, 0.77),  # 0.940 / 1.000; 0.911 / 1.000
+    "suggest_labelled_tuning21b.json": (0.86, 0.83, 0.81, 0.68),  # 0.958 / 1.000; 0.938 / 1.000
+    "suggest_labelled_tuning21c.json": (0.85, 0.83, 0.74, 0.75),  # 0.933 / 0.990; 0.872 / 0.975
+    "suggest_labelled_tuning21d.json": (0.82, 0.85, 0.77, 0.76),  # 0.929 / 1.000; 0.872 / 1.000
+    "suggest_labelled_tuning21e.json": (0.78, 0.84, 0.70, 0.77),  # 0.881 / 1.000; 0.825 / 1.000
+    "suggest_labelled_tuning21f.json": (0.82, 0.85, 0.72, 0.79),  # 0.918 / 0.996; 0.861 / 0.971
+    "suggest_labelled_tuning21g.json": (0.87, 0.91, 0.84, 0.89),  # 0.956 / 1.000; 0.930 / 1.000
+    "suggest_labelled_tuning21h.json": (0.84, 0.84, 0.77, 0.77),  # 0.930 / 1.000; 0.886 / 1.000
+    "suggest_labelled_tuning22a.json": (0.84, 0.73, 0.71, 0.51),  # 0.932 / 0.995; 0.860 / 0.970
+    "suggest_labelled_tuning22b.json": (0.76, 0.80, 0.64, 0.68),  # 0.898 / 1.000; 0.848 / 1.000
+    "suggest_labelled_tuning22c.json": (0.79, 0.79, 0.75, 0.71),  # 0.909 / 1.000; 0.821 / 1.000
+    "suggest_labelled_tuning22d.json": (0.76, 0.76, 0.66, 0.59),  # 0.894 / 0.995; 0.857 / 0.968
+    "suggest_labelled_tuning22e.json": (0.81, 0.71, 0.72, 0.50),  # 0.923 / 1.000; 0.857 / 1.000
+    "suggest_labelled_tuning22f.json": (0.75, 0.75, 0.64, 0.67),  # 0.888 / 1.000; 0.818 / 1.000
+    "suggest_labelled_tuning22g.json": (0.74, 0.81, 0.59, 0.61),  # 0.877 / 0.995; 0.759 / 0.968
+    "suggest_labelled_tuning22h.json": (0.78, 0.86, 0.71, 0.74),  # 0.876 / 1.000; 0.809 / 1.000
+    "suggest_labelled_tuning23a.json": (0.79, 0.78, 0.72, 0.69),  # 0.903 / 0.987; 0.870 / 0.936
+    "suggest_labelled_tuning23b.json": (0.80, 0.80, 0.74, 0.74),  # 0.924 / 0.997; 0.848 / 0.975
+    "suggest_labelled_tuning23c.json": (0.79, 0.84, 0.77, 0.74),  # 0.907 / 0.987; 0.898 / 0.959
+    "suggest_labelled_tuning23d.json": (0.75, 0.84, 0.66, 0.77),  # 0.878 / 1.000; 0.766 / 1.000
+    "suggest_labelled_tuning23e.json": (0.78, 0.83, 0.70, 0.75),  # 0.865 / 1.000; 0.812 / 1.000
+    "suggest_labelled_tuning23f.json": (0.79, 0.80, 0.70, 0.70),  # 0.901 / 1.000; 0.807 / 1.000
+    "suggest_labelled_tuning23g.json": (0.82, 0.85, 0.80, 0.81),  # 0.935 / 0.994; 0.896 / 0.979
+    "suggest_labelled_tuning23h.json": (0.79, 0.84, 0.71, 0.79),  # 0.910 / 0.997; 0.885 / 0.980
+    "suggest_labelled_tuning24a.json": (0.82, 0.80, 0.76, 0.66),  # 0.913 / 0.988; 0.840 / 0.958
+    "suggest_labelled_tuning24b.json": (0.81, 0.82, 0.71, 0.73),  # 0.902 / 0.997; 0.829 / 0.976
+    "suggest_labelled_tuning24c.json": (0.78, 0.83, 0.73, 0.77),  # 0.892 / 1.000; 0.833 / 1.000
+    "suggest_labelled_tuning24d.json": (0.77, 0.83, 0.72, 0.78),  # 0.870 / 0.978; 0.796 / 0.952
+    "suggest_labelled_tuning24e.json": (0.81, 0.80, 0.73, 0.76),  # 0.924 / 0.991; 0.894 / 0.978
+    "suggest_labelled_tuning24f.json": (0.83, 0.83, 0.78, 0.73),  # 0.917 / 0.994; 0.885 / 0.979
+    "suggest_labelled_tuning24g.json": (0.78, 0.77, 0.69, 0.67),  # 0.907 / 0.997; 0.860 / 0.977
+    "suggest_labelled_tuning24h.json": (0.78, 0.84, 0.70, 0.80),  # 0.879 / 0.989; 0.814 / 0.965
+    "suggest_labelled_tuning25a.json": (0.77, 0.85, 0.72, 0.78),  # 0.887 / 1.000; 0.829 / 1.000
+    "suggest_labelled_tuning25b.json": (0.81, 0.80, 0.74, 0.72),  # 0.919 / 0.997; 0.862 / 0.981
+    "suggest_labelled_tuning25c.json": (0.79, 0.82, 0.73, 0.70),  # 0.912 / 0.994; 0.878 / 0.978
+    "suggest_labelled_tuning25d.json": (0.81, 0.79, 0.76, 0.72),  # 0.929 / 0.984; 0.912 / 0.948
+    "suggest_labelled_tuning25e.json": (0.80, 0.84, 0.72, 0.79),  # 0.922 / 1.000; 0.833 / 1.000
+    "suggest_labelled_tuning25f.json": (0.80, 0.83, 0.70, 0.68),  # 0.913 / 1.000; 0.867 / 1.000
+    "suggest_labelled_tuning25g.json": (0.79, 0.78, 0.72, 0.76),  # 0.926 / 0.997; 0.840 / 0.980
+    "suggest_labelled_tuning25h.json": (0.77, 0.80, 0.72, 0.71),  # 0.892 / 1.000; 0.857 / 1.000
+    "suggest_labelled_tuning26a.json": (0.74, 0.81, 0.64, 0.75),  # 0.884 / 1.000; 0.818 / 1.000
+    "suggest_labelled_tuning26b.json": (0.79, 0.75, 0.73, 0.70),  # 0.908 / 0.986; 0.865 / 0.925
+    "suggest_labelled_tuning26c.json": (0.73, 0.78, 0.64, 0.69),  # 0.890 / 0.993; 0.820 / 0.976
+    "suggest_labelled_tuning26d.json": (0.82, 0.85, 0.78, 0.80),  # 0.942 / 0.997; 0.898 / 0.981
+    "suggest_labelled_tuning26e.json": (0.81, 0.78, 0.70, 0.66),  # 0.928 / 0.997; 0.885 / 0.980
+    "suggest_labelled_tuning26f.json": (0.78, 0.82, 0.68, 0.75),  # 0.892 / 0.997; 0.837 / 0.976
+    "suggest_labelled_tuning26g.json": (0.74, 0.85, 0.64, 0.80),  # 0.880 / 1.000; 0.829 / 1.000
+    "suggest_labelled_tuning26h.json": (0.73, 0.81, 0.67, 0.76),  # 0.870 / 0.997; 0.817 / 0.982
+    "suggest_labelled_tuning27a.json": (0.73, 0.81, 0.65, 0.76),  # 0.890 / 1.000; 0.800 / 1.000
+    "suggest_labelled_tuning27b.json": (0.79, 0.81, 0.76, 0.74),  # 0.911 / 0.997; 0.885 / 0.979
+    "suggest_labelled_tuning27c.json": (0.78, 0.81, 0.73, 0.68),  # 0.914 / 0.997; 0.851 / 0.979
+    "suggest_labelled_tuning27d.json": (0.74, 0.82, 0.64, 0.74),  # 0.873 / 0.997; 0.828 / 0.980
+    "suggest_labelled_tuning27e.json": (0.71, 0.81, 0.66, 0.68),  # 0.855 / 0.993; 0.800 / 0.973
+    "suggest_labelled_tuning27f.json": (0.78, 0.80, 0.71, 0.69),  # 0.932 / 0.994; 0.894 / 0.978
+    "suggest_labelled_tuning27g.json": (0.73, 0.77, 0.64, 0.74),  # 0.883 / 1.000; 0.816 / 1.000
+    "suggest_labelled_tuning27h.json": (0.79, 0.86, 0.66, 0.75),  # 0.921 / 0.990; 0.887 / 0.967
+    "suggest_labelled_tuning28a.json": (0.79, 0.80, 0.68, 0.72),  # 0.899 / 0.996; 0.795 / 0.976
+    "suggest_labelled_tuning28b.json": (0.80, 0.77, 0.67, 0.62),  # 0.922 / 0.993; 0.894 / 0.971
+    "suggest_labelled_tuning28c.json": (0.80, 0.77, 0.62, 0.68),  # 0.908 / 0.993; 0.864 / 0.974
+    "suggest_labelled_tuning28d.json": (0.80, 0.79, 0.77, 0.70),  # 0.913 / 0.996; 0.878 / 0.976
+    "suggest_labelled_tuning28e.json": (0.79, 0.86, 0.72, 0.78),  # 0.903 / 1.000; 0.884 / 1.000
+    "suggest_labelled_tuning28f.json": (0.80, 0.79, 0.75, 0.72),  # 0.915 / 0.996; 0.878 / 0.973
+    "suggest_labelled_tuning28g.json": (0.84, 0.83, 0.77, 0.76),  # 0.935 / 1.000; 0.907 / 1.000
+    "suggest_labelled_tuning28h.json": (0.75, 0.82, 0.71, 0.77),  # 0.887 / 1.000; 0.850 / 1.000
 }
 
 
@@ -639,13 +639,13 @@ def test_quality_on_the_blind_tuning_parts(file_name):
 
 # The sets written blind after the engine was tuned: never tuned on (their errors are never
 # printed), so these floors only guard against a change that makes unseen text worse. All
-# three together: 0.932 / 0.894 (the lexicon alone at the start of this work: 0.917 / 0.745,
-# weakest language 0.674); the overall recall target (0.90) is not met, the precision and
-# weakest language's (0.80) are.
+# three together: 0.905 / 0.918 (the lexicon alone at the start of this work: 0.917 / 0.745,
+# weakest language 0.674); the overall targets (0.90) and the weakest language's (0.80) are
+# met.
 FRESH_FLOORS = {
-    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.86),  # 0.941 / 0.941; 0.897 / 0.905
-    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.922 / 0.850; 0.826 / 0.773
-    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.934 / 0.896; 0.894 / 0.822
+    "suggest_labelled_fresh.json": (0.86, 0.93, 0.83, 0.86),  # 0.924 / 0.953; 0.889 / 0.917
+    "suggest_labelled_fresh2.json": (0.83, 0.76, 0.75, 0.69),  # 0.896 / 0.884; 0.830 / 0.818
+    "suggest_labelled_fresh3.json": (0.87, 0.82, 0.77, 0.75),  # 0.898 / 0.921; 0.833 / 0.844
 }
 
 
