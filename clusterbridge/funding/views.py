@@ -73,7 +73,7 @@ class PageSizeForm(forms.Form):
 STATUS_FACET = [
     (Status.OPEN.value, "Open"),
     (Status.FORTHCOMING.value, "Forthcoming"),
-    (Status.UNKNOWN.value, "Status unknown (check at the source)"),
+    (Status.UNKNOWN.value, "Unknown (check at the source)"),
     (Status.CLOSED.value, "Closed"),
 ]
 

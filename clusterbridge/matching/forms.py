@@ -12,7 +12,7 @@ from clusterbridge.taxonomy.filters import (
 MATCH_STATUSES = [
     (Status.OPEN.value, "Open"),
     (Status.FORTHCOMING.value, "Forthcoming"),
-    (Status.UNKNOWN.value, "Status unknown (check at the source)"),
+    (Status.UNKNOWN.value, "Unknown (check at the source)"),
 ]
 
 

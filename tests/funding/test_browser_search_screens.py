@@ -36,7 +36,9 @@ def tick_status_unknown(page, viewport):
     """Adds the records whose dates are unknown to the default (open and forthcoming)."""
     if viewport is PHONE:
         page.get_by_role("link", name=re.compile("^Filters")).click()
-    page.locator("#filters").get_by_role("checkbox", name=re.compile("^Status unknown")).check()
+    page.locator("#filters").get_by_role(
+        "checkbox", name=re.compile("^Unknown \\(check at the source")
+    ).check()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -54,7 +56,7 @@ def test_search_with_javascript_applies_each_ticked_filter_at_once(
     expect(page).to_have_url(re.compile(r"status=unknown"))
     assert page.evaluate("window.__same_page") is True  # updated in place, not reloaded
     expect(page.locator(".badge.check-source").first).to_be_visible()
-    chip = page.get_by_role("link", name=re.compile("^Status: Status unknown"))
+    chip = page.get_by_role("link", name=re.compile("^Status: Unknown"))
     if viewport is PHONE:
         apply = page.get_by_role("button", name=f"Show {widened} instruments")
         expect(apply).to_be_visible()
@@ -91,7 +93,7 @@ def test_search_without_javascript_applies_filters_on_show_results(
         expect(page.locator("#filters")).to_be_hidden()
     else:
         expect(page.locator("#filters")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("^Status: Status unknown"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Status: Unknown"))).to_be_visible()
     assert_on_first_screen(page, ".result-card", viewport)
     assert no_sideways_scroll(page)
     assert problems == []

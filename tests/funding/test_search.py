@@ -341,7 +341,7 @@ def test_page_shows_the_counts(client, catalogue):
     )
     assert 'value="national"> National <span class="count" aria-label="3 results">(3)' in text
     assert (
-        'name="status" value="unknown"> Status unknown (check at the source) '
+        'name="status" value="unknown"> Unknown (check at the source) '
         '<span class="count" aria-label="1 result">(1)' in text
     )
 

@@ -259,7 +259,7 @@ def test_default_search_shows_open_and_forthcoming_and_unknown_is_a_filter_to_ad
         '<a class="badge check-source" href="https://example.org/kestrel" rel="noopener external"'
         in page
     )
-    assert "Status: Status unknown (check at the source)" in page  # its chip
+    assert "Status: Unknown (check at the source)" in page  # its chip
 
 
 def test_the_detail_page_of_an_undated_record_says_check_at_the_source(client, trio):
