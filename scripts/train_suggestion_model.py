@@ -51,8 +51,7 @@ LABELLED_CATEGORIES = ("T", "P", "D", "G")
 # C 3 0.805; 90,000 n-grams 0.809; both 0.823; 210,000 n-grams with C 3 0.824. With 90,000
 # n-grams, C again: 6 0.828, 10 0.830, 20 0.832, 40 0.833, 80 0.833 (taken where doubling C
 # gains under 0.001); with C 40, 135,000 n-grams 0.836, not worth a model half as large again
-# (the combination's F1 0.8209 against 0.8204);
-# unweighted classes (C 3) 0.814.
+# (the combination's F1 0.8209 against 0.8204); unweighted classes (C 3) 0.814.
 PARAMETERS = {
     "C": 40.0,
     "class_weight": "balanced",
@@ -190,8 +189,8 @@ def main() -> None:
     if vector_error > 1e-5:
         raise SystemExit(f"vectorising differs from scikit-learn's by {vector_error:.2e}")
     # The largest difference over every training description and feature; it grows slowly
-    # with the data and with C (0.027 at 6,452 descriptions and C 1; 0.031 at 13,844 and
-    # C 3). 8-bit weights keep the file a few MB.
+    # with the data (0.027 at 6,452 descriptions and C 1; 0.031 at 13,844 and C 3, 0.027 with
+    # C 40). 8-bit weights keep the file a few MB.
     if probability_error > 0.04:
         raise SystemExit(f"8-bit weights move a probability by {probability_error:.3f}")
     with tempfile.NamedTemporaryFile(dir=OUTPUT.parent, suffix=".npz", delete=False) as handle:
